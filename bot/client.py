@@ -1,0 +1,86 @@
+"""The Bot subclass: owns the store and settings, loads extensions and syncs commands."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+import time
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.invite import invite_url
+from bot.settings import Settings
+from bot.store import Store
+from bot.sync import SyncOutcome, sync_commands
+from bot.tree import HeroesTree
+
+log = logging.getLogger(__name__)
+
+
+def discover_extensions() -> list[str]:
+    """Every module or package directly under cogs/, e.g. 'cogs.cast'."""
+    return sorted(
+        f"cogs.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds only: no privileged intent (members, presences, message content) is needed."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class HeroesBot(commands.Bot):
+    def __init__(self, settings: Settings, store: Store, *, sync: str = "auto") -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            tree_cls=HeroesTree,
+            # Nothing the bot echoes may ever ping anyone, in any reply.
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=settings.guild_ready_timeout,
+            owner_ids=set(settings.owner_ids) or None,
+        )
+        self.settings = settings
+        self.store = store
+        self.sync_mode = sync  # "auto" (fingerprint), "force", or "off"
+        self.sync_outcome: SyncOutcome | None = None
+        self.started_at = time.monotonic()
+
+    async def setup_hook(self) -> None:
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+        log.info("loaded %d extensions", len(self.extensions))
+        await self._resolve_owners()
+        if self.sync_mode != "off":
+            self.sync_outcome = await sync_commands(self, force=self.sync_mode == "force")
+        if self.application_id is not None:
+            log.info("invite link: %s", invite_url(self.application_id))
+
+    async def _resolve_owners(self) -> None:
+        """OWNER_IDS wins; otherwise the application's owner or team, as Discord reports it."""
+        if self.owner_ids:
+            return
+        app = self.application
+        if app is None:
+            return
+        if app.team:
+            self.owner_ids = {member.id for member in app.team.members}
+        elif app.owner:
+            self.owner_ids = {app.owner.id}
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info(
+            "ready as %s (id %s) in %d servers, %.2fs after start",
+            user,
+            user.id if user else "?",
+            len(self.guilds),
+            time.monotonic() - self.started_at,
+        )

@@ -1,0 +1,23 @@
+"""What the bot asks for when invited, with the reason for each permission."""
+
+from __future__ import annotations
+
+import discord
+
+SCOPES = ("bot", "applications.commands")
+
+# Slash command replies need no channel permissions (they are interaction responses).
+# Each entry: permission attribute -> why the bot asks for it.
+PERMISSION_REASONS: dict[str, str] = {
+    "view_channel": "to see the channels where members use its buttons and pages",
+    "send_messages": "to post in channels it is asked to (replies work without it)",
+    "embed_links": "so its cards render as embeds in the messages it posts",
+}
+
+
+def invite_permissions() -> discord.Permissions:
+    return discord.Permissions(**dict.fromkeys(PERMISSION_REASONS, True))
+
+
+def invite_url(client_id: int) -> str:
+    return discord.utils.oauth_url(client_id, permissions=invite_permissions(), scopes=SCOPES)

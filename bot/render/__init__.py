@@ -1,0 +1,1 @@
+"""Turning store data into Discord embeds that always fit Discord's limits."""

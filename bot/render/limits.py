@@ -1,0 +1,112 @@
+"""Discord's message limits and helpers that keep every embed inside them."""
+
+from __future__ import annotations
+
+import discord
+
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR = 256
+EMBED_TOTAL = 6000
+CONTENT = 2000
+CHOICE_NAME = 100
+CHOICE_VALUE = 100
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Fit `text` within `limit` characters, cutting at a word boundary and marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # don't throw away most of the text to find a space
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + ELLIPSIS
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split long text into chunks of at most `limit`, at paragraph, line or word boundaries."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6000 total (title, description, fields, footer,
+    author)."""
+    return len(embed)
+
+
+def check_embed(embed: discord.Embed) -> list[str]:
+    """Every way `embed` breaks Discord's limits (empty when it is fine)."""
+    problems = []
+    if embed.title and len(embed.title) > TITLE:
+        problems.append(f"title {len(embed.title)} > {TITLE}")
+    if embed.description and len(embed.description) > DESCRIPTION:
+        problems.append(f"description {len(embed.description)} > {DESCRIPTION}")
+    if len(embed.fields) > FIELDS:
+        problems.append(f"{len(embed.fields)} fields > {FIELDS}")
+    for i, field in enumerate(embed.fields):
+        if not field.name or len(field.name) > FIELD_NAME:
+            problems.append(f"field {i} name length {len(field.name or '')}")
+        if not field.value or len(field.value) > FIELD_VALUE:
+            problems.append(f"field {i} value length {len(field.value or '')}")
+    if embed.footer.text and len(embed.footer.text) > FOOTER:
+        problems.append(f"footer {len(embed.footer.text)} > {FOOTER}")
+    if embed.author.name and len(embed.author.name) > AUTHOR:
+        problems.append(f"author {len(embed.author.name)} > {AUTHOR}")
+    if len(embed) > EMBED_TOTAL:
+        problems.append(f"total {len(embed)} > {EMBED_TOTAL}")
+    return problems
+
+
+class EmbedBuilder:
+    """Builds an embed that never exceeds Discord's limits, whatever text it is fed."""
+
+    def __init__(self, title: str, *, description: str = "", colour: int = 0xE8A33D) -> None:
+        self.embed = discord.Embed(
+            title=shorten(title, TITLE),
+            description=shorten(description, DESCRIPTION) if description else None,
+            colour=colour,
+        )
+        self._reserved_footer = 0
+
+    def remaining(self) -> int:
+        return EMBED_TOTAL - len(self.embed) - self._reserved_footer
+
+    def field(self, name: str, value: str, *, inline: bool = False) -> bool:
+        """Add a field if it fits (shortened to the limits); return False when it does not."""
+        if len(self.embed.fields) >= FIELDS:
+            return False
+        name = shorten(name, FIELD_NAME)
+        value = shorten(value or "unknown", FIELD_VALUE)
+        if len(name) + len(value) > self.remaining():
+            return False
+        self.embed.add_field(name=name, value=value, inline=inline)
+        return True
+
+    def footer(self, text: str) -> None:
+        room = max(0, min(FOOTER, EMBED_TOTAL - len(self.embed)))
+        self.embed.set_footer(text=shorten(text, room) if room else None)
+
+    def reserve_footer(self, characters: int) -> None:
+        self._reserved_footer = characters
+
+    def build(self) -> discord.Embed:
+        return self.embed

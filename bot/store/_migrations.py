@@ -1,0 +1,72 @@
+"""Numbered SQL migrations, applied in one transaction; the version lives in PRAGMA user_version."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import aiosqlite
+
+from ._errors import StoreError
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """Every migration shipped with the package, checked to be numbered 1..N without gaps."""
+    folder = resources.files("bot.store") / "migrations"
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    expected = list(range(1, len(found) + 1))
+    if [m.version for m in found] != expected:
+        raise RuntimeError(f"migrations must be numbered 1..N without gaps: {found!r}")
+    return found
+
+
+async def current_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None = None) -> int:
+    """Bring the schema up to date in a single transaction; return the new version.
+
+    A database newer than this code is refused rather than guessed at.
+    """
+    migrations = load_migrations() if migrations is None else migrations
+    latest = len(migrations)
+    version = await current_version(db)
+    if version > latest:
+        raise StoreError(
+            f"the database is at schema version {version} but this heroes-bot knows only up to "
+            f"{latest}: upgrade heroes-bot, or point DATABASE_PATH at another file."
+        )
+    pending = [m for m in migrations if m.version > version]
+    if not pending:
+        return version
+    # executescript() commits any open transaction first, so the BEGIN/COMMIT live inside the
+    # script itself: all pending migrations and the version bump succeed or fail together.
+    script = "BEGIN IMMEDIATE;\n"
+    for migration in pending:
+        script += f"-- {migration.name}\n{migration.sql}\n"
+    script += f"PRAGMA user_version = {latest};\nCOMMIT;\n"
+    try:
+        await db.executescript(script)
+    except Exception:
+        if db.in_transaction:
+            await db.rollback()
+        raise
+    return latest

@@ -1,0 +1,148 @@
+"""Applying seed data: idempotent upserts by stable key that never touch rows people edited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+
+from bot.text import fold
+
+from ._seed_types import SeedData, SeedReport
+
+# Tables whose rows carry `origin` and `edited`; only the seed's own, unedited rows are updated.
+_GUARDED = {"works", "people", "quotes", "facts"}
+
+
+async def _id_of(db: aiosqlite.Connection, table: str, key: str) -> int:
+    async with db.execute(f"SELECT id FROM {table} WHERE key = ?", (key,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise ValueError(f"seed refers to unknown {table} key {key!r}")
+    return int(row[0])
+
+
+async def _upsert(
+    db: aiosqlite.Connection, table: str, key: str, values: dict[str, Any], report: SeedReport
+) -> None:
+    """Insert the row, or update it when it is the seed's own, unedited and different."""
+    columns = list(values)
+    guard = ", origin, edited" if table in _GUARDED else ""
+    async with db.execute(
+        f"SELECT {', '.join(columns)}{guard} FROM {table} WHERE key = ?", (key,)
+    ) as cursor:
+        existing = await cursor.fetchone()
+    if existing is None:
+        names = ", ".join(["key", *columns])
+        marks = ", ".join("?" * (len(columns) + 1))
+        await db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", (key, *values.values()))
+        report.added += 1
+        return
+    if table in _GUARDED and (existing[-2] != "seed" or existing[-1]):
+        report.kept += 1
+        report.details.append(f"kept {table}:{key} (edited by the bot's operators)")
+        return
+    if tuple(existing[: len(columns)]) == tuple(values.values()):
+        report.unchanged += 1
+        return
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    await db.execute(f"UPDATE {table} SET {assignments} WHERE key = ?", (*values.values(), key))
+    report.updated += 1
+
+
+async def apply_seed(db: aiosqlite.Connection, seed: SeedData) -> SeedReport:
+    """Run inside a transaction (Store.apply_seed opens it)."""
+    report = SeedReport()
+    for source in seed.sources:
+        values = {
+            "title": source.title,
+            "outlet": source.outlet,
+            "url": source.url,
+            "published": source.published,
+            "body": source.body,
+        }
+        await _upsert(db, "sources", source.key, values, report)
+
+    for work in seed.works:
+        values = {
+            "title": work.title,
+            "kind": work.kind,
+            "studio": work.studio,
+            "status": work.status,
+            "summary": work.summary,
+            "excerpt": work.excerpt,
+            "source_id": await _id_of(db, "sources", work.source),
+        }
+        await _upsert(db, "works", work.key, values, report)
+
+    for person in seed.people:
+        values = {
+            "name": person.name,
+            "about": person.about,
+            "excerpt": person.excerpt,
+            "source_id": await _id_of(db, "sources", person.source),
+        }
+        await _upsert(db, "people", person.key, values, report)
+        person_id = await _id_of(db, "people", person.key)
+        spellings = [(person.name, 0)] + [(alias, 1) for alias in person.aliases]
+        for spelling, is_alias in spellings:
+            await db.execute(
+                "INSERT OR IGNORE INTO person_names (person_id, name, folded, is_alias) "
+                "VALUES (?, ?, ?, ?)",
+                (person_id, spelling, fold(spelling), is_alias),
+            )
+
+    for credit in seed.credits:
+        params = (
+            await _id_of(db, "works", credit.work),
+            await _id_of(db, "people", credit.person),
+            credit.role,
+            credit.billing,
+            int(credit.top_billed),
+            credit.excerpt,
+            await _id_of(db, "sources", credit.source),
+        )
+        async with db.execute(
+            "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
+        ) as cursor:
+            existed = await cursor.fetchone() is not None
+        cursor = await db.execute(
+            """
+            INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, source_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (work_id, person_id, role) DO UPDATE SET
+                billing = excluded.billing, top_billed = excluded.top_billed,
+                excerpt = excluded.excerpt, source_id = excluded.source_id
+            WHERE (billing, top_billed, excerpt, source_id) IS NOT
+                  (excluded.billing, excluded.top_billed, excluded.excerpt, excluded.source_id)
+            """,
+            params,
+        )
+        if not existed:
+            report.added += 1
+        elif cursor.rowcount:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+    for quote in seed.quotes:
+        values = {
+            "person_id": await _id_of(db, "people", quote.person),
+            "text": quote.text,
+            "context": quote.context,
+            "excerpt": quote.excerpt,
+            "source_id": await _id_of(db, "sources", quote.source),
+        }
+        await _upsert(db, "quotes", quote.key, values, report)
+
+    for fact in seed.facts:
+        values = {
+            "work_id": await _id_of(db, "works", fact.work) if fact.work else None,
+            "kind": fact.kind,
+            "label": fact.label,
+            "value": fact.value,
+            "excerpt": fact.excerpt,
+            "source_id": await _id_of(db, "sources", fact.source),
+        }
+        await _upsert(db, "facts", fact.key, values, report)
+    return report

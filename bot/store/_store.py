@@ -1,0 +1,361 @@
+"""The store: every query the bot runs, with `?` parameters, returning dataclasses."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiosqlite
+
+from bot.text import fold, fts_query, search_terms
+
+from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
+from ._seed import apply_seed
+from ._seed_types import SeedData, SeedReport
+
+FILM_KEY = "we-can-be-heroes"
+SEQUEL_KEY = "sequel"
+
+# Positional (`?`) or named (`:name`) parameters, never string formatting of values.
+Params = tuple[Any, ...] | dict[str, Any]
+
+_SOURCE_COLUMNS = "s.key, s.title, s.outlet, s.url, s.published"
+
+
+def _source(row: Iterable[Any]) -> Source:
+    key, title, outlet, url, published = row
+    return Source(key, title, outlet, url, published)
+
+
+class Store:
+    """All reads and writes of the bot's data over one aiosqlite connection."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        # One connection serves every task: write transactions must not interleave.
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        return self._db
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.rollback()
+                raise
+            else:
+                await self._db.commit()
+
+    async def _all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    # ------------------------------------------------------------------ seeding and metadata
+
+    async def apply_seed(self, seed: SeedData) -> SeedReport:
+        async with self.transaction() as db:
+            return await apply_seed(db, seed)
+
+    async def get_meta(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def source_body(self, key: str) -> str | None:
+        row = await self._one("SELECT body FROM sources WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    async def counts(self) -> dict[str, int]:
+        """How many rows of each kind the store holds (for /about and logs)."""
+        result: dict[str, int] = {}
+        for table in ("sources", "works", "people", "quotes", "facts"):
+            row = await self._one(f"SELECT count(*) FROM {table}")  # table names are constants
+            result[table] = int(row[0]) if row else 0
+        return result
+
+    # ------------------------------------------------------------------ people and cast
+
+    async def cast(self, work_key: str = FILM_KEY) -> list[CastMember]:
+        """The cast of a work in billing order (top-billed first, as the source prints it)."""
+        rows = await self._all(
+            f"""
+            SELECT p.key, p.name, c.billing, c.top_billed, c.excerpt, {_SOURCE_COLUMNS}
+            FROM credits c
+            JOIN works w ON w.id = c.work_id
+            JOIN people p ON p.id = c.person_id
+            JOIN sources s ON s.id = c.source_id
+            WHERE w.key = ? AND c.role = 'cast'
+            ORDER BY c.top_billed DESC, c.billing IS NULL, c.billing, p.name
+            """,
+            (work_key,),
+        )
+        return [CastMember(r[0], r[1], r[2], bool(r[3]), r[4], _source(r[5:])) for r in rows]
+
+    async def person(self, key: str) -> Person | None:
+        row = await self._one(
+            f"""
+            SELECT p.id, p.key, p.name, p.about, p.excerpt, {_SOURCE_COLUMNS}
+            FROM people p JOIN sources s ON s.id = p.source_id
+            WHERE p.key = ?
+            """,
+            (key,),
+        )
+        if row is None:
+            return None
+        person_id = row[0]
+        alias_rows = await self._all(
+            "SELECT name FROM person_names WHERE person_id = ? AND is_alias = 1 ORDER BY name",
+            (person_id,),
+        )
+        credit_rows = await self._all(
+            f"""
+            SELECT w.key, w.title, c.role, c.billing, c.top_billed, c.excerpt, {_SOURCE_COLUMNS}
+            FROM credits c
+            JOIN works w ON w.id = c.work_id
+            JOIN sources s ON s.id = c.source_id
+            WHERE c.person_id = ?
+            ORDER BY c.id
+            """,
+            (person_id,),
+        )
+        return Person(
+            id=person_id,
+            key=row[1],
+            name=row[2],
+            about=row[3],
+            excerpt=row[4],
+            source=_source(row[5:]),
+            aliases=tuple(r[0] for r in alias_rows),
+            credits=tuple(
+                Credit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], _source(r[6:]))
+                for r in credit_rows
+            ),
+        )
+
+    async def find_people(self, query: str, limit: int = 25) -> list[NameMatch]:
+        """People whose name or alias matches `query` forgivingly, best first.
+
+        Case, accents and punctuation are ignored; a prefix of the name or of any word in it
+        matches, then any substring; when those find nothing, small misspellings are matched by
+        similarity ('Holdbrook', 'pedor').
+        """
+        limit = max(1, min(limit, 25))
+        folded = fold(query)
+        if not folded:
+            return [
+                NameMatch(member.person_key, member.name, member.name, 0.5)
+                for member in (await self.cast())[:limit]
+            ]
+        # Rank 0: exact; 1: the name starts with it; 2: a word starts with it; 3: substring.
+        rows = await self._all(
+            """
+            SELECT p.key, p.name, n.name,
+                   CASE WHEN n.folded = :q THEN 0
+                        WHEN n.folded LIKE :q || '%' ESCAPE '\\' THEN 1
+                        WHEN n.folded LIKE '% ' || :q || '%' ESCAPE '\\' THEN 2
+                        ELSE 3 END AS rank
+            FROM person_names n
+            JOIN people p ON p.id = n.person_id
+            LEFT JOIN credits c ON c.person_id = p.id AND c.role = 'cast'
+            WHERE instr(n.folded, :q) > 0
+            ORDER BY rank, c.top_billed DESC, c.billing IS NULL, c.billing, p.name
+            LIMIT :scan
+            """,
+            {"q": folded, "scan": limit * 4},
+        )
+        matches: dict[str, NameMatch] = {}
+        for key, name, matched, rank in rows:
+            if key not in matches:
+                matches[key] = NameMatch(key, name, matched, 1.0 - rank * 0.1)
+        if not matches and len(folded) >= 3:
+            for match in await self._similar_names(folded, limit):
+                matches.setdefault(match.person_key, match)
+        return list(matches.values())[:limit]
+
+    async def _similar_names(self, folded: str, limit: int) -> list[NameMatch]:
+        rows = await self._all(
+            "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
+            "JOIN people p ON p.id = n.person_id"
+        )
+        scored: list[NameMatch] = []
+        single_word = " " not in folded
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(folded)
+        for key, name, matched, candidate in rows:
+            best = 0.0
+            # A one-word query is also compared with each word of the name, so 'holdbrok' finds
+            # 'boyd holbrook'; a longer one only with whole names, so 'pedro almodovar' does not
+            # find Pedro Pascal.
+            for part in (candidate, *candidate.split()) if single_word else (candidate,):
+                matcher.set_seq1(part)
+                if matcher.real_quick_ratio() < 0.7 or matcher.quick_ratio() < 0.7:
+                    continue
+                best = max(best, matcher.ratio())
+            if best >= 0.75:
+                scored.append(NameMatch(key, name, matched, round(best * 0.8, 3)))
+        scored.sort(key=lambda m: (-m.score, m.name))
+        return scored[:limit]
+
+    # ------------------------------------------------------------------ quotes
+
+    _QUOTE_SELECT = f"""
+        SELECT q.id, q.key, p.name, q.text, q.context, q.excerpt, {_SOURCE_COLUMNS}
+        FROM quotes q
+        JOIN people p ON p.id = q.person_id
+        JOIN sources s ON s.id = q.source_id
+    """
+
+    @staticmethod
+    def _quote(row: Iterable[Any]) -> Quote:
+        values = list(row)
+        return Quote(*values[:6], source=_source(values[6:11]))
+
+    async def quote(self, key: str) -> Quote | None:
+        row = await self._one(self._QUOTE_SELECT + " WHERE q.key = ?", (key,))
+        return self._quote(row) if row else None
+
+    async def random_quote(self) -> Quote | None:
+        # Picking a random id in range avoids ORDER BY random(), which sorts the whole table.
+        row = await self._one(
+            self._QUOTE_SELECT
+            + """
+            WHERE q.id >= (SELECT min(id) + abs(random()) % (max(id) - min(id) + 1) FROM quotes)
+            ORDER BY q.id LIMIT 1
+            """
+        )
+        return self._quote(row) if row else None
+
+    async def all_quotes(self) -> list[Quote]:
+        return [self._quote(r) for r in await self._all(self._QUOTE_SELECT + " ORDER BY q.id")]
+
+    async def search_quotes(self, text: str, limit: int = 5) -> list[Quote]:
+        """Quotes matching free text, best first; the text is never parsed as FTS syntax.
+
+        Every word must match if any quote has them all; otherwise any word may.
+        """
+        terms = search_terms(text)
+        if not terms:
+            return []
+        limit = max(1, min(limit, 25))
+        for match_all in (True, False) if len(terms) > 1 else (True,):
+            rows = await self._all(
+                self._QUOTE_SELECT
+                + """
+                JOIN quotes_fts f ON f.rowid = q.id
+                WHERE quotes_fts MATCH ?
+                ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
+                LIMIT ?
+                """,
+                (fts_query(terms, match_all=match_all), limit),
+            )
+            if rows:
+                return [self._quote(r) for r in rows]
+        return []
+
+    # ------------------------------------------------------------------ works and facts
+
+    async def work(self, key: str) -> Work | None:
+        row = await self._one(
+            f"""
+            SELECT w.key, w.title, w.kind, w.studio, w.status, w.summary, w.excerpt,
+                   {_SOURCE_COLUMNS}
+            FROM works w JOIN sources s ON s.id = w.source_id WHERE w.key = ?
+            """,
+            (key,),
+        )
+        return Work(*row[:7], source=_source(row[7:])) if row else None
+
+    async def facts(self, *, work_key: str | None = None, kind: str | None = None) -> list[Fact]:
+        rows = await self._all(
+            f"""
+            SELECT f.key, w.key, f.kind, f.label, f.value, f.excerpt, {_SOURCE_COLUMNS}
+            FROM facts f
+            LEFT JOIN works w ON w.id = f.work_id
+            JOIN sources s ON s.id = f.source_id
+            WHERE (:work IS NULL OR w.key = :work) AND (:kind IS NULL OR f.kind = :kind)
+            ORDER BY f.id
+            """,
+            {"work": work_key, "kind": kind},
+        )
+        return [Fact(*r[:6], source=_source(r[6:])) for r in rows]
+
+    async def work_card(self, key: str) -> WorkCard | None:
+        work = await self.work(key)
+        if work is None:
+            return None
+        credit_rows = await self._all(
+            f"""
+            SELECT p.name, w.key, w.title, c.role, c.billing, c.top_billed, c.excerpt,
+                   {_SOURCE_COLUMNS}
+            FROM credits c
+            JOIN works w ON w.id = c.work_id
+            JOIN people p ON p.id = c.person_id
+            JOIN sources s ON s.id = c.source_id
+            WHERE w.key = ? AND c.role != 'cast'
+            ORDER BY c.id
+            """,
+            (key,),
+        )
+        credits = tuple(
+            (r[0], Credit(r[1], r[2], r[3], r[4], bool(r[5]), r[6], _source(r[7:])))
+            for r in credit_rows
+        )
+        return WorkCard(work, credits, tuple(await self.facts(work_key=key)))
+
+    async def works(self) -> list[Work]:
+        rows = await self._all(
+            f"""
+            SELECT w.key, w.title, w.kind, w.studio, w.status, w.summary, w.excerpt,
+                   {_SOURCE_COLUMNS}
+            FROM works w JOIN sources s ON s.id = w.source_id ORDER BY w.id
+            """
+        )
+        return [Work(*r[:7], source=_source(r[7:])) for r in rows]
+
+    # ------------------------------------------------------------------ edits by the operators
+
+    async def set_person_about(self, key: str, about: str) -> bool:
+        """Change what the bot says of a person; the seeder will never overwrite it again."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE people SET about = ?, edited = 1 WHERE key = ?", (about, key)
+            )
+            return cursor.rowcount > 0
+
+    async def closest_people(self, query: str, limit: int = 3) -> list[NameMatch]:
+        """The nearest names to an unknown query, however far, for 'did you mean' replies."""
+        folded = fold(query)
+        if not folded:
+            return []
+        rows = await self._all(
+            "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
+            "JOIN people p ON p.id = n.person_id"
+        )
+        best: dict[str, NameMatch] = {}
+        for key, name, matched, candidate in rows:
+            score = max(
+                difflib.SequenceMatcher(None, folded, part, autojunk=False).ratio()
+                for part in (candidate, *candidate.split())
+            )
+            if score >= 0.4 and (key not in best or best[key].score < score):
+                best[key] = NameMatch(key, name, matched, round(score, 3))
+        return sorted(best.values(), key=lambda m: (-m.score, m.name))[:limit]

@@ -1,0 +1,70 @@
+"""Command sync that never burns the rate limit on restarts and never leaves stale commands.
+
+With a dev guild, commands are copied to that guild and synced at every start (instant).
+Globally, the payload is fingerprinted and synced only when it differs from the last sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.client import HeroesBot
+
+log = logging.getLogger(__name__)
+
+
+class SyncOutcome(Enum):
+    GUILD = "synced to the dev guild"
+    GLOBAL = "synced globally"
+    UNCHANGED = "unchanged since the last global sync; not synced"
+
+
+def command_payload(
+    bot: HeroesBot, guild: discord.abc.Snowflake | None = None
+) -> list[dict[str, Any]]:
+    """Exactly what CommandTree.sync() sends for the global (or a guild's) commands."""
+    return [command.to_dict(bot.tree) for command in bot.tree.get_commands(guild=guild)]
+
+
+def fingerprint(payload: list[dict[str, Any]]) -> str:
+    canonical = json.dumps(
+        sorted(payload, key=lambda c: (c.get("type", 1), c["name"])),
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _meta_key(application_id: int) -> str:
+    return f"commands.global.fingerprint.{application_id}"
+
+
+async def sync_commands(bot: HeroesBot, *, force: bool = False) -> SyncOutcome:
+    if bot.application_id is None:
+        raise RuntimeError("sync needs the application id (log in first)")
+    dev_guild_id = bot.settings.dev_guild_id
+    if dev_guild_id is not None:
+        guild = discord.Object(dev_guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+        log.info("%d commands synced to dev guild %s", len(synced), dev_guild_id)
+        return SyncOutcome.GUILD
+
+    digest = fingerprint(command_payload(bot))
+    key = _meta_key(bot.application_id)
+    if not force and await bot.store.get_meta(key) == digest:
+        log.info(
+            "commands unchanged since the last sync; skipping (run `heroes-bot sync` to force)"
+        )
+        return SyncOutcome.UNCHANGED
+    synced = await bot.tree.sync()
+    await bot.store.set_meta(key, digest)
+    log.info("%d commands synced globally (may take a moment to appear)", len(synced))
+    return SyncOutcome.GLOBAL

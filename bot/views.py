@@ -1,0 +1,125 @@
+"""The one base View every interactive reply uses, and the paginator built on it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+
+class OwnedView(discord.ui.View):
+    """A view only the member who asked may press; disabled on timeout; errors logged.
+
+    Others get an ephemeral hint to run the command themselves instead of silently failing.
+    """
+
+    def __init__(self, owner_id: int, *, command_hint: str, timeout: float | None = 180) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.command_hint = command_hint
+        self.message: discord.InteractionMessage | discord.Message | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            f"These buttons belong to whoever asked. Start your own with {self.command_hint}.",
+            ephemeral=True,
+        )
+        return False
+
+    def disable_all(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        self.disable_all()
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:  # message deleted or interaction expired
+                log.debug("could not disable timed-out view: %s", exc)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.error(
+            "view %s item %r failed for user %s",
+            type(self).__name__,
+            getattr(item, "custom_id", item),
+            interaction.user.id,
+            exc_info=error,
+        )
+        text = "That button failed on our side; it has been logged. Try the command again."
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+
+class Paginator(OwnedView):
+    """First / previous / page / next / last over a fixed list of embeds."""
+
+    def __init__(
+        self,
+        pages: Sequence[discord.Embed],
+        owner_id: int,
+        *,
+        command_hint: str,
+        timeout: float | None = 180,
+    ) -> None:
+        super().__init__(owner_id, command_hint=command_hint, timeout=timeout)
+        if not pages:
+            raise ValueError("a paginator needs at least one page")
+        self.pages = list(pages)
+        self.index = 0
+        self._sync_buttons()
+
+    @property
+    def current(self) -> discord.Embed:
+        return self.pages[self.index]
+
+    def _sync_buttons(self) -> None:
+        last = len(self.pages) - 1
+        self.first.disabled = self.previous.disabled = self.index == 0
+        self.next.disabled = self.last.disabled = self.index == last
+        self.counter.label = f"{self.index + 1}/{len(self.pages)}"
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = max(0, min(index, len(self.pages) - 1))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.current, view=self)
+
+    @discord.ui.button(label="≪", style=discord.ButtonStyle.secondary)
+    async def first(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, 0)
+
+    @discord.ui.button(label="‹", style=discord.ButtonStyle.primary)
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
+    async def counter(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()  # a label, never enabled
+
+    @discord.ui.button(label="›", style=discord.ButtonStyle.primary)
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, self.index + 1)
+
+    @discord.ui.button(label="≫", style=discord.ButtonStyle.secondary)
+    async def last(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, len(self.pages) - 1)
+
+    async def send(self, interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+        """Answer `interaction` with the first page (buttons only when there is more than one)."""
+        if len(self.pages) == 1:
+            self.stop()
+            await interaction.response.send_message(embed=self.current, ephemeral=ephemeral)
+            return
+        await interaction.response.send_message(embed=self.current, view=self, ephemeral=ephemeral)
+        self.message = await interaction.original_response()

@@ -1,0 +1,76 @@
+"""/cast: the whole cast, or one person's card, found forgivingly by name."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.render.cards import cast_pages, person_card
+from bot.replies import choice, echo
+from bot.views import Paginator
+
+# A suggestion's value carries the person's stable key, so picking one can't be ambiguous.
+KEY_PREFIX = "person:"
+
+
+class Cast(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="cast")
+    @app_commands.describe(name="A name, or part of one: 'pedro', 'Holbrook', 'blair'")
+    async def cast(
+        self, interaction: Interaction, name: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        """The cast of We Can Be Heroes, or one person's card."""
+        store = self.bot.store
+        if name is None:
+            pages = cast_pages(await store.cast())
+            await Paginator(pages, interaction.user.id, command_hint="/cast").send(interaction)
+            return
+
+        key = name.removeprefix(KEY_PREFIX) if name.startswith(KEY_PREFIX) else None
+        if key is None:
+            matches = await store.find_people(name, limit=5)
+            top = [m for m in matches if matches and m.score == matches[0].score]
+            if len(top) == 1:
+                key = top[0].person_key
+            elif top:
+                names = ", ".join(m.name for m in top)
+                await interaction.response.send_message(
+                    f"Several people match “{echo(name)}”: {names}. "
+                    "Pick one from the suggestions as you type.",
+                    ephemeral=True,
+                )
+                return
+        person = await store.person(key) if key else None
+        if person is None:
+            closest = await store.closest_people(name)
+            hint = (
+                " Closest: " + ", ".join(m.name for m in closest) + "."
+                if closest
+                else " Try /cast with no name for the whole list."
+            )
+            await interaction.response.send_message(
+                f"I don't know anyone called “{echo(name)}”.{hint}", ephemeral=True
+            )
+            return
+        await interaction.response.send_message(embed=person_card(person))
+
+    @cast.autocomplete("name")
+    async def cast_name_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        matches = await self.bot.store.find_people(current, limit=25)
+        return [
+            choice(
+                m.name if m.matched == m.name else f"{m.name} (printed “{m.matched}”)",
+                KEY_PREFIX + m.person_key,
+            )
+            for m in matches
+        ]
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(Cast(bot))

@@ -1,0 +1,54 @@
+"""/quote: a random Rodriguez quote, or the best match for a search."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.render.cards import quote_card
+from bot.replies import choice, echo
+
+KEY_PREFIX = "quote:"
+
+
+class Quotes(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quote")
+    @app_commands.describe(search="Words to look for, e.g. 'lava' or 'comic book'")
+    async def quote(
+        self, interaction: Interaction, search: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        """A Robert Rodriguez quote from the article: random, or the best match for a search."""
+        store = self.bot.store
+        if search is None:
+            found = await store.random_quote()
+        elif search.startswith(KEY_PREFIX):
+            found = await store.quote(search.removeprefix(KEY_PREFIX))
+        else:
+            results = await store.search_quotes(search, limit=1)
+            found = results[0] if results else None
+        if found is None:
+            text = (
+                f"No quote matches “{echo(search)}”. Try other words, or /quote alone for a "
+                "random one."
+                if search
+                else "The store holds no quotes yet."
+            )
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        await interaction.response.send_message(embed=quote_card(found))
+
+    @quote.autocomplete("search")
+    async def quote_search_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        store = self.bot.store
+        quotes = await store.search_quotes(current, limit=25) if current.strip() else []
+        return [choice(q.text, KEY_PREFIX + q.key) for q in quotes]
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(Quotes(bot))

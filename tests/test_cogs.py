@@ -1,0 +1,146 @@
+"""Command callbacks driven with strict fakes, asserting on what is sent back."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.client import HeroesBot
+from bot.render.limits import check_embed
+from tests.fakes import FakeInteraction, FakeUser, Sent
+
+
+def _command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
+    command = bot.tree.get_command(name)
+    assert isinstance(command, discord.app_commands.Command)
+    return command
+
+
+async def _run(bot: HeroesBot, command_name: str, /, **options: object) -> FakeInteraction:
+    interaction = FakeInteraction()
+    command = _command(bot, command_name)
+    await command.callback(command.binding, interaction, **options)  # type: ignore[arg-type]
+    return interaction
+
+
+def _only(interaction: FakeInteraction) -> Sent:
+    assert len(interaction.sent) == 1, interaction.sent
+    sent = interaction.sent[0]
+    for embed in sent.embeds:
+        assert check_embed(embed) == []
+    return sent
+
+
+async def test_cast_lists_everyone_top_billed_first_with_pages(bot: HeroesBot) -> None:
+    sent = _only(await _run(bot, "cast"))
+    assert not sent.ephemeral
+    text = "\n".join(e.description or "" for e in sent.embeds)
+    assert text.index("Pedro Pascal") < text.index("Christian Slater") < text.index("Boyd Holbrook")
+    assert "⭐" in text
+    assert sent.view is not None  # 23 names > one page of 20
+    assert "Source:" in sent.embeds[0].footer.text
+
+
+async def test_cast_pages_turn_only_for_the_member_who_asked(bot: HeroesBot) -> None:
+    sent = _only(await _run(bot, "cast"))
+    view = sent.view
+    stranger = FakeInteraction(user=FakeUser(2002, "other"))
+    assert await view.interaction_check(stranger) is False
+    assert stranger.sent[0].ephemeral and "/cast" in stranger.sent[0].content
+    owner = FakeInteraction()
+    assert await view.interaction_check(owner) is True
+    await view.next.callback(owner)
+    page2 = owner.sent[0]
+    assert page2.kind == "edit_message" and "JJ Dashnaw" in page2.embeds[0].description
+    assert view.next.disabled and not view.previous.disabled
+
+
+async def test_cast_view_disables_itself_on_timeout(bot: HeroesBot) -> None:
+    interaction = await _run(bot, "cast")
+    view = interaction.sent[0].view
+    await view.on_timeout()
+    assert all(item.disabled for item in view.children)
+    assert interaction.sent[-1].kind == "edit_original"
+
+
+@pytest.mark.parametrize(
+    "name", ["pedro", "Pascal", "holbrook", "Holdbrook", "person:boyd-holbrook"]
+)
+async def test_cast_card_for_a_name(bot: HeroesBot, name: str) -> None:
+    sent = _only(await _run(bot, "cast", name=name))
+    embed = sent.embeds[0]
+    assert embed.title in {"Pedro Pascal", "Boyd Holbrook"}
+    assert "Source:" in embed.footer.text
+    assert any("article" in f.name.lower() for f in embed.fields)
+
+
+async def test_holbrook_card_shows_the_printed_spelling(bot: HeroesBot) -> None:
+    embed = _only(await _run(bot, "cast", name="holbrook")).embeds[0]
+    assert any(f.value == "Boyd Holdbrook" for f in embed.fields)
+    assert any("top-billed" in f.value for f in embed.fields)
+
+
+async def test_unknown_name_is_answered_ephemerally_with_closest(bot: HeroesBot) -> None:
+    sent = _only(await _run(bot, "cast", name="Pedro Almodovar"))
+    assert sent.ephemeral and not sent.embeds
+    assert "Closest: Pedro Pascal" in sent.content
+
+
+async def test_ambiguous_name_asks_to_choose(bot: HeroesBot) -> None:
+    sent = _only(await _run(bot, "cast", name="blair"))
+    assert sent.ephemeral and "Vivien Blair" in sent.content and "Nathan Blair" in sent.content
+
+
+async def test_echoed_input_is_escaped(bot: HeroesBot) -> None:
+    sent = _only(await _run(bot, "cast", name="**@everyone** <@&123>"))
+    assert sent.ephemeral
+    assert "\\*\\*" in sent.content  # markdown escaped; pings are off bot-wide
+
+
+async def test_cast_autocomplete(bot: HeroesBot) -> None:
+    cog = bot.get_cog("Cast")
+    choices = await cog.cast_name_autocomplete(FakeInteraction(), "holdb")
+    assert choices[0].value == "person:boyd-holbrook"
+    assert "Holdbrook" in choices[0].name
+    assert len(await cog.cast_name_autocomplete(FakeInteraction(), "")) <= 25
+    for c in await cog.cast_name_autocomplete(FakeInteraction(), "a"):
+        assert 1 <= len(c.name) <= 100 and len(c.value) <= 100
+
+
+async def test_sequel_card(bot: HeroesBot) -> None:
+    embed = _only(await _run(bot, "sequel")).embeds[0]
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Studio"] == "Netflix"
+    assert fields["Stage"] == "In development"
+    assert fields["Writer"] == fields["Director"] == fields["Producer"] == "Robert Rodriguez"
+    for unknown in ("Title", "Production start", "Release date"):
+        assert fields[unknown].startswith("Unknown")
+    assert "44 million" in fields["Why a sequel"]
+    assert "ComicBook.com" in embed.footer.text and "date unknown" in embed.footer.text
+
+
+async def test_random_quote(bot: HeroesBot) -> None:
+    embed = _only(await _run(bot, "quote")).embeds[0]
+    assert embed.title == "Robert Rodriguez said"
+    assert any(f.name == "Context" for f in embed.fields)
+
+
+async def test_quote_search_and_no_match(bot: HeroesBot) -> None:
+    embed = _only(await _run(bot, "quote", search="son superheroes")).embeds[0]
+    assert "my son did" in embed.description
+    sent = _only(await _run(bot, "quote", search="spaceship"))
+    assert sent.ephemeral and "No quote matches" in sent.content
+
+
+@pytest.mark.parametrize("text", ['"', "NEAR(", "*", "🦈", "(((", "x" * 100])
+async def test_quote_hostile_search(bot: HeroesBot, text: str) -> None:
+    sent = _only(await _run(bot, "quote", search=text))
+    assert sent.ephemeral or sent.embeds
+
+
+async def test_quote_autocomplete(bot: HeroesBot) -> None:
+    cog = bot.get_cog("Quotes")
+    choices = await cog.quote_search_autocomplete(FakeInteraction(), "lava")
+    assert choices and all(c.value.startswith("quote:") for c in choices)
+    assert all(1 <= len(c.name) <= 100 for c in choices)
+    assert await cog.quote_search_autocomplete(FakeInteraction(), "") == []

@@ -1,0 +1,55 @@
+"""Every extension loads, and the commands it registers are valid for Discord."""
+
+from __future__ import annotations
+
+import re
+
+from bot.client import HeroesBot, bot_intents, discover_extensions
+from bot.sync import command_payload, fingerprint
+
+NAME = re.compile(r"^[-_'\w]{1,32}$")
+
+
+def test_extensions_are_discovered() -> None:
+    assert {"cogs.cast", "cogs.quote", "cogs.sequel"} <= set(discover_extensions())
+
+
+async def test_every_extension_loads(bot: HeroesBot) -> None:
+    assert set(bot.extensions) == set(discover_extensions())
+
+
+async def test_command_names_are_unique_and_valid(bot: HeroesBot) -> None:
+    payload = command_payload(bot)
+    names = [c["name"] for c in payload]
+    assert len(names) == len(set(names))
+    assert {"cast", "sequel", "quote"} <= set(names)
+
+    def check(options: list[dict], depth: int = 0) -> None:
+        assert len(options) <= 25
+        for option in options:
+            assert NAME.match(option["name"]) and option["name"] == option["name"].lower()
+            assert 1 <= len(option["description"]) <= 100
+            check(option.get("options", []), depth + 1)
+
+    for command in payload:
+        assert NAME.match(command["name"]) and command["name"] == command["name"].lower()
+        assert 1 <= len(command["description"]) <= 100
+        check(command.get("options", []))
+
+
+async def test_fingerprint_is_stable_and_order_independent(bot: HeroesBot) -> None:
+    payload = command_payload(bot)
+    assert fingerprint(payload) == fingerprint(list(reversed(payload)))
+    changed = [dict(payload[0], description="changed"), *payload[1:]]
+    assert fingerprint(changed) != fingerprint(payload)
+
+
+def test_no_privileged_intents() -> None:
+    intents = bot_intents()
+    assert not intents.members and not intents.presences and not intents.message_content
+
+
+async def test_nothing_the_bot_sends_can_ping(bot: HeroesBot) -> None:
+    mentions = bot.allowed_mentions
+    assert mentions is not None
+    assert mentions.to_dict() == {"parse": []}

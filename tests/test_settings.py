@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ConfigError, Secret, check_database_path, load_settings
+from tests.conftest import FAKE_TOKEN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.token is None and not settings.has_token
+    assert settings.database_path == Path("data/heroes.db")
+    assert settings.dev_guild_id is None and settings.owner_ids == frozenset()
+    assert settings.log_level == "INFO"
+
+
+def test_all_keys() -> None:
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": FAKE_TOKEN,
+            "DATABASE_PATH": "/tmp/x.db",
+            "DEV_GUILD_ID": "123456789012345678",
+            "OWNER_IDS": "123456789012345678, 223456789012345678",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.token == Secret(FAKE_TOKEN)
+    assert settings.dev_guild_id == 123456789012345678
+    assert settings.owner_ids == {123456789012345678, 223456789012345678}
+    assert settings.log_level == "DEBUG"
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings({})
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_the_token_never_shows() -> None:
+    settings = load_settings({"DISCORD_TOKEN": FAKE_TOKEN})
+    for text in (repr(settings), str(settings), f"{settings.token}", repr(settings.token)):
+        assert FAKE_TOKEN not in text
+    assert settings.require_token().reveal() == FAKE_TOKEN
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"DEV_GUILD_ID": "my-server"}, "DEV_GUILD_ID"),
+        ({"OWNER_IDS": "123456789012345678,bob"}, "OWNER_IDS"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"DISCORD_TOKEN": "short"}, "DISCORD_TOKEN"),
+        ({"GUILD_READY_TIMEOUT": "soon"}, "GUILD_READY_TIMEOUT"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError, match=names) as info:
+        load_settings(env)
+    assert "short" not in str(info.value) or names != "DISCORD_TOKEN"
+
+
+def test_database_path_checks(tmp_path: Path) -> None:
+    check_database_path(tmp_path / "new" / "heroes.db")
+    assert (tmp_path / "new").is_dir()
+    with pytest.raises(ConfigError, match="is a directory"):
+        check_database_path(tmp_path)
+
+
+def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_PATH"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env, "PYTHONPATH": str(ROOT)},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "DISCORD_TOKEN is not set"),
+        ({"DISCORD_TOKEN": FAKE_TOKEN, "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID must be"),
+        ({"DISCORD_TOKEN": FAKE_TOKEN, "DATABASE_PATH": "/proc/nope/heroes.db"}, "DATABASE_PATH"),
+    ],
+)
+def test_cli_config_errors_are_one_line_with_exit_2(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    result = _cli("sync", env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and "Traceback" not in result.stderr
+    assert FAKE_TOKEN not in result.stderr + result.stdout
+
+
+def test_cli_refuses_a_foreign_database_file(tmp_path: Path) -> None:
+    target = tmp_path / "notes.db"
+    target.write_text("not a database")
+    result = _cli(
+        "sync", env={"DISCORD_TOKEN": FAKE_TOKEN, "DATABASE_PATH": str(target)}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "not a SQLite database" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == "not a database"
+
+
+def test_dotenv_is_read_by_main_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DEV_GUILD_ID=from-dotenv\nLOG_LEVEL=loud\n")
+    result = _cli("sync", env={"LOG_LEVEL": "INFO"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "DEV_GUILD_ID must be" in result.stderr  # .env was read, LOG_LEVEL from env won
+
+
+def test_importing_the_package_does_not_read_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("HEROES_MARKER=1\n")
+    code = "import os, bot.__main__, bot.settings; print(os.environ.get('HEROES_MARKER'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "None"
