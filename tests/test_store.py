@@ -180,7 +180,8 @@ async def test_quote_search_survives_quotes_added_later(store: Store) -> None:
     async with store.transaction() as db:
         await db.execute(
             "INSERT INTO quotes (key, person_id, text, excerpt, source_id) "
-            "SELECT 'x', id, 'Volcanoes are cool', 'e', 1 FROM people WHERE key = 'robert-rodriguez'"
+            "SELECT 'x', id, 'Volcanoes are cool', 'e', 1 FROM people "
+            "WHERE key = 'robert-rodriguez'"
         )
     assert [q.key for q in await store.search_quotes("volcanoes")] == ["x"]
 
