@@ -37,6 +37,9 @@ def bot_intents() -> discord.Intents:
 
 class HeroesBot(commands.Bot):
     def __init__(self, settings: Settings, store: Store, *, sync: str = "auto") -> None:
+        # The bot never joins voice, so discord.py's start-up warnings about its optional voice
+        # libraries (PyNaCl, davey) would only alarm the person running it.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -1,0 +1,340 @@
+"""Builds user-side interactions (slash, autocomplete, buttons, modals).
+
+Option payloads are derived from the commands the bot actually synced, so a
+test writes ``slash("cast", {"name": "pedro"})`` and gets correctly typed,
+correctly nested options (subcommands, resolved users/channels/roles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._state import LOADING, Channel, Guild, Interaction, Message, Role, State, User
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+class EmulatorUsageError(Exception):
+    """The *test* asked for something a real Discord client could not send."""
+
+
+@dataclass(frozen=True)
+class InteractionResponse:
+    """The bot's initial response to an interaction, as readable data."""
+
+    type: int
+    body: dict[str, Any]
+    message: Message | None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.body.get("data") or {}
+
+    @property
+    def deferred(self) -> bool:
+        return self.type in (5, 6)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.data.get("flags") or 0) & 64)
+
+    @property
+    def content(self) -> str | None:
+        return self.data.get("content")
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return self.data.get("embeds") or []
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return self.data.get("choices") or []
+
+
+class InteractionHandle:
+    """A dispatched interaction; await its response or resulting messages."""
+
+    def __init__(self, emulator: Emulator, interaction: Interaction) -> None:
+        self._emu = emulator
+        self.interaction = interaction
+
+    @property
+    def id(self) -> int:
+        return self.interaction.id
+
+    @property
+    def token(self) -> str:
+        return self.interaction.token
+
+    @property
+    def original(self) -> Message | None:
+        mid = self.interaction.original_message_id
+        return self._emu.state.messages.get(mid) if mid is not None else None
+
+    @property
+    def followups(self) -> list[Message]:
+        msgs = self._emu.state.messages
+        return [msgs[i] for i in self.interaction.followup_ids if i in msgs]
+
+    def messages(self) -> list[Message]:
+        """Original (if any, and not still 'thinking') then followups, oldest first."""
+        out = []
+        original = self.original
+        if original is not None and not original.deleted and not original.flags & LOADING:
+            out.append(original)
+        return out + [m for m in self.followups if not m.deleted]
+
+    async def response(self, timeout: float = 5.0) -> InteractionResponse:  # noqa: ASYNC109
+        inter = self.interaction
+        await self._emu.wait_until(
+            lambda: inter.is_acked, timeout, f"initial response to interaction {inter.id}"
+        )
+        assert inter.response_type is not None and inter.response_body is not None
+        return InteractionResponse(inter.response_type, inter.response_body, self.original)
+
+    async def wait_message(self, timeout: float = 5.0, *, count: int = 1) -> Message:  # noqa: ASYNC109
+        """Wait until ``count`` visible messages exist; return the newest."""
+        msgs = await self._emu.wait_until(
+            lambda: (m := self.messages()) and len(m) >= count and m,
+            timeout,
+            f"message #{count} of interaction {self.id}",
+        )
+        return msgs[-1]
+
+    async def wait_edit(self, timeout: float = 5.0) -> Message:  # noqa: ASYNC109
+        """Wait until the original response has been edited (e.g. after a defer)."""
+        return await self._emu.wait_until(
+            lambda: (o := self.original) is not None and o.edited_timestamp is not None and o,
+            timeout,
+            "an edit",
+        )
+
+
+# --------------------------------------------------------------------------- payload building
+
+
+def _find_command(state: State, name: str, guild_id: int | None, ctype: int = 1) -> dict[str, Any]:
+    pools = ([state.commands_for(guild_id)] if guild_id is not None else []) + [
+        state.commands_for(None)
+    ]
+    for pool in pools:
+        for cmd in pool:
+            if cmd["name"] == name and cmd.get("type", 1) == ctype:
+                return cmd
+    raise EmulatorUsageError(
+        f"command {name!r} (type {ctype}) has not been synced (guild={guild_id})"
+    )
+
+
+def _descend(
+    cmd: dict[str, Any], path: list[str]
+) -> tuple[list[dict[str, Any]], Callable[[list[Any]], list[Any]]]:
+    """Walk subcommand groups/subcommands; return the leaf option defs and a wrapper."""
+    defs = cmd.get("options") or []
+    chain: list[dict[str, Any]] = []
+    for part in path:
+        sub = next((o for o in defs if o["name"] == part and o.get("type") in (1, 2)), None)
+        if sub is None:
+            raise EmulatorUsageError(f"{cmd['name']!r} has no subcommand (group) {part!r}")
+        chain.append(sub)
+        defs = sub.get("options") or []
+    if any(o.get("type") in (1, 2) for o in defs):
+        names = [o["name"] for o in defs if o.get("type") in (1, 2)]
+        raise EmulatorUsageError(
+            f"{cmd['name']} {' '.join(path)}: a subcommand is required, one of {names}"
+        )
+
+    def wrap(leaf: list[Any]) -> list[Any]:
+        for sub in reversed(chain):
+            leaf = [{"name": sub["name"], "type": sub["type"], "options": leaf}]
+        return leaf
+
+    return defs, wrap
+
+
+class PayloadBuilder:
+    """Turns friendly test arguments into INTERACTION_CREATE payloads."""
+
+    def __init__(self, state: State, application_id: int, bot_user_id: int) -> None:
+        self.state = state
+        self.application_id = application_id
+        self.bot_user_id = bot_user_id
+
+    def _resolve_value(
+        self,
+        odef: dict[str, Any],
+        value: Any,
+        resolved: dict[str, dict[str, Any]],
+        guild: Guild | None,
+    ) -> Any:
+        otype = odef.get("type")
+        if otype == 3:
+            return str(value)
+        if otype == 4:
+            return int(value)
+        if otype == 10:
+            return float(value)
+        if otype == 5:
+            return bool(value)
+        if otype in (6, 9) and (
+            isinstance(value, User) or (isinstance(value, int) and value in self.state.users)
+        ):
+            user = value if isinstance(value, User) else self.state.users[value]
+            resolved.setdefault("users", {})[str(user.id)] = user.to_payload()
+            if guild is not None and user.id in guild.members:
+                member = guild.members[user.id].to_payload(
+                    permissions=guild.permissions_of(guild.members[user.id])
+                )
+                member.pop("user")
+                resolved.setdefault("members", {})[str(user.id)] = member
+            return str(user.id)
+        if otype in (8, 9):
+            role = (
+                value
+                if isinstance(value, Role)
+                else (guild.roles.get(int(value)) if guild else None)
+            )
+            if role is None:
+                raise EmulatorUsageError(f"option {odef['name']!r}: unknown role {value!r}")
+            resolved.setdefault("roles", {})[str(role.id)] = role.to_payload()
+            return str(role.id)
+        if otype == 7:
+            channel = value if isinstance(value, Channel) else self.state.channels.get(int(value))
+            if channel is None:
+                raise EmulatorUsageError(f"option {odef['name']!r}: unknown channel {value!r}")
+            payload = channel.to_payload()
+            payload["permissions"] = str((1 << 53) - 1)
+            resolved.setdefault("channels", {})[str(channel.id)] = payload
+            return str(channel.id)
+        raise EmulatorUsageError(
+            f"option type {otype} ({odef['name']!r}) not supported by the emulator"
+        )
+
+    def command_data(
+        self,
+        name: str,
+        options: dict[str, Any] | None,
+        subcommand: str | None,
+        guild: Guild | None,
+        *,
+        focused: str | None = None,
+    ) -> dict[str, Any]:
+        words = name.split()
+        path = words[1:] + (subcommand.split() if subcommand else [])
+        cmd = _find_command(self.state, words[0], guild.id if guild else None)
+        defs, wrap = _descend(cmd, path)
+        by_name = {o["name"]: o for o in defs}
+        options = dict(options or {})
+        unknown = set(options) - set(by_name)
+        if unknown:
+            raise EmulatorUsageError(
+                f"/{name}: unknown option(s) {sorted(unknown)}; known: {sorted(by_name)}"
+            )
+        resolved: dict[str, dict[str, Any]] = {}
+        leaf: list[dict[str, Any]] = []
+        for odef in defs:  # Discord sends options in definition order
+            oname = odef["name"]
+            if oname not in options:
+                if odef.get("required") and focused is None:
+                    raise EmulatorUsageError(f"/{name}: required option {oname!r} missing")
+                continue
+            value = options[oname]
+            if oname == focused:
+                # The focused value is whatever the user has typed so far: always a string.
+                leaf.append(
+                    {"name": oname, "type": odef["type"], "value": str(value), "focused": True}
+                )
+                continue
+            converted = self._resolve_value(odef, value, resolved, guild)
+            choices = odef.get("choices")
+            if choices and converted not in [c["value"] for c in choices]:
+                raise EmulatorUsageError(f"/{name}: {converted!r} is not a choice of {oname!r}")
+            leaf.append({"name": oname, "type": odef["type"], "value": converted})
+        if focused is not None and focused not in options:
+            raise EmulatorUsageError(f"/{name}: focused option {focused!r} needs a value")
+        data: dict[str, Any] = {"id": cmd["id"], "name": cmd["name"], "type": cmd.get("type", 1)}
+        built = wrap(leaf)
+        if built:
+            data["options"] = built
+        if resolved:
+            data["resolved"] = resolved
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        return data
+
+    def envelope(
+        self, itype: int, data: dict[str, Any], user: User, guild: Guild | None, channel: Channel
+    ) -> dict[str, Any]:
+        """Fields common to every interaction type."""
+        payload: dict[str, Any] = {
+            "application_id": str(self.application_id),
+            "type": itype,
+            "data": data,
+            "channel_id": str(channel.id),
+            "channel": {**channel.to_payload(), "permissions": str((1 << 53) - 1)},
+            "version": 1,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        if guild is not None:
+            member = guild.members.get(user.id)
+            if member is None:
+                raise EmulatorUsageError(
+                    f"user {user.username} is not a member of guild {guild.name}"
+                )
+            bot_member = guild.members.get(self.bot_user_id)
+            payload["guild_id"] = str(guild.id)
+            payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
+            payload["guild_locale"] = "en-US"
+            payload["member"] = member.to_payload(permissions=guild.permissions_of(member))
+            payload["app_permissions"] = str(guild.permissions_of(bot_member) if bot_member else 0)
+            payload["authorizing_integration_owners"] = {"0": str(guild.id)}
+            payload["context"] = 0
+        else:
+            payload["user"] = user.to_payload()
+            payload["app_permissions"] = "0"
+            payload["authorizing_integration_owners"] = {"1": str(user.id)}
+            payload["context"] = 1
+        return payload
+
+    @staticmethod
+    def modal_components(modal: dict[str, Any], values: dict[str, str]) -> list[dict[str, Any]]:
+        """Mirror the modal's layout with submitted values (action rows or labels)."""
+        out: list[dict[str, Any]] = []
+        for comp in modal.get("components") or []:
+            if comp.get("type") == 1:
+                children = [
+                    {
+                        "type": c["type"],
+                        "custom_id": c["custom_id"],
+                        "value": values.get(c["custom_id"], ""),
+                    }
+                    for c in comp.get("components") or []
+                    if c.get("type") == 4
+                ]
+                out.append({"type": 1, "components": children})
+            elif comp.get("type") == 18 and isinstance(comp.get("component"), dict):
+                inner = comp["component"]
+                if inner.get("type") == 4:
+                    sub = {
+                        "type": 4,
+                        "custom_id": inner["custom_id"],
+                        "value": values.get(inner["custom_id"], ""),
+                    }
+                elif inner.get("type") in (3, 5, 6, 7, 8):
+                    picked = values.get(inner["custom_id"], [])
+                    sub = {
+                        "type": inner["type"],
+                        "custom_id": inner["custom_id"],
+                        "values": list(picked),
+                    }
+                else:
+                    continue
+                out.append({"type": 18, "id": comp.get("id", 0), "component": sub})
+        return out

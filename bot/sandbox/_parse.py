@@ -1,0 +1,117 @@
+"""Parsing what a person types at the sandbox prompt into a command invocation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SUBCOMMAND, GROUP = 1, 2
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+class ParseError(ValueError):
+    """What the person typed is not a command the bot has; the message says why."""
+
+
+@dataclass
+class Invocation:
+    command: str  # the top-level name
+    path: list[str]  # subcommand group / subcommand names after it
+    options: dict[str, str] = field(default_factory=dict)  # raw text per option, in order
+    definitions: list[dict[str, Any]] = field(default_factory=list)  # the leaf's options
+    wants_suggestions: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return " ".join([self.command, *self.path])
+
+    @property
+    def focused(self) -> str | None:
+        """The option being typed last, for suggestions."""
+        return next(reversed(self.options), None) if self.options else None
+
+
+def _find(commands: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    return next((c for c in commands if c["name"] == name and c.get("type", 1) == 1), None)
+
+
+def parse(line: str, commands: list[dict[str, Any]]) -> Invocation:
+    """Parse '/sequel news', '/cast name: pedro' or '/quote search: lava ?' against the synced
+    commands."""
+    text = line.strip()
+    if not text.startswith("/"):
+        raise ParseError("commands start with /, e.g. /cast name: pedro (type /help for the list)")
+    wants = text.endswith("?")
+    if wants:
+        text = text[:-1].rstrip()
+    words = text[1:].split(None, 1)
+    if not words:
+        raise ParseError("type a command after the /, e.g. /sequel")
+    command = _find(commands, words[0].lower())
+    if command is None:
+        names = ", ".join(f"/{c['name']}" for c in commands if c.get("type", 1) == 1)
+        raise ParseError(f"no command /{words[0]}; the bot has: {names}")
+    rest = words[1] if len(words) > 1 else ""
+    node, path = command, []
+    while any(o.get("type") in (SUBCOMMAND, GROUP) for o in node.get("options", [])):
+        head, _, tail = rest.strip().partition(" ")
+        child = next(
+            (o for o in node["options"] if o["name"] == head.lower() and o["type"] in (1, 2)),
+            None,
+        )
+        if child is None:
+            subs = ", ".join(o["name"] for o in node["options"])
+            raise ParseError(f"/{' '.join([command['name'], *path])} needs one of: {subs}")
+        path.append(child["name"])
+        node, rest = child, tail
+    definitions = list(node.get("options", []))
+    invocation = Invocation(command["name"], path, definitions=definitions, wants_suggestions=wants)
+    names = [o["name"] for o in definitions]
+    if not rest.strip():
+        return invocation
+    # Option keys are only the option names this command really has, so a value may contain
+    # 'something:' freely.
+    pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):", re.IGNORECASE)
+    matches = list(pattern.finditer(rest)) if names else []
+    if not matches or rest[: matches[0].start()].strip():
+        if not names:
+            raise ParseError(f"/{invocation.full_name} takes no options")
+        hint = " ".join(f"{n}: …" for n in names)
+        raise ParseError(f"options are written as name: value — /{invocation.full_name} {hint}")
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(rest)
+        invocation.options[match.group(1).lower()] = rest[match.end() : end].strip()
+    return invocation
+
+
+def convert(invocation: Invocation, resolve: dict[int, Any]) -> dict[str, Any]:
+    """Typed option values for the emulator; `resolve` maps CHANNEL/ROLE/USER types to a
+    function turning '#general' or '@role' into an id."""
+    out: dict[str, Any] = {}
+    by_name = {o["name"]: o for o in invocation.definitions}
+    for name, raw in invocation.options.items():
+        definition = by_name[name]
+        kind = definition["type"]
+        if kind == STRING:
+            out[name] = raw
+        elif kind in (INTEGER, NUMBER):
+            try:
+                out[name] = int(raw) if kind == INTEGER else float(raw)
+            except ValueError:
+                raise ParseError(f"{name} must be a number (got {raw!r})") from None
+        elif kind == BOOLEAN:
+            if raw.lower() not in _TRUE | _FALSE:
+                raise ParseError(f"{name} must be true or false (got {raw!r})")
+            out[name] = raw.lower() in _TRUE
+        elif kind in resolve:
+            out[name] = resolve[kind](raw)
+        else:
+            raise ParseError(f"the sandbox can't fill option {name} of type {kind}")
+    missing = [o["name"] for o in invocation.definitions if o.get("required")]
+    missing = [n for n in missing if n not in out]
+    if missing and not invocation.wants_suggestions:
+        raise ParseError(f"/{invocation.full_name} needs: " + ", ".join(f"{n}: …" for n in missing))
+    return out

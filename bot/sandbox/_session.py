@@ -1,0 +1,173 @@
+"""The sandbox world: the emulator, one server, one member, and the real bot connected to it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.client import HeroesBot
+from bot.emulator import Emulator, InteractionHandle, Message, redirect_discord_py
+from bot.runner import run_bot
+from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
+from bot.settings import Secret, Settings
+
+log = logging.getLogger(__name__)
+RESPONSE_TIMEOUT = 10.0
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy even while another process writes (SQLite's backup API)."""
+    if not source.exists():
+        return
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
+class Sandbox:
+    def __init__(self, emulator: Emulator, bot: HeroesBot) -> None:
+        self.emu = emulator
+        self.bot = bot
+        self.guild = next(iter(emulator.state.guilds.values()))
+        self.channel = next(iter(self.guild.channels.values()))
+        self.me = emulator.app.owner  # the person at the prompt runs the bot and the server
+        self._shown: dict[int, float | None] = {}
+
+    # ------------------------------------------------------------------ what exists
+    def commands(self) -> list[dict[str, Any]]:
+        return self.emu.synced_commands()
+
+    def _resolver(self, kind: int) -> Any:
+        def resolve(raw: str) -> int:
+            name = raw.strip().lstrip("#@").lower()
+            pools = {
+                CHANNEL: {c.id: c.name for c in self.guild.channels.values()},
+                ROLE: {r.id: r.name for r in self.guild.roles.values()},
+                USER: {m.user.id: m.user.username for m in self.guild.members.values()},
+            }[kind]
+            for ident, label in pools.items():
+                if label.lower().lstrip("@") == name or str(ident) == name:
+                    return ident
+            noun = {CHANNEL: "channel", ROLE: "role", USER: "member"}[kind]
+            raise ParseError(f"no {noun} called {raw} (there are: {', '.join(pools.values())})")
+
+        return resolve
+
+    def typed_options(self, invocation: Invocation) -> dict[str, Any]:
+        return convert(invocation, {k: self._resolver(k) for k in (CHANNEL, ROLE, USER)})
+
+    # ------------------------------------------------------------------ acting
+    async def run(self, invocation: Invocation) -> InteractionHandle:
+        options = self.typed_options(invocation)
+        handle = await self.emu.slash(
+            invocation.full_name, options, user=self.me, guild=self.guild, channel=self.channel
+        )
+        await self._settle(handle)
+        return handle
+
+    async def suggest(self, invocation: Invocation) -> list[dict[str, Any]]:
+        focused = invocation.focused
+        if focused is None:
+            raise ParseError("suggestions need an option to complete, e.g. /cast name: pe?")
+        definition = next(o for o in invocation.definitions if o["name"] == focused)
+        if not definition.get("autocomplete"):
+            choices = definition.get("choices") or []
+            if choices:
+                return choices
+            raise ParseError(f"{focused} has no suggestions")
+        others = {k: v for k, v in self.typed_options(invocation).items() if k != focused}
+        return await self.emu.autocomplete(
+            invocation.full_name,
+            focused,
+            invocation.options[focused],
+            others,
+            user=self.me,
+            guild=self.guild,
+            channel=self.channel,
+        )
+
+    async def press(self, message: Message, custom_id: str) -> InteractionHandle:
+        handle = await self.emu.press(message, custom_id, user=self.me)
+        await self._settle(handle)
+        return handle
+
+    async def submit_modal(self, handle: InteractionHandle, values: dict[str, str]) -> None:
+        await self._settle(await self.emu.submit_modal(handle, values, user=self.me))
+
+    async def _settle(self, handle: InteractionHandle) -> None:
+        response = await handle.response(RESPONSE_TIMEOUT)
+        if response.type == 5:  # "thinking…": wait for the real answer
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+                await handle.wait_edit(RESPONSE_TIMEOUT)
+        await asyncio.sleep(0.05)  # let immediate follow-ups land
+
+    # ------------------------------------------------------------------ what changed
+    def changes(self) -> list[tuple[Message, bool]]:
+        """Messages in the channel that are new or edited since last shown."""
+        out = []
+        for message in self.emu.conversation(self.channel):
+            if message.deleted or message.flags & (1 << 7):  # deleted, or still 'thinking'
+                continue
+            stamp = message.edited_timestamp
+            if message.id not in self._shown:
+                out.append((message, False))
+            elif self._shown[message.id] != stamp:
+                out.append((message, True))
+            self._shown[message.id] = stamp
+        return out
+
+
+async def _until_ready(emu: Emulator, task: asyncio.Task[None]) -> None:
+    """Wait for READY and the command sync, or re-raise why the bot stopped first."""
+    ready = asyncio.ensure_future(emu.wait_ready(timeout=60))
+    done, _ = await asyncio.wait({ready, task}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        ready.cancel()
+        task.result()  # raises the bot's own error (bad database, ...)
+        raise RuntimeError("the bot stopped before it was ready")
+    ready.result()
+    await emu.wait_synced(timeout=30)
+
+
+@contextlib.asynccontextmanager
+async def open_sandbox(settings: Settings, *, keep_data: bool) -> AsyncIterator[Sandbox]:
+    """Start the emulator and the real bot (through run_bot, as main() does) against it."""
+    with tempfile.TemporaryDirectory(prefix="heroes-sandbox-") as scratch:
+        database = settings.database_path
+        if not keep_data:
+            database = Path(scratch) / "sandbox.db"
+            _copy_database(settings.database_path, database)
+        async with Emulator(heartbeat_interval=30.0) as emu:
+            guild = emu.add_guild("Sandbox server", channels=("general", "news"))
+            emu.add_role(guild, "sequel-fans")
+            sandbox_settings = replace(
+                settings,
+                token=Secret(emu.token),
+                database_path=database,
+                dev_guild_id=None,
+                guild_ready_timeout=0.05,
+            )
+            holder: list[HeroesBot] = []
+            with redirect_discord_py(emu.port):
+                task = asyncio.create_task(run_bot(sandbox_settings, on_bot=holder.append))
+                try:
+                    await _until_ready(emu, task)
+                    yield Sandbox(emu, holder[0])
+                finally:
+                    if holder:
+                        await holder[0].close()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await asyncio.wait_for(task, 10)
+        if keep_data:
+            log.info("sandbox used %s directly", database)
+        shutil.rmtree(scratch, ignore_errors=True)
