@@ -1,0 +1,187 @@
+"""/cast, /sequel and /quote end to end: the real bot, its gateway and HTTP client, the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import PRIVILEGED_INTENTS, Emulator
+from tests.e2e.harness import World, assert_clean, running_bot, world
+
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "((((",
+    "@everyone",
+    "<@&1234567890123>",
+    "**bold** `code` ||spoiler||",
+    "🦈🌋" * 10,
+    "\u202e\u200b",
+    "x" * 100,
+    "'; DROP TABLE people; --",
+]
+
+
+@pytest.fixture
+async def w(tmp_path: Path) -> AsyncIterator[World]:
+    async with world(tmp_path / "heroes.db") as value:
+        yield value
+        assert_clean(value.emu)
+
+
+def _string_options(command: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(command path, option) for every string option of a synced command, subcommands too."""
+    found = []
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        for option in node.get("options", []):
+            if option["type"] in (1, 2):
+                walk(option, f"{path} {option['name']}")
+            elif option["type"] == 3:
+                found.append((path, option))
+
+    walk(command, command["name"])
+    return found
+
+
+async def test_login_uses_no_privileged_intent(w: World) -> None:
+    identify = w.emu.identifies[0]
+    assert identify.intents & PRIVILEGED_INTENTS == 0
+
+
+async def test_commands_are_synced_once_and_valid(w: World) -> None:
+    synced = w.emu.synced_commands()
+    assert {"cast", "quote", "sequel"} <= {c["name"] for c in synced}
+    assert len(w.emu.command_sync_bodies()) == 1
+
+
+async def test_a_restart_does_not_sync_again_but_a_change_does(tmp_path: Path) -> None:
+    db = tmp_path / "heroes.db"
+    async with world(db) as first:
+        emu = first.emu
+        app_settings = first.bot.settings
+        await first.bot.close()
+        assert len(emu.command_sync_bodies()) == 1
+        # Same application, same definitions: no PUT on restart.
+        async with running_bot(emu, app_settings):
+            pass
+        assert len(emu.command_sync_bodies()) == 1
+        # A dev guild syncs to that guild at every start.
+        dev = emu.add_guild("Dev")
+        from dataclasses import replace
+
+        async with running_bot(emu, replace(app_settings, dev_guild_id=dev.id)):
+            pass
+        assert emu.synced_commands(dev)
+        assert len(emu.command_sync_bodies()) == 2
+        assert_clean(emu)
+
+
+async def test_cast_pages_and_buttons(w: World) -> None:
+    handle = await w.emu.slash("cast", user=w.fan)
+    response = await handle.response()
+    assert not response.ephemeral
+    message = await handle.wait_message()
+    assert "Pedro Pascal" in message.embeds[0]["description"]
+    ids = [c["custom_id"] for row in message.components for c in row["components"]]
+    assert len(ids) == 5
+    # Someone else may not turn the pages.
+    refused = await w.emu.press(message, ids[3], user=w.other)
+    assert (await refused.response()).ephemeral
+    assert "/cast" in (await refused.response()).content
+    # The member who asked may.
+    turned = await w.emu.press(message, ids[3], user=w.fan)
+    assert (await turned.response()).type == 7
+    assert "JJ Dashnaw" in message.embeds[0]["description"]
+
+
+async def test_cast_card_and_autocomplete(w: World) -> None:
+    choices = await w.emu.autocomplete("cast", "name", "holdb", user=w.fan)
+    assert choices[0]["value"] == "person:boyd-holbrook"
+    handle = await w.emu.slash("cast", {"name": choices[0]["value"]}, user=w.fan)
+    embed = (await handle.wait_message()).embeds[0]
+    assert embed["title"] == "Boyd Holbrook"
+    for typed in ("pedro", "Pascal", "holbrook", "Holdbrook"):
+        handle = await w.emu.slash("cast", {"name": typed}, user=w.fan)
+        assert (await handle.wait_message()).embeds[0]["title"] in {"Pedro Pascal", "Boyd Holbrook"}
+    assert len(await w.emu.autocomplete("cast", "name", "", user=w.fan)) <= 25
+
+
+async def test_unknown_name_is_ephemeral(w: World) -> None:
+    handle = await w.emu.slash("cast", {"name": "Pedro Almodovar"}, user=w.fan)
+    response = await handle.response()
+    assert response.ephemeral and "Closest" in response.content
+
+
+async def test_sequel_card(w: World) -> None:
+    names = {c["name"]: c for c in w.emu.synced_commands()}
+    sequel = names["sequel"]
+    subs = [o["name"] for o in sequel.get("options", []) if o["type"] == 1]
+    handle = await w.emu.slash("sequel status" if "status" in subs else "sequel", user=w.fan)
+    embed = (await handle.wait_message()).embeds[0]
+    text = str(embed)
+    assert "Netflix" in text and "Robert Rodriguez" in text and "44 million" in text
+    assert "Unknown" in text
+
+
+async def test_quote_random_search_and_autocomplete(w: World) -> None:
+    handle = await w.emu.slash("quote", user=w.fan)
+    assert (await handle.wait_message()).embeds[0]["title"] == "Robert Rodriguez said"
+    handle = await w.emu.slash("quote", {"search": "son superheroes"}, user=w.fan)
+    assert "my son did" in (await handle.wait_message()).embeds[0]["description"]
+    choices = await w.emu.autocomplete("quote", "search", "lava", user=w.fan)
+    assert choices and all(1 <= len(c["name"]) <= 100 for c in choices)
+    handle = await w.emu.slash("quote", {"search": "spaceship"}, user=w.fan)
+    assert (await handle.response()).ephemeral
+
+
+async def test_hostile_input_on_every_string_option(w: World) -> None:
+    for command in w.emu.synced_commands():
+        for path, option in _string_options(command):
+            limit = option.get("max_length", 6000)
+            for text in HOSTILE:
+                value = text[:limit]
+                if option.get("autocomplete"):
+                    choices = await w.emu.autocomplete(path, option["name"], value, user=w.fan)
+                    assert len(choices) <= 25
+                handle = await w.emu.slash(path, {option["name"]: value}, user=w.fan)
+                response = await handle.response()
+                assert response.type in (4, 5, 9), (path, value)
+
+
+async def test_nothing_the_bot_sends_can_ping(w: World) -> None:
+    await (await w.emu.slash("cast", {"name": "@everyone"}, user=w.fan)).response()
+    await (await w.emu.slash("quote", user=w.fan)).response()
+    for interaction in w.emu.state.interactions.values():
+        data = (interaction.response_body or {}).get("data") or {}
+        if interaction.response_type in (4, 7):
+            assert data.get("allowed_mentions") == {"parse": []}, data
+
+
+async def test_drop_and_close_are_survived_with_resume_and_no_lost_reply(w: World) -> None:
+    emu: Emulator = w.emu
+    emu.drop()  # abrupt, like a 1006
+    handle = await emu.slash("quote", {"search": "lava"}, user=w.fan)  # sent while down
+    await emu.wait_resumed(1, timeout=15)
+    assert (await handle.wait_message(timeout=10)).embeds
+    await emu.disconnect(4000)
+    handle = (
+        await emu.slash("sequel", user=w.fan)
+        if False
+        else await emu.slash("cast", {"name": "pedro"}, user=w.fan)
+    )
+    await emu.wait_resumed(2, timeout=15)
+    assert (await handle.wait_message(timeout=10)).embeds
+    assert len(emu.identifies) == 1
+
+
+async def test_invalid_session_leads_to_a_fresh_identify(w: World) -> None:
+    await w.emu.invalidate_session(resumable=False)
+    await w.emu.wait_for_identify(2, timeout=20)
+    await w.emu.wait_ready(timeout=15)
+    handle = await w.emu.slash("cast", {"name": "pedro"}, user=w.fan)
+    assert (await handle.wait_message(timeout=10)).embeds
