@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import pkgutil
 import time
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -36,7 +37,9 @@ def bot_intents() -> discord.Intents:
 
 
 class HeroesBot(commands.Bot):
-    def __init__(self, settings: Settings, store: Store, *, sync: str = "auto") -> None:
+    def __init__(
+        self, settings: Settings, store: Store, *, sync: str = "auto", **client_options: Any
+    ) -> None:
         # The bot never joins voice, so discord.py's start-up warnings about its optional voice
         # libraries (PyNaCl, davey) would only alarm the person running it.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -49,6 +52,7 @@ class HeroesBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
             owner_ids=set(settings.owner_ids) or None,
+            **client_options,
         )
         self.settings = settings
         self.store = store
@@ -87,3 +91,20 @@ class HeroesBot(commands.Bot):
             len(self.guilds),
             time.monotonic() - self.started_at,
         )
+
+
+class ShardedHeroesBot(HeroesBot, commands.AutoShardedBot):
+    """The same bot over several gateway shards in one process (SHARD_COUNT / SHARD_IDS)."""
+
+
+def create_bot(settings: Settings, store: Store, *, sync: str = "auto") -> HeroesBot:
+    """A plain bot, or an auto-sharded one when SHARD_COUNT is set."""
+    if not settings.sharded:
+        return HeroesBot(settings, store, sync=sync)
+    return ShardedHeroesBot(
+        settings,
+        store,
+        sync=sync,
+        shard_count=settings.shard_count,
+        shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
+    )

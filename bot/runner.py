@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from bot.client import HeroesBot
+from bot.client import HeroesBot, create_bot
 from bot.seed import load_seed
 from bot.settings import Settings
 from bot.store import Store, open_store
@@ -39,7 +39,7 @@ async def run_bot(
     """Run the bot until it is closed. `on_bot` receives the bot before it connects."""
     token = settings.require_token()
     async with seeded_store(settings) as store:
-        bot = HeroesBot(settings, store, sync=sync)
+        bot = create_bot(settings, store, sync=sync)
         if on_bot is not None:
             on_bot(bot)
         async with bot:
@@ -50,7 +50,7 @@ async def sync_once(settings: Settings) -> str:
     """Log in over HTTP only, force a command sync, and return what happened."""
     token = settings.require_token()
     async with seeded_store(settings) as store:
-        bot = HeroesBot(settings, store, sync="force")
+        bot = create_bot(settings, store, sync="force")
         async with bot:
             await bot.login(token.reveal())  # setup_hook runs here and syncs
         return bot.sync_outcome.value if bot.sync_outcome else "not synced"

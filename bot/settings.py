@@ -59,6 +59,14 @@ class Settings:
     log_level: str = "INFO"
     # Seconds discord.py waits after the last GUILD_CREATE before on_ready; tests lower it.
     guild_ready_timeout: float = 2.0
+    # Sharding: None runs one plain connection; a count (and optionally this process's share
+    # of the shard ids) runs discord.py's AutoShardedBot.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
 
     @property
     def has_token(self) -> bool:
@@ -123,6 +131,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"GUILD_READY_TIMEOUT must be a number of seconds from 0 to 60 (got {ready_text!r})."
         )
 
+    shard_count, shard_ids = _shards(_optional(env, "SHARD_COUNT"), _optional(env, "SHARD_IDS"))
+
     return Settings(
         token=Secret(token_text) if token_text else None,
         database_path=database_path,
@@ -130,7 +140,39 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         owner_ids=owner_ids,
         log_level=log_level,
         guild_ready_timeout=ready_timeout,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+def _shards(
+    count_text: str | None, ids_text: str | None
+) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT=4 and SHARD_IDS=0,1 or 0-1 (this process's share of the shards)."""
+    if count_text is None:
+        if ids_text is not None:
+            raise ConfigError("SHARD_IDS needs SHARD_COUNT too, e.g. SHARD_COUNT=4 SHARD_IDS=0-1.")
+        return None, None
+    if not count_text.isdigit() or not 1 <= int(count_text) <= 10_000:
+        raise ConfigError(f"SHARD_COUNT must be a whole number from 1 up (got {count_text!r}).")
+    count = int(count_text)
+    if ids_text is None:
+        return count, None
+    ids: list[int] = []
+    try:
+        for part in ids_text.split(","):
+            low, _, high = part.strip().partition("-")
+            ids.extend(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise ConfigError(
+            f"SHARD_IDS must list shard numbers like 0,1 or 0-3 (got {ids_text!r})."
+        ) from None
+    if not ids or any(not 0 <= i < count for i in ids) or len(set(ids)) != len(ids):
+        raise ConfigError(
+            f"SHARD_IDS must be distinct numbers from 0 to {count - 1} (SHARD_COUNT={count}); "
+            f"got {ids_text!r}."
+        )
+    return count, tuple(sorted(ids))
 
 
 def check_database_path(path: Path) -> None:
