@@ -128,3 +128,55 @@ def test_make_run_without_a_token_opens_the_sandbox_with_a_banner(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "No DISCORD_TOKEN is configured" in result.stdout and "SANDBOX" in result.stdout
     assert result.stdout.rstrip().endswith("Bye.")
+
+
+def test_tab_completion_in_a_terminal(tmp_path: Path) -> None:
+    """In a pseudo-terminal, Tab completes an option from the bot's autocomplete."""
+    import pty
+    import select
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env.update(PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "heroes.db"), TERM="dumb")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        cwd=tmp_path,
+        close_fds=True,
+    )
+    os.close(follower)
+    output = b""
+
+    def read_until(marker: bytes, timeout: float = 60) -> None:
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while marker not in output:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, output.decode(errors="replace")[-2000:]
+            ready, _, _ = select.select([leader], [], [], remaining)
+            if ready:
+                try:
+                    output += os.read(leader, 65536)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"heroes> ")
+        os.write(leader, b"/cast name: holdb\t")
+        read_until(b"Holdbrook")
+        os.write(leader, b"\n")
+        read_until(b"BOYD HOLBROOK")
+        output = b""
+        read_until(b"heroes> ")
+        os.write(leader, b"\x04")  # Ctrl-D at an empty prompt leaves
+        read_until(b"Bye.")
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)

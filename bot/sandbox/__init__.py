@@ -53,8 +53,11 @@ def _install_tab_completion(repl: Repl, loop: object) -> None:
                         repl.sandbox.suggest(invocation),
                         loop,  # type: ignore[arg-type]
                     )
+                    # The whole line is the word being completed: keep all before the value.
+                    key = f"{invocation.focused}:"
+                    prefix = buffer[: buffer.lower().rfind(key) + len(key)] + " "
                     for choice in future.result(timeout=3):
-                        cache.append(str(choice["name"]))
+                        cache.append(prefix + str(choice["name"]))
                 except (ParseError, TimeoutError, Exception):
                     return None
         return cache[state] if state < len(cache) else None

@@ -42,6 +42,7 @@ class Sandbox:
         self.channel = next(iter(self.guild.channels.values()))
         self.me = emulator.app.owner  # the person at the prompt runs the bot and the server
         self._shown: dict[int, float | None] = {}
+        self._suggested: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ what exists
     def commands(self) -> list[dict[str, Any]]:
@@ -69,11 +70,38 @@ class Sandbox:
     # ------------------------------------------------------------------ acting
     async def run(self, invocation: Invocation) -> InteractionHandle:
         options = self.typed_options(invocation)
+        await self._pick_suggestions(invocation, options)
         handle = await self.emu.slash(
             invocation.full_name, options, user=self.me, guild=self.guild, channel=self.channel
         )
         await self._settle(handle)
         return handle
+
+    async def _pick_suggestions(self, invocation: Invocation, options: dict[str, Any]) -> None:
+        """Typing a suggestion's name sends its value, as picking it in Discord does: the
+        suggestions last shown for that option are remembered, then the bot is asked afresh."""
+        for definition in invocation.definitions:
+            name = definition["name"]
+            typed = options.get(name)
+            if not definition.get("autocomplete") or not isinstance(typed, str):
+                continue
+            remembered = self._suggested.get((invocation.full_name, name), [])
+            choices = [c for c in remembered if c["name"] == typed]
+            if not choices:
+                others = {k: v for k, v in options.items() if k != name}
+                choices = await self.emu.autocomplete(
+                    invocation.full_name,
+                    name,
+                    typed,
+                    others,
+                    user=self.me,
+                    guild=self.guild,
+                    channel=self.channel,
+                )
+            for choice in choices:
+                if choice["name"] == typed:
+                    options[name] = choice["value"]
+                    break
 
     async def suggest(self, invocation: Invocation) -> list[dict[str, Any]]:
         focused = invocation.focused
@@ -86,7 +114,7 @@ class Sandbox:
                 return choices
             raise ParseError(f"{focused} has no suggestions")
         others = {k: v for k, v in self.typed_options(invocation).items() if k != focused}
-        return await self.emu.autocomplete(
+        choices = await self.emu.autocomplete(
             invocation.full_name,
             focused,
             invocation.options[focused],
@@ -95,6 +123,8 @@ class Sandbox:
             guild=self.guild,
             channel=self.channel,
         )
+        self._suggested[(invocation.full_name, focused)] = choices
+        return choices
 
     async def press(self, message: Message, custom_id: str) -> InteractionHandle:
         handle = await self.emu.press(message, custom_id, user=self.me)

@@ -33,16 +33,20 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
         assert_clean(value.emu)
 
 
-def _string_options(command: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(command path, option) for every string option of a synced command, subcommands too."""
+def _string_options(
+    command: dict[str, Any],
+) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+    """(command path, option, its sibling options) for every string option of a synced command,
+    subcommands too."""
     found = []
 
     def walk(node: dict[str, Any], path: str) -> None:
         for option in node.get("options", []):
             if option["type"] in (1, 2):
                 walk(option, f"{path} {option['name']}")
-            elif option["type"] == 3:
-                found.append((path, option))
+            # Options with fixed choices (/settings replies) only ever receive one of them.
+            elif option["type"] == 3 and not option.get("choices"):
+                found.append((path, option, node.get("options", [])))
 
     walk(command, command["name"])
     return found
@@ -141,14 +145,22 @@ async def test_quote_random_search_and_autocomplete(w: World) -> None:
 
 async def test_hostile_input_on_every_string_option(w: World) -> None:
     for command in w.emu.synced_commands():
-        for path, option in _string_options(command):
+        for path, option, siblings in _string_options(command):
             limit = option.get("max_length", 6000)
+            # Other required options get a plain value, so the hostile one reaches the bot.
+            plain = {3: "x", 4: 1, 5: False, 7: w.channel, 10: 1.0}
+            required = {
+                o["name"]: plain[o["type"]]
+                for o in siblings
+                if o.get("required") and o is not option and o["type"] in plain
+            }
             for text in HOSTILE:
                 value = text[:limit]
                 if option.get("autocomplete"):
                     choices = await w.emu.autocomplete(path, option["name"], value, user=w.fan)
                     assert len(choices) <= 25
-                handle = await w.emu.slash(path, {option["name"]: value}, user=w.fan)
+                options = {**required, option["name"]: value}
+                handle = await w.emu.slash(path, options, user=w.fan)
                 response = await handle.response()
                 assert response.type in (4, 5, 9), (path, value)
 
@@ -185,3 +197,20 @@ async def test_invalid_session_leads_to_a_fresh_identify(w: World) -> None:
     await w.emu.wait_ready(timeout=15)
     handle = await w.emu.slash("cast", {"name": "pedro"}, user=w.fan)
     assert (await handle.wait_message(timeout=10)).embeds
+
+
+async def test_heroes_bot_sync_forces_a_sync(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from bot.emulator import redirect_discord_py
+    from bot.runner import sync_once
+    from bot.settings import Secret, Settings
+
+    async with Emulator() as emu:
+        settings = Settings(token=Secret(emu.token), database_path=tmp_path / "heroes.db")
+        with redirect_discord_py(emu.port):
+            assert await sync_once(settings) == "synced globally"
+            assert await sync_once(replace(settings)) == "synced globally"  # forced again
+        assert len(emu.command_sync_bodies()) == 2
+        assert emu.identifies == []  # HTTP only: no gateway connection
+        assert emu.violations == []
