@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox]."""
+"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news]."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 import discord
 from dotenv import find_dotenv, load_dotenv
 
+from bot.cli_news import add_parser as add_news_parser
+from bot.cli_news import run as run_news
 from bot.seed import SeedError
 from bot.settings import (
     ConfigError,
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use DATABASE_PATH itself instead of a throwaway copy",
     )
+    add_news_parser(sub)
     return parser
 
 
@@ -66,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         check_database_path(settings.database_path)
         configure_logging(settings.log_level)
+        if command == "news":
+            from bot.runner import seeded_store
+
+            return run_news(args, lambda: seeded_store(settings))
         if command == "sandbox":
             return _run_sandbox(settings, keep_data=args.keep_data)
         if command == "run" and not settings.has_token:

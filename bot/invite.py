@@ -12,6 +12,8 @@ PERMISSION_REASONS: dict[str, str] = {
     "view_channel": "to see the channels where members use its buttons and pages",
     "send_messages": "to post in channels it is asked to (replies work without it)",
     "embed_links": "so its cards render as embeds in the messages it posts",
+    # Only used when a server picks a role in /sequel-admin follow.
+    "manage_roles": "to give members the sequel-news role when they press Notify me",
 }
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 from bot.settings import PROJECT_ROOT
 from bot.store import (
+    STAGE_KEYS,
     SeedCredit,
     SeedData,
     SeedFact,
     SeedPerson,
     SeedQuote,
     SeedSource,
+    SeedUpdate,
     SeedWork,
 )
 
@@ -193,11 +195,34 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
         check(where, rec.get("source", "article"), rec["excerpt"])
         facts.append(SeedFact(**rec))
 
+    updates = []
+    for i, rec in enumerate(raw.get("updates", [])):
+        where = f"updates[{i}]"
+        _take(
+            rec,
+            where,
+            {"key", "headline", "text", "excerpt", "stage", "published", "source"},
+            {"key", "headline", "text", "excerpt"},
+        )
+        # The text may be several verbatim passages (a list), shown as paragraphs.
+        parts = rec["text"] if isinstance(rec["text"], list) else [rec["text"]]
+        check(where, rec.get("source", "article"), rec["excerpt"], rec["headline"], *parts)
+        stage = rec.get("stage")
+        if stage is not None and stage not in STAGE_KEYS:
+            raise SeedError(f"{where}: unknown stage {stage!r}; one of {', '.join(STAGE_KEYS)}")
+        updates.append(SeedUpdate(**{**rec, "text": "\n\n".join(parts)}))
+
     keys = [p.key for p in people]
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:
         raise SeedError(f"{path}: duplicate people keys {sorted(duplicates)}")
 
     return SeedData(
-        tuple(sources), tuple(works), tuple(people), tuple(credits), tuple(quotes), tuple(facts)
+        tuple(sources),
+        tuple(works),
+        tuple(people),
+        tuple(credits),
+        tuple(quotes),
+        tuple(facts),
+        updates=tuple(updates),
     )

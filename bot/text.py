@@ -31,11 +31,16 @@ def search_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(terms: list[str], *, match_all: bool) -> str:
+def fts_query(terms: list[str], *, match_all: bool, last_prefix_only: bool = False) -> str:
     """An FTS5 MATCH expression in which every term is a quoted string with a prefix star.
 
     Quoting each term means nothing the user typed (`*`, `NEAR(`, `"`, `AND`, brackets) is ever
-    parsed as FTS syntax: a double quote inside a term is doubled, as FTS5 requires.
+    parsed as FTS syntax: a double quote inside a term is doubled, as FTS5 requires. With
+    `last_prefix_only` (text being typed) the words before the last are whole words.
     """
-    quoted = ['"' + term.replace('"', '""') + '"*' for term in terms]
+    last = len(terms) - 1
+    quoted = [
+        '"' + term.replace('"', '""') + ('"' if last_prefix_only and i < last else '"*')
+        for i, term in enumerate(terms)
+    ]
     return (" AND " if match_all else " OR ").join(quoted)

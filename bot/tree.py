@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.cooldowns import format_wait
 from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, UserFacingError):
         return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down — you can use this again in {error.retry_after:.0f}s."
+        return f"Slow down — you can use this again in {format_wait(error.retry_after)}."
     if isinstance(error, app_commands.MissingPermissions):
         return f"You need the {_names(error.missing_permissions)} permission for this."
     if isinstance(error, app_commands.BotMissingPermissions):

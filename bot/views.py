@@ -1,4 +1,4 @@
-"""The one base View every interactive reply uses, and the paginator built on it."""
+"""The one base View every interactive reply uses, the owned view and the paginator on it."""
 
 from __future__ import annotations
 
@@ -11,26 +11,15 @@ import discord
 log = logging.getLogger(__name__)
 
 
-class OwnedView(discord.ui.View):
-    """A view only the member who asked may press; disabled on timeout; errors logged.
+class LoggedView(discord.ui.View):
+    """The base of every view: anyone may press; disabled on timeout; errors logged and answered.
 
-    Others get an ephemeral hint to run the command themselves instead of silently failing.
+    `message` is the message carrying the view, set by whoever sends it, so it can be edited.
     """
 
-    def __init__(self, owner_id: int, *, command_hint: str, timeout: float | None = 180) -> None:
+    def __init__(self, *, timeout: float | None = 180) -> None:
         super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self.command_hint = command_hint
         self.message: discord.InteractionMessage | discord.Message | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            f"These buttons belong to whoever asked. Start your own with {self.command_hint}.",
-            ephemeral=True,
-        )
-        return False
 
     def disable_all(self) -> None:
         for item in self.children:
@@ -60,6 +49,27 @@ class OwnedView(discord.ui.View):
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
+
+
+class OwnedView(LoggedView):
+    """A view only the member who asked may press.
+
+    Others get an ephemeral hint to run the command themselves instead of silently failing.
+    """
+
+    def __init__(self, owner_id: int, *, command_hint: str, timeout: float | None = 180) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.command_hint = command_hint
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            f"These buttons belong to whoever asked. Start your own with {self.command_hint}.",
+            ephemeral=True,
+        )
+        return False
 
 
 class Paginator(OwnedView):

@@ -6,9 +6,11 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
 from bot.render.cards import cast_pages, person_card
 from bot.replies import choice, echo
 from bot.views import Paginator
+from bot.visibility import PRIVATE_DESCRIBE, is_private
 
 # A suggestion's value carries the person's stable key, so picking one can't be ambiguous.
 KEY_PREFIX = "person:"
@@ -17,17 +19,27 @@ KEY_PREFIX = "person:"
 class Cast(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
+        self.cooldown = PublicCooldown("/cast")
 
     @app_commands.command(name="cast")
-    @app_commands.describe(name="A name, or part of one: 'pedro', 'Holbrook', 'blair'")
+    @app_commands.describe(
+        name="A name, or part of one: 'pedro', 'Holbrook', 'blair'", private=PRIVATE_DESCRIBE
+    )
     async def cast(
-        self, interaction: Interaction, name: app_commands.Range[str, 1, 100] | None = None
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, 100] | None = None,
+        private: bool | None = None,
     ) -> None:
         """The cast of We Can Be Heroes, or one person's card."""
         store = self.bot.store
+        ephemeral = await is_private(interaction, private, store)
         if name is None:
             pages = cast_pages(await store.cast())
-            await Paginator(pages, interaction.user.id, command_hint="/cast").send(interaction)
+            if not ephemeral:
+                self.cooldown.hit(interaction)
+            paginator = Paginator(pages, interaction.user.id, command_hint="/cast")
+            await paginator.send(interaction, ephemeral=ephemeral)
             return
 
         key = name.removeprefix(KEY_PREFIX) if name.startswith(KEY_PREFIX) else None
@@ -56,7 +68,9 @@ class Cast(commands.Cog):
                 f"I don't know anyone called “{echo(name)}”.{hint}", ephemeral=True
             )
             return
-        await interaction.response.send_message(embed=person_card(person))
+        if not ephemeral:
+            self.cooldown.hit(interaction)
+        await interaction.response.send_message(embed=person_card(person), ephemeral=ephemeral)
 
     @cast.autocomplete("name")
     async def cast_name_autocomplete(

@@ -6,20 +6,30 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
 from bot.render.cards import quote_card
 from bot.replies import choice, echo
+from bot.visibility import PRIVATE_DESCRIBE, is_private
 
 KEY_PREFIX = "quote:"
+# Suggestions rank at most this many matches per keystroke (see Store.search_quotes).
+SUGGESTION_CANDIDATES = 50
 
 
 class Quotes(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
+        self.cooldown = PublicCooldown("/quote")
 
     @app_commands.command(name="quote")
-    @app_commands.describe(search="Words to look for, e.g. 'lava' or 'comic book'")
+    @app_commands.describe(
+        search="Words to look for, e.g. 'lava' or 'comic book'", private=PRIVATE_DESCRIBE
+    )
     async def quote(
-        self, interaction: Interaction, search: app_commands.Range[str, 1, 100] | None = None
+        self,
+        interaction: Interaction,
+        search: app_commands.Range[str, 1, 100] | None = None,
+        private: bool | None = None,
     ) -> None:
         """A Robert Rodriguez quote from the article: random, or the best match for a search."""
         store = self.bot.store
@@ -39,14 +49,21 @@ class Quotes(commands.Cog):
             )
             await interaction.response.send_message(text, ephemeral=True)
             return
-        await interaction.response.send_message(embed=quote_card(found))
+        ephemeral = await is_private(interaction, private, store)
+        if not ephemeral:
+            self.cooldown.hit(interaction)
+        await interaction.response.send_message(embed=quote_card(found), ephemeral=ephemeral)
 
     @quote.autocomplete("search")
     async def quote_search_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         store = self.bot.store
-        quotes = await store.search_quotes(current, limit=25) if current.strip() else []
+        quotes = (
+            await store.search_quotes(current, limit=25, candidates=SUGGESTION_CANDIDATES)
+            if current.strip()
+            else []
+        )
         return [choice(q.text, KEY_PREFIX + q.key) for q in quotes]
 
 

@@ -123,15 +123,30 @@ class FakeMessage(Strict, real=discord.InteractionMessage):
     def __init__(self, interaction: FakeInteraction) -> None:
         self._interaction = interaction
         self.id = 555
+        self.jump_url = f"https://discord.com/channels/{interaction.guild_id}/0/{self.id}"
 
-    async def edit(self, *, view: discord.ui.View | None = None) -> None:
-        self._interaction.sent.append(Sent("edit_original", view=view))
+    async def edit(
+        self,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        self._interaction.sent.append(
+            Sent("edit_original", content, [embed] if embed else [], view=view)
+        )
 
 
 class FakeInteraction(Strict, real=discord.Interaction):
-    def __init__(self, user: FakeUser | None = None, guild_id: int | None = 4242) -> None:
+    def __init__(
+        self,
+        user: FakeUser | None = None,
+        guild_id: int | None = 4242,
+        channel_id: int | None = 777,
+    ) -> None:
         self.user = user or FakeUser()
         self.guild_id = guild_id
+        self.channel_id = channel_id
         self.command = None
         self.sent: list[Sent] = []
         self.response = FakeResponse(self)

@@ -11,7 +11,12 @@ from tests.fakes import FakeInteraction, FakeUser, Sent
 
 
 def _command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
-    command = bot.tree.get_command(name)
+    """A command by its full name: 'cast', or 'sequel status' in a group."""
+    first, *rest = name.split()
+    command = bot.tree.get_command(first)
+    for part in rest:
+        assert isinstance(command, discord.app_commands.Group)
+        command = command.get_command(part)
     assert isinstance(command, discord.app_commands.Command)
     return command
 
@@ -108,7 +113,7 @@ async def test_cast_autocomplete(bot: HeroesBot) -> None:
 
 
 async def test_sequel_card(bot: HeroesBot) -> None:
-    embed = _only(await _run(bot, "sequel")).embeds[0]
+    embed = _only(await _run(bot, "sequel status")).embeds[0]
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Studio"] == "Netflix"
     assert fields["Stage"] == "In development"

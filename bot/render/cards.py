@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.store import CastMember, Fact, Person, Quote, Source, WorkCard
+from bot.store import CastMember, Fact, Person, Quote, SequelUpdate, Source, WorkCard, stage_label
 
 from .limits import DESCRIPTION, EmbedBuilder, shorten
+from .tracker import stage_progress, update_summary
 
 UNKNOWN = "Unknown — not announced yet"
 CAST_PAGE_SIZE = 20
@@ -69,7 +70,14 @@ def _fact_value(fact: Fact) -> str:
     return fact.value if fact.known else UNKNOWN
 
 
-def sequel_card(sequel: WorkCard, film_facts: Sequence[Fact]) -> discord.Embed:
+def sequel_card(
+    sequel: WorkCard,
+    film_facts: Sequence[Fact],
+    *,
+    stage: str | None = None,
+    latest: SequelUpdate | None = None,
+) -> discord.Embed:
+    """The sequel's card; with the tracker's `stage` and `latest` update when given."""
     work = sequel.work
     builder = EmbedBuilder(
         "We Can Be Heroes — the sequel",
@@ -77,7 +85,7 @@ def sequel_card(sequel: WorkCard, film_facts: Sequence[Fact]) -> discord.Embed:
         colour=0x3D8BE8,
     )
     builder.field("Studio", work.studio or UNKNOWN, inline=True)
-    builder.field("Stage", work.status or UNKNOWN, inline=True)
+    builder.field("Stage", stage_label(stage) if stage else work.status or UNKNOWN, inline=True)
     for role in ("writer", "director", "producer"):
         people = sequel.people_with_role(role)
         builder.field(ROLE_LABELS[role], ", ".join(people) if people else UNKNOWN, inline=True)
@@ -92,6 +100,10 @@ def sequel_card(sequel: WorkCard, film_facts: Sequence[Fact]) -> discord.Embed:
     ]
     if why:
         builder.field("Why a sequel", "\n".join(f"• {line}" for line in why))
+    if stage:
+        builder.field("Progress", stage_progress(stage))
+    if latest is not None:
+        builder.field(f"Latest update — {latest.date_text}", update_summary(latest, limit=400))
     builder.field("From the article", excerpt_block(work.excerpt))
     builder.footer(source_line(work.source))
     return builder.build()

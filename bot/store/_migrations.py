@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
@@ -54,19 +55,45 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
             f"the database is at schema version {version} but this heroes-bot knows only up to "
             f"{latest}: upgrade heroes-bot, or point DATABASE_PATH at another file."
         )
-    pending = [m for m in migrations if m.version > version]
-    if not pending:
+    if version == latest:
         return version
-    # executescript() commits any open transaction first, so the BEGIN/COMMIT live inside the
-    # script itself: all pending migrations and the version bump succeed or fail together.
-    script = "BEGIN IMMEDIATE;\n"
-    for migration in pending:
-        script += f"-- {migration.name}\n{migration.sql}\n"
-    script += f"PRAGMA user_version = {latest};\nCOMMIT;\n"
+    # Another process sharing the file may be migrating it right now: take the write lock
+    # first, then read the version again under it, so each migration runs exactly once.
+    # (executescript() would commit the open transaction, so statements run one by one.)
+    await db.execute("BEGIN IMMEDIATE")
     try:
-        await db.executescript(script)
-    except Exception:
+        version = await current_version(db)
+        for migration in (m for m in migrations if m.version > version):
+            for statement in _statements(migration.sql):
+                await db.execute(statement)
+        if version < latest:
+            await db.execute(f"PRAGMA user_version = {latest}")
+        await db.commit()
+    except BaseException:
         if db.in_transaction:
             await db.rollback()
         raise
     return latest
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements, each complete: split at every `;` that ends a statement (so two
+    statements on one line are two, and a trigger's inner `;` stays inside its statement)."""
+    statements: list[str] = []
+    current = ""
+    *pieces, tail = script.split(";")
+    for piece in pieces:
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if _has_sql(current):
+                statements.append(current.strip())
+            current = ""
+    current += tail
+    if _has_sql(current):
+        raise RuntimeError(f"incomplete SQL statement at the end of a migration: {current!r}")
+    return statements
+
+
+def _has_sql(text: str) -> bool:
+    """True unless `text` is only blank lines and `--` comments."""
+    return any(line.strip() and not line.strip().startswith("--") for line in text.splitlines())

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.text import fold
 
-from ._seed_types import SeedData, SeedReport
+from ._seed_types import SeedData, SeedReport, SeedUpdate
 
 # Tables whose rows carry `origin` and `edited`; only the seed's own, unedited rows are updated.
 _GUARDED = {"works", "people", "quotes", "facts"}
@@ -145,4 +145,53 @@ async def apply_seed(db: aiosqlite.Connection, seed: SeedData) -> SeedReport:
             "source_id": await _id_of(db, "sources", fact.source),
         }
         await _upsert(db, "facts", fact.key, values, report)
+
+    for update in seed.updates:
+        await _upsert_update(db, update, report)
     return report
+
+
+async def _upsert_update(db: aiosqlite.Connection, update: SeedUpdate, report: SeedReport) -> None:
+    """A sequel-tracker timeline entry: added once, updated while it is the seed's own; never
+    queued for delivery (followers get only news posted after they follow)."""
+    async with db.execute(
+        "SELECT title, outlet, url FROM sources WHERE key = ?", (update.source,)
+    ) as c:
+        source = await c.fetchone()
+    if source is None:
+        raise ValueError(f"seed refers to unknown sources key {update.source!r}")
+    values = (
+        update.headline,
+        update.text,
+        update.published,
+        source[1],
+        source[2],
+        update.stage,
+        update.excerpt,
+    )
+    async with db.execute(
+        "SELECT headline, body, published_at, source_outlet, source_url, stage, excerpt, origin "
+        "FROM sequel_updates WHERE key = ?",
+        (update.key,),
+    ) as cursor:
+        existing = await cursor.fetchone()
+    if existing is None:
+        await db.execute(
+            "INSERT INTO sequel_updates (key, headline, body, published_at, source_outlet, "
+            "source_url, stage, excerpt, origin, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'seed', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
+            (update.key, *values),
+        )
+        report.added += 1
+    elif existing[-1] != "seed":
+        report.kept += 1
+        report.details.append(f"kept sequel_updates:{update.key} (added by the bot's operators)")
+    elif tuple(existing[:-1]) == values:
+        report.unchanged += 1
+    else:
+        await db.execute(
+            "UPDATE sequel_updates SET headline = ?, body = ?, published_at = ?, "
+            "source_outlet = ?, source_url = ?, stage = ?, excerpt = ? WHERE key = ?",
+            (*values, update.key),
+        )
+        report.updated += 1

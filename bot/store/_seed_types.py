@@ -70,6 +70,19 @@ class SeedFact:
 
 
 @dataclass(frozen=True, slots=True)
+class SeedUpdate:
+    """A sequel-tracker timeline entry taken from a source (its text is verbatim)."""
+
+    key: str
+    headline: str
+    text: str
+    excerpt: str
+    stage: str | None = None
+    published: str | None = None  # 'YYYY-MM-DD'; None: date unknown
+    source: str = "article"
+
+
+@dataclass(frozen=True, slots=True)
 class SeedData:
     sources: tuple[SeedSource, ...]
     works: tuple[SeedWork, ...] = ()
@@ -77,6 +90,7 @@ class SeedData:
     credits: tuple[SeedCredit, ...] = ()
     quotes: tuple[SeedQuote, ...] = ()
     facts: tuple[SeedFact, ...] = ()
+    updates: tuple[SeedUpdate, ...] = ()
 
 
 @dataclass(slots=True)

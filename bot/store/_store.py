@@ -12,9 +12,14 @@ import aiosqlite
 
 from bot.text import fold, fts_query, search_terms
 
+from ._daily import DailyQuotes
+from ._guild_settings import GuildSettingsStore
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
+from ._names import NameIndex, NameRow
 from ._seed import apply_seed
 from ._seed_types import SeedData, SeedReport
+from ._tracker import Tracker
+from ._trivia import TriviaStore
 
 FILM_KEY = "we-can-be-heroes"
 SEQUEL_KEY = "sequel"
@@ -37,6 +42,13 @@ class Store:
         self._db = db
         # One connection serves every task: write transactions must not interleave.
         self._write_lock = asyncio.Lock()
+        # Every person name with a trigram index, rebuilt when person_names changes.
+        self._names: NameIndex | None = None
+        # The sequel tracker and quote of the day, sharing this connection and its transactions.
+        self.tracker = Tracker(db, self.transaction)
+        self.daily = DailyQuotes(db, self.transaction)
+        self.settings = GuildSettingsStore(db, self.transaction)
+        self.trivia = TriviaStore(db, self.transaction)
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -54,13 +66,14 @@ class Store:
             else:
                 await self._db.commit()
 
+    # One trip to aiosqlite's thread per query (execute, fetch and close would be three): under
+    # load every trip queues behind the others on the one connection (see BENCHMARKS.md).
     async def _all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._db.execute_fetchall(sql, params))
 
     async def _one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self._db.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     # ------------------------------------------------------------------ seeding and metadata
 
@@ -94,7 +107,7 @@ class Store:
 
     # ------------------------------------------------------------------ people and cast
 
-    async def cast(self, work_key: str = FILM_KEY) -> list[CastMember]:
+    async def cast(self, work_key: str = FILM_KEY, *, limit: int = -1) -> list[CastMember]:
         """The cast of a work in billing order (top-billed first, as the source prints it)."""
         rows = await self._all(
             f"""
@@ -105,8 +118,9 @@ class Store:
             JOIN sources s ON s.id = c.source_id
             WHERE w.key = ? AND c.role = 'cast'
             ORDER BY c.top_billed DESC, c.billing IS NULL, c.billing, p.name
+            LIMIT ?
             """,
-            (work_key,),
+            (work_key, limit),
         )
         return [CastMember(r[0], r[1], r[2], bool(r[3]), r[4], _source(r[5:])) for r in rows]
 
@@ -163,7 +177,7 @@ class Store:
         if not folded:
             return [
                 NameMatch(member.person_key, member.name, member.name, 0.5)
-                for member in (await self.cast())[:limit]
+                for member in await self.cast(limit=limit)
             ]
         # Rank 0: exact; 1: the name starts with it; 2: a word starts with it; 3: substring.
         rows = await self._all(
@@ -191,11 +205,21 @@ class Store:
                 matches.setdefault(match.person_key, match)
         return list(matches.values())[:limit]
 
+    async def _name_index(self) -> NameIndex:
+        """The names in memory, reloaded only when person_names changed (in any process)."""
+        row = await self._one("SELECT count(*), coalesce(max(rowid), 0) FROM person_names")
+        signature = (int(row[0]), int(row[1])) if row else (0, 0)
+        if self._names is None or self._names.signature != signature:
+            rows = await self._all(
+                "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
+                "JOIN people p ON p.id = n.person_id ORDER BY n.rowid"
+            )
+            self._names = NameIndex.build(signature, (tuple(r) for r in rows))  # type: ignore[misc]
+        return self._names
+
     async def _similar_names(self, folded: str, limit: int) -> list[NameMatch]:
-        rows = await self._all(
-            "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
-            "JOIN people p ON p.id = n.person_id"
-        )
+        # Only the names sharing the most trigrams with the query are compared by similarity.
+        rows: list[NameRow] = (await self._name_index()).candidates(folded)
         scored: list[NameMatch] = []
         single_word = " " not in folded
         matcher = difflib.SequenceMatcher(autojunk=False)
@@ -247,25 +271,43 @@ class Store:
     async def all_quotes(self) -> list[Quote]:
         return [self._quote(r) for r in await self._all(self._QUOTE_SELECT + " ORDER BY q.id")]
 
-    async def search_quotes(self, text: str, limit: int = 5) -> list[Quote]:
+    async def search_quotes(
+        self, text: str, limit: int = 5, *, candidates: int | None = None
+    ) -> list[Quote]:
         """Quotes matching free text, best first; the text is never parsed as FTS syntax.
 
-        Every word must match if any quote has them all; otherwise any word may.
+        Every word must match if any quote has them all; otherwise any word may. With
+        `candidates` (suggestions as the member types), only that many matches (the oldest quotes
+        first) are ranked, and the words before the last are whole words: each keystroke stays
+        fast however many quotes match a first letter.
         """
         terms = search_terms(text)
         if not terms:
             return []
         limit = max(1, min(limit, 25))
-        for match_all in (True, False) if len(terms) > 1 else (True,):
-            rows = await self._all(
-                self._QUOTE_SELECT
-                + """
+        if candidates is None:
+            ranked = """
                 JOIN quotes_fts f ON f.rowid = q.id
                 WHERE quotes_fts MATCH ?
                 ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
                 LIMIT ?
-                """,
-                (fts_query(terms, match_all=match_all), limit),
+                """
+            params: tuple[Any, ...] = (limit,)
+        else:
+            ranked = """
+                JOIN (SELECT rowid AS id, bm25(quotes_fts, 4.0, 1.0) AS score FROM quotes_fts
+                      WHERE quotes_fts MATCH ? LIMIT ?) f ON f.id = q.id
+                ORDER BY f.score, q.id
+                LIMIT ?
+                """
+            params = (max(candidates, limit), limit)
+        for match_all in (True, False) if len(terms) > 1 else (True,):
+            rows = await self._all(
+                self._QUOTE_SELECT + ranked,
+                (
+                    fts_query(terms, match_all=match_all, last_prefix_only=candidates is not None),
+                    *params,
+                ),
             )
             if rows:
                 return [self._quote(r) for r in rows]
@@ -346,10 +388,7 @@ class Store:
         folded = fold(query)
         if not folded:
             return []
-        rows = await self._all(
-            "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
-            "JOIN people p ON p.id = n.person_id"
-        )
+        rows = (await self._name_index()).candidates(folded)
         best: dict[str, NameMatch] = {}
         for key, name, matched, candidate in rows:
             score = max(

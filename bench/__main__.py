@@ -1,0 +1,327 @@
+"""`python -m bench [--quick | --full | --smoke]`: heroes-bot against the discord.py floor.
+
+Writes ``<out>/results.json`` (and PNG plots unless ``--no-plots``) and prints the tables.
+See BENCHMARKS.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from . import live, report
+from .scale import run_scale
+
+
+@dataclass
+class Preset:
+    in_flight: int
+    per_kind: int  # measured interactions per kind (after a warm-up of `in_flight`)
+    rounds: int  # heroes/baseline alternations per kind
+    rates: list[int]
+    step_seconds: float
+    ready_repeats: int
+    servers: list[int]
+    quotes: list[int]
+    cast: list[int]
+    follows: list[int]
+    scale_repeats: int
+    guild_ready_timeout: float = 0.1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+PRESETS = {
+    "smoke": Preset(8, 24, 1, [50], 0.5, 1, [1, 5], [10, 50], [24, 40], [5], 1),
+    "quick": Preset(
+        200,
+        1000,
+        1,
+        [100, 200, 400, 600],
+        2.0,
+        2,
+        [1, 100, 1000],
+        [10, 1000, 10_000],
+        [24, 1000],
+        [10, 100],
+        3,
+    ),
+    "full": Preset(
+        200,
+        2000,
+        2,
+        [100, 200, 300, 400, 500, 600, 800, 1000],
+        3.0,
+        5,
+        [1, 10, 100, 1000, 10_000],
+        [10, 100, 1000, 10_000, 100_000],
+        [24, 100, 1000, 10_000],
+        [10, 100, 1000, 10_000],
+        5,
+    ),
+}
+KINDS = ["cast_name", "quote_search", "sequel", "autocomplete_cast", "autocomplete_quote", "button"]
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    import aiosqlite
+
+    return {
+        "cpus": len(__import__("os").sched_getaffinity(0)),
+        "cpu_model": cpu,
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "discord.py": discord.__version__,
+        "aiosqlite": aiosqlite.__version__,
+        "sqlite": __import__("sqlite3").sqlite_version,
+        "platform": platform.platform(),
+    }
+
+
+# ---------------------------------------------------------------------------- phases
+
+
+def _pair(heroes: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    ratio = {
+        k: round(heroes[k] / baseline[k], 3)
+        for k in ("p50", "p95", "p99")
+        if k in heroes and baseline.get(k)
+    }
+    return {"heroes": heroes, "baseline": baseline, "ratio": ratio}
+
+
+async def phase_latency(p: Preset, work: Path, log: Any) -> dict[str, Any]:
+    """Both bots up at once (each on its own emulator); kinds measured alternately."""
+    out: dict[str, Any] = {"in_flight": p.in_flight, "kinds": {}, "sustained": {}}
+    users = p.in_flight
+    async with (
+        live.target("heroes", workdir=work, users=users, guild_ready_timeout=0.1) as heroes,
+        live.target("baseline", workdir=work, users=users, guild_ready_timeout=0.1) as base,
+    ):
+        targets = {"heroes": heroes, "baseline": base}
+        for kind in KINDS:
+            samples: dict[str, list[float]] = {"heroes": [], "baseline": []}
+            for round_ in range(p.rounds):
+                order = ["heroes", "baseline"] if round_ % 2 == 0 else ["baseline", "heroes"]
+                for name in order:
+                    send = targets[name].sends[kind]
+                    await live.closed_loop(send, total=p.in_flight, in_flight=p.in_flight)
+                    samples[name] += await live.closed_loop(
+                        send, total=p.per_kind // p.rounds, in_flight=p.in_flight
+                    )
+            out["kinds"][kind] = _pair(
+                live.percentiles(samples["heroes"]), live.percentiles(samples["baseline"])
+            )
+            log(f"latency {kind}: {out['kinds'][kind]['ratio']}")
+        for name, t in targets.items():
+            steps = []
+            for rate in p.rates:
+                step = await live.open_loop(
+                    live.mixed(t.sends), rate=rate, duration=p.step_seconds, pid=t.bot.pid
+                )
+                steps.append(step)
+                log(f"sustained {name} {rate}/s: p99 {step.get('p99')} ms")
+                if step["timeouts"] or step.get("p99", 1e9) > 100:
+                    break
+            ok = [s for s in steps if not s["timeouts"] and s.get("p99", 1e9) <= 100]
+            out["sustained"][name] = {
+                "max_rate_p99_under_100ms": ok[-1]["offered_per_s"] if ok else 0,
+                "limited_by_steps": bool(ok) and ok[-1] is steps[-1],
+                "steps": steps,
+            }
+        out["memory_kb"] = {name: t.bot.memory() for name, t in targets.items()}
+        out["violations"] = {name: len(t.emu.violations) for name, t in targets.items()}
+    return out
+
+
+async def phase_ready(p: Preset, work: Path, log: Any) -> dict[str, Any]:
+    """Process start to on_ready, new and existing database (heroes) / first and later start."""
+    out: dict[str, Any] = {"guild_ready_timeout_s": p.guild_ready_timeout}
+    async with live.quiet_emulator() as emu:
+        emu.add_guild("Bench")
+        for name in ("heroes", "baseline"):
+            runs: dict[str, list[dict[str, float]]] = {"new": [], "existing": []}
+            for i in range(p.ready_repeats):
+                db = work / f"ready-{name}-{i}.db"
+                for state in ("new", "existing"):
+                    bot = await live.start_bot(
+                        emu,
+                        name,
+                        db=db,
+                        log_dir=work / "logs",
+                        guild_ready_timeout=p.guild_ready_timeout,
+                        sync=state == "new",
+                    )
+                    runs[state].append(
+                        {
+                            "total_s": round(bot.ready_seconds, 4),
+                            "imports_s": round(bot.ready["imported"] - bot.spawned_at, 4),
+                            "after_imports_s": round(bot.ready["ready"] - bot.ready["imported"], 4),
+                            "peak_kb": bot.memory().get("VmHWM", 0),
+                        }
+                    )
+                    await bot.stop()
+            out[name] = {
+                state: {
+                    key: round(sorted(r[key] for r in rs)[len(rs) // 2], 4)
+                    for key in ("total_s", "imports_s", "after_imports_s", "peak_kb")
+                }
+                | {"runs": len(rs)}
+                for state, rs in runs.items()
+            }
+            for state in ("new", "existing"):
+                figure = out[name][state]
+                figure["excluding_guild_ready_timeout_s"] = round(
+                    figure["total_s"] - p.guild_ready_timeout, 4
+                )
+            log(f"ready {name}: {out[name]}")
+    return out
+
+
+async def phase_servers(p: Preset, work: Path, log: Any) -> list[dict[str, Any]]:
+    """Peak memory (and time) to ready as the number of servers grows."""
+    rows = []
+    for count in p.servers:
+        row: dict[str, Any] = {"servers": count}
+        async with live.quiet_emulator() as emu:
+            for i in range(count):
+                emu.add_guild(f"Server {i}", channels=("general",))
+            for name in ("heroes", "baseline"):
+                bot = await live.start_bot(
+                    emu,
+                    name,
+                    db=work / f"servers-{name}-{count}.db",
+                    log_dir=work / "logs",
+                    guild_ready_timeout=p.guild_ready_timeout,
+                    sync=True,
+                    timeout=600,
+                )
+                assert bot.ready["guilds"] == count, bot.ready
+                row[name] = {"peak_kb": bot.memory().get("VmHWM", 0), "ready_s": bot.ready_seconds}
+                await bot.stop()
+        row["ratio"] = round(row["heroes"]["peak_kb"] / row["baseline"]["peak_kb"], 3)
+        log(f"servers {count}: {row}")
+        rows.append(row)
+    return rows
+
+
+async def phase_broadcast(p: Preset, work: Path, log: Any) -> dict[str, Any]:
+    from .broadcast import run_broadcast
+
+    options = p.extra.get("broadcaster", {})
+    return await run_broadcast(p.follows, work, log, **options)
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="preset", action="store_const", const="quick")
+    size.add_argument("--full", dest="preset", action="store_const", const="full")
+    size.add_argument("--smoke", dest="preset", action="store_const", const="smoke")
+    parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument("--no-plots", action="store_true")
+    parser.add_argument(
+        "--only",
+        help="comma-separated phases: latency,ready,servers,scale,broadcast (default all)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases/logs")
+    parser.add_argument(
+        "--broadcast-per-second",
+        type=float,
+        help="Broadcaster(per_second=...) for the broadcast phase; 0 disables its own pacing "
+        "(default: the broadcaster's default)",
+    )
+    parser.add_argument("--follows", help="comma-separated following-channel counts")
+    return parser
+
+
+PHASES = ("latency", "ready", "servers", "scale", "broadcast")
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    preset_name = args.preset or "quick"
+    p = PRESETS[preset_name]
+    if args.broadcast_per_second is not None:
+        p.extra["broadcaster"] = {"per_second": args.broadcast_per_second or None}
+    if args.follows:
+        p.follows = [int(n) for n in args.follows.split(",")]
+    phases = args.only.split(",") if args.only else list(PHASES)
+    work = Path(tempfile.mkdtemp(prefix="heroes-bench-"))
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "preset": preset_name,
+        "settings": asdict(p),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    try:
+        if "latency" in phases:
+            results["latency"] = await phase_latency(p, work, log)
+        if "ready" in phases:
+            results["ready"] = await phase_ready(p, work, log)
+        if "servers" in phases:
+            results["servers"] = await phase_servers(p, work, log)
+        if "scale" in phases:
+            log("handler scale ...")
+            results["scale"] = await run_scale(
+                work, quotes=p.quotes, cast=p.cast, repeats=p.scale_repeats
+            )
+        if "broadcast" in phases:
+            results["broadcast"] = await phase_broadcast(p, work, log)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            log(f"kept {work}")
+    results["elapsed_s"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    results = asyncio.run(run(args))
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "results.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(report.tables(results))
+    if not args.no_plots:
+        made = report.plots(results, args.out)
+        print("plots: " + (", ".join(str(m) for m in made) if made else "none (no matplotlib)"))
+    print(f"results: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""One bot under test, in its own OS process: heroes-bot (through bot.runner.run_bot, as main()
+does) or the baseline (a minimal discord.py bot), pointed at the emulator on 127.0.0.1.
+
+It prints one line ``READY {json}`` on stdout when discord.py fires on_ready, and stops cleanly
+on SIGTERM. Run by the benchmark driver: ``python -m bench.bot_process --port P --db PATH``.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.time()  # before the heavy imports: process start as seen by Python
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import discord  # noqa: E402
+from discord.ext import commands  # noqa: E402
+
+from bot.emulator import redirect_discord_py  # noqa: E402
+
+IMPORTED = time.time()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.bot_process")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--db", type=Path, default=Path("bench.db"))
+    parser.add_argument("--baseline", action="store_true", help="run the minimal bot instead")
+    parser.add_argument("--sync", action="store_true", help="baseline: sync its commands")
+    parser.add_argument("--guild-ready-timeout", type=float, default=0.1)
+    parser.add_argument("--shard-count", type=int)
+    parser.add_argument("--shard-ids", help="e.g. 0 or 0-1")
+    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--write-probe",
+        type=int,
+        default=0,
+        help="heroes: once ready, make this many read-modify-write transactions on the shared "
+        "counter meta 'probe.counter' (tests of several processes sharing one database)",
+    )
+    return parser
+
+
+def _report(bot: commands.Bot) -> None:
+    line = {
+        "started": STARTED,
+        "imported": IMPORTED,
+        "ready": time.time(),
+        "guilds": len(bot.guilds),
+        "shards": sorted(bot.shards) if isinstance(bot, commands.AutoShardedBot) else None,
+    }
+    print("READY " + json.dumps(line), flush=True)
+
+
+def _skip_identify_wait(bot: commands.Bot) -> None:
+    # discord.py waits 5 s between IDENTIFYs of several shards (Discord's identify limit);
+    # the emulator has no such limit. Both bots skip it alike.
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+    bot.before_identify_hook = no_wait  # type: ignore[method-assign]
+
+
+async def run_heroes(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
+    from bot.runner import run_bot
+    from bot.settings import Secret, configure_logging, load_settings
+
+    env = {
+        "DATABASE_PATH": str(args.db),
+        "LOG_LEVEL": args.log_level,
+        "GUILD_READY_TIMEOUT": str(args.guild_ready_timeout),
+    }
+    if args.shard_count:
+        env["SHARD_COUNT"] = str(args.shard_count)
+    if args.shard_ids:
+        env["SHARD_IDS"] = args.shard_ids
+    # The same settings path as main(); the emulator's token is shorter than a real one.
+    settings = replace(load_settings(env), token=Secret(args.token))
+    configure_logging(settings.log_level)
+
+    probes: list[asyncio.Future[None]] = []
+
+    def created(bot: commands.Bot) -> None:
+        _skip_identify_wait(bot)
+
+        async def on_ready() -> None:
+            _report(bot)
+            if args.write_probe:
+                probes.append(asyncio.ensure_future(_write_probe(bot, args.write_probe)))
+
+        bot.add_listener(on_ready, "on_ready")
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+
+    await run_bot(settings, on_bot=created)
+
+
+PROBE_KEY = "probe.counter"
+
+
+async def _write_probe(bot: commands.Bot, count: int) -> None:
+    """Increment a shared counter `count` times, reading then writing in one transaction (the
+    pattern that loses writes when transactions of two processes interleave)."""
+    store = bot.store  # type: ignore[attr-defined]
+    for _ in range(count):
+        async with store.transaction() as db:
+            async with db.execute("SELECT value FROM meta WHERE key = ?", (PROBE_KEY,)) as cur:
+                row = await cur.fetchone()
+            value = int(row[0]) if row else 0
+            await asyncio.sleep(0)  # let the other tasks (and process) run mid-transaction
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (PROBE_KEY, str(value + 1)),
+            )
+    print(f"WROTE {count}", flush=True)
+
+
+async def run_baseline(args: argparse.Namespace) -> None:
+    from bench.baseline import create_baseline_bot
+
+    logging.basicConfig(level=getattr(logging, args.log_level))
+    bot = create_baseline_bot(
+        guild_ready_timeout=args.guild_ready_timeout,
+        sync=args.sync,
+        shard_count=args.shard_count,
+    )
+    _skip_identify_wait(bot)
+
+    async def on_ready() -> None:
+        _report(bot)
+
+    bot.add_listener(on_ready, "on_ready")
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        await bot.start(args.token)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    profile = os.environ.get("BENCH_PROFILE")  # a path: write a pyinstrument report there
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
+    with redirect_discord_py(args.port), contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_baseline(args) if args.baseline else run_heroes(args))
+    if profiler is not None:
+        profiler.stop()
+        Path(profile).write_text(profiler.output_text(unicode=True, show_all=False))
+    return 0
+
+
+if __name__ == "__main__":
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    sys.exit(main())

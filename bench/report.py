@@ -1,0 +1,258 @@
+"""Tables (Markdown) and plots (PNG, when matplotlib is installed) from the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _row(cells: list[Any]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    return "\n".join([_row(head), _row(["---"] * len(head)), *(_row(r) for r in rows)])
+
+
+def tables(r: dict[str, Any]) -> str:
+    out: list[str] = []
+    if "latency" in r:
+        lat = r["latency"]
+        rows = []
+        for kind, fig in lat["kinds"].items():
+            h, b, q = fig["heroes"], fig["baseline"], fig["ratio"]
+            rows.append(
+                [
+                    kind,
+                    f"{h['p50']} / {h['p95']} / {h['p99']}",
+                    f"{b['p50']} / {b['p95']} / {b['p99']}",
+                    f"{q.get('p50')} / {q.get('p95')} / {q.get('p99')}",
+                ]
+            )
+        out.append(
+            f"Latency, INTERACTION_CREATE sent → first acknowledgement received, "
+            f"{lat['in_flight']} in flight (ms, p50 / p95 / p99)\n\n"
+            + _table(["interaction", "heroes-bot", "baseline", "ratio"], rows)
+        )
+        sus = lat["sustained"]
+        mem = lat["memory_kb"]
+        out.append(
+            _table(
+                ["", "heroes-bot", "baseline", "ratio"],
+                [
+                    [
+                        "highest offered rate with p99 < 100 ms (interactions/s)",
+                        sus["heroes"]["max_rate_p99_under_100ms"],
+                        sus["baseline"]["max_rate_p99_under_100ms"],
+                        _ratio(
+                            sus["heroes"]["max_rate_p99_under_100ms"],
+                            sus["baseline"]["max_rate_p99_under_100ms"],
+                        ),
+                    ],
+                    [
+                        "peak memory after the latency run (VmHWM, MB)",
+                        _mb(mem["heroes"].get("VmHWM")),
+                        _mb(mem["baseline"].get("VmHWM")),
+                        _ratio(mem["heroes"].get("VmHWM"), mem["baseline"].get("VmHWM")),
+                    ],
+                ],
+            )
+        )
+    if "ready" in r:
+        rd = r["ready"]
+        rows = []
+        for state in ("new", "existing"):
+            h, b = rd["heroes"][state], rd["baseline"][state]
+            rows.append(
+                [
+                    f"{state} database" if state == "new" else "existing database",
+                    f"{h['total_s']} ({h['excluding_guild_ready_timeout_s']})",
+                    f"{b['total_s']} ({b['excluding_guild_ready_timeout_s']})",
+                    _ratio(h["total_s"], b["total_s"]),
+                    f"{_mb(h['peak_kb'])} / {_mb(b['peak_kb'])}",
+                ]
+            )
+        out.append(
+            f"Process start → on_ready, s (excluding guild_ready_timeout = "
+            f"{rd['guild_ready_timeout_s']} s), median\n\n"
+            + _table(
+                ["start", "heroes-bot", "baseline", "ratio", "peak MB heroes / baseline"], rows
+            )
+        )
+    if "servers" in r:
+        out.append(
+            "Peak memory at ready by number of servers (MB)\n\n"
+            + _table(
+                ["servers", "heroes-bot", "baseline", "ratio", "difference", "ready s h / b"],
+                [
+                    [
+                        s["servers"],
+                        _mb(s["heroes"]["peak_kb"]),
+                        _mb(s["baseline"]["peak_kb"]),
+                        s["ratio"],
+                        _mb(s["heroes"]["peak_kb"] - s["baseline"]["peak_kb"]),
+                        f"{s['heroes']['ready_s']:.2f} / {s['baseline']['ready_s']:.2f}",
+                    ]
+                    for s in r["servers"]
+                ],
+            )
+        )
+    if "scale" in r:
+        sc = r["scale"]
+        out.append(
+            "Handler time by number of quotes (ms, p50 / p99)\n\n"
+            + _table(
+                ["quotes", "/quote search:", "autocomplete"],
+                [[q["n"], _pp(q["search"]), _pp(q["autocomplete"])] for q in sc["quotes"]],
+            )
+        )
+        out.append(
+            "Handler time by cast size (ms, p50 / p99)\n\n"
+            + _table(
+                ["cast", "/cast name: lookup", "autocomplete"],
+                [[c["n"], _pp(c["lookup"]), _pp(c["autocomplete"])] for c in sc["cast"]],
+            )
+        )
+    if "broadcast" in r:
+        bc = r["broadcast"]
+        if "pending" in bc:
+            out.append(f"Broadcast: pending ({bc['pending']})")
+        else:
+            out.append(
+                f"Broadcast of one update (global limit {bc['global_per_second']}/s)\n\n"
+                + _table(
+                    ["channels", "sent", "seconds", "floor s", "ratio", "429s"],
+                    [
+                        [
+                            b["channels"],
+                            b["sent"],
+                            b["seconds"],
+                            b["floor_s"],
+                            b["ratio"],
+                            b["http_429"],
+                        ]
+                        for b in bc["rows"]
+                    ],
+                )
+            )
+    return "\n\n".join(out)
+
+
+def _mb(kb: int | None) -> str:
+    return "?" if kb is None else f"{kb / 1024:.1f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.3f}" if a and b else "–"
+
+
+def _pp(fig: dict[str, Any]) -> str:
+    return f"{fig.get('p50')} / {fig.get('p99')}"
+
+
+def plots(r: dict[str, Any], out: Path) -> list[Path]:
+    """One PNG per scale curve; none (and no error) without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    made: list[Path] = []
+
+    def save(fig: Any, name: str) -> None:
+        path = out / name
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        made.append(path)
+
+    sc = r.get("scale")
+    if sc:
+        for key, xlabel, curves, name in (
+            (
+                "quotes",
+                "quotes",
+                [("search", "/quote search:"), ("autocomplete", "autocomplete")],
+                "scale-quotes.png",
+            ),
+            (
+                "cast",
+                "cast members",
+                [("lookup", "/cast name: lookup"), ("autocomplete", "autocomplete")],
+                "scale-cast.png",
+            ),
+        ):
+            fig, ax = plt.subplots(figsize=(6, 4))
+            xs = [row["n"] for row in sc[key]]
+            for metric, label in curves:
+                for pct, style in (("p50", "-o"), ("p99", "--o")):
+                    ax.plot(
+                        xs, [row[metric][pct] for row in sc[key]], style, label=f"{label} {pct}"
+                    )
+            ax.axhline(5, color="grey", lw=0.8, ls=":", label="5 ms target (autocomplete p99)")
+            ax.set(
+                xscale="log",
+                yscale="log",
+                xlabel=xlabel,
+                ylabel="handler time (ms)",
+                title=f"Handler time by number of {xlabel}",
+            )
+            ax.legend(fontsize=7)
+            save(fig, name)
+    servers = r.get("servers")
+    if servers:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        xs = [s["servers"] for s in servers]
+        for bot in ("heroes", "baseline"):
+            ax.plot(
+                xs,
+                [s[bot]["peak_kb"] / 1024 for s in servers],
+                "-o",
+                label="heroes-bot" if bot == "heroes" else "baseline (discord.py)",
+            )
+        ax.set(
+            xscale="log",
+            xlabel="servers",
+            ylabel="peak memory at ready (MB)",
+            title="Memory by number of servers",
+        )
+        ax.legend()
+        save(fig, "scale-servers.png")
+    bc = r.get("broadcast")
+    if bc and bc.get("rows"):
+        fig, ax = plt.subplots(figsize=(6, 4))
+        xs = [b["channels"] for b in bc["rows"]]
+        ax.plot(xs, [b["seconds"] for b in bc["rows"]], "-o", label="broadcast")
+        ax.plot(xs, [b["floor_s"] for b in bc["rows"]], "--", label="floor (50 requests/s)")
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="following channels",
+            ylabel="seconds",
+            title="Broadcast time by following channels",
+        )
+        ax.legend()
+        save(fig, "scale-broadcast.png")
+    lat = r.get("latency")
+    if lat:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for bot in ("heroes", "baseline"):
+            steps = lat["sustained"][bot]["steps"]
+            ax.plot(
+                [s["offered_per_s"] for s in steps],
+                [s.get("p99", 0) for s in steps],
+                "-o",
+                label="heroes-bot" if bot == "heroes" else "baseline (discord.py)",
+            )
+        ax.axhline(100, color="grey", lw=0.8, ls=":", label="100 ms")
+        ax.set(
+            xlabel="offered interactions/s",
+            ylabel="p99 latency (ms)",
+            yscale="log",
+            title="p99 latency by offered rate",
+        )
+        ax.legend()
+        save(fig, "sustained-rate.png")
+    return made

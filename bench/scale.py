@@ -1,0 +1,192 @@
+"""Handler time as the data grows: synthetic quotes and cast in a temporary store.
+
+The store is the real one (migrations and seed applied); synthetic rows are added with SQL in the
+same shape the seeder writes. Every figure is the time of the code a member's keystroke or
+command runs in the bot: the cogs' autocomplete callbacks, and the store calls of `/cast name:`
+and `/quote search:`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from bot.runner import seeded_store
+from bot.settings import Settings
+from bot.store import FILM_KEY, Store
+from bot.text import fold
+
+from .live import percentiles
+
+_SYLLABLES = (  # noqa: SIM905
+    "ka ra mo li an ne to sa vi el or un pe dro bo yd hol brook pri yan ka chris tian sla ter "
+    "ja mie sha ro za ha ya ak hil vi vian lyon ad ri ana ba rba ro sa go mez nat han bla ir"
+).split()
+_ARTICLE_WORDS = (  # noqa: SIM905
+    "lava girl shark boy heroes sequel netflix rodriguez kids superheroes comic book son movie "
+    "family film first second power team alien invasion parents rescue story world fans young "
+    "director writer producer studio development announced million households watched record "
+    "imagination dream creative school mission mother father daughter planet future time light "
+    "strong brave friends together save help believe hope growing generation characters"
+).split()
+
+
+def _name(rng: random.Random) -> str:
+    def word() -> str:
+        return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).title()
+
+    return f"{word()} {word()}"
+
+
+def _sentence(rng: random.Random, words: list[str], weights: list[float]) -> str:
+    n = rng.randint(8, 30)
+    return " ".join(rng.choices(words, weights, k=n)).capitalize() + "."
+
+
+async def _source_id(store: Store) -> int:
+    async with store.connection.execute("SELECT min(id) FROM sources") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
+    """Add synthetic cast members to the film until it has `cast_total`; returns the count."""
+    db = store.connection
+    async with db.execute(
+        "SELECT count(*) FROM credits c JOIN works w ON w.id = c.work_id "
+        "WHERE w.key = ? AND c.role = 'cast'",
+        (FILM_KEY,),
+    ) as cursor:
+        have = int((await cursor.fetchone())[0])  # type: ignore[index]
+    if have >= cast_total:
+        return have
+    source = await _source_id(store)
+    async with db.execute("SELECT id FROM works WHERE key = ?", (FILM_KEY,)) as cursor:
+        work_id = int((await cursor.fetchone())[0])  # type: ignore[index]
+    async with store.transaction():
+        for i in range(have, cast_total):
+            name = _name(rng)
+            key = f"synthetic-{i}"
+            cursor = await db.execute(
+                "INSERT INTO people (key, name, about, excerpt, source_id) VALUES (?, ?, ?, ?, ?)",
+                (key, name, "A synthetic cast member.", "synthetic", source),
+            )
+            pid = cursor.lastrowid
+            await db.execute(
+                "INSERT OR IGNORE INTO person_names (person_id, name, folded, is_alias) "
+                "VALUES (?, ?, ?, 0)",
+                (pid, name, fold(name)),
+            )
+            await db.execute(
+                "INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, "
+                "source_id) VALUES (?, ?, 'cast', ?, 0, 'synthetic', ?)",
+                (work_id, pid, i + 1, source),
+            )
+    return cast_total
+
+
+async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
+    """Add synthetic quotes (Zipf-like word frequencies) until the store holds `total`."""
+    db = store.connection
+    async with db.execute("SELECT count(*), min(person_id) FROM quotes") as cursor:
+        row = await cursor.fetchone()
+    have, person = int(row[0]), int(row[1])  # type: ignore[index]
+    if have >= total:
+        return have
+    source = await _source_id(store)
+    vocabulary = _ARTICLE_WORDS + [f"{w}{s}" for w in _ARTICLE_WORDS for s in ("s", "ed", "ing")]
+    weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
+    async with store.transaction():
+        await db.executemany(
+            "INSERT INTO quotes (key, person_id, text, context, excerpt, source_id) "
+            "VALUES (?, ?, ?, ?, 'synthetic', ?)",
+            [
+                (
+                    f"synthetic-{i}",
+                    person,
+                    _sentence(rng, vocabulary, weights),
+                    "A synthetic quote.",
+                    source,
+                )
+                for i in range(have, total)
+            ],
+        )
+    return total
+
+
+async def _time(
+    call: Callable[[str], Awaitable[Any]], inputs: list[str], repeats: int
+) -> dict[str, float]:
+    samples: list[float] = []
+    for _ in range(repeats):
+        for text in inputs:
+            start = time.perf_counter()
+            await call(text)
+            samples.append(time.perf_counter() - start)
+    return percentiles(samples)
+
+
+CAST_TYPED = ["", "p", "pe", "ped", "pedr", "pedro", "hol", "holb", "holdb", "pri", "sla", "ka"]
+CAST_NAMES = ["pedro", "Boyd Holbrook", "Pascal", "Holdbrook", "priyanka", "slater"]
+QUOTE_TYPED = ["l", "la", "lav", "lava", "k", "ki", "kid", "son s", "comic b", "s", "t", "sup"]
+QUOTE_SEARCHES = ["lava", "son superheroes", "comic book", "kids", "sequel", "first movie"]
+
+
+def _cogs(store: Store) -> tuple[Any, Any]:
+    from cogs.cast import Cast
+    from cogs.quote import Quotes
+
+    bot = SimpleNamespace(store=store)
+    return Cast(bot), Quotes(bot)  # type: ignore[arg-type]
+
+
+async def run_scale(
+    workdir: Path, *, quotes: list[int], cast: list[int], repeats: int, seed: int = 7
+) -> dict[str, Any]:
+    rng = random.Random(seed)
+    out: dict[str, Any] = {"quotes": [], "cast": []}
+    settings = Settings(database_path=workdir / "scale.db")
+    async with seeded_store(settings) as store:
+        cast_cog, quote_cog = _cogs(store)
+        for total in quotes:
+            await grow_quotes(store, total, rng)
+
+            async def command(text: str) -> Any:
+                return await store.search_quotes(text, limit=1)
+
+            async def suggest(text: str) -> Any:
+                return await quote_cog.quote_search_autocomplete(None, text)
+
+            await _time(suggest, QUOTE_TYPED, 1)  # warm the page cache
+            out["quotes"].append(
+                {
+                    "n": total,
+                    "search": await _time(command, QUOTE_SEARCHES, repeats),
+                    "autocomplete": await _time(suggest, QUOTE_TYPED, repeats),
+                }
+            )
+        for total in cast:
+            await grow_people(store, total, rng)
+
+            async def lookup(text: str) -> Any:
+                # What /cast name: runs before rendering: the lookup, then the person's card.
+                matches = await store.find_people(text, limit=5)
+                return await store.person(matches[0].person_key) if matches else None
+
+            async def suggest_name(text: str) -> Any:
+                return await cast_cog.cast_name_autocomplete(None, text)
+
+            await _time(suggest_name, CAST_TYPED, 1)
+            out["cast"].append(
+                {
+                    "n": total,
+                    "lookup": await _time(lookup, CAST_NAMES, repeats),
+                    "autocomplete": await _time(suggest_name, CAST_TYPED, repeats),
+                }
+            )
+    return out

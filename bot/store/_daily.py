@@ -1,0 +1,192 @@
+"""Queries of quote of the day: each server's schedule and the rotation of quotes it was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from ._tracker import Transaction, iso, utcnow
+from ._tracker_models import DailyConfig, DailyPick
+
+_COLUMNS = (
+    "guild_id, channel_id, post_time, timezone, starts_on, last_posted_day, configured_by, "
+    "configured_at, failure_count, last_error"
+)
+
+
+def _config(row: Iterable[Any]) -> DailyConfig:
+    return DailyConfig(*row)
+
+
+class DailyQuotes:
+    """Quote-of-the-day settings and history over the store's connection."""
+
+    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
+        self._db = db
+        self._transaction = transaction
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def configure(
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: str,
+        timezone: str,
+        *,
+        starts_on: str,
+        by: int | None = None,
+        now: datetime | None = None,
+    ) -> DailyConfig:
+        """Set (or change) a server's schedule. The last posted day is kept, so changing the
+        time never causes a second post on the same day."""
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO quote_daily
+                    (guild_id, channel_id, post_time, timezone, starts_on, configured_by,
+                     configured_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id) DO UPDATE SET
+                    channel_id = excluded.channel_id, post_time = excluded.post_time,
+                    timezone = excluded.timezone, starts_on = excluded.starts_on,
+                    configured_by = excluded.configured_by,
+                    configured_at = excluded.configured_at,
+                    failure_count = 0, last_error = NULL
+                """,
+                (guild_id, channel_id, post_time, timezone, starts_on, by, iso(now or utcnow())),
+            )
+        config = await self.get(guild_id)
+        assert config is not None
+        return config
+
+    async def get(self, guild_id: int) -> DailyConfig | None:
+        row = await self._one(f"SELECT {_COLUMNS} FROM quote_daily WHERE guild_id = ?", (guild_id,))
+        return _config(row) if row else None
+
+    async def all_configs(self) -> list[DailyConfig]:
+        rows = await self._all(f"SELECT {_COLUMNS} FROM quote_daily ORDER BY guild_id")
+        return [_config(r) for r in rows]
+
+    async def disable(self, guild_id: int) -> bool:
+        """Stop posting; the history stays so the rotation resumes where it was if re-enabled."""
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
+            return cursor.rowcount > 0
+
+    async def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: delete its schedule and history."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
+            await db.execute("DELETE FROM quote_daily_history WHERE guild_id = ?", (guild_id,))
+
+    async def pick_for_day(
+        self, guild_id: int, day: str, *, now: datetime | None = None
+    ) -> DailyPick | None:
+        """Choose the day's quote and record it with the day as posted, in one transaction.
+
+        None when the day already has its quote (or the server has no schedule, or there are
+        no quotes). A quote is not repeated in a server until every quote has been shown there.
+        """
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT last_posted_day FROM quote_daily WHERE guild_id = ?", (guild_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] == day:
+                return None
+            async with db.execute("SELECT count(*) FROM quotes") as cursor:
+                size = int((await cursor.fetchone() or (0,))[0])
+            if size == 0:
+                return None
+            async with db.execute(
+                "SELECT coalesce(max(cycle), 1) FROM quote_daily_history WHERE guild_id = ?",
+                (guild_id,),
+            ) as cursor:
+                cycle = int((await cursor.fetchone() or (1,))[0])
+            choice = await self._random_unshown(db, guild_id, cycle, avoid=None)
+            if choice is None:
+                # Every quote was shown in this cycle: start the next, never opening it with the
+                # quote that closed the last one.
+                async with db.execute(
+                    "SELECT quote_id FROM quote_daily_history WHERE guild_id = ? "
+                    "ORDER BY id DESC LIMIT 1",
+                    (guild_id,),
+                ) as cursor:
+                    last = await cursor.fetchone()
+                cycle += 1
+                choice = await self._random_unshown(
+                    db, guild_id, cycle, avoid=int(last[0]) if last and size > 1 else None
+                )
+                assert choice is not None
+            async with db.execute(
+                "SELECT count(*) FROM quote_daily_history WHERE guild_id = ? AND cycle = ?",
+                (guild_id, cycle),
+            ) as cursor:
+                position = int((await cursor.fetchone() or (0,))[0]) + 1
+            await db.execute(
+                "INSERT INTO quote_daily_history (guild_id, quote_id, day, cycle, shown_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (guild_id, choice, day, cycle, iso(now or utcnow())),
+            )
+            await db.execute(
+                "UPDATE quote_daily SET last_posted_day = ? WHERE guild_id = ?", (day, guild_id)
+            )
+        return DailyPick(guild_id, choice, day, cycle, position, size)
+
+    @staticmethod
+    async def _random_unshown(
+        db: aiosqlite.Connection, guild_id: int, cycle: int, *, avoid: int | None
+    ) -> int | None:
+        async with db.execute(
+            """
+            SELECT id FROM quotes
+            WHERE id NOT IN (
+                SELECT quote_id FROM quote_daily_history WHERE guild_id = ? AND cycle = ?
+            ) AND id IS NOT ?
+            ORDER BY random() LIMIT 1
+            """,
+            (guild_id, cycle, avoid),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def record_posted(self, guild_id: int, day: str, message_id: int) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE quote_daily_history SET message_id = ? WHERE guild_id = ? AND day = ?",
+                (message_id, guild_id, day),
+            )
+            await db.execute(
+                "UPDATE quote_daily SET failure_count = 0, last_error = NULL WHERE guild_id = ?",
+                (guild_id,),
+            )
+
+    async def record_failure(self, guild_id: int, error: str) -> int:
+        """Count a failed post; returns the failures in a row."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE quote_daily SET failure_count = failure_count + 1, last_error = ? "
+                "WHERE guild_id = ? RETURNING failure_count",
+                (error, guild_id),
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+        return int(row[0]) if row else 0
+
+    async def history(self, guild_id: int) -> list[tuple[str, int, int]]:
+        """(day, quote id, cycle) of every quote shown in a server, oldest first."""
+        rows = await self._all(
+            "SELECT day, quote_id, cycle FROM quote_daily_history WHERE guild_id = ? ORDER BY id",
+            (guild_id,),
+        )
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]

@@ -1,0 +1,55 @@
+"""Per-server settings: how replies are shown by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+import aiosqlite
+
+Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    private_replies: bool = False  # information commands answer ephemerally by default
+    updated_at: str | None = None  # None: never set, the defaults apply
+
+
+class GuildSettingsStore:
+    """Reads and writes `guild_settings`; a server without a row has the defaults."""
+
+    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
+        self._db = db
+        self._transaction = transaction
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        async with self._db.execute(
+            "SELECT private_replies, updated_at FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return GuildSettings(guild_id)
+        return GuildSettings(guild_id, bool(row[0]), row[1])
+
+    async def set_private_replies(self, guild_id: int, private: bool) -> GuildSettings:
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO guild_settings (guild_id, private_replies) VALUES (?, ?)
+                ON CONFLICT(guild_id) DO UPDATE SET
+                    private_replies = excluded.private_replies,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                """,
+                (guild_id, int(private)),
+            )
+        return await self.get(guild_id)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Delete the server's settings; return how many rows went."""
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            return cursor.rowcount

@@ -1,0 +1,164 @@
+"""Dataclasses of the sequel tracker and quote of the day (see migration 0003)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The sequel's production stages, in order: (key stored in the database, label shown).
+SEQUEL_STAGES: tuple[tuple[str, str], ...] = (
+    ("announced", "Announced"),
+    ("in-development", "In development"),
+    ("pre-production", "Pre-production"),
+    ("filming", "Filming"),
+    ("post-production", "Post-production"),
+    ("release-date-set", "Release date set"),
+    ("released", "Released"),
+)
+STAGE_KEYS: tuple[str, ...] = tuple(key for key, _ in SEQUEL_STAGES)
+STAGE_LABELS: dict[str, str] = dict(SEQUEL_STAGES)
+
+# Delivery states. A delivery is finished when it is neither pending nor sending.
+PENDING, SENDING, SENT, FAILED, UNCERTAIN, SKIPPED = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "uncertain",
+    "skipped",
+)
+
+
+def stage_label(key: str | None) -> str:
+    if key is None:
+        return "Unknown"
+    return STAGE_LABELS.get(key, key)
+
+
+@dataclass(frozen=True, slots=True)
+class NewUpdate:
+    """A validated update, ready to be stored (see bot.tracker.validate)."""
+
+    headline: str
+    text: str
+    published_at: str | None = None  # 'YYYY-MM-DD'; None: date unknown
+    source_outlet: str | None = None
+    source_url: str | None = None
+    stage: str | None = None  # a key of SEQUEL_STAGES
+    key: str | None = None  # stable key (imports, seed); None for one-off posts
+
+
+@dataclass(frozen=True, slots=True)
+class SequelUpdate:
+    id: int
+    key: str | None
+    headline: str
+    text: str
+    published_at: str | None
+    source_outlet: str | None
+    source_url: str | None
+    stage: str | None
+    origin: str
+    added_by: int | None
+    created_at: str
+
+    @property
+    def date_text(self) -> str:
+        return self.published_at or "date unknown"
+
+    @property
+    def source_text(self) -> str:
+        """'Outlet' / 'Outlet — link' / 'link', or 'source unknown'."""
+        if self.source_outlet and self.source_url:
+            return f"[{self.source_outlet}]({self.source_url})"
+        return self.source_outlet or self.source_url or "source unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    guild_id: int
+    channel_id: int
+    role_id: int | None
+    followed_by: int | None
+    followed_at: str
+    active: bool
+    failure_count: int
+    last_error: str | None
+    last_error_at: str | None
+    last_delivered_at: str | None
+    unfollowed_reason: str | None
+    unfollowed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    update_id: int
+    guild_id: int
+    channel_id: int
+    role_id: int | None
+    state: str
+    message_id: int | None
+    attempts: int
+    error: str | None
+    claimed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    update_id: int
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sending + self.sent + self.failed + self.uncertain + self.skipped
+
+    @property
+    def finished(self) -> int:
+        return self.total - self.pending - self.sending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0 and self.sending == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.finished}/{self.total} done", f"{self.sent} sent"]
+        for label, value in (
+            ("failed", self.failed),
+            ("uncertain", self.uncertain),
+            ("skipped", self.skipped),
+            ("in flight", self.sending),
+        ):
+            if value:
+                parts.append(f"{value} {label}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyConfig:
+    guild_id: int
+    channel_id: int
+    post_time: str  # 'HH:MM'
+    timezone: str  # IANA name
+    starts_on: str  # 'YYYY-MM-DD', local
+    last_posted_day: str | None
+    configured_by: int | None
+    configured_at: str
+    failure_count: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPick:
+    """The quote chosen for a server's day, recorded before it is posted."""
+
+    guild_id: int
+    quote_id: int
+    day: str
+    cycle: int
+    position: int  # 1-based position in the cycle
+    cycle_size: int

@@ -1,0 +1,269 @@
+"""Trivia: rounds, one answer per member per question, and per-server scores.
+
+Answers and points are written in one transaction under the store's write lock, and the
+database itself refuses a second answer (primary key) and decides whether an answer is right
+(it holds the right option of every open round), so many simultaneous presses can neither lose
+nor double a point.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from ._models import Source
+
+Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+POINTS_PER_CORRECT_ANSWER = 1
+DISPLAY_NAME_LIMIT = 100
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+class AnswerStatus(enum.Enum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"  # this member already answered this question
+    CLOSED = "closed"  # the question is closed (or unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    status: AnswerStatus
+    correct: bool = False
+
+    @property
+    def recorded(self) -> bool:
+        return self.status is AnswerStatus.RECORDED
+
+
+@dataclass(frozen=True, slots=True)
+class RoundAnswer:
+    user_id: int
+    display_name: str
+    choice: int
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreEntry:
+    rank: int  # 1-based; members with equal points share a rank
+    user_id: int
+    display_name: str
+    points: int
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetReport:
+    scores: int  # score rows deleted (0 or 1)
+    points: int  # the points those rows held
+    answers: int  # answers to open questions deleted
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    key: str
+    name: str
+    excerpt: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRecord:
+    """A credit with both ends named, for building questions."""
+
+    work_key: str
+    work_title: str | None
+    work_kind: str
+    person_key: str
+    person_name: str
+    role: str
+    billing: int | None
+    top_billed: bool
+    excerpt: str
+    source: Source
+
+
+class TriviaStore:
+    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
+        self._db = db
+        self._transaction = transaction
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # ------------------------------------------------------------------ material for questions
+
+    async def people(self) -> list[PersonName]:
+        rows = await self._all(
+            "SELECT p.key, p.name, p.excerpt, s.key, s.title, s.outlet, s.url, s.published "
+            "FROM people p JOIN sources s ON s.id = p.source_id ORDER BY p.id"
+        )
+        return [PersonName(r[0], r[1], r[2], Source(*r[3:8])) for r in rows]
+
+    async def credits(self) -> list[CreditRecord]:
+        rows = await self._all(
+            """
+            SELECT w.key, w.title, w.kind, p.key, p.name, c.role, c.billing, c.top_billed,
+                   c.excerpt, s.key, s.title, s.outlet, s.url, s.published
+            FROM credits c
+            JOIN works w ON w.id = c.work_id
+            JOIN people p ON p.id = c.person_id
+            JOIN sources s ON s.id = c.source_id
+            ORDER BY c.id
+            """
+        )
+        return [
+            CreditRecord(*r[:7], bool(r[7]), r[8], Source(r[9], r[10], r[11], r[12], r[13]))
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ rounds and answers
+
+    async def open_round(
+        self, guild_id: int, channel_id: int, question_key: str, correct_option: int
+    ) -> int | None:
+        """Start a question; None when the channel already has one open."""
+        try:
+            async with self._transaction() as db:
+                cursor = await db.execute(
+                    "INSERT INTO trivia_rounds (guild_id, channel_id, question_key, correct_option)"
+                    " VALUES (?, ?, ?, ?)",
+                    (guild_id, channel_id, question_key, correct_option),
+                )
+                return cursor.lastrowid
+        except sqlite3.IntegrityError:
+            return None
+
+    async def record_answer(
+        self, round_id: int, user_id: int, display_name: str, choice: int
+    ) -> AnswerOutcome:
+        """Record a member's only answer to an open question and score it, atomically."""
+        name = display_name[:DISPLAY_NAME_LIMIT] or str(user_id)
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT guild_id, correct_option FROM trivia_rounds "
+                "WHERE id = ? AND closed_at IS NULL",
+                (round_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return AnswerOutcome(AnswerStatus.CLOSED)
+            guild_id, correct_option = row
+            correct = int(choice == correct_option)
+            cursor = await db.execute(
+                "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (round_id, user_id, choice, correct),
+            )
+            if cursor.rowcount == 0:
+                return AnswerOutcome(AnswerStatus.DUPLICATE)
+            await db.execute(
+                f"""
+                INSERT INTO trivia_scores (guild_id, user_id, display_name, points, answered,
+                                           correct)
+                VALUES (?, ?, ?, ?, 1, ?)
+                ON CONFLICT(guild_id, user_id) DO UPDATE SET
+                    points = points + excluded.points,
+                    answered = answered + 1,
+                    correct = correct + excluded.correct,
+                    display_name = excluded.display_name,
+                    updated_at = {_NOW}
+                """,
+                (guild_id, user_id, name, correct * POINTS_PER_CORRECT_ANSWER, correct),
+            )
+            return AnswerOutcome(AnswerStatus.RECORDED, bool(correct))
+
+    async def close_round(self, round_id: int) -> list[RoundAnswer]:
+        """Close a question and return its answers in the order given; they are then deleted
+        (the scores keep the totals)."""
+        async with self._transaction() as db:
+            async with db.execute(
+                """
+                SELECT a.user_id, coalesce(s.display_name, a.user_id), a.choice, a.correct
+                FROM trivia_answers a
+                JOIN trivia_rounds r ON r.id = a.round_id
+                LEFT JOIN trivia_scores s ON s.guild_id = r.guild_id AND s.user_id = a.user_id
+                WHERE a.round_id = ?
+                ORDER BY a.answered_at, a.user_id
+                """,
+                (round_id,),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            await db.execute(
+                f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE id = ? AND closed_at IS NULL",
+                (round_id,),
+            )
+            await db.execute("DELETE FROM trivia_answers WHERE round_id = ?", (round_id,))
+        return [RoundAnswer(r[0], str(r[1]), r[2], bool(r[3])) for r in rows]
+
+    async def close_stale_rounds(self) -> int:
+        """Close rounds left open by a previous run (their buttons no longer work)."""
+        async with self._transaction() as db:
+            await db.execute(
+                "DELETE FROM trivia_answers WHERE round_id IN "
+                "(SELECT id FROM trivia_rounds WHERE closed_at IS NULL)"
+            )
+            cursor = await db.execute(
+                f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE closed_at IS NULL"
+            )
+            return cursor.rowcount
+
+    # ------------------------------------------------------------------ scores
+
+    _RANKED = """
+        SELECT RANK() OVER (ORDER BY points DESC) AS rank, user_id, display_name, points,
+               answered, correct
+        FROM trivia_scores WHERE guild_id = ?
+    """
+
+    async def leaderboard(self, guild_id: int, limit: int = 10) -> list[ScoreEntry]:
+        rows = await self._all(
+            self._RANKED + " ORDER BY points DESC, answered, updated_at, user_id LIMIT ?",
+            (guild_id, max(1, min(limit, 100))),
+        )
+        return [ScoreEntry(*r) for r in rows]
+
+    async def standing(self, guild_id: int, user_id: int) -> ScoreEntry | None:
+        rows = await self._all(
+            f"SELECT * FROM ({self._RANKED}) WHERE user_id = ?", (guild_id, user_id)
+        )
+        return ScoreEntry(*rows[0]) if rows else None
+
+    async def player_count(self, guild_id: int) -> int:
+        rows = await self._all("SELECT count(*) FROM trivia_scores WHERE guild_id = ?", (guild_id,))
+        return int(rows[0][0])
+
+    async def forget_member(self, guild_id: int, user_id: int) -> ForgetReport:
+        """Delete everything trivia holds about a member in one server."""
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT points FROM trivia_scores WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            answers = await db.execute(
+                "DELETE FROM trivia_answers WHERE user_id = ? AND round_id IN "
+                "(SELECT id FROM trivia_rounds WHERE guild_id = ?)",
+                (user_id, guild_id),
+            )
+            scores = await db.execute(
+                "DELETE FROM trivia_scores WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            return ForgetReport(scores.rowcount, int(row[0]) if row else 0, answers.rowcount)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Delete every trivia row of a server (when the bot leaves it); return score rows."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM trivia_rounds WHERE guild_id = ?", (guild_id,))
+            cursor = await db.execute("DELETE FROM trivia_scores WHERE guild_id = ?", (guild_id,))
+            return cursor.rowcount

@@ -1,0 +1,432 @@
+"""Delivering sequel updates to every following channel: at most once, resumable, paced.
+
+How one delivery goes (rows of `sequel_deliveries`, see bot/store/_tracker.py):
+
+1. The row is created 'pending', with the update, for every following server.
+2. Just before the send it is claimed: 'pending' -> 'sending' (recorded in the database).
+3. It is sent with a nonce derived from the row id; Discord enforces the nonce
+   (`enforce_nonce`): a second message with the same nonce by the bot within a few minutes
+   returns the first message instead of posting again.
+4. Right after the send the row is settled: 'sent' (with the message id), or 'failed' (the
+   channel is gone or the bot lost access: counted against the follow, which is dropped after
+   `unfollow_after` failures in a row), or back to 'pending' when the outcome is unknown (a
+   Discord server error, a network error) so that it is retried with the same nonce.
+
+A crash between 2 and 4 leaves the row 'sending'. After `stale_after` it is retried with its
+original nonce while that is still honoured (`nonce_window` after the first attempt), and marked
+'uncertain' (never resent; logged) after that, so the bot never posts the same update twice in a
+channel. Rows are claimed only from 'pending', so several tasks or processes sharing the database
+never send the same row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import discord
+
+from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker
+from bot.store._tracker import parse_iso, utcnow
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+ProgressFn = Callable[[DeliveryCounts], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPost:
+    """One message to post in a channel."""
+
+    embed: discord.Embed
+    content: str | None = None
+    view: discord.ui.View | None = None
+    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+Compose = Callable[[SequelUpdate, Delivery], OutgoingPost]
+
+
+class Poster(Protocol):
+    """Posts a message in a channel and returns its id; raises discord.NotFound when the
+    channel is gone and discord.Forbidden when the bot may not post there."""
+
+    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int: ...
+
+
+class DiscordPoster:
+    """The real Poster: one HTTP request per channel, through discord.py's rate limiter."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int:
+        channel = self._client.get_partial_messageable(channel_id)
+        extra = {"view": message.view} if message.view is not None else {}
+        sent = await channel.send(
+            content=message.content,
+            embed=message.embed,
+            allowed_mentions=message.allowed_mentions,
+            nonce=nonce,
+            **extra,
+        )
+        return sent.id
+
+
+def delivery_nonce(delivery: Delivery) -> str:
+    """Stable per delivery, so a retry is deduplicated by Discord; at most 25 characters."""
+    return f"hb{delivery.update_id}-{delivery.id}"[:25]
+
+
+def describe_failure(exc: discord.HTTPException) -> tuple[str, bool]:
+    """(reason for people, whether the channel is at fault) for a refused send."""
+    if isinstance(exc, discord.NotFound):
+        return "the channel no longer exists (Discord: Unknown Channel)", True
+    if isinstance(exc, discord.Forbidden):
+        if exc.code == 50001:
+            return "the bot can no longer see the channel (Discord: Missing Access)", True
+        if exc.code == 50013:
+            return (
+                "the bot lacks a permission in the channel: it needs View Channel, Send Messages "
+                "and Embed Links (Discord: Missing Permissions)",
+                True,
+            )
+        return f"Discord refused the post (403: {exc.text or 'Forbidden'})", True
+    return f"Discord rejected the message ({exc.status}: {exc.text or 'no details'})", False
+
+
+class RateGate:
+    """Spaces sends at most `per_second` apart, on top of discord.py's per-route waits, so a
+    broadcast to thousands of channels never bursts into Discord's global limit."""
+
+    def __init__(
+        self,
+        per_second: float | None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._interval = 1.0 / per_second if per_second else 0.0
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self._interval:
+            return
+        async with self._lock:
+            now = self._monotonic()
+            if self._next > now:
+                await self._sleep(self._next - now)
+                now = self._next
+            self._next = now + self._interval
+
+
+class ProgressThrottle:
+    """Calls `callback` at most every `interval` seconds, and always for the final state.
+
+    A failing callback (an expired interaction, say) is logged and not called again.
+    """
+
+    def __init__(
+        self,
+        callback: ProgressFn | None,
+        *,
+        interval: float = 2.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._callback = callback
+        self._interval = interval
+        self._monotonic = monotonic
+        self._last: float | None = None
+
+    def due(self) -> bool:
+        if self._callback is None:
+            return False
+        return self._last is None or self._monotonic() - self._last >= self._interval
+
+    async def __call__(self, counts: DeliveryCounts, *, final: bool = False) -> None:
+        if self._callback is None or not (final or self.due()):
+            return
+        self._last = self._monotonic()
+        try:
+            await self._callback(counts)
+        except Exception as exc:
+            log.warning("progress report for update #%s failed: %s", counts.update_id, exc)
+            self._callback = None
+
+
+@dataclass(slots=True)
+class PassReport:
+    """What one delivery pass did."""
+
+    counts: dict[int, DeliveryCounts] = field(default_factory=dict)
+    aborted: bool = False  # stopped early after an unknown outcome; the worker backs off
+
+
+class Broadcaster:
+    def __init__(
+        self,
+        tracker: Tracker,
+        poster: Poster,
+        compose: Compose,
+        *,
+        clock: Clock = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        concurrency: int = 3,
+        per_second: float | None = 20.0,
+        unfollow_after: int = 3,
+        max_attempts: int = 5,
+        stale_after: timedelta = timedelta(seconds=30),
+        nonce_window: timedelta = timedelta(minutes=2),
+        batch_size: int = 100,
+        progress_interval: float = 2.0,
+    ) -> None:
+        self.tracker = tracker
+        self.poster = poster
+        self.compose = compose
+        self._clock = clock
+        self._monotonic = monotonic
+        self._gate = RateGate(per_second, monotonic=monotonic, sleep=sleep)
+        self.concurrency = max(1, concurrency)
+        self.unfollow_after = unfollow_after
+        self.max_attempts = max_attempts
+        self.stale_after = stale_after
+        self.nonce_window = nonce_window
+        self.batch_size = batch_size
+        self.progress_interval = progress_interval
+        self._in_flight: set[int] = set()
+        self._aborted = False
+        self._degraded = False  # after an unknown outcome, send one at a time until a success
+
+    # ------------------------------------------------------------------ recovery
+
+    async def recover(self) -> int:
+        """Sends interrupted by a crash (rows left 'sending') go back to 'pending': each is
+        then retried with its first nonce if that is recent enough, else marked 'uncertain'."""
+        stale = await self.tracker.stale_sending(self._clock() - self.stale_after)
+        count = 0
+        for delivery in stale:
+            if delivery.id in self._in_flight:
+                continue
+            log.warning(
+                "delivery %s (update #%s, channel %s) was interrupted mid-send; checking it",
+                delivery.id,
+                delivery.update_id,
+                delivery.channel_id,
+            )
+            await self.tracker.release(delivery.id, "interrupted while sending")
+            count += 1
+        return count
+
+    # ------------------------------------------------------------------ passes
+
+    async def run_pass(self, listeners: Mapping[int, ProgressFn] | None = None) -> PassReport:
+        """Recover, then deliver every pending delivery, oldest update first."""
+        self._aborted = False
+        report = PassReport()
+        await self.recover()
+        done: set[int] = set()
+        while not self._aborted:
+            update_ids = [u for u in await self.tracker.updates_with_pending() if u not in done]
+            if not update_ids:
+                break
+            for update_id in update_ids:
+                listener = (listeners or {}).get(update_id)
+                report.counts[update_id] = await self.deliver_update(update_id, listener)
+                done.add(update_id)
+                if self._aborted:
+                    break
+        report.aborted = self._aborted
+        return report
+
+    async def deliver_update(
+        self, update_id: int, progress: ProgressFn | None = None
+    ) -> DeliveryCounts:
+        """Deliver one update's pending deliveries; returns the counts afterwards."""
+        update = await self.tracker.update(update_id)
+        throttle = ProgressThrottle(
+            progress, interval=self.progress_interval, monotonic=self._monotonic
+        )
+        if update is None:
+            return await self.tracker.delivery_counts(update_id)
+        await throttle(await self.tracker.delivery_counts(update_id))
+        while not self._aborted:
+            batch = await self.tracker.pending(update_id, limit=self.batch_size)
+            if not batch:
+                break
+            limit = asyncio.Semaphore(1 if self._degraded else self.concurrency)
+
+            async def one(delivery: Delivery, limit: asyncio.Semaphore = limit) -> None:
+                async with limit:
+                    if self._aborted:
+                        return
+                    await self._deliver_one(update, delivery)
+                    if throttle.due():
+                        await throttle(await self.tracker.delivery_counts(update_id))
+
+            await asyncio.gather(*(one(delivery) for delivery in batch))
+        counts = await self.tracker.delivery_counts(update_id)
+        await throttle(counts, final=True)
+        return counts
+
+    async def _deliver_one(self, update: SequelUpdate, delivery: Delivery) -> None:
+        claimed = await self.tracker.claim(delivery.id, now=self._clock())
+        if claimed is None:
+            return  # another task or process took it
+        self._in_flight.add(claimed.id)
+        try:
+            await self._send_claimed(update, claimed)
+        finally:
+            self._in_flight.discard(claimed.id)
+
+    async def _send_claimed(self, update: SequelUpdate, claimed: Delivery) -> None:
+        where = f"update #{update.id} to channel {claimed.channel_id} (server {claimed.guild_id})"
+        now = self._clock()
+        first_attempt = parse_iso(claimed.claimed_at) if claimed.claimed_at else now
+        if claimed.attempts > 1 and now - first_attempt > self.nonce_window:
+            reason = (
+                "an earlier attempt may have posted it, and it is too late to retry without "
+                "risking a duplicate post"
+            )
+            log.warning("not resending %s: %s", where, reason)
+            await self.tracker.mark_uncertain(claimed.id, reason, now=now)
+            return
+        if claimed.attempts > self.max_attempts:
+            await self.tracker.mark_failed(
+                claimed.id, f"gave up after {self.max_attempts} attempts", channel_fault=False
+            )
+            return
+        try:
+            message = self.compose(update, claimed)
+        except Exception:
+            log.exception("could not build the post of %s", where)
+            await self.tracker.mark_failed(
+                claimed.id, "the bot could not build the message", channel_fault=False, now=now
+            )
+            return
+        await self._gate.wait()
+        try:
+            message_id = await self.poster.post(
+                claimed.channel_id, message, nonce=delivery_nonce(claimed)
+            )
+        except discord.RateLimited as exc:  # refused before sending: safe to retry
+            log.warning("rate limited while posting %s; retrying later: %s", where, exc)
+            await self.tracker.release(claimed.id, "rate limited; will retry")
+            self._aborted = True
+        except (discord.NotFound, discord.Forbidden) as exc:
+            reason, channel_fault = describe_failure(exc)
+            await self._failed(claimed, where, reason, channel_fault=channel_fault)
+        except discord.DiscordServerError as exc:
+            await self._unknown(claimed, where, f"Discord server error {exc.status}")
+        except discord.HTTPException as exc:
+            reason, channel_fault = describe_failure(exc)
+            await self._failed(claimed, where, reason, channel_fault=channel_fault)
+        except Exception as exc:  # network trouble: the post may or may not exist
+            await self._unknown(claimed, where, f"{type(exc).__name__}: {exc}")
+        else:
+            await self.tracker.mark_sent(claimed.id, message_id, now=self._clock())
+            self._degraded = False
+
+    async def _failed(
+        self, claimed: Delivery, where: str, reason: str, *, channel_fault: bool
+    ) -> None:
+        log.warning("skipped %s: %s", where, reason)
+        unfollowed = await self.tracker.mark_failed(
+            claimed.id,
+            reason,
+            channel_fault=channel_fault,
+            unfollow_after=self.unfollow_after,
+            now=self._clock(),
+        )
+        if unfollowed is not None:
+            log.warning(
+                "server %s unfollowed after repeated failures: %s",
+                unfollowed.guild_id,
+                unfollowed.unfollowed_reason,
+            )
+
+    async def _unknown(self, claimed: Delivery, where: str, reason: str) -> None:
+        """The post may or may not exist: retry later with the same nonce; stop this pass."""
+        log.warning("outcome unknown for %s (%s); will retry with the same nonce", where, reason)
+        await self.tracker.release(claimed.id, reason)
+        self._aborted = True
+        self._degraded = True
+
+
+class DeliveryWorker:
+    """Runs delivery passes in the background: at start (finishing what a restart
+    interrupted), whenever woken (a new update), and every `interval` seconds (updates added
+    from the command line or by another process). Backs off after trouble."""
+
+    def __init__(
+        self,
+        broadcaster: Broadcaster,
+        *,
+        interval: float = 30.0,
+        max_backoff: float = 600.0,
+        wait_ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.broadcaster = broadcaster
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self._wait_ready = wait_ready
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._listeners: dict[int, ProgressFn] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, update_id: int, callback: ProgressFn) -> None:
+        """Report the progress of one update's delivery to `callback` (throttled)."""
+        self._listeners[update_id] = callback
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> PassReport:
+        async with self._lock:
+            report = await self.broadcaster.run_pass(dict(self._listeners))
+        for update_id, counts in report.counts.items():
+            if counts.done:
+                self._listeners.pop(update_id, None)
+        return report
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="sequel-delivery")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        if self._wait_ready is not None:
+            try:
+                await self._wait_ready()
+            except RuntimeError:  # a client that never logs in (tools, tests): nothing to do
+                log.debug("delivery worker not started: the client is not logged in")
+                return
+        delay = self.interval
+        while True:
+            self._wake.clear()
+            try:
+                report = await self.run_once()
+            except Exception:
+                log.exception("sequel delivery pass failed")
+                report = PassReport(aborted=True)
+            delay = min(delay * 2, self.max_backoff) if report.aborted else self.interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)

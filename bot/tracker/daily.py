@@ -1,0 +1,224 @@
+"""Quote of the day: parsing a schedule, deciding when a post is due, and the scheduler.
+
+A server's post is due when, in its timezone, today's configured time has passed and today's
+quote has not been posted yet (`last_posted_day`). The day's pick is recorded together with
+`last_posted_day` before the post is sent, so a restart never posts a second quote on the same
+day; a post missed while the bot was down is made once at start-up if its time passed today.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import discord
+
+from bot.store import DailyConfig, DailyPick, Quote, Store
+from bot.store._tracker import utcnow
+
+from .broadcast import OutgoingPost, Poster, describe_failure
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+ComposeQuote = Callable[[Quote, DailyPick], OutgoingPost]
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:h.](\d{2})\s*$")
+PAUSE_AFTER = 3  # failed posts in a row before the schedule pauses
+
+
+def parse_time(raw: str) -> tuple[str | None, str | None]:
+    """('HH:MM', None) or (None, problem). Accepts 9:05, 09:05, 21h30."""
+    match = _TIME.match(raw or "")
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}", None
+    shown = (raw or "").strip()[:20]
+    return None, f"Time: “{shown}” is not a time of day; use 24-hour HH:MM, like 09:00 or 18:30."
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def parse_timezone(raw: str | None) -> tuple[str | None, str | None]:
+    """(IANA name, None) or (None, problem). Case-insensitive; default UTC."""
+    text = (raw or "").strip()
+    if not text:
+        return "UTC", None
+    name = _zones().get(text.casefold())
+    if name is None:
+        close = difflib.get_close_matches(text.casefold(), list(_zones()), n=3, cutoff=0.6)
+        hint = (
+            " Did you mean " + " or ".join(f"`{_zones()[c]}`" for c in close) + "?" if close else ""
+        )
+        shown = text[:40]
+        return None, (
+            f"Timezone: “{shown}” is not an IANA timezone name.{hint} Use a name like "
+            "Europe/Paris, America/New_York or UTC."
+        )
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, f"Timezone: {name} is not installed on this system."
+    return name, None
+
+
+def _zone(config: DailyConfig) -> ZoneInfo:
+    return ZoneInfo(config.timezone)
+
+
+def _at(day: date, post_time: str, zone: ZoneInfo) -> datetime:
+    hour, minute = (int(part) for part in post_time.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def first_day(now: datetime, post_time: str, timezone: str) -> date:
+    """The first local day to post on: today if its time is still ahead, else tomorrow."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    return today if now < _at(today, post_time, zone) else today + timedelta(days=1)
+
+
+def due_day(config: DailyConfig, now: datetime) -> str | None:
+    """The local day whose quote is due now, or None."""
+    zone = _zone(config)
+    today = now.astimezone(zone).date()
+    if today.isoformat() < config.starts_on or config.last_posted_day == today.isoformat():
+        return None
+    return today.isoformat() if now >= _at(today, config.post_time, zone) else None
+
+
+def next_post_at(config: DailyConfig, now: datetime) -> datetime:
+    """When the next quote will be posted: now if one is due, else the next scheduled time."""
+    if due_day(config, now):
+        return now
+    zone = _zone(config)
+    day = max(now.astimezone(zone).date(), date.fromisoformat(config.starts_on))
+    while True:
+        at = _at(day, config.post_time, zone)
+        if day.isoformat() != config.last_posted_day and at >= now:
+            return at
+        day += timedelta(days=1)
+
+
+class DailyQuoteScheduler:
+    """Posts each server's quote of the day when it is due; checks at least every minute."""
+
+    def __init__(
+        self,
+        store: Store,
+        poster: Poster,
+        compose: ComposeQuote,
+        *,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+        max_sleep: float = 60.0,
+        wait_ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.store = store
+        self.poster = poster
+        self.compose = compose
+        self._clock = clock
+        self._sleep = sleep
+        self.max_sleep = max_sleep
+        self._wait_ready = wait_ready
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def run_due(self) -> list[DailyPick]:
+        """Post every quote due now; returns what was picked (posted or not)."""
+        async with self._lock:
+            now = self._clock()
+            picks: list[DailyPick] = []
+            for config in await self.store.daily.all_configs():
+                if config.failure_count >= PAUSE_AFTER:
+                    continue
+                try:
+                    day = due_day(config, now)
+                except (ZoneInfoNotFoundError, ValueError) as exc:
+                    log.error("server %s has a bad quote schedule: %s", config.guild_id, exc)
+                    continue
+                if day is None:
+                    continue
+                pick = await self.store.daily.pick_for_day(config.guild_id, day, now=now)
+                if pick is None:
+                    continue
+                picks.append(pick)
+                await self._post(config, pick)
+            return picks
+
+    async def _post(self, config: DailyConfig, pick: DailyPick) -> None:
+        quotes = {quote.id: quote for quote in await self.store.all_quotes()}
+        quote = quotes.get(pick.quote_id)
+        where = f"quote of the day {pick.day} in channel {config.channel_id}"
+        if quote is None:
+            log.error("%s: quote %s vanished", where, pick.quote_id)
+            return
+        nonce = f"hq{pick.day.replace('-', '')}{config.guild_id % 10**12}"
+        try:
+            message_id = await self.poster.post(
+                config.channel_id, self.compose(quote, pick), nonce=nonce
+            )
+        except discord.HTTPException as exc:
+            reason, _ = describe_failure(exc)
+            await self._failed(config, where, reason)
+        except Exception as exc:
+            await self._failed(config, where, f"{type(exc).__name__}: {exc}")
+        else:
+            await self.store.daily.record_posted(config.guild_id, pick.day, message_id)
+
+    async def _failed(self, config: DailyConfig, where: str, reason: str) -> None:
+        count = await self.store.daily.record_failure(config.guild_id, reason)
+        log.warning("could not post %s: %s (%d in a row)", where, reason, count)
+        if count >= PAUSE_AFTER:
+            log.warning("quote of the day paused in server %s: %s", config.guild_id, reason)
+
+    async def seconds_until_next(self) -> float:
+        now = self._clock()
+        waits = [
+            (next_post_at(config, now) - now).total_seconds()
+            for config in await self.store.daily.all_configs()
+            if config.failure_count < PAUSE_AFTER
+        ]
+        return max(1.0, min([self.max_sleep, *waits]))
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self.run_forever(), name="quote-of-the-day")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run_forever(self) -> None:
+        if self._wait_ready is not None:
+            try:
+                await self._wait_ready()
+            except RuntimeError:  # a client that never logs in (tools, tests)
+                log.debug("quote of the day not started: the client is not logged in")
+                return
+        while True:
+            try:
+                await self.run_due()  # at start-up this makes a post missed today, once
+                delay = await self.seconds_until_next()
+            except Exception:
+                log.exception("quote of the day check failed")
+                delay = self.max_sleep
+            await self._sleep(delay)

@@ -1,0 +1,195 @@
+"""Validation of a sequel update, shared by the /sequel-admin post modal and the news CLI.
+
+Every problem is reported at once, each in a sentence that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from bot.store import SEQUEL_STAGES, STAGE_KEYS, NewUpdate
+from bot.text import fold
+
+MAX_HEADLINE = 256  # an embed title
+MAX_TEXT = 4000  # a modal text input's maximum; the embed description allows 4096
+MAX_URL = 512
+MAX_OUTLET = 100
+MAX_KEY = 64
+EARLIEST_DATE = date(2020, 1, 1)  # We Can Be Heroes itself came out in December 2020
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+@dataclass(slots=True)
+class Checked:
+    """The validated update, or every problem found."""
+
+    update: NewUpdate | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.update is not None
+
+
+def stage_choices() -> str:
+    return ", ".join(label.lower() for _, label in SEQUEL_STAGES)
+
+
+def parse_stage(raw: str | None) -> tuple[str | None, str | None]:
+    """(stage key, None) or (None, problem). Empty means 'no stage change'.
+
+    Forgiving about case, spaces, hyphens and underscores; a number 1-7 picks by position.
+    """
+    text = (raw or "").strip()
+    if not text:
+        return None, None
+    folded = fold(text)
+    for number, (key, label) in enumerate(SEQUEL_STAGES, 1):
+        if folded in {fold(key), fold(label), str(number)}:
+            return key, None
+    options = {fold(label): label.lower() for _, label in SEQUEL_STAGES}
+    close = difflib.get_close_matches(folded, list(options), n=1, cutoff=0.6)
+    hint = f" Did you mean “{options[close[0]]}”?" if close else ""
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return None, (
+        f"Stage: “{shown}” is not a stage I know.{hint} Use one of: {stage_choices()}; "
+        "or leave it empty when the update does not change the stage."
+    )
+
+
+def _control_characters(text: str) -> bool:
+    return any(
+        unicodedata.category(c) in {"Cc", "Cf"} and c not in _ALLOWED_CONTROLS
+        for c in text
+        # Zero-width joiners are legitimate inside emoji sequences.
+        if c not in {"\u200d", "\ufe0f"}
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_url(raw: str) -> tuple[str | None, list[str]]:
+    url = raw.strip()
+    problems: list[str] = []
+    if len(url) > MAX_URL:
+        return None, [f"Source link: {len(url)} characters; at most {MAX_URL}."]
+    if any(c.isspace() for c in url) or _control_characters(url):
+        return None, ["Source link: a link cannot contain spaces or control characters."]
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError on a malformed port)
+    except ValueError:
+        return None, ["Source link: this is not a valid link."]
+    if parts.scheme.lower() not in {"http", "https"}:
+        scheme = parts.scheme or "no scheme"
+        problems.append(
+            f"Source link: must start with https:// or http:// (this one has {scheme}:)."
+        )
+    elif not hostname or "." not in hostname.strip(".") or hostname.startswith("."):
+        problems.append("Source link: it needs a real website, like https://www.netflix.com/…")
+    elif parts.username is not None or parts.password is not None:
+        problems.append("Source link: links with a user name or password (user@host) are refused.")
+    return (None, problems) if problems else (url, [])
+
+
+def outlet_from_url(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def check_update(
+    *,
+    headline: str | None,
+    text: str | None,
+    source_url: str | None = None,
+    outlet: str | None = None,
+    stage: str | None = None,
+    published: str | None = None,
+    key: str | None = None,
+    today: date,
+) -> Checked:
+    """Validate raw input into a NewUpdate. `published` defaults to `today`."""
+    problems: list[str] = []
+
+    clean_headline = _one_line(headline or "")
+    if not clean_headline:
+        problems.append("Headline: required.")
+    elif len(clean_headline) > MAX_HEADLINE:
+        problems.append(f"Headline: {len(clean_headline)} characters; at most {MAX_HEADLINE}.")
+    elif _control_characters(clean_headline):
+        problems.append("Headline: contains invisible control characters; retype it.")
+
+    clean_text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not clean_text:
+        problems.append("Text: required.")
+    elif len(clean_text) > MAX_TEXT:
+        problems.append(f"Text: {len(clean_text)} characters; at most {MAX_TEXT}.")
+    elif _control_characters(clean_text):
+        problems.append("Text: contains invisible control characters; retype it.")
+
+    clean_url: str | None = None
+    if source_url and source_url.strip():
+        clean_url, url_problems = check_url(source_url)
+        problems += url_problems
+
+    clean_outlet = _one_line(outlet or "") or None
+    if clean_outlet is not None:
+        if len(clean_outlet) > MAX_OUTLET:
+            problems.append(f"Source name: {len(clean_outlet)} characters; at most {MAX_OUTLET}.")
+        elif _control_characters(clean_outlet):
+            problems.append("Source name: contains invisible control characters; retype it.")
+    elif clean_url:
+        clean_outlet = outlet_from_url(clean_url)
+
+    stage_key, stage_problem = parse_stage(stage)
+    if stage_problem:
+        problems.append(stage_problem)
+
+    day = today
+    if published is not None and published.strip():
+        raw_date = published.strip()
+        try:
+            if not _DATE.match(raw_date):
+                raise ValueError
+            day = date.fromisoformat(raw_date)
+        except ValueError:
+            problems.append(f"Date: “{raw_date[:20]}” is not a date; use YYYY-MM-DD.")
+        else:
+            if day > today + timedelta(days=1):
+                problems.append(f"Date: {day.isoformat()} is in the future; news has happened.")
+            elif day < EARLIEST_DATE:
+                problems.append(f"Date: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}.")
+
+    if key is not None and (not key or len(key) > MAX_KEY or not _KEY.match(key)):
+        problems.append(
+            f"Key: “{key[:MAX_KEY]}” must be 1-{MAX_KEY} lowercase letters, digits and "
+            "hyphens, starting with a letter or digit."
+        )
+
+    if problems:
+        return Checked(None, problems)
+    return Checked(
+        NewUpdate(
+            headline=clean_headline,
+            text=clean_text,
+            published_at=day.isoformat(),
+            source_outlet=clean_outlet,
+            source_url=clean_url,
+            stage=stage_key,
+            key=key,
+        )
+    )
+
+
+__all__ = ["STAGE_KEYS", "Checked", "check_update", "parse_stage", "stage_choices"]

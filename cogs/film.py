@@ -1,0 +1,35 @@
+"""/film: the We Can Be Heroes card, every statement with its excerpt."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
+from bot.errors import UserFacingError
+from bot.render.film import film_card
+from bot.store import FILM_KEY, SEQUEL_KEY
+from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+
+class Film(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.cooldown = PublicCooldown("/film")
+
+    @app_commands.command(name="film")
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def film(self, interaction: Interaction, private: bool | None = None) -> None:
+        """We Can Be Heroes: Netflix, Rodriguez, its stars, its viewing figures, where to watch."""
+        store = self.bot.store
+        card = await store.work_card(FILM_KEY)
+        if card is None:
+            raise UserFacingError("The store knows nothing about the film yet.")
+        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        embed = film_card(card, await store.cast(FILM_KEY), sequel=await store.work(SEQUEL_KEY))
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(Film(bot))

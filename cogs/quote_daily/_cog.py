@@ -1,0 +1,145 @@
+"""The quote-of-the-day commands and scheduler.
+
+Discord does not allow a command to have both options of its own and subcommands, and /quote
+(with its optional `search`) must keep working, so quote of the day is its own top-level group:
+/quote-daily set | off | show, shown by default only to members with Manage Server.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.render.tracker import daily_card, daily_quote_card
+from bot.store import DailyPick, Quote
+from bot.tracker.broadcast import DiscordPoster, OutgoingPost
+from bot.tracker.daily import (
+    DailyQuoteScheduler,
+    first_day,
+    next_post_at,
+    parse_time,
+    parse_timezone,
+)
+
+log = logging.getLogger(__name__)
+
+CHANNEL_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+
+def compose_quote(quote: Quote, pick: DailyPick) -> OutgoingPost:
+    return OutgoingPost(daily_quote_card(quote, pick))
+
+
+def when(moment: datetime) -> str:
+    """A Discord timestamp each member sees in their own timezone."""
+    stamp = int(moment.timestamp())
+    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
+
+
+class QuoteDaily(commands.Cog):
+    daily = app_commands.Group(
+        name="quote-daily",
+        description="A Robert Rodriguez quote every day in a channel of this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.scheduler = DailyQuoteScheduler(
+            bot.store, DiscordPoster(bot), compose_quote, wait_ready=bot.wait_until_ready
+        )
+
+    async def cog_load(self) -> None:
+        # At start-up the first check posts a quote missed today (once), then checks every
+        # minute at most.
+        self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        await self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.bot.store.daily.forget_guild(guild.id)
+
+    @daily.command(name="set")
+    @app_commands.describe(
+        channel="Where the quote is posted",
+        time="Time of day, 24-hour HH:MM, e.g. 09:00",
+        timezone="IANA timezone, e.g. Europe/Paris or America/New_York (default UTC)",
+    )
+    async def set_daily(
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel,
+        time: app_commands.Range[str, 1, 10],
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+    ) -> None:
+        """Post one quote a day in a channel, at a time of day; no quote repeats until all have."""
+        guild = interaction.guild
+        assert guild is not None
+        problems = []
+        post_time, problem = parse_time(time)
+        if problem:
+            problems.append(problem)
+        zone, problem = parse_timezone(timezone)
+        if problem:
+            problems.append(problem)
+        permissions = channel.permissions_for(guild.me)
+        missing = [label for name, label in CHANNEL_PERMISSIONS if not getattr(permissions, name)]
+        if missing:
+            problems.append(
+                f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
+                "role in the channel's settings (Edit Channel → Permissions)."
+            )
+        if problems or post_time is None or zone is None:
+            await interaction.response.send_message(
+                "Not set:\n" + "\n".join(f"• {discord.utils.escape_markdown(p)}" for p in problems),
+                ephemeral=True,
+            )
+            return
+        now = self.scheduler.now()
+        config = await self.bot.store.daily.configure(
+            guild.id,
+            channel.id,
+            post_time,
+            zone,
+            starts_on=first_day(now, post_time, zone).isoformat(),
+            by=interaction.user.id,
+            now=now,
+        )
+        upcoming = next_post_at(config, now)
+        await interaction.response.send_message(
+            f"Quote of the day: every day at {post_time} ({zone}) in {channel.mention}. "
+            f"Next: {when(upcoming)}.",
+            ephemeral=True,
+        )
+
+    @daily.command(name="off")
+    async def off(self, interaction: Interaction) -> None:
+        """Stop the quote of the day in this server."""
+        assert interaction.guild_id is not None
+        if await self.bot.store.daily.disable(interaction.guild_id):
+            text = "Quote of the day is off. The rotation is remembered if you turn it on again."
+        else:
+            text = "Quote of the day was not on in this server."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @daily.command(name="show")
+    async def show(self, interaction: Interaction) -> None:
+        """This server's quote-of-the-day setting and when the next one comes."""
+        assert interaction.guild_id is not None
+        config = await self.bot.store.daily.get(interaction.guild_id)
+        upcoming = when(next_post_at(config, self.scheduler.now())) if config else None
+        await interaction.response.send_message(
+            embed=daily_card(config, next_post=upcoming), ephemeral=True
+        )

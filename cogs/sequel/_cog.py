@@ -1,0 +1,257 @@
+"""The sequel tracker's commands.
+
+/sequel status | news             everyone, also in DMs
+/sequel-admin follow | unfollow | following | post
+                                  servers only; shown by default only to members with Manage
+                                  Server. Discord applies default permissions to top-level
+                                  commands only, never to a subcommand, so these live in their
+                                  own group rather than under /sequel. `post` is for the people
+                                  running the bot (OWNER_IDS) on top of that.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.errors import UserFacingError
+from bot.render.cards import sequel_card
+from bot.render.limits import shorten
+from bot.render.tracker import follow_card, news_pages, progress_text, update_card
+from bot.replies import echo
+from bot.store import FILM_KEY, SEQUEL_KEY, Delivery, DeliveryCounts, SequelUpdate
+from bot.tracker.broadcast import Broadcaster, DeliveryWorker, DiscordPoster, OutgoingPost
+from bot.tracker.validate import check_update
+from bot.views import Paginator
+
+from ._modal import PostUpdateModal, RetryView
+from ._views import NotifyButton, notify_view, role_problem
+
+log = logging.getLogger(__name__)
+
+NEWS_LIMIT = 200  # updates shown by /sequel news (50 pages)
+CHANNEL_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+
+def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
+    """A news post: the update's card; with a role, that role's mention (and only that role
+    can be pinged) and the Notify me / Stop notifying me buttons."""
+    embed = update_card(update)
+    if delivery.role_id is None:
+        return OutgoingPost(embed)
+    return OutgoingPost(
+        embed,
+        content=f"<@&{delivery.role_id}>",
+        view=notify_view(delivery.guild_id),
+        allowed_mentions=discord.AllowedMentions(
+            everyone=False,
+            users=False,
+            roles=[discord.Object(delivery.role_id)],
+            replied_user=False,
+        ),
+    )
+
+
+class Sequel(commands.Cog):
+    sequel = app_commands.Group(
+        name="sequel", description="The We Can Be Heroes sequel: where it stands, and its news"
+    )
+    admin = app_commands.Group(
+        name="sequel-admin",
+        description="Follow the sequel news in this server; post updates (bot owners)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.broadcaster = Broadcaster(bot.store.tracker, DiscordPoster(bot), compose_post)
+        self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
+
+    async def cog_load(self) -> None:
+        # Buttons on posts made before a restart are matched by their custom_id template.
+        self.bot.add_dynamic_items(NotifyButton)
+        # Finishes deliveries a restart interrupted, then picks up new updates every 30 s.
+        self.worker.start()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(NotifyButton)
+        await self.worker.stop()
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.bot.store.tracker.forget_guild(guild.id)
+        log.info("left server %s: its sequel news follow was deleted", guild.id)
+
+    # ------------------------------------------------------------------ /sequel
+
+    @sequel.command(name="status")
+    async def status(self, interaction: Interaction) -> None:
+        """The sequel's stage, who makes it, what is still unknown, and the latest news."""
+        store = self.bot.store
+        card = await store.work_card(SEQUEL_KEY)
+        if card is None:
+            raise UserFacingError("The store knows nothing about the sequel yet.")
+        embed = sequel_card(
+            card,
+            await store.facts(work_key=FILM_KEY),
+            stage=await store.tracker.current_stage(),
+            latest=await store.tracker.latest_update(),
+        )
+        view = None
+        if interaction.guild_id is not None:
+            follow = await store.tracker.get_follow(interaction.guild_id)
+            if follow is not None and follow.active and follow.role_id is not None:
+                view = notify_view(interaction.guild_id)
+        if view is None:
+            await interaction.response.send_message(embed=embed)
+        else:
+            await interaction.response.send_message(embed=embed, view=view)
+
+    @sequel.command(name="news")
+    async def news(self, interaction: Interaction) -> None:
+        """Every sequel update, newest first."""
+        tracker = self.bot.store.tracker
+        pages = news_pages(
+            await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
+        )
+        await Paginator(pages, interaction.user.id, command_hint="/sequel news").send(interaction)
+
+    # ------------------------------------------------------------------ /sequel-admin
+
+    @admin.command(name="follow")
+    @app_commands.describe(
+        channel="Where new sequel updates will be posted",
+        role="Optional: a role each post mentions; members opt in with a Notify me button",
+    )
+    async def follow(
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel,
+        role: discord.Role | None = None,
+    ) -> None:
+        """Post each new sequel update in a channel of this server."""
+        guild = interaction.guild
+        if guild is None:
+            raise UserFacingError("This command works only in a server.")
+        me = guild.me
+        problems = []
+        permissions = channel.permissions_for(me)
+        missing = [label for name, label in CHANNEL_PERMISSIONS if not getattr(permissions, name)]
+        if missing:
+            problems.append(
+                f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
+                "role in the channel's settings (Edit Channel → Permissions)."
+            )
+        if role is not None:
+            problem = role_problem(me, role)
+            if problem:
+                problems.append(problem)
+            elif not role.mentionable and not permissions.mention_everyone:
+                problems.append(
+                    f"I can't mention {role.mention} in {channel.mention}: turn on “Allow anyone "
+                    "to @mention this role” in the role's settings, or give my role “Mention "
+                    "@everyone, @here and All Roles” in that channel."
+                )
+        if problems:
+            await interaction.response.send_message(
+                "Not following yet:\n" + "\n".join(f"• {p}" for p in problems), ephemeral=True
+            )
+            return
+        follow = await self.bot.store.tracker.follow(
+            guild.id, channel.id, role.id if role else None, by=interaction.user.id
+        )
+        text = f"Following: each new sequel update will be posted in {channel.mention}"
+        text += f", mentioning {role.mention}." if role else "."
+        if role:
+            text += " Members get the role with the Notify me button under /sequel status and "
+            text += "under each post."
+        await interaction.response.send_message(text, embed=follow_card(follow), ephemeral=True)
+
+    @admin.command(name="unfollow")
+    async def unfollow(self, interaction: Interaction) -> None:
+        """Stop posting sequel updates in this server."""
+        assert interaction.guild_id is not None
+        if await self.bot.store.tracker.unfollow(interaction.guild_id):
+            text = "Unfollowed: no more sequel updates will be posted in this server."
+        else:
+            text = "This server wasn't following the sequel news."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @admin.command(name="following")
+    async def following(self, interaction: Interaction) -> None:
+        """Where this server gets the sequel news, and any delivery trouble."""
+        assert interaction.guild_id is not None
+        follow = await self.bot.store.tracker.get_follow(interaction.guild_id)
+        await interaction.response.send_message(embed=follow_card(follow), ephemeral=True)
+
+    @admin.command(name="post")
+    async def post(self, interaction: Interaction) -> None:
+        """Add an update to the timeline and post it to every following server (bot owners)."""
+        if not await self.bot.is_owner(interaction.user):
+            await interaction.response.send_message(
+                "Only the people running this bot (OWNER_IDS) can post sequel updates.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.send_modal(PostUpdateModal(self.submit_update))
+
+    async def submit_update(self, interaction: Interaction, values: dict[str, str]) -> None:
+        """The modal's submission: validate, store with its deliveries, report progress."""
+        if not await self.bot.is_owner(interaction.user):
+            await interaction.response.send_message(
+                "Only the people running this bot (OWNER_IDS) can post sequel updates.",
+                ephemeral=True,
+            )
+            return
+        checked = check_update(
+            headline=values.get("headline"),
+            text=values.get("text"),
+            source_url=values.get("source_url"),
+            outlet=values.get("outlet"),
+            stage=values.get("stage"),
+            today=datetime.now(UTC).date(),
+        )
+        if checked.update is None:
+            problems = "\n".join(f"• {echo(p, 300)}" for p in checked.problems)
+            await interaction.response.send_message(
+                f"Nothing was posted. Please fix:\n{problems}",
+                view=RetryView(interaction.user.id, self.submit_update, values),
+                ephemeral=True,
+            )
+            return
+        tracker = self.bot.store.tracker
+        duplicate = await tracker.find_duplicate(checked.update)
+        if duplicate is not None:
+            await interaction.response.send_message(
+                f"Already in the timeline as update #{duplicate.id} ({duplicate.date_text}): "
+                f"“{echo(duplicate.headline, 120)}”. Nothing was posted again.",
+                ephemeral=True,
+            )
+            return
+        update, queued = await tracker.add_update(checked.update, added_by=interaction.user.id)
+        log.info(
+            "update #%s added by %s; %d deliveries queued", update.id, interaction.user.id, queued
+        )
+        counts = await tracker.delivery_counts(update.id)
+        await interaction.response.send_message(
+            progress_text(update, counts), embed=update_card(update), ephemeral=True
+        )
+        if queued:
+
+            async def report(progress: DeliveryCounts) -> None:
+                await interaction.edit_original_response(
+                    content=shorten(progress_text(update, progress), 2000)
+                )
+
+            self.worker.watch(update.id, report)
+            self.worker.wake()

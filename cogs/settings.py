@@ -1,0 +1,78 @@
+"""/settings: a server's defaults (Manage Server), and forgetting a server the bot leaves."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+
+log = logging.getLogger(__name__)
+
+PUBLIC, PRIVATE = "public", "private"
+
+
+class ServerSettings(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="settings")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(
+        replies="Whether /cast, /sequel, /quote, /film, /universe answer publicly or privately"
+    )
+    @app_commands.choices(
+        replies=[
+            app_commands.Choice(name="public: everyone in the channel sees answers", value=PUBLIC),
+            app_commands.Choice(name="private: only the member who asked sees them", value=PRIVATE),
+        ]
+    )
+    async def settings(
+        self, interaction: Interaction, replies: app_commands.Choice[str] | None = None
+    ) -> None:
+        """This server's defaults for the bot's replies (Manage Server)."""
+        guild_id = interaction.guild_id
+        if guild_id is None:  # guild_only, but never trust that alone
+            await interaction.response.send_message(
+                "Settings belong to a server: use this in one.", ephemeral=True
+            )
+            return
+        store = self.bot.store.settings
+        if replies is None:
+            current = await store.get(guild_id)
+            text = f"Replies in this server are **{_mode(current.private_replies)}** by default."
+        else:
+            private = replies.value == PRIVATE
+            await store.set_private_replies(guild_id, private)
+            text = f"Done: replies in this server are now **{_mode(private)}** by default."
+            log.info("guild %s set replies to %s", guild_id, replies.value)
+        text += (
+            "\nAnyone can still choose per command with its `private` option. Trivia questions "
+            "are always public; public replies have a short cooldown per member and per channel."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Leaving a server deletes what the bot kept about it: settings and trivia scores."""
+        store = self.bot.store
+        settings = await store.settings.forget_guild(guild.id)
+        scores = await store.trivia.forget_guild(guild.id)
+        log.info(
+            "left guild %s: deleted %d settings rows and %d trivia scores",
+            guild.id,
+            settings,
+            scores,
+        )
+
+
+def _mode(private: bool) -> str:
+    return "private (only the member who asked sees them)" if private else "public"
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(ServerSettings(bot))

@@ -1,0 +1,194 @@
+"""/trivia play, /trivia leaderboard and /trivia forget-me."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import deque
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
+from bot.errors import UserFacingError
+from bot.trivia import generate_questions, load_material, pick_question
+from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+from ._game import TriviaGame
+from ._render import leaderboard_embed
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SECONDS = 30
+SESSION_WINDOW = 600.0  # players of a question closed this recently are waited for at the next
+RECENT_QUESTIONS = 12  # per channel, not asked again until the others have been
+LEADERBOARD_SIZE = 10
+
+
+@app_commands.guild_only()
+class Trivia(commands.GroupCog, group_name="trivia"):
+    """Multiple-choice questions about the film and its sequel, with scores per server."""
+
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.games: dict[int, TriviaGame] = {}  # channel id -> the question open there
+        self._starting: set[int] = set()
+        self._last_players: dict[int, tuple[int, frozenset[int], float]] = {}
+        self._recent: dict[int, deque[str]] = {}
+        self.rng = random.Random()
+        self.time_scale = 1.0  # tests shrink every wait with this
+        self.refresh_delay = 2.0
+        self.clock = time.monotonic
+        self.play_cooldown = PublicCooldown(
+            "/trivia play", member=(3, 60.0), channel=(6, 60.0), private_option=False
+        )
+        self.board_cooldown = PublicCooldown("/trivia leaderboard")
+
+    async def cog_load(self) -> None:
+        stale = await self.bot.store.trivia.close_stale_rounds()
+        if stale:
+            log.info("closed %d trivia questions left open by a previous run", stale)
+
+    async def cog_unload(self) -> None:
+        for game in list(self.games.values()):
+            await game.close(note="The bot restarted, so this question closed early.")
+
+    # ------------------------------------------------------------------ /trivia play
+
+    @app_commands.command(name="play")
+    @app_commands.describe(seconds="How long the question stays open: 10 to 120 seconds (30)")
+    async def play(
+        self, interaction: Interaction, seconds: app_commands.Range[int, 10, 120] = DEFAULT_SECONDS
+    ) -> None:
+        """Ask a multiple-choice question here; everyone may answer once."""
+        guild_id, channel_id = interaction.guild_id, interaction.channel_id
+        if guild_id is None or channel_id is None:
+            raise UserFacingError("Trivia works only in a server's channels.")
+        if channel_id in self.games or channel_id in self._starting:
+            await self._refuse_running(interaction, channel_id)
+            return
+        self.play_cooldown.hit(interaction)
+        self._starting.add(channel_id)
+        try:
+            await self._start(interaction, guild_id, channel_id, float(seconds))
+        finally:
+            self._starting.discard(channel_id)
+
+    async def _refuse_running(self, interaction: Interaction, channel_id: int) -> None:
+        game = self.games.get(channel_id)
+        if game is None or game.message is None:
+            text = "A question is starting in this channel right now — answer that one first."
+        else:
+            text = (
+                f"A question is already running in this channel: answer it here "
+                f"{game.message.jump_url} — it closes <t:{game.closes_at}:R>. "
+                "One question at a time per channel."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def _start(
+        self, interaction: Interaction, guild_id: int, channel_id: int, seconds: float
+    ) -> None:
+        store = self.bot.store
+        questions = generate_questions(await load_material(store), self.rng)
+        recent = self._recent.setdefault(channel_id, deque(maxlen=RECENT_QUESTIONS))
+        question = pick_question(questions, self.rng, recent=recent)
+        if question is None:
+            raise UserFacingError("The store holds too little to make a question yet.")
+        round_id = await store.trivia.open_round(
+            guild_id, channel_id, question.key, question.answer
+        )
+        if round_id is None:  # another process, or a race the in-memory check did not see
+            await self._refuse_running(interaction, channel_id)
+            return
+        recent.append(question.key)
+        game = TriviaGame(
+            store=store,
+            question=question,
+            round_id=round_id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            seconds=seconds * self.time_scale,
+            expected=self._expected(channel_id),
+            on_closed=self._on_closed,
+            refresh_delay=self.refresh_delay * self.time_scale,
+        )
+        self.games[channel_id] = game
+        try:
+            await interaction.response.send_message(embed=game.embed(), view=game.view)
+            game.view.message = await interaction.original_response()
+        except BaseException:
+            await game.close()
+            raise
+        game.start()
+
+    def _expected(self, channel_id: int) -> frozenset[int]:
+        last = self._last_players.get(channel_id)
+        if last is None or self.clock() - last[2] > SESSION_WINDOW:
+            return frozenset()
+        return last[1]
+
+    def _on_closed(self, game: TriviaGame) -> None:
+        if self.games.get(game.channel_id) is game:
+            del self.games[game.channel_id]
+        players = game.players()
+        if players:
+            self._last_players[game.channel_id] = (game.guild_id, players, self.clock())
+
+    # ------------------------------------------------------------------ scores
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def leaderboard(self, interaction: Interaction, private: bool | None = None) -> None:
+        """This server's top 10 trivia players, and your own rank."""
+        guild_id = self._guild(interaction)
+        trivia = self.bot.store.trivia
+        top = await trivia.leaderboard(guild_id, LEADERBOARD_SIZE)
+        mine = await trivia.standing(guild_id, interaction.user.id)
+        players = await trivia.player_count(guild_id)
+        ephemeral = await reply_privately(interaction, private, self.bot.store, self.board_cooldown)
+        embed = leaderboard_embed(top, mine, players=players, where="this server")
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+
+    @app_commands.command(name="forget-me")
+    async def forget_me(self, interaction: Interaction) -> None:
+        """Delete your trivia scores (and name) in this server."""
+        guild_id = self._guild(interaction)
+        user_id = interaction.user.id
+        report = await self.bot.store.trivia.forget_member(guild_id, user_id)
+        for game in self.games.values():
+            if game.guild_id == guild_id:
+                game.forget(user_id)
+        for channel_id, (guild, players, when) in list(self._last_players.items()):
+            if guild == guild_id and user_id in players:
+                self._last_players[channel_id] = (guild, players - {user_id}, when)
+        if report.scores:
+            points = "point" if report.points == 1 else "points"
+            text = (
+                f"Done: your trivia score in this server ({report.points} {points}) and the "
+                "name it showed are deleted. Answering again starts a new score."
+            )
+        elif report.answers:
+            text = "Done: your answer to the open question is deleted; you had no score yet."
+        else:
+            text = "There was nothing to delete: you have no trivia score in this server."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @staticmethod
+    def _guild(interaction: Interaction) -> int:
+        if interaction.guild_id is None:
+            raise UserFacingError("Trivia scores are kept per server: use this in a server.")
+        return interaction.guild_id
+
+    # ------------------------------------------------------------------ leaving a server
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        for game in [g for g in self.games.values() if g.guild_id == guild.id]:
+            await game.close(note="The bot left this server.")
+        for channel_id, (guild_id, _, _) in list(self._last_players.items()):
+            if guild_id == guild.id:
+                del self._last_players[channel_id]

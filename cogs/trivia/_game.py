@@ -1,0 +1,216 @@
+"""One trivia question running in one channel: its buttons, its answers, its closing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+import discord
+
+from bot.render.limits import shorten
+from bot.store import AnswerStatus, RoundAnswer, Store
+from bot.trivia import LETTERS, Question
+from bot.views import LoggedView
+
+from ._render import question_embed, result_embed
+
+log = logging.getLogger(__name__)
+
+BUTTON_TEXT_LIMIT = 40  # longer options are listed in the embed and the buttons show letters
+
+
+class AnswerButton(discord.ui.Button["QuestionView"]):
+    def __init__(self, index: int, option: str, *, letters_only: bool) -> None:
+        label = LETTERS[index] if letters_only else f"{LETTERS[index]} · {option}"
+        super().__init__(label=shorten(label, 80), style=discord.ButtonStyle.primary, row=0)
+        self.index = index
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        await self.view.game.answer(interaction, self.index)
+
+
+class QuestionView(LoggedView):
+    """Open to every member (unlike OwnedView); each may answer once."""
+
+    def __init__(self, game: TriviaGame, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.game = game
+        options = game.question.options
+        letters_only = any(len(option) > BUTTON_TEXT_LIMIT for option in options)
+        self.buttons = [
+            AnswerButton(i, option, letters_only=letters_only) for i, option in enumerate(options)
+        ]
+        for button in self.buttons:
+            self.add_item(button)
+
+    def reveal(self) -> None:
+        """Disable every button and colour the right one green."""
+        for button in self.buttons:
+            button.disabled = True
+            right = button.index == self.game.question.answer
+            button.style = discord.ButtonStyle.success if right else discord.ButtonStyle.secondary
+
+    async def on_timeout(self) -> None:
+        # A safety net: the game closes itself before this, revealing the answer.
+        await self.game.close(note="Closed when its buttons expired.")
+
+
+class TriviaGame:
+    """A question open in a channel until `seconds` pass or every expected player answered.
+
+    `expected` are the members who answered the previous question here: once they have all
+    answered, nobody else is being waited for and the question closes early.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        question: Question,
+        round_id: int,
+        guild_id: int,
+        channel_id: int,
+        seconds: float,
+        expected: frozenset[int] = frozenset(),
+        on_closed: Callable[[TriviaGame], None] = lambda game: None,
+        refresh_delay: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.question = question
+        self.round_id = round_id
+        self.guild_id = guild_id
+        self.channel_id = channel_id
+        self.seconds = seconds
+        self.expected = expected
+        self.on_closed = on_closed
+        self.refresh_delay = refresh_delay
+        self.closes_at = int(time.time() + seconds + 0.999)  # for Discord's live countdown
+        self.answers: dict[int, str] = {}  # user id -> display name, as recorded
+        self.forgotten: set[int] = set()  # asked to be forgotten during this question
+        self.result: list[RoundAnswer] | None = None
+        self.closed = False
+        self.view = QuestionView(self, timeout=seconds + 60)
+        self._lock = asyncio.Lock()
+        self._everyone_in = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._refresh: asyncio.Task[None] | None = None
+
+    @property
+    def message(self) -> discord.InteractionMessage | discord.Message | None:
+        return self.view.message
+
+    def embed(self) -> discord.Embed:
+        return question_embed(self.question, closes_at=self.closes_at, answered=len(self.answers))
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(), name=f"trivia-{self.channel_id}"
+        )
+
+    async def _run(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._everyone_in.wait(), timeout=self.seconds)
+        try:
+            await self.close()
+        except Exception:
+            log.exception("closing trivia question %s failed", self.round_id)
+
+    # ------------------------------------------------------------------ answering
+
+    async def answer(self, interaction: discord.Interaction, choice: int) -> None:
+        user = interaction.user
+        async with self._lock:
+            if self.closed:
+                status = AnswerStatus.CLOSED
+            elif user.id in self.answers:
+                status = AnswerStatus.DUPLICATE
+            elif user.id in self.forgotten:
+                await interaction.response.send_message(
+                    "You asked to be forgotten during this question; you can play again from "
+                    "the next one.",
+                    ephemeral=True,
+                )
+                return
+            else:
+                outcome = await self.store.trivia.record_answer(
+                    self.round_id, user.id, user.display_name, choice
+                )
+                status = outcome.status
+                if outcome.recorded:
+                    self.answers[user.id] = user.display_name
+            everyone_in = bool(self.expected) and self.expected <= self.answers.keys()
+        if status is AnswerStatus.RECORDED:
+            option = shorten(self.question.options[choice], 200)
+            text = (
+                f"Locked in: **{LETTERS[choice]}** · {option}\n"
+                f"The answer is revealed when the question closes (<t:{self.closes_at}:R>)."
+            )
+        elif status is AnswerStatus.DUPLICATE:
+            text = "You already answered this question — one answer each. Wait for the reveal."
+        else:
+            text = "This question has closed. Start another with /trivia play."
+        await interaction.response.send_message(text, ephemeral=True)
+        if everyone_in:
+            self._everyone_in.set()
+        elif status is AnswerStatus.RECORDED:
+            self._schedule_refresh()
+
+    def forget(self, user_id: int) -> None:
+        """Drop a member who used /trivia forget-me from this question's answers."""
+        self.answers.pop(user_id, None)
+        self.forgotten.add(user_id)
+
+    def _schedule_refresh(self) -> None:
+        """Show the answer count, at most once per `refresh_delay` (edits are rate limited)."""
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.get_running_loop().create_task(self._refresh_count())
+
+    async def _refresh_count(self) -> None:
+        await asyncio.sleep(self.refresh_delay)
+        if self.closed or self.message is None:
+            return
+        try:
+            await self.message.edit(embed=self.embed(), view=self.view)
+        except discord.HTTPException as exc:
+            log.debug("could not refresh trivia question %s: %s", self.round_id, exc)
+
+    # ------------------------------------------------------------------ closing
+
+    async def close(self, *, note: str | None = None) -> None:
+        """Reveal the answer, who got it and the source; idempotent."""
+        async with self._lock:  # waits for answers being recorded
+            if self.closed:
+                return
+            self.closed = True
+        current = asyncio.current_task()
+        for task in (self._refresh, self._task):
+            if task is not None and task is not current and not task.done():
+                task.cancel()
+        try:
+            answers = await self.store.trivia.close_round(self.round_id)
+            self.result = [a for a in answers if a.user_id not in self.forgotten]
+            self.view.reveal()
+            self.view.stop()
+            if self.message is not None:
+                embed = result_embed(self.question, self.result, note=note)
+                try:
+                    await self.message.edit(embed=embed, view=self.view)
+                except discord.HTTPException as exc:  # deleted, or the token expired
+                    log.warning("could not reveal trivia question %s: %s", self.round_id, exc)
+        finally:
+            self.on_closed(self)
+
+    async def wait_closed(self) -> None:
+        """Wait until the closing task has finished (for shutdown and tests)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def players(self) -> frozenset[int]:
+        return frozenset(a.user_id for a in self.result or ())
+
+    def __repr__(self) -> str:
+        return f"<TriviaGame round={self.round_id} channel={self.channel_id} q={self.question.key}>"

@@ -1,0 +1,35 @@
+"""/universe: the "Rodriguez Cinematic Universe" — the titles he named, in his words."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
+from bot.render.film import quotes_about, universe_card, universe_titles
+from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+UNIVERSE_KIND = "universe"
+
+
+class Universe(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.cooldown = PublicCooldown("/universe")
+
+    @app_commands.command(name="universe")
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def universe(self, interaction: Interaction, private: bool | None = None) -> None:
+        """The Rodriguez Cinematic Universe: the titles and characters he named, in his words."""
+        store = self.bot.store
+        facts = await store.facts(kind=UNIVERSE_KIND)
+        quotes = await store.all_quotes()
+        named = universe_titles(await store.works(), quotes, facts)
+        embed = universe_card(facts, named, quotes_about(named, quotes))
+        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(Universe(bot))

@@ -1,0 +1,77 @@
+"""The sequel tracker end to end: the real bot, its HTTP client and gateway, the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.emulator import Emulator
+from bot.settings import Settings
+from tests.e2e.harness import assert_clean, running_bot
+
+
+async def test_follow_post_and_deliver_through_discord(tmp_path: Path) -> None:
+    async with Emulator(heartbeat_interval=5.0) as emu:
+        owner = emu.default_user
+        first = emu.add_guild("Heroes HQ", channels=("general", "news"))
+        second = emu.add_guild("Fan club", channels=("general", "news"))
+        news = next(c for c in first.channels.values() if c.name == "news")
+        doomed = next(c for c in second.channels.values() if c.name == "news")
+        settings = Settings(
+            token=None,
+            database_path=tmp_path / "heroes.db",
+            guild_ready_timeout=0.05,
+            owner_ids=frozenset({owner.id}),
+        )
+        async with running_bot(emu, settings) as (bot, _):
+            for guild, channel in ((first, news), (second, doomed)):
+                handle = await emu.slash(
+                    "sequel-admin follow", {"channel": channel}, guild=guild, user=owner
+                )
+                response = await handle.response()
+                assert response.ephemeral and "Following" in (response.content or "")
+            emu.state.channels.pop(doomed.id)  # deleted behind the bot's back
+
+            opened = await emu.slash("sequel-admin post", guild=first, user=owner)
+            assert (await opened.response()).type == 9  # a modal
+            modal = opened.interaction.modal or {}
+            ids = [label["component"]["custom_id"] for label in modal["components"]]
+            typed = [
+                "Filming begins",
+                "Cameras roll in Austin.",
+                "https://variety.com/x",
+                "",
+                "filming",
+            ]
+            submitted = await emu.submit_modal(opened, dict(zip(ids, typed, strict=True)))
+            reply = await submitted.response()
+            assert reply.ephemeral and "update #2" in (reply.content or "")
+
+            def posted() -> list[object]:
+                return [m for m in emu.conversation(news) if m.embeds and not m.ephemeral]
+
+            (message,) = await emu.wait_until(posted, timeout=10, what="the news post")
+            assert message.embeds[0]["title"] == "Filming begins"  # type: ignore[attr-defined]
+            tracker = bot.store.tracker
+            for _ in range(200):  # the failed delivery may settle just after the post
+                counts = await tracker.delivery_counts(2)
+                if counts.done:
+                    break
+                await asyncio.sleep(0.05)
+            assert (counts.sent, counts.failed, counts.done) == (1, 1, True)
+            follow = await tracker.get_follow(second.id)
+            assert follow is not None and "no longer exists" in (follow.last_error or "")
+            await emu.wait_until(
+                lambda: "Delivered" in (submitted.original.content if submitted.original else ""),
+                timeout=10,
+                what="the progress reply's final edit",
+            )
+
+            status = await emu.slash("sequel status", guild=first, user=owner)
+            embed = (await status.wait_message()).embeds[0]
+            assert "Filming" in str(embed) and "Latest update" in str(embed)
+        # The one refused request is the post to the deleted channel, sent once, never retried.
+        refused = [(v.kind, v.path) for v in emu.violations]
+        assert refused == [("unknown_channel", f"/channels/{doomed.id}/messages")]
+        emu.violations.clear()
+        assert_clean(emu)
