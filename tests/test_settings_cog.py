@@ -10,11 +10,16 @@ from bot.cooldowns import PublicCooldown, PublicCooldownError
 from bot.tree import describe_error
 from tests.fakes import FakeInteraction, FakeUser
 
-INFO_COMMANDS = ["cast", "quote", "film", "universe"]
+INFO_COMMANDS = ["cast", "quote", "film", "universe", "sequel status", "sequel news"]
 
 
 def _command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
-    command = bot.tree.get_command(name)
+    """A command by its full name, e.g. 'cast' or 'sequel status'."""
+    top, *path = name.split()
+    command = bot.tree.get_command(top)
+    for part in path:
+        assert isinstance(command, discord.app_commands.Group)
+        command = command.get_command(part)
     assert isinstance(command, discord.app_commands.Command)
     return command
 

@@ -19,6 +19,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
 from bot.render.cards import sequel_card
 from bot.render.limits import shorten
@@ -28,6 +29,7 @@ from bot.store import FILM_KEY, SEQUEL_KEY, Delivery, DeliveryCounts, SequelUpda
 from bot.tracker.broadcast import Broadcaster, DeliveryWorker, DiscordPoster, OutgoingPost
 from bot.tracker.validate import check_update
 from bot.views import Paginator
+from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._modal import PostUpdateModal, RetryView
 from ._views import NotifyButton, notify_view, role_problem
@@ -76,6 +78,8 @@ class Sequel(commands.Cog):
         self.bot = bot
         self.broadcaster = Broadcaster(bot.store.tracker, DiscordPoster(bot), compose_post)
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
+        self.status_cooldown = PublicCooldown("/sequel status")
+        self.news_cooldown = PublicCooldown("/sequel news")
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
@@ -95,12 +99,14 @@ class Sequel(commands.Cog):
     # ------------------------------------------------------------------ /sequel
 
     @sequel.command(name="status")
-    async def status(self, interaction: Interaction) -> None:
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def status(self, interaction: Interaction, private: bool | None = None) -> None:
         """The sequel's stage, who makes it, what is still unknown, and the latest news."""
         store = self.bot.store
         card = await store.work_card(SEQUEL_KEY)
         if card is None:
             raise UserFacingError("The store knows nothing about the sequel yet.")
+        ephemeral = await reply_privately(interaction, private, store, self.status_cooldown)
         embed = sequel_card(
             card,
             await store.facts(work_key=FILM_KEY),
@@ -113,18 +119,21 @@ class Sequel(commands.Cog):
             if follow is not None and follow.active and follow.role_id is not None:
                 view = notify_view(interaction.guild_id)
         if view is None:
-            await interaction.response.send_message(embed=embed)
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(embed=embed, view=view)
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
     @sequel.command(name="news")
-    async def news(self, interaction: Interaction) -> None:
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def news(self, interaction: Interaction, private: bool | None = None) -> None:
         """Every sequel update, newest first."""
         tracker = self.bot.store.tracker
+        ephemeral = await reply_privately(interaction, private, self.bot.store, self.news_cooldown)
         pages = news_pages(
             await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
         )
-        await Paginator(pages, interaction.user.id, command_hint="/sequel news").send(interaction)
+        paginator = Paginator(pages, interaction.user.id, command_hint="/sequel news")
+        await paginator.send(interaction, ephemeral=ephemeral)
 
     # ------------------------------------------------------------------ /sequel-admin
 
