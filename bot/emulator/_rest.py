@@ -155,6 +155,8 @@ class RestApi:
         r("GET", "/guilds/{guild_id}", self.get_guild)
         r("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
         r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
+        r("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_member_role)
+        r("DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.remove_member_role)
 
     def _add(
         self,
@@ -573,6 +575,42 @@ class RestApi:
         if member is None:
             raise DiscordHTTPError(404, 10007, "Unknown Member", kind="unknown_member")
         return json_body(member.to_payload())
+
+    def _role_change(self, ctx: Ctx) -> tuple[Any, int]:
+        """The member and role of a role change, after Discord's checks: the bot needs Manage
+        Roles (or Administrator) and the role must sit below the bot's highest role."""
+        guild = self._guild(ctx)
+        member = guild.members.get(_int(ctx.params["user_id"]))
+        if member is None:
+            raise DiscordHTTPError(404, 10007, "Unknown Member", kind="unknown_member")
+        role_id = _int(ctx.params["role_id"])
+        role = guild.roles.get(role_id)
+        if role is None or role_id == guild.id:
+            raise DiscordHTTPError(404, 10011, "Unknown Role", kind="unknown_role")
+        me = guild.members[self.app.bot.id]
+        mine = [guild.roles[r] for r in [guild.id, *me.roles] if r in guild.roles]
+        permissions = 0
+        for held in mine:
+            permissions |= held.permissions
+        manage_roles, administrator = 1 << 28, 1 << 3
+        highest = max((r.position for r in mine), default=0)
+        if not permissions & (manage_roles | administrator) or role.position >= highest:
+            raise DiscordHTTPError(403, 50013, "Missing Permissions", kind="missing_permissions")
+        return member, role_id
+
+    async def add_member_role(self, ctx: Ctx) -> web.Response:
+        member, role_id = self._role_change(ctx)
+        if role_id not in member.roles:
+            member.roles.append(role_id)
+        self.notify()
+        return no_content()
+
+    async def remove_member_role(self, ctx: Ctx) -> web.Response:
+        member, role_id = self._role_change(ctx)
+        if role_id in member.roles:
+            member.roles.remove(role_id)
+        self.notify()
+        return no_content()
 
 
 def _int(value: Any) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+import time
 from typing import Any
 
 from bot.emulator import Message
@@ -16,6 +18,35 @@ def _wrap(text: str, prefix: str) -> list[str]:
         wrapped = textwrap.wrap(paragraph, WIDTH - len(prefix)) or [""]
         lines += [prefix + line for line in wrapped]
     return lines
+
+
+_MENTION = re.compile(r"<(?:#|@&|@!?)\d+>")
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+
+
+def _relative(seconds: float) -> str:
+    ahead = seconds >= 0
+    seconds = abs(seconds)
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= size or size == 1:
+            count = int(seconds // size)
+            text = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {text}" if ahead else f"{text} ago"
+    return "now"
+
+
+def readable(text: str, names: dict[str, str], now: float | None = None) -> str:
+    """Mentions and timestamps as Discord would show them."""
+    now = time.time() if now is None else now
+
+    def timestamp(match: re.Match[str]) -> str:
+        when = int(match.group(1))
+        if match.group(2) == "R":
+            return _relative(when - now)
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(when))
+
+    text = _MENTION.sub(lambda m: names.get(m.group(), m.group()), text)
+    return _TIMESTAMP.sub(timestamp, text)
 
 
 def render_embed(embed: dict[str, Any]) -> list[str]:
@@ -41,14 +72,27 @@ def buttons_of(message: Message) -> list[dict[str, Any]]:
     return [c for row in message.components for c in row.get("components", [])]
 
 
-def render_message(message: Message, *, edited: bool = False) -> str:
+def render_message(
+    message: Message,
+    *,
+    edited: bool = False,
+    names: dict[str, str] | None = None,
+    channel: str | None = None,
+) -> str:
+    """A message as text; `channel` names the channel when it is not the one typed in."""
+    text = "\n".join(_render(message, edited=edited, channel=channel))
+    return readable(text, names or {})
+
+
+def _render(message: Message, *, edited: bool, channel: str | None) -> list[str]:
     who = message.author.username
     notes = []
     if message.ephemeral:
         notes.append("only you can see this")
     if edited:
         notes.append("edited")
-    header = f"── {who} " + (f"({', '.join(notes)}) " if notes else "")
+    where = f"in #{channel} " if channel else ""
+    header = f"── {who} {where}" + (f"({', '.join(notes)}) " if notes else "")
     lines = [header + "─" * max(3, WIDTH - len(header))]
     if message.content:
         lines += _wrap(message.content, "")
@@ -66,4 +110,4 @@ def render_message(message: Message, *, edited: bool = False) -> str:
         lines += _wrap("  ".join(labels), "")
         if any(not c.get("disabled") for c in buttons):
             lines.append("(type a number to press a button)")
-    return "\n".join(lines)
+    return lines

@@ -75,8 +75,13 @@ class Repl:
 
     async def show_changes(self) -> None:
         async with self._lock:
+            names = self.sandbox.names()
             for message, edited in self.sandbox.changes():
-                self.say(render_message(message, edited=edited))
+                channel = self.sandbox.guild.channels.get(message.channel_id)
+                elsewhere = (
+                    channel.name if channel and channel is not self.sandbox.channel else None
+                )
+                self.say(render_message(message, edited=edited, names=names, channel=elsewhere))
                 if any(not c.get("disabled") for c in buttons_of(message)):
                     self.buttons_message = message
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.client import HeroesBot
 from bot.emulator import Emulator, InteractionHandle, Message, redirect_discord_py
+from bot.invite import invite_permissions
 from bot.runner import run_bot
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
 from bot.settings import Secret, Settings
@@ -143,9 +144,11 @@ class Sandbox:
 
     # ------------------------------------------------------------------ what changed
     def changes(self) -> list[tuple[Message, bool]]:
-        """Messages in the channel that are new or edited since last shown."""
+        """Messages in any channel of the server that are new or edited since last shown, in
+        the order they were made (news posts land in other channels than #general)."""
         out = []
-        for message in self.emu.conversation(self.channel):
+        messages = [m for c in self.guild.channels.values() for m in self.emu.conversation(c)]
+        for message in sorted(messages, key=lambda m: m.id):
             if message.deleted or message.flags & (1 << 7):  # deleted, or still 'thinking'
                 continue
             stamp = message.edited_timestamp
@@ -155,6 +158,16 @@ class Sandbox:
                 out.append((message, True))
             self._shown[message.id] = stamp
         return out
+
+    def names(self) -> dict[str, str]:
+        """How mentions read: '<#id>' -> '#news', '<@id>' -> '@fan', '<@&id>' -> '@role'."""
+        names = {f"<#{c.id}>": f"#{c.name}" for c in self.guild.channels.values()}
+        names.update({f"<@&{r.id}>": f"@{r.name.lstrip('@')}" for r in self.guild.roles.values()})
+        for member in self.guild.members.values():
+            names[f"<@{member.user.id}>"] = names[f"<@!{member.user.id}>"] = (
+                f"@{member.user.username}"
+            )
+        return names
 
 
 async def _until_ready(emu: Emulator, task: asyncio.Task[None]) -> None:
@@ -178,8 +191,16 @@ async def open_sandbox(settings: Settings, *, keep_data: bool) -> AsyncIterator[
             database = Path(scratch) / "sandbox.db"
             _copy_database(settings.database_path, database)
         async with Emulator(heartbeat_interval=30.0) as emu:
-            guild = emu.add_guild("Sandbox server", channels=("general", "news"))
-            emu.add_role(guild, "sequel-fans")
+            # The bot's role has what the invite link asks for, and sits above a role members
+            # can opt into, as after a normal invite.
+            guild = emu.add_guild(
+                "Sandbox server",
+                channels=("general", "news"),
+                bot_permissions=invite_permissions().value,
+            )
+            fans = emu.add_role(guild, "sequel-fans")
+            bot_role = guild.roles[guild.members[emu.app.bot.id].roles[0]]
+            fans.position, bot_role.position = bot_role.position, fans.position
             sandbox_settings = replace(
                 settings,
                 token=Secret(emu.token),

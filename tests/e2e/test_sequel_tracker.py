@@ -75,3 +75,44 @@ async def test_follow_post_and_deliver_through_discord(tmp_path: Path) -> None:
         assert refused == [("unknown_channel", f"/channels/{doomed.id}/messages")]
         emu.violations.clear()
         assert_clean(emu)
+
+
+async def test_notify_buttons_give_and_take_the_role_and_survive_a_restart(tmp_path: Path) -> None:
+    from bot.invite import invite_permissions
+
+    async with Emulator(heartbeat_interval=5.0) as emu:
+        owner = emu.default_user
+        fan = emu.add_user("fan")
+        guild = emu.add_guild(
+            "Heroes HQ", channels=("general", "news"), bot_permissions=invite_permissions().value
+        )
+        fans = emu.add_role(guild, "sequel-fans")
+        bot_role = guild.roles[guild.members[emu.app.bot.id].roles[0]]
+        fans.position, bot_role.position = bot_role.position, fans.position
+        news = next(c for c in guild.channels.values() if c.name == "news")
+        settings = Settings(
+            database_path=tmp_path / "heroes.db",
+            guild_ready_timeout=0.05,
+            owner_ids=frozenset({owner.id}),
+        )
+        async with running_bot(emu, settings):
+            handle = await emu.slash(
+                "sequel-admin follow", {"channel": news, "role": fans}, guild=guild, user=owner
+            )
+            assert "Following" in ((await handle.response()).content or "")
+            status = await emu.slash("sequel status", guild=guild, user=fan)
+            card = await status.wait_message()
+            ids = [c["custom_id"] for row in card.components for c in row["components"]]
+            notify, stop = ids
+            pressed = await emu.press(card, notify, user=fan)
+            assert (await pressed.response()).ephemeral
+            assert fans.id in guild.members[fan.id].roles
+
+        # After a restart, the buttons on the earlier message still work.
+        async with running_bot(emu, settings):
+            pressed = await emu.press(card, stop, user=fan)
+            assert (await pressed.response()).ephemeral
+            assert fans.id not in guild.members[fan.id].roles
+            again = await emu.press(card, stop, user=fan)
+            assert "not being mentioned" in ((await again.response()).content or "")
+        assert_clean(emu)
