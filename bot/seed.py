@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.store import (
 
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_PATH = DATA_DIR / "seed.toml"
+DEFAULT_SOURCE = "article"
 
 
 class SeedError(Exception):
@@ -37,13 +39,26 @@ def _take(record: Mapping[str, Any], where: str, allowed: set[str], required: se
         raise SeedError(f"{where}: missing field(s) {sorted(missing)}")
 
 
-class _Checker:
-    """Fails loudly when an excerpt is not verbatim in the source it names."""
+def _fields_of(cls: type) -> tuple[set[str], set[str]]:
+    """(every field, the fields without a default) of a seed dataclass."""
+    fields = dataclasses.fields(cls)
+    required = {
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    return {f.name for f in fields}, required
 
-    def __init__(self, bodies: dict[str, str]) -> None:
+
+class _Reader:
+    """Walks the raw seed sections, failing loudly on unknown or missing fields and on any
+    text that is not verbatim in the source it names."""
+
+    def __init__(self, raw: Mapping[str, Any], bodies: dict[str, str]) -> None:
+        self._raw = raw
         self._bodies = bodies
 
-    def __call__(self, where: str, source: str, *texts: str | None) -> None:
+    def check(self, where: str, source: str, *texts: str | None) -> None:
         body = self._bodies.get(source)
         if body is None:
             raise SeedError(f"{where}: unknown source {source!r}")
@@ -51,14 +66,29 @@ class _Checker:
             if text is not None and text not in body:
                 raise SeedError(f"{where}: not found verbatim in source {source!r}: {text[:80]!r}")
 
+    def records(
+        self,
+        section: str,
+        allowed: set[str],
+        required: set[str],
+        verbatim: tuple[str, ...] = ("excerpt",),
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(where, record) for each record of `section`, its `verbatim` fields checked."""
+        for i, record in enumerate(self._raw.get(section, [])):
+            where = f"{section}[{i}]"
+            _take(record, where, allowed, required)
+            source = record.get("source", DEFAULT_SOURCE)
+            self.check(where, source, *(record.get(name) for name in verbatim))
+            yield where, record
 
-def load_seed(path: Path = SEED_PATH) -> SeedData:
-    try:
-        raw = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SeedError(f"{path}: {exc}") from exc
+    def plain(self, section: str, cls: type, verbatim: tuple[str, ...] = ("excerpt",)) -> list:
+        """Records whose fields are exactly the dataclass's."""
+        allowed, required = _fields_of(cls)
+        return [cls(**record) for _, record in self.records(section, allowed, required, verbatim)]
 
-    sources: list[SeedSource] = []
+
+def _sources(raw: Mapping[str, Any], folder: Path) -> list[SeedSource]:
+    sources = []
     for i, rec in enumerate(raw.get("sources", [])):
         where = f"sources[{i}]"
         _take(
@@ -67,146 +97,87 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
             {"key", "file", "title", "outlet", "outlet_excerpt", "url", "published"},
             {"key", "file", "title"},
         )
-        body = (path.parent / rec["file"]).read_text("utf-8")
+        body = (folder / rec["file"]).read_text("utf-8")
         if rec.get("outlet") and rec.get("outlet_excerpt", "") not in body:
             raise SeedError(f"{where}: the outlet must rest on an excerpt found in the source")
         sources.append(
             SeedSource(
-                rec["key"],
-                rec["title"],
-                body,
-                rec.get("outlet"),
-                rec.get("url"),
+                rec["key"], rec["title"], body, rec.get("outlet"), rec.get("url"),
                 rec.get("published"),
             )
-        )
-    if not sources:
-        raise SeedError(f"{path}: no [[sources]]")
-    check = _Checker({s.key: s.body for s in sources})
+        )  # fmt: skip
+    return sources
 
-    works = []
-    for i, rec in enumerate(raw.get("works", [])):
-        where = f"works[{i}]"
-        _take(
-            rec,
-            where,
-            {"key", "title", "kind", "studio", "status", "summary", "excerpt", "source"},
-            {"key", "kind", "excerpt"},
-        )
-        check(where, rec.get("source", "article"), rec["excerpt"])
-        works.append(SeedWork(**rec))
 
+def _cast(reader: _Reader) -> tuple[list[SeedPerson], list[SeedCredit]]:
+    """The cast groups: each name becomes a person and a billed credit, in printed order."""
     people: list[SeedPerson] = []
     credits: list[SeedCredit] = []
-    for i, rec in enumerate(raw.get("people", [])):
-        where = f"people[{i}]"
-        _take(
-            rec,
-            where,
-            {"key", "name", "aliases", "about", "excerpt", "source"},
-            {"key", "name", "excerpt"},
-        )
-        check(where, rec.get("source", "article"), rec["excerpt"])
-        people.append(SeedPerson(**{**rec, "aliases": tuple(rec.get("aliases", ()))}))
-
-    billing = 0
-    for i, group in enumerate(raw.get("cast", [])):
-        where = f"cast[{i}]"
-        _take(
-            group,
-            where,
-            {"work", "top_billed", "about", "excerpt", "names", "source"},
-            {"work", "excerpt", "names"},
-        )
-        source = group.get("source", "article")
-        check(where, source, group["excerpt"])
+    allowed = {"work", "top_billed", "about", "excerpt", "names", "source"}
+    for where, group in reader.records("cast", allowed, {"work", "excerpt", "names"}):
+        source = group.get("source", DEFAULT_SOURCE)
         for j, member in enumerate(group["names"]):
             member_where = f"{where}.names[{j}]"
             _take(member, member_where, {"key", "name", "aliases", "printed"}, {"key", "name"})
             printed = member.get("printed", member["name"])
             if printed not in group["excerpt"]:
                 raise SeedError(f"{member_where}: {printed!r} is not printed in the excerpt")
-            billing += 1
+            aliases = tuple(member.get("aliases", ()))
             people.append(
                 SeedPerson(
-                    member["key"],
-                    member["name"],
-                    group["excerpt"],
-                    group.get("about"),
-                    tuple(member.get("aliases", ())),
-                    source,
+                    member["key"], member["name"], group["excerpt"], group.get("about"),
+                    aliases, source,
                 )
-            )
+            )  # fmt: skip
             credits.append(
                 SeedCredit(
-                    group["work"],
-                    member["key"],
-                    "cast",
-                    group["excerpt"],
-                    billing,
-                    bool(group.get("top_billed", False)),
-                    source,
+                    group["work"], member["key"], "cast", group["excerpt"], len(credits) + 1,
+                    bool(group.get("top_billed", False)), source,
                 )
-            )
+            )  # fmt: skip
+    return people, credits
 
-    for i, rec in enumerate(raw.get("credits", [])):
-        where = f"credits[{i}]"
-        _take(
-            rec,
-            where,
-            {"work", "person", "roles", "excerpt", "source"},
-            {"work", "person", "roles", "excerpt"},
-        )
-        check(where, rec.get("source", "article"), rec["excerpt"])
-        for role in rec["roles"]:
-            credits.append(
-                SeedCredit(
-                    rec["work"],
-                    rec["person"],
-                    role,
-                    rec["excerpt"],
-                    source=rec.get("source", "article"),
-                )
-            )
 
-    quotes = []
-    for i, rec in enumerate(raw.get("quotes", [])):
-        where = f"quotes[{i}]"
-        _take(
-            rec,
-            where,
-            {"key", "person", "text", "context", "excerpt", "source"},
-            {"key", "person", "text", "excerpt"},
-        )
-        check(where, rec.get("source", "article"), rec["excerpt"], rec["text"])
-        if rec["text"] not in rec["excerpt"]:
-            raise SeedError(f"{where}: the quote text must lie within its excerpt")
-        quotes.append(SeedQuote(**rec))
+def load_seed(path: Path = SEED_PATH) -> SeedData:
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SeedError(f"{path}: {exc}") from exc
 
-    facts = []
-    for i, rec in enumerate(raw.get("facts", [])):
-        where = f"facts[{i}]"
-        _take(
-            rec,
-            where,
-            {"key", "work", "kind", "label", "value", "excerpt", "source"},
-            {"key", "kind", "label", "excerpt"},
-        )
-        check(where, rec.get("source", "article"), rec["excerpt"])
-        facts.append(SeedFact(**rec))
+    sources = _sources(raw, path.parent)
+    if not sources:
+        raise SeedError(f"{path}: no [[sources]]")
+    reader = _Reader(raw, {s.key: s.body for s in sources})
+
+    works = reader.plain("works", SeedWork)
+    facts = reader.plain("facts", SeedFact)
+    quotes = reader.plain("quotes", SeedQuote, verbatim=("excerpt", "text"))
+    for i, quote in enumerate(quotes):
+        if quote.text not in quote.excerpt:
+            raise SeedError(f"quotes[{i}]: the quote text must lie within its excerpt")
+
+    allowed, required = _fields_of(SeedPerson)
+    people = [
+        SeedPerson(**{**rec, "aliases": tuple(rec.get("aliases", ()))})
+        for _, rec in reader.records("people", allowed, required)
+    ]
+    cast_people, credits = _cast(reader)
+    people += cast_people
+
+    allowed = {"work", "person", "roles", "excerpt", "source"}
+    for _, rec in reader.records("credits", allowed, allowed - {"source"}):
+        source = rec.get("source", DEFAULT_SOURCE)
+        credits += [
+            SeedCredit(rec["work"], rec["person"], role, rec["excerpt"], source=source)
+            for role in rec["roles"]
+        ]
 
     updates = []
-    for i, rec in enumerate(raw.get("updates", [])):
-        where = f"updates[{i}]"
-        _take(
-            rec,
-            where,
-            {"key", "headline", "text", "excerpt", "stage", "published", "source"},
-            {"key", "headline", "text", "excerpt"},
-        )
+    allowed, required = _fields_of(SeedUpdate)
+    for where, rec in reader.records("updates", allowed, required, ("excerpt", "headline")):
         # The text may be several verbatim passages (a list), shown as paragraphs.
         parts = rec["text"] if isinstance(rec["text"], list) else [rec["text"]]
-        check(where, rec.get("source", "article"), rec["excerpt"], rec["headline"], *parts)
+        reader.check(where, rec.get("source", DEFAULT_SOURCE), *parts)
         stage = rec.get("stage")
         if stage is not None and stage not in STAGE_KEYS:
             raise SeedError(f"{where}: unknown stage {stage!r}; one of {', '.join(STAGE_KEYS)}")
@@ -218,11 +189,6 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
         raise SeedError(f"{path}: duplicate people keys {sorted(duplicates)}")
 
     return SeedData(
-        tuple(sources),
-        tuple(works),
-        tuple(people),
-        tuple(credits),
-        tuple(quotes),
-        tuple(facts),
+        tuple(sources), tuple(works), tuple(people), tuple(credits), tuple(quotes), tuple(facts),
         updates=tuple(updates),
-    )
+    )  # fmt: skip

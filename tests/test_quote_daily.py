@@ -164,7 +164,7 @@ async def test_the_loop_runs_on_an_injected_clock_without_sleeping(store: Store)
 
     looping = DailyQuoteScheduler(store, poster, compose_quote, clock=clock, sleep=sleep)
     with pytest.raises(Stop):
-        await looping.run_forever()
+        await looping.loop()
     assert len(poster.posted) == 3  # the 10th, 11th and 12th at 08:00
     assert max(slept) <= 60  # checks at least every minute
 

@@ -32,6 +32,7 @@ from typing import Protocol
 
 import discord
 
+from bot.background import BackgroundLoop
 from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker
 from bot.store._tracker import parse_iso, utcnow
 
@@ -364,10 +365,12 @@ class Broadcaster:
         self._degraded = True
 
 
-class DeliveryWorker:
+class DeliveryWorker(BackgroundLoop):
     """Runs delivery passes in the background: at start (finishing what a restart
     interrupted), whenever woken (a new update), and every `interval` seconds (updates added
     from the command line or by another process). Backs off after trouble."""
+
+    name = "sequel-delivery"
 
     def __init__(
         self,
@@ -377,14 +380,13 @@ class DeliveryWorker:
         max_backoff: float = 600.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        super().__init__(wait_ready=wait_ready)
         self.broadcaster = broadcaster
         self.interval = interval
         self.max_backoff = max_backoff
-        self._wait_ready = wait_ready
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._listeners: dict[int, ProgressFn] = {}
-        self._task: asyncio.Task[None] | None = None
 
     def watch(self, update_id: int, callback: ProgressFn) -> None:
         """Report the progress of one update's delivery to `callback` (throttled)."""
@@ -401,24 +403,7 @@ class DeliveryWorker:
                 self._listeners.pop(update_id, None)
         return report
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="sequel-delivery")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        if self._wait_ready is not None:
-            try:
-                await self._wait_ready()
-            except RuntimeError:  # a client that never logs in (tools, tests): nothing to do
-                log.debug("delivery worker not started: the client is not logged in")
-                return
+    async def loop(self) -> None:
         delay = self.interval
         while True:
             self._wake.clear()

@@ -9,7 +9,6 @@ day; a post missed while the bot was down is made once at start-up if its time p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import logging
 import re
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import discord
 
+from bot.background import BackgroundLoop
 from bot.store import DailyConfig, DailyPick, Quote, Store
 from bot.store._tracker import utcnow
 
@@ -112,8 +112,10 @@ def next_post_at(config: DailyConfig, now: datetime) -> datetime:
         day += timedelta(days=1)
 
 
-class DailyQuoteScheduler:
+class DailyQuoteScheduler(BackgroundLoop):
     """Posts each server's quote of the day when it is due; checks at least every minute."""
+
+    name = "quote-of-the-day"
 
     def __init__(
         self,
@@ -126,14 +128,13 @@ class DailyQuoteScheduler:
         max_sleep: float = 60.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        super().__init__(wait_ready=wait_ready)
         self.store = store
         self.poster = poster
         self.compose = compose
         self._clock = clock
         self._sleep = sleep
         self.max_sleep = max_sleep
-        self._wait_ready = wait_ready
-        self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     def now(self) -> datetime:
@@ -196,24 +197,7 @@ class DailyQuoteScheduler:
         ]
         return max(1.0, min([self.max_sleep, *waits]))
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self.run_forever(), name="quote-of-the-day")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def run_forever(self) -> None:
-        if self._wait_ready is not None:
-            try:
-                await self._wait_ready()
-            except RuntimeError:  # a client that never logs in (tools, tests)
-                log.debug("quote of the day not started: the client is not logged in")
-                return
+    async def loop(self) -> None:
         while True:
             try:
                 await self.run_due()  # at start-up this makes a post missed today, once

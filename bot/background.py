@@ -1,0 +1,51 @@
+"""A background loop a cog starts in `cog_load` and stops in `cog_unload`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundLoop:
+    """Runs `loop()` as one named task, once the client is ready.
+
+    `wait_ready` is the client's `wait_until_ready`; a client that never logs in (command-line
+    tools, unit tests) raises RuntimeError there, and the loop then does not run at all.
+    """
+
+    name = "background-loop"
+
+    def __init__(self, *, wait_ready: Callable[[], Awaitable[None]] | None = None) -> None:
+        self._wait_ready = wait_ready
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if not self.running:
+            self._task = asyncio.create_task(self._main(), name=self.name)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _main(self) -> None:
+        if self._wait_ready is not None:
+            try:
+                await self._wait_ready()
+            except RuntimeError:
+                log.debug("%s not started: the client is not logged in", self.name)
+                return
+        await self.loop()
+
+    async def loop(self) -> None:
+        raise NotImplementedError
