@@ -15,6 +15,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.invite import posting_problem
 from bot.render.tracker import daily_card, daily_quote_card
 from bot.store import DailyPick, Quote
 from bot.tracker.broadcast import DiscordPoster, OutgoingPost
@@ -27,12 +28,6 @@ from bot.tracker.daily import (
 )
 
 log = logging.getLogger(__name__)
-
-CHANNEL_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
 
 
 def compose_quote(quote: Quote, pick: DailyPick) -> OutgoingPost:
@@ -94,13 +89,9 @@ class QuoteDaily(commands.Cog):
         zone, problem = parse_timezone(timezone)
         if problem:
             problems.append(problem)
-        permissions = channel.permissions_for(guild.me)
-        missing = [label for name, label in CHANNEL_PERMISSIONS if not getattr(permissions, name)]
-        if missing:
-            problems.append(
-                f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
-                "role in the channel's settings (Edit Channel → Permissions)."
-            )
+        problem = posting_problem(channel, guild.me)
+        if problem:
+            problems.append(problem)
         if problems or post_time is None or zone is None:
             await interaction.response.send_message(
                 "Not set:\n" + "\n".join(f"• {discord.utils.escape_markdown(p)}" for p in problems),

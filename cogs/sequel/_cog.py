@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.invite import posting_problem
 from bot.render.cards import sequel_card
 from bot.render.limits import shorten
 from bot.render.tracker import follow_card, news_pages, progress_text, update_card
@@ -37,11 +38,6 @@ from ._views import NotifyButton, notify_view, role_problem
 log = logging.getLogger(__name__)
 
 NEWS_LIMIT = 200  # updates shown by /sequel news (50 pages)
-CHANNEL_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
 
 
 def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
@@ -155,12 +151,9 @@ class Sequel(commands.Cog):
         me = guild.me
         problems = []
         permissions = channel.permissions_for(me)
-        missing = [label for name, label in CHANNEL_PERMISSIONS if not getattr(permissions, name)]
-        if missing:
-            problems.append(
-                f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
-                "role in the channel's settings (Edit Channel → Permissions)."
-            )
+        problem = posting_problem(channel, me)
+        if problem:
+            problems.append(problem)
         if role is not None:
             problem = role_problem(me, role)
             if problem:
