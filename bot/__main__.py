@@ -51,12 +51,9 @@ def _fail(message: str) -> int:
 
 
 def _run_sandbox(settings: Settings, *, keep_data: bool, banner: str | None = None) -> int:
-    try:
-        from bot.sandbox import run_sandbox
-    except ImportError:
-        return _fail(
-            "the sandbox is not available in this build; set DISCORD_TOKEN in .env to run the bot."
-        )
+    # Imported here: the emulator behind the sandbox is never loaded when connecting to Discord.
+    from bot.sandbox import run_sandbox
+
     return asyncio.run(run_sandbox(settings, keep_data=keep_data, banner=banner))
 
 
