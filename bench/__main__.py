@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import platform
 import shutil
@@ -118,6 +119,19 @@ async def phase_latency(p: Preset, work: Path, log: Any) -> dict[str, Any]:
     """Both bots up at once (each on its own emulator); kinds measured alternately."""
     out: dict[str, Any] = {"in_flight": p.in_flight, "kinds": {}, "sustained": {}}
     users = p.in_flight
+    # The emulator keeps every interaction and message it sees; its full garbage collections
+    # grow with that and would stall the load generator, so they wait until the phase ends.
+    gc.collect()
+    gc.disable()
+    try:
+        return await _latency(p, work, log, out, users)
+    finally:
+        gc.enable()
+
+
+async def _latency(
+    p: Preset, work: Path, log: Any, out: dict[str, Any], users: int
+) -> dict[str, Any]:
     async with (
         live.target("heroes", workdir=work, users=users, guild_ready_timeout=0.1) as heroes,
         live.target("baseline", workdir=work, users=users, guild_ready_timeout=0.1) as base,
