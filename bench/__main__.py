@@ -151,6 +151,9 @@ async def _latency(
                 live.percentiles(samples["heroes"]), live.percentiles(samples["baseline"])
             )
             log(f"latency {kind}: {out['kinds'][kind]['ratio']}")
+        # Peak memory at the closed-loop load (200 in flight), before the sustained-rate steps
+        # push each bot past what it can serve (a backlog then grows until the step ends).
+        out["memory_in_flight_kb"] = {name: t.bot.memory() for name, t in targets.items()}
         for name, t in targets.items():
             steps = []
             for rate in p.rates:

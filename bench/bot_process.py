@@ -150,7 +150,8 @@ async def run_baseline(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    profile = os.environ.get("BENCH_PROFILE")  # a path: write a pyinstrument report there
+    # BENCH_PROFILE=PREFIX writes a pyinstrument report per bot: PREFIX.heroes.txt, ...
+    profile = os.environ.get("BENCH_PROFILE")
     profiler = None
     if profile:
         from pyinstrument import Profiler
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_baseline(args) if args.baseline else run_heroes(args))
     if profiler is not None:
         profiler.stop()
-        Path(profile).write_text(profiler.output_text(unicode=True, show_all=False))
+        kind = "baseline" if args.baseline else "heroes"
+        Path(f"{profile}.{kind}.txt").write_text(profiler.output_text(unicode=True, show_all=False))
     return 0
 
 

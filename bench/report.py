@@ -49,8 +49,18 @@ def tables(r: dict[str, Any]) -> str:
                             sus["baseline"]["max_rate_p99_under_100ms"],
                         ),
                     ],
+                    *(
+                        [
+                            "peak memory at 200 in flight (VmHWM, MB)",
+                            _mb(held["heroes"].get("VmHWM")),
+                            _mb(held["baseline"].get("VmHWM")),
+                            _ratio(held["heroes"].get("VmHWM"), held["baseline"].get("VmHWM")),
+                        ]
+                        for held in [lat.get("memory_in_flight_kb")]
+                        if held
+                    ),
                     [
-                        "peak memory after the latency run (VmHWM, MB)",
+                        "peak memory after the sustained-rate steps too (VmHWM, MB)",
                         _mb(mem["heroes"].get("VmHWM")),
                         _mb(mem["baseline"].get("VmHWM")),
                         _ratio(mem["heroes"].get("VmHWM"), mem["baseline"].get("VmHWM")),

@@ -77,7 +77,11 @@ def check_embed(embed: discord.Embed) -> list[str]:
 
 
 class EmbedBuilder:
-    """Builds an embed that never exceeds Discord's limits, whatever text it is fed."""
+    """Builds an embed that never exceeds Discord's limits, whatever text it is fed.
+
+    It keeps its own running count of characters and fields: `len(embed)` and `embed.fields`
+    walk every field each time, which made building a card quadratic in its fields.
+    """
 
     def __init__(self, title: str, *, description: str = "", colour: int = 0xE8A33D) -> None:
         self.embed = discord.Embed(
@@ -85,24 +89,28 @@ class EmbedBuilder:
             description=shorten(description, DESCRIPTION) if description else None,
             colour=colour,
         )
+        self._size = len(self.embed)
+        self._fields = 0
         self._reserved_footer = 0
 
     def remaining(self) -> int:
-        return EMBED_TOTAL - len(self.embed) - self._reserved_footer
+        return EMBED_TOTAL - self._size - self._reserved_footer
 
     def field(self, name: str, value: str, *, inline: bool = False) -> bool:
         """Add a field if it fits (shortened to the limits); return False when it does not."""
-        if len(self.embed.fields) >= FIELDS:
+        if self._fields >= FIELDS:
             return False
         name = shorten(name, FIELD_NAME)
         value = shorten(value or "unknown", FIELD_VALUE)
         if len(name) + len(value) > self.remaining():
             return False
         self.embed.add_field(name=name, value=value, inline=inline)
+        self._size += len(name) + len(value)
+        self._fields += 1
         return True
 
     def footer(self, text: str) -> None:
-        room = max(0, min(FOOTER, EMBED_TOTAL - len(self.embed)))
+        room = max(0, min(FOOTER, EMBED_TOTAL - self._size))
         self.embed.set_footer(text=shorten(text, room) if room else None)
 
     def reserve_footer(self, characters: int) -> None:

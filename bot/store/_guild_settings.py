@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from ._cache import ReadCache, cached
+
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
 
@@ -24,7 +26,9 @@ class GuildSettingsStore:
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
         self._db = db
         self._transaction = transaction
+        self._cache: ReadCache | None = None  # set by Store
 
+    @cached
     async def get(self, guild_id: int) -> GuildSettings:
         async with self._db.execute(
             "SELECT private_replies, updated_at FROM guild_settings WHERE guild_id = ?",

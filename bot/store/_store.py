@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.text import fold, fts_query, search_terms
 
+from ._cache import ReadCache, cached
 from ._daily import DailyQuotes
 from ._guild_settings import GuildSettingsStore
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
@@ -42,6 +43,8 @@ class Store:
         self._db = db
         # One connection serves every task: write transactions must not interleave.
         self._write_lock = asyncio.Lock()
+        # Reads of rarely changing data, dropped at every write (see _cache.py).
+        self._cache = ReadCache(db)
         # Every person name with a trigram index, rebuilt when person_names changes.
         self._names: NameIndex | None = None
         # The sequel tracker and quote of the day, sharing this connection and its transactions.
@@ -49,6 +52,7 @@ class Store:
         self.daily = DailyQuotes(db, self.transaction)
         self.settings = GuildSettingsStore(db, self.transaction)
         self.trivia = TriviaStore(db, self.transaction)
+        self.tracker._cache = self.settings._cache = self._cache
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -65,6 +69,8 @@ class Store:
                 raise
             else:
                 await self._db.commit()
+            finally:
+                self._cache.clear()
 
     # One trip to aiosqlite's thread per query (execute, fetch and close would be three): under
     # load every trip queues behind the others on the one connection (see BENCHMARKS.md).
@@ -107,6 +113,7 @@ class Store:
 
     # ------------------------------------------------------------------ people and cast
 
+    @cached
     async def cast(self, work_key: str = FILM_KEY, *, limit: int = -1) -> list[CastMember]:
         """The cast of a work in billing order (top-billed first, as the source prints it)."""
         rows = await self._all(
@@ -124,6 +131,7 @@ class Store:
         )
         return [CastMember(r[0], r[1], r[2], bool(r[3]), r[4], _source(r[5:])) for r in rows]
 
+    @cached
     async def person(self, key: str) -> Person | None:
         row = await self._one(
             f"""
@@ -165,6 +173,7 @@ class Store:
             ),
         )
 
+    @cached
     async def find_people(self, query: str, limit: int = 25) -> list[NameMatch]:
         """People whose name or alias matches `query` forgivingly, best first.
 
@@ -253,6 +262,7 @@ class Store:
         values = list(row)
         return Quote(*values[:6], source=_source(values[6:11]))
 
+    @cached
     async def quote(self, key: str) -> Quote | None:
         row = await self._one(self._QUOTE_SELECT + " WHERE q.key = ?", (key,))
         return self._quote(row) if row else None
@@ -271,6 +281,7 @@ class Store:
     async def all_quotes(self) -> list[Quote]:
         return [self._quote(r) for r in await self._all(self._QUOTE_SELECT + " ORDER BY q.id")]
 
+    @cached
     async def search_quotes(
         self, text: str, limit: int = 5, *, candidates: int | None = None
     ) -> list[Quote]:
@@ -315,6 +326,7 @@ class Store:
 
     # ------------------------------------------------------------------ works and facts
 
+    @cached
     async def work(self, key: str) -> Work | None:
         row = await self._one(
             f"""
@@ -326,6 +338,7 @@ class Store:
         )
         return Work(*row[:7], source=_source(row[7:])) if row else None
 
+    @cached
     async def facts(self, *, work_key: str | None = None, kind: str | None = None) -> list[Fact]:
         rows = await self._all(
             f"""
@@ -340,6 +353,7 @@ class Store:
         )
         return [Fact(*r[:6], source=_source(r[6:])) for r in rows]
 
+    @cached
     async def work_card(self, key: str) -> WorkCard | None:
         work = await self.work(key)
         if work is None:
@@ -363,6 +377,7 @@ class Store:
         )
         return WorkCard(work, credits, tuple(await self.facts(work_key=key)))
 
+    @cached
     async def works(self) -> list[Work]:
         rows = await self._all(
             f"""
@@ -383,6 +398,7 @@ class Store:
             )
             return cursor.rowcount > 0
 
+    @cached
     async def closest_people(self, query: str, limit: int = 3) -> list[NameMatch]:
         """The nearest names to an unknown query, however far, for 'did you mean' replies."""
         folded = fold(query)

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from ._cache import ReadCache, cached
 from ._tracker_models import (
     Delivery,
     DeliveryCounts,
@@ -76,6 +77,7 @@ class Tracker:
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
         self._db = db
         self._transaction = transaction
+        self._cache: ReadCache | None = None  # set by Store
 
     async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
@@ -87,6 +89,7 @@ class Tracker:
 
     # ------------------------------------------------------------------ the timeline
 
+    @cached
     async def timeline(self, *, limit: int = 100, offset: int = 0) -> list[SequelUpdate]:
         """Updates newest first."""
         rows = await self._all(
@@ -96,6 +99,7 @@ class Tracker:
         )
         return [_update(r) for r in rows]
 
+    @cached
     async def count_updates(self) -> int:
         row = await self._one("SELECT count(*) FROM sequel_updates")
         return int(row[0]) if row else 0
@@ -110,6 +114,7 @@ class Tracker:
         updates = await self.timeline(limit=1)
         return updates[0] if updates else None
 
+    @cached
     async def current_stage(self) -> str | None:
         """The stage set by the newest update that sets one."""
         row = await self._one(
@@ -221,6 +226,7 @@ class Tracker:
         assert follow is not None
         return follow
 
+    @cached
     async def get_follow(self, guild_id: int) -> Follow | None:
         row = await self._one(
             f"SELECT {_FOLLOW_COLUMNS} FROM sequel_follows WHERE guild_id = ?", (guild_id,)

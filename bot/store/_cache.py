@@ -1,0 +1,123 @@
+"""A cache of read results, dropped whenever the database changes.
+
+Most of what members ask for (a person's card, the sequel's status, a server's settings) changes
+only when someone writes, which is rare next to reads; under load every avoided query is a trip
+to aiosqlite's one thread saved (see BENCHMARKS.md). A write through this process's Store drops
+the cache at once; a write by another process sharing the file (a second shard process, the news
+CLI) is noticed through SQLite's `PRAGMA data_version` within `recheck` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import aiosqlite
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_MISSING = object()
+
+
+class ReadCache:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        *,
+        recheck: float = 1.0,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._recheck = recheck
+        self._max = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        # Loads under way: callers missing the same key meanwhile wait for the one load instead
+        # of all querying at once (200 members asking /sequel together is one set of queries).
+        self._loading: dict[Hashable, asyncio.Future[Any]] = {}
+        self._generation = 0
+        self._data_version: int | None = None
+        self._checked_at = float("-inf")
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        """Forget everything: called after every write this process commits."""
+        self._entries.clear()
+        self._generation += 1
+
+    async def _still_valid(self) -> None:
+        now = self._clock()
+        if now - self._checked_at < self._recheck:
+            return
+        self._checked_at = now
+        rows = await self._db.execute_fetchall("PRAGMA data_version")
+        version = next(iter(rows))[0]
+        if version != self._data_version:
+            self._data_version = version
+            self.clear()
+
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        await self._still_valid()
+        value = self._entries.get(key, _MISSING)
+        if value is not _MISSING:
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return value  # type: ignore[no-any-return]
+        pending = self._loading.get(key)
+        if pending is not None:
+            self.hits += 1
+            return await asyncio.shield(pending)  # type: ignore[no-any-return]
+        self.misses += 1
+        generation = self._generation
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            value = await load()
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(exc)
+                future.exception()  # waiters (if any) see it; no "never retrieved" warning
+            raise
+        else:
+            future.set_result(value)
+        finally:
+            del self._loading[key]
+        if generation == self._generation:  # no write landed while loading: still current
+            self._entries[key] = value
+            if len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return value
+
+
+def cached(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """Cache an async store method by its arguments in the owner's `_cache` (a ReadCache).
+
+    Results must be immutable (frozen dataclasses, tuples): every caller shares them. A method
+    returning a list is cached as a tuple and handed out as a fresh list.
+    """
+
+    @wraps(method)
+    async def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+        cache: ReadCache | None = getattr(self, "_cache", None)
+        if cache is None:
+            return await method(self, *args, **kwargs)
+        key = (method.__qualname__, args, tuple(sorted(kwargs.items())))
+
+        async def load() -> tuple[bool, Any]:
+            value = await method(self, *args, **kwargs)
+            if isinstance(value, list):
+                return True, tuple(value)
+            return False, value
+
+        is_list, value = await cache.get(key, load)
+        return list(value) if is_list else value  # type: ignore[no-any-return]
+
+    return wrapper

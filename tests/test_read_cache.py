@@ -1,0 +1,111 @@
+"""The read cache: shared results, dropped by every write here and, soon after, elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store import Store
+from bot.store._cache import ReadCache
+
+
+async def test_reads_are_cached_and_dropped_by_a_write_here(store: Store) -> None:
+    cache = store._cache
+    first = await store.person("pedro-pascal")
+    misses = cache.misses
+    assert await store.person("pedro-pascal") is first  # served from the cache
+    assert cache.misses == misses
+    await store.set_person_about("pedro-pascal", "Edited.")
+    person = await store.person("pedro-pascal")
+    assert person is not None and person.about == "Edited."
+
+
+async def test_lists_are_handed_out_fresh(store: Store) -> None:
+    cast = await store.cast()
+    cast.clear()  # a caller mutating its list must not empty everyone else's
+    assert len(await store.cast()) == 23
+
+
+async def test_a_write_by_another_process_is_seen_after_the_recheck(
+    store: Store, db_path: Path
+) -> None:
+    now = [0.0]
+    store._cache = cache = ReadCache(store.connection, recheck=1.0, clock=lambda: now[0])
+    store.settings._cache = store.tracker._cache = cache
+    assert (await store.settings.get(42)).private_replies is False
+    async with aiosqlite.connect(db_path) as other:  # another process's connection
+        await other.execute("INSERT INTO guild_settings (guild_id, private_replies) VALUES (42, 1)")
+        await other.commit()
+    assert (await store.settings.get(42)).private_replies is False  # within the recheck window
+    now[0] += 1.5
+    assert (await store.settings.get(42)).private_replies is True
+
+
+async def test_the_cache_is_bounded(store: Store) -> None:
+    cache = ReadCache(store.connection, max_entries=3)
+
+    async def load() -> int:
+        return 1
+
+    for key in range(10):
+        await cache.get(key, load)
+    assert len(cache._entries) == 3
+
+
+async def test_concurrent_misses_share_one_load(store: Store) -> None:
+    import asyncio
+
+    cache = ReadCache(store.connection)
+    loads = 0
+
+    async def load() -> str:
+        nonlocal loads
+        loads += 1
+        await asyncio.sleep(0.01)
+        return "card"
+
+    results = await asyncio.gather(*(cache.get("sequel", load) for _ in range(200)))
+    assert results == ["card"] * 200 and loads == 1
+
+
+async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store) -> None:
+    import asyncio
+
+    cache = ReadCache(store.connection)
+    calls = 0
+
+    async def load() -> str:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        if calls == 1:
+            raise RuntimeError("database went away")
+        return "ok"
+
+    results = await asyncio.gather(
+        *(cache.get("k", load) for _ in range(5)), return_exceptions=True
+    )
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert await cache.get("k", load) == "ok"
+
+
+async def test_a_write_during_a_load_keeps_the_stale_result_out(store: Store) -> None:
+    import asyncio
+
+    cache = ReadCache(store.connection)
+    values = iter(["old", "new"])
+    started, proceed = asyncio.Event(), asyncio.Event()
+
+    async def load() -> str:
+        value = next(values)
+        started.set()
+        await proceed.wait()
+        return value
+
+    task = asyncio.create_task(cache.get("k", load))
+    await started.wait()
+    cache.clear()  # a write commits while the first load runs
+    proceed.set()
+    assert await task == "old"
+    assert await cache.get("k", load) == "new"
