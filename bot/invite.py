@@ -9,9 +9,9 @@ SCOPES = ("bot", "applications.commands")
 # Slash command replies need no channel permissions (they are interaction responses).
 # Each entry: permission attribute -> why the bot asks for it.
 PERMISSION_REASONS: dict[str, str] = {
-    "view_channel": "to see the channels where members use its buttons and pages",
-    "send_messages": "to post in channels it is asked to (replies work without it)",
-    "embed_links": "so its cards render as embeds in the messages it posts",
+    "view_channel": "to see the channel a server picks for sequel news or the quote of the day",
+    "send_messages": "to post sequel news and the quote of the day there",
+    "embed_links": "so those posts show as cards (embeds)",
     # Only used when a server picks a role in /sequel-admin follow.
     "manage_roles": "to give members the sequel-news role when they press Notify me",
 }

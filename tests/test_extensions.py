@@ -53,3 +53,16 @@ async def test_nothing_the_bot_sends_can_ping(bot: HeroesBot) -> None:
     mentions = bot.allowed_mentions
     assert mentions is not None
     assert mentions.to_dict() == {"parse": []}
+
+
+def test_the_readme_explains_every_permission_the_invite_asks_for() -> None:
+    from pathlib import Path
+
+    from bot.invite import PERMISSION_REASONS, invite_permissions
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    names = {"view_channel": "View Channels"}
+    for permission in PERMISSION_REASONS:
+        assert getattr(invite_permissions(), permission)
+        label = names.get(permission, permission.replace("_", " ").title())
+        assert f"| {label} |" in readme, label

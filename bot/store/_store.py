@@ -44,7 +44,7 @@ class Store:
         # One connection serves every task: write transactions must not interleave.
         self._write_lock = asyncio.Lock()
         # Reads of rarely changing data, dropped at every write (see _cache.py).
-        self._cache = ReadCache(db)
+        self._cache: ReadCache | None = ReadCache(db)
         # Every person name with a trigram index, rebuilt when person_names changes.
         self._names: NameIndex | None = None
         # The sequel tracker and quote of the day, sharing this connection and its transactions.
@@ -53,6 +53,10 @@ class Store:
         self.settings = GuildSettingsStore(db, self.transaction)
         self.trivia = TriviaStore(db, self.transaction)
         self.tracker._cache = self.settings._cache = self._cache
+
+    def bypass_read_cache(self) -> None:
+        """Send every read to the database from now on (benchmarks of the queries' own cost)."""
+        self._cache = self.tracker._cache = self.settings._cache = None
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -70,7 +74,8 @@ class Store:
             else:
                 await self._db.commit()
             finally:
-                self._cache.clear()
+                if self._cache is not None:
+                    self._cache.clear()
 
     # One trip to aiosqlite's thread per query (execute, fetch and close would be three): under
     # load every trip queues behind the others on the one connection (see BENCHMARKS.md).
