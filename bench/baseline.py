@@ -19,7 +19,7 @@ BUTTON_LABEL = "›"
 
 
 def constant_embed() -> discord.Embed:
-    """About 900 bytes of JSON, like heroes-bot's person (556), quote (935), sequel (1250) cards."""
+    """About 850 bytes of JSON, like heroes-bot's person (556) and quote (935) cards."""
     embed = discord.Embed(
         title="Robert Rodriguez said",
         description=(
@@ -35,7 +35,36 @@ def constant_embed() -> discord.Embed:
     return embed
 
 
+def large_embed() -> discord.Embed:
+    """About 2,050 bytes of JSON in 12 fields: the size and shape of heroes-bot's sequel card
+    (2,058 bytes, 12 fields), the baseline's answer where heroes-bot sends that card."""
+    embed = discord.Embed(
+        title="We Can Be Heroes — the sequel",
+        description="The unnamed follow-up to the film, in development at the streamer.",
+        colour=0x3D8BE8,
+    )
+    for name, value in [
+        ("Studio", "Netflix"),
+        ("Stage", "In development"),
+        ("Writer", "Robert Rodriguez"),
+        ("Director", "Robert Rodriguez"),
+        ("Producer", "Robert Rodriguez"),
+        ("Title", "Unknown — not announced yet"),
+        ("Production start", "Unknown — not announced yet"),
+        ("Release date", "Unknown — not announced yet"),
+    ]:
+        embed.add_field(name=name, value=value, inline=True)
+    embed.add_field(name="Why a sequel", value="• " + "a constant reason line for the floor " * 5)
+    embed.add_field(name="Progress", value="▰▰▱▱▱▱▱ stage 2 of 7\n" + "⬜ a stage\n" * 7)
+    embed.add_field(name="Latest update", value="A constant update text for the floor. " * 13)
+    embed.add_field(name="From the article", value="> " + "the article's verbatim excerpt " * 4)
+    embed.set_footer(text="Source: We Can Be Heroes Sequel in Development — ComicBook.com")
+    return embed
+
+
 EMBED = constant_embed()
+LARGE_EMBED = large_embed()
+LARGE = "large"  # the `text` that asks for the sequel-card-sized embed
 CHOICES = [
     app_commands.Choice(name=f"Suggestion number {i} of the constant list", value=f"s:{i}")
     for i in range(25)
@@ -73,7 +102,8 @@ def create_baseline_bot(
     @app_commands.describe(text="Anything")
     async def bench(interaction: discord.Interaction, text: str | None = None) -> None:
         view = Again() if text == "button" else discord.utils.MISSING
-        await interaction.response.send_message(embed=EMBED, view=view)
+        embed = LARGE_EMBED if text == LARGE else EMBED
+        await interaction.response.send_message(embed=embed, view=view)
 
     @bench.autocomplete(OPTION)
     async def bench_text(

@@ -377,17 +377,20 @@ async def _heroes_sends(t: Target) -> dict[str, Send]:
 
 
 async def _baseline_sends(t: Target) -> dict[str, Send]:
-    from bench.baseline import BUTTON_LABEL, COMMAND, OPTION
+    from bench.baseline import BUTTON_LABEL, COMMAND, LARGE, OPTION
 
     build = t.emu._builder.command_data
     g = t.guild
     command = [build(COMMAND, {OPTION: "x"}, None, g)]
+    # /sequel status sends a card 2.4x the size of the others: the baseline answers it with a
+    # constant embed of that size, so the comparison is of the same payload.
+    large = [build(COMMAND, {OPTION: LARGE}, None, g)]
     suggest = [build(COMMAND, {OPTION: "x"}, None, g, focused=OPTION)]
     messages = await _messages_with_buttons(t, COMMAND, {OPTION: "button"})
     return {
         "cast_name": _sender(t, 2, command),
         "quote_search": _sender(t, 2, command),
-        "sequel": _sender(t, 2, command),
+        "sequel": _sender(t, 2, large),
         "autocomplete_cast": _sender(t, 4, suggest),
         "autocomplete_quote": _sender(t, 4, suggest),
         "button": _button_sender(t, messages, [BUTTON_LABEL]),

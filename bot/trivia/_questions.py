@@ -444,16 +444,3 @@ def pick_question(
         by_kind[question.kind].append(question)
     kind = rng.choice(sorted(by_kind))
     return rng.choice(by_kind[kind])
-
-
-__all__ = [
-    "LETTERS",
-    "OPTIONS",
-    "Material",
-    "Question",
-    "generate_questions",
-    "load_material",
-    "pick_question",
-    "split_quote",
-    "work_name",
-]
