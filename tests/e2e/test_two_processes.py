@@ -48,8 +48,21 @@ async def test_two_processes_share_one_database_without_a_lost_write(tmp_path: P
                         "cast", {"name": "pedro"}, user=fan, guild=guild, channel=channel
                     )
                 )
+            # And members' commands write too, in both processes: every server's reply setting.
+            owner = emu.app.owner
+            for guild in guilds:
+                channel = next(iter(guild.channels.values()))
+                handles.append(
+                    await emu.slash(
+                        "settings",
+                        {"replies": "private"},
+                        user=owner,
+                        guild=guild,
+                        channel=channel,
+                    )
+                )
             for handle in handles:
-                assert (await handle.wait_message(timeout=20)).embeds
+                await handle.wait_message(timeout=20)
             for bot in bots:
                 assert bot.proc.stdout is not None
                 line = await asyncio.wait_for(bot.proc.stdout.readline(), 60)
@@ -67,3 +80,7 @@ async def test_two_processes_share_one_database_without_a_lost_write(tmp_path: P
         people = check.execute("SELECT count(*) FROM people").fetchone()[0]
         keys = check.execute("SELECT count(DISTINCT key) FROM people").fetchone()[0]
         assert people == keys > 0  # the seed applied once, not twice
+        private = check.execute(
+            "SELECT count(*) FROM guild_settings WHERE private_replies = 1"
+        ).fetchone()[0]
+        assert private == len(guilds)  # every server's setting, written by either process
