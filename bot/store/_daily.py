@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from ._queries import Queries
 from ._tracker import Transaction, iso, utcnow
 from ._tracker_models import DailyConfig, DailyPick
 
@@ -21,20 +22,12 @@ def _config(row: Iterable[Any]) -> DailyConfig:
     return DailyConfig(*row)
 
 
-class DailyQuotes:
+class DailyQuotes(Queries):
     """Quote-of-the-day settings and history over the store's connection."""
 
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        self._db = db
+        super().__init__(db)
         self._transaction = transaction
-
-    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
 
     async def configure(
         self,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from ._cache import ReadCache, cached
+from ._cache import cached
+from ._queries import Queries
 
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
@@ -20,21 +21,19 @@ class GuildSettings:
     updated_at: str | None = None  # None: never set, the defaults apply
 
 
-class GuildSettingsStore:
+class GuildSettingsStore(Queries):
     """Reads and writes `guild_settings`; a server without a row has the defaults."""
 
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        self._db = db
+        super().__init__(db)
         self._transaction = transaction
-        self._cache: ReadCache | None = None  # set by Store
 
     @cached
     async def get(self, guild_id: int) -> GuildSettings:
-        async with self._db.execute(
+        row = await self._one(
             "SELECT private_replies, updated_at FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return GuildSettings(guild_id)
         return GuildSettings(guild_id, bool(row[0]), row[1])

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import logging
+import random
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +21,7 @@ from ._daily import DailyQuotes
 from ._guild_settings import GuildSettingsStore
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
 from ._names import NameIndex, NameRow
+from ._queries import Queries
 from ._seed import apply_seed
 from ._seed_types import SeedData, SeedReport
 from ._tracker import Tracker
@@ -25,8 +30,8 @@ from ._trivia import TriviaStore
 FILM_KEY = "we-can-be-heroes"
 SEQUEL_KEY = "sequel"
 
-# Positional (`?`) or named (`:name`) parameters, never string formatting of values.
-Params = tuple[Any, ...] | dict[str, Any]
+log = logging.getLogger(__name__)
+BEGIN_ATTEMPTS = 3
 
 _SOURCE_COLUMNS = "s.key, s.title, s.outlet, s.url, s.published"
 
@@ -36,11 +41,11 @@ def _source(row: Iterable[Any]) -> Source:
     return Source(key, title, outlet, url, published)
 
 
-class Store:
+class Store(Queries):
     """All reads and writes of the bot's data over one aiosqlite connection."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
+        super().__init__(db)
         # One connection serves every task: write transactions must not interleave.
         self._write_lock = asyncio.Lock()
         # Reads of rarely changing data, dropped at every write (see _cache.py).
@@ -65,7 +70,7 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self._db
             except BaseException:
@@ -77,14 +82,29 @@ class Store:
                 if self._cache is not None:
                     self._cache.clear()
 
-    # One trip to aiosqlite's thread per query (execute, fetch and close would be three): under
-    # load every trip queues behind the others on the one connection (see BENCHMARKS.md).
-    async def _all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        return list(await self._db.execute_fetchall(sql, params))
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting out other processes' writes.
 
-    async def _one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        rows = await self._db.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        SQLite's busy timeout (5 s) waits for the write lock, but its locks are not fair: another
+        process writing back to back can keep this one out past it. Each retry first waits a
+        random moment, which lands between the other's transactions.
+        """
+        for attempt in range(1, BEGIN_ATTEMPTS + 1):
+            started = time.monotonic()
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == BEGIN_ATTEMPTS:
+                    raise
+                log.warning(
+                    "database busy (attempt %d of %d): %s %s",
+                    attempt,
+                    BEGIN_ATTEMPTS,
+                    getattr(exc, "sqlite_errorname", "?"),
+                    f"{exc} after {time.monotonic() - started:.3f}s",
+                )
+                await asyncio.sleep(random.uniform(0.001, 0.02 * attempt))
 
     # ------------------------------------------------------------------ seeding and metadata
 

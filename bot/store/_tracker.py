@@ -15,7 +15,8 @@ from typing import Any
 
 import aiosqlite
 
-from ._cache import ReadCache, cached
+from ._cache import cached
+from ._queries import Queries
 from ._tracker_models import (
     Delivery,
     DeliveryCounts,
@@ -71,21 +72,12 @@ def _delivery(row: Iterable[Any]) -> Delivery:
     return Delivery(*row)
 
 
-class Tracker:
+class Tracker(Queries):
     """The sequel tracker's reads and writes over the store's connection."""
 
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        self._db = db
+        super().__init__(db)
         self._transaction = transaction
-        self._cache: ReadCache | None = None  # set by Store
-
-    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
 
     # ------------------------------------------------------------------ the timeline
 

@@ -13,11 +13,11 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
 
 import aiosqlite
 
 from ._models import Source
+from ._queries import Queries
 
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
@@ -91,14 +91,10 @@ class CreditRecord:
     source: Source
 
 
-class TriviaStore:
+class TriviaStore(Queries):
     def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        self._db = db
+        super().__init__(db)
         self._transaction = transaction
-
-    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
 
     # ------------------------------------------------------------------ material for questions
 
