@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 
 from bot.client import HeroesBot
 from bot.render.limits import check_embed
+from tests.commands import invoke
 from tests.fakes import FakeInteraction, FakeUser, Sent
 
 
-def _command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
-    """A command by its full name: 'cast', or 'sequel status' in a group."""
-    first, *rest = name.split()
-    command = bot.tree.get_command(first)
-    for part in rest:
-        assert isinstance(command, discord.app_commands.Group)
-        command = command.get_command(part)
-    assert isinstance(command, discord.app_commands.Command)
-    return command
-
-
 async def _run(bot: HeroesBot, command_name: str, /, **options: object) -> FakeInteraction:
-    interaction = FakeInteraction()
-    command = _command(bot, command_name)
-    await command.callback(command.binding, interaction, **options)  # type: ignore[arg-type]
-    return interaction
+    return await invoke(bot, command_name, **options)
 
 
 def _only(interaction: FakeInteraction) -> Sent:

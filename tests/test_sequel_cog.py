@@ -15,6 +15,7 @@ from cogs.sequel import NotifyButton
 from cogs.sequel._cog import compose_post
 from cogs.sequel._modal import PostUpdateModal, RetryView
 from cogs.sequel._views import notify_view, toggle_notify
+from tests.commands import find_command, invoke
 from tests.fakes import FakeUser
 from tests.tracker_fakes import (
     FakeClock,
@@ -53,18 +54,11 @@ def is_a_class(value: type, cls: type) -> bool:
     return value.__qualname__ == cls.__qualname__
 
 
-def command(bot: HeroesBot, path: str) -> Any:
-    first, *rest = path.split()
-    found: Any = bot.tree.get_command(first)
-    for part in rest:
-        found = found.get_command(part)
-    assert isinstance(found, discord.app_commands.Command), path
-    return found
+command = find_command
 
 
 async def run(bot: HeroesBot, path: str, interaction: GuildInteraction, **options: Any) -> None:
-    found = command(bot, path)
-    await found.callback(found.binding, interaction, **options)
+    await invoke(bot, path, interaction, **options)
 
 
 def test_command_tree_shape(bot: HeroesBot) -> None:

@@ -8,27 +8,17 @@ import pytest
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown, PublicCooldownError
 from bot.tree import describe_error
+from tests.commands import find_command, invoke
 from tests.fakes import FakeInteraction, FakeUser
 
 INFO_COMMANDS = ["cast", "quote", "film", "universe", "sequel status", "sequel news"]
 
 
-def _command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
-    """A command by its full name, e.g. 'cast' or 'sequel status'."""
-    top, *path = name.split()
-    command = bot.tree.get_command(top)
-    for part in path:
-        assert isinstance(command, discord.app_commands.Group)
-        command = command.get_command(part)
-    assert isinstance(command, discord.app_commands.Command)
-    return command
+_command = find_command
 
 
 async def _run(bot: HeroesBot, name: str, interaction: FakeInteraction | None = None, **options):
-    interaction = interaction or FakeInteraction()
-    command = _command(bot, name)
-    await command.callback(command.binding, interaction, **options)  # type: ignore[arg-type]
-    return interaction
+    return await invoke(bot, name, interaction, **options)
 
 
 async def _set_replies(bot: HeroesBot, value: str, guild_id: int = 4242) -> str:
