@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "sandbox":
             return _run_sandbox(settings, keep_data=args.keep_data)
         if command == "run" and not settings.has_token:
+            if not sys.stdin.isatty():
+                # A service (no terminal) has no one to type at a sandbox: say what is missing.
+                settings.require_token()
             return _run_sandbox(
                 settings,
                 keep_data=False,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,61 +126,82 @@ def test_sandbox_session(tmp_path: Path) -> None:
     assert not (tmp_path / "heroes.db").exists()
 
 
-def test_make_run_without_a_token_opens_the_sandbox_with_a_banner(tmp_path: Path) -> None:
+def test_run_without_a_token_and_no_terminal_says_how_to_fix_it(tmp_path: Path) -> None:
+    """A service started without a token (no terminal) stops with the fix, not a sandbox."""
     result = _sandbox(["exit"], tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "No DISCORD_TOKEN is configured" in result.stdout and "SANDBOX" in result.stdout
-    assert result.stdout.rstrip().endswith("Bye.")
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is not set" in result.stderr and "sandbox" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+class Terminal:
+    """The bot run in a pseudo-terminal, typed at and read as a person would."""
+
+    def __init__(self, args: list[str], tmp_path: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+        env.update(PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "heroes.db"), TERM="dumb")
+        self.leader, follower = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            cwd=tmp_path,
+            close_fds=True,
+        )
+        os.close(follower)
+        self.output = b""
+
+    def read_until(self, marker: bytes, start: int = 0, timeout: float = 60) -> int:
+        """Read until `marker` appears at or after `start`; return the offset after it."""
+        deadline = time.monotonic() + timeout
+        while marker not in self.output[start:]:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, self.output.decode(errors="replace")[-2000:]
+            ready, _, _ = select.select([self.leader], [], [], remaining)
+            if ready:
+                try:
+                    self.output += os.read(self.leader, 65536)
+                except OSError:
+                    break
+        return self.output.index(marker, start) + len(marker)
+
+    def type(self, text: bytes) -> None:
+        os.write(self.leader, text)
+
+    def close(self) -> int:
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            os.close(self.leader)
+
+
+def test_make_run_without_a_token_opens_the_sandbox_with_a_banner(tmp_path: Path) -> None:
+    terminal = Terminal([], tmp_path)
+    try:
+        terminal.read_until(b"No DISCORD_TOKEN is configured")
+        terminal.read_until(b"heroes> ")
+        terminal.type(b"exit\n")
+        terminal.read_until(b"Bye.")
+    finally:
+        assert terminal.close() == 0
 
 
 def test_tab_completion_in_a_terminal(tmp_path: Path) -> None:
     """In a pseudo-terminal, Tab completes an option from the bot's autocomplete."""
-    import pty
-    import select
-    import time
-
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env.update(PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "heroes.db"), TERM="dumb")
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        cwd=tmp_path,
-        close_fds=True,
-    )
-    os.close(follower)
-    output = b""
-
-    def read_until(marker: bytes, start: int = 0, timeout: float = 60) -> int:
-        """Read until `marker` appears at or after `start`; return the offset after it."""
-        nonlocal output
-        deadline = time.monotonic() + timeout
-        while marker not in output[start:]:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, output.decode(errors="replace")[-2000:]
-            ready, _, _ = select.select([leader], [], [], remaining)
-            if ready:
-                try:
-                    output += os.read(leader, 65536)
-                except OSError:
-                    break
-        return output.index(marker, start) + len(marker)
-
+    terminal = Terminal(["sandbox"], tmp_path)
     try:
-        read_until(b"heroes> ")
-        os.write(leader, b"/cast name: holdb\t")
-        read_until(b"Holdbrook")
-        os.write(leader, b"\n")
-        card = read_until(b"BOYD HOLBROOK")
-        read_until(b"heroes> ", card)
-        os.write(leader, b"\x04")  # Ctrl-D at an empty prompt leaves
-        read_until(b"Bye.")
-        assert process.wait(timeout=30) == 0
+        terminal.read_until(b"heroes> ")
+        terminal.type(b"/cast name: holdb\t")
+        terminal.read_until(b"Holdbrook")
+        terminal.type(b"\n")
+        card = terminal.read_until(b"BOYD HOLBROOK")
+        terminal.read_until(b"heroes> ", card)
+        terminal.type(b"\x04")  # Ctrl-D at an empty prompt leaves
+        terminal.read_until(b"Bye.")
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(leader)
+        assert terminal.close() == 0
