@@ -123,7 +123,3 @@ class PublicCooldown:
             )
         member.update_rate_limit(now)
         channel.update_rate_limit(now)
-
-    def reset(self) -> None:
-        self._members.clear()
-        self._channels.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.render.limits import shorten
+from bot.render.limits import CHOICE_NAME, CHOICE_VALUE, shorten
 
 
 def echo(text: str, limit: int = 80) -> str:
@@ -14,4 +14,6 @@ def echo(text: str, limit: int = 80) -> str:
 
 def choice(name: str, value: str) -> discord.app_commands.Choice[str]:
     """An autocomplete choice within Discord's 1-100 character limits."""
-    return discord.app_commands.Choice(name=shorten(name, 100) or "?", value=value[:100])
+    return discord.app_commands.Choice(
+        name=shorten(name, CHOICE_NAME) or "?", value=value[:CHOICE_VALUE]
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render.limits import ELLIPSIS, EmbedBuilder, check_embed, shorten, split_text
+from bot.render.limits import ELLIPSIS, EmbedBuilder, check_embed, shorten
 
 
 def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
@@ -14,13 +14,6 @@ def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
     assert text.startswith(short.removesuffix(ELLIPSIS))
     assert shorten("x" * 50, 10) == "x" * 9 + ELLIPSIS  # no space to cut at
     assert shorten("short", 10) == "short"
-
-
-def test_split_text_keeps_every_word_within_the_limit() -> None:
-    text = " ".join(f"word{i}" for i in range(2000))
-    chunks = split_text(text, 1024)
-    assert all(len(chunk) <= 1024 for chunk in chunks)
-    assert " ".join(chunks).split() == text.split()
 
 
 @pytest.mark.parametrize("size", [10, 1000, 6000])

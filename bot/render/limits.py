@@ -12,7 +12,6 @@ FIELD_VALUE = 1024
 FOOTER = 2048
 AUTHOR = 256
 EMBED_TOTAL = 6000
-CONTENT = 2000
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
 ELLIPSIS = "…"
@@ -27,30 +26,6 @@ def shorten(text: str, limit: int) -> str:
     if space >= limit // 2:  # don't throw away most of the text to find a space
         cut = cut[:space]
     return cut.rstrip(" ,;:.-") + ELLIPSIS
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split long text into chunks of at most `limit`, at paragraph, line or word boundaries."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        chunks.append(rest)
-    return chunks
-
-
-def embed_size(embed: discord.Embed) -> int:
-    """Characters Discord counts towards the 6000 total (title, description, fields, footer,
-    author)."""
-    return len(embed)
 
 
 def check_embed(embed: discord.Embed) -> list[str]:

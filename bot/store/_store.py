@@ -124,10 +124,6 @@ class Store(Queries):
                 (key, value),
             )
 
-    async def source_body(self, key: str) -> str | None:
-        row = await self._one("SELECT body FROM sources WHERE key = ?", (key,))
-        return row[0] if row else None
-
     async def counts(self) -> dict[str, int]:
         """How many rows of each kind the store holds (for /about and logs)."""
         result: dict[str, int] = {}
@@ -290,6 +286,11 @@ class Store(Queries):
     @cached
     async def quote(self, key: str) -> Quote | None:
         row = await self._one(self._QUOTE_SELECT + " WHERE q.key = ?", (key,))
+        return self._quote(row) if row else None
+
+    @cached
+    async def quote_by_id(self, quote_id: int) -> Quote | None:
+        row = await self._one(self._QUOTE_SELECT + " WHERE q.id = ?", (quote_id,))
         return self._quote(row) if row else None
 
     async def random_quote(self) -> Quote | None:

@@ -225,10 +225,6 @@ class Tracker(Queries):
         )
         return _follow(row) if row else None
 
-    async def active_follow_count(self) -> int:
-        row = await self._one("SELECT count(*) FROM sequel_follows WHERE active = 1")
-        return int(row[0]) if row else 0
-
     async def unfollow(self, guild_id: int, *, now: datetime | None = None) -> bool:
         """Stop following; deliveries still waiting for this server are skipped."""
         async with self._transaction() as db:

@@ -163,8 +163,7 @@ class DailyQuoteScheduler(BackgroundLoop):
             return picks
 
     async def _post(self, config: DailyConfig, pick: DailyPick) -> None:
-        quotes = {quote.id: quote for quote in await self.store.all_quotes()}
-        quote = quotes.get(pick.quote_id)
+        quote = await self.store.quote_by_id(pick.quote_id)
         where = f"quote of the day {pick.day} in channel {config.channel_id}"
         if quote is None:
             log.error("%s: quote %s vanished", where, pick.quote_id)
