@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from bot.invite import invite_url
+from bot.owners import application_owners
 from bot.settings import Settings
 from bot.store import Store
 from bot.sync import SyncOutcome, sync_commands
@@ -73,16 +74,21 @@ class HeroesBot(commands.Bot):
             log.info("invite link: %s", invite_url(self.application_id))
 
     async def _resolve_owners(self) -> None:
-        """OWNER_IDS wins; otherwise the application's owner or team, as Discord reports it."""
-        if self.owner_ids:
+        """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and
+        developers (bot/owners.py), as Discord reports them."""
+        if self.settings.owner_ids:
             return
         app = self.application
         if app is None:
             return
-        if app.team:
-            self.owner_ids = {member.id for member in app.team.members}
-        elif app.owner:
-            self.owner_ids = {app.owner.id}
+        self.owner_ids = set(application_owners(app))
+
+    async def is_owner(self, user: discord.abc.User) -> bool:
+        # Never reach discord.py's own fallback: with no owner resolved it re-reads the
+        # application and counts team members whose invitation is still pending.
+        if not self.owner_ids:
+            await self._resolve_owners()
+        return user.id in (self.owner_ids or ())
 
     async def on_ready(self) -> None:
         user = self.user

@@ -303,6 +303,35 @@ class Emulator:
             self.state.add_channel(guild, channel_name)
         return guild
 
+    def set_team(self, owner: User, members: list[tuple[User, int, str]]) -> dict[str, Any]:
+        """Make the application team-owned, as GET /oauth2/applications/@me then reports it.
+
+        ``members`` are ``(user, membership_state, role)``: state 1 invited, 2 accepted; role
+        "admin", "developer" or "read_only". The team's owner is listed as an accepted admin.
+        """
+        team_id = self.state.snowflake()
+        listed = [(owner, 2, "admin"), *((u, s, r) for u, s, r in members if u.id != owner.id)]
+        for _, membership_state, role in listed:
+            if membership_state not in (1, 2) or role not in ("admin", "developer", "read_only"):
+                raise EmulatorUsageError(f"not a team member state/role: {membership_state} {role}")
+        self.app.team = {
+            "id": str(team_id),
+            "icon": None,
+            "name": "Team",
+            "owner_user_id": str(owner.id),
+            "members": [
+                {
+                    "user": user.to_payload(),
+                    "team_id": str(team_id),
+                    "membership_state": membership_state,
+                    "role": role,
+                    "permissions": ["*"],
+                }
+                for user, membership_state, role in listed
+            ],
+        }
+        return self.app.team
+
     def add_channel(
         self, guild: Guild, name: str, *, permission_overwrites: list[dict[str, Any]] | None = None
     ) -> Channel:

@@ -430,6 +430,16 @@ class Application:
     token: str
     # GATEWAY_MESSAGE_CONTENT_LIMITED etc. are irrelevant here; 0 = no flags.
     flags: int = 0
+    # A team-owned application: Discord's team object (see Emulator.set_team), else None.
+    team: dict[str, Any] | None = None
+
+    def _owner_payload(self) -> dict[str, Any]:
+        if self.team is None:
+            return self.owner.to_payload()
+        # A team-owned app's "owner" is the team's pseudo-user (flag TEAM_PSEUDO_USER, 1 << 10).
+        team_id = self.team["id"]
+        pseudo = User(int(team_id), f"team{team_id}").to_payload()
+        return {**pseudo, "public_flags": 1 << 10, "flags": 1 << 10}
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -443,8 +453,8 @@ class Application:
             "bot_require_code_grant": False,
             "verify_key": "0" * 64,
             "flags": self.flags,
-            "owner": self.owner.to_payload(),
-            "team": None,
+            "owner": self._owner_payload(),
+            "team": copy.deepcopy(self.team),
             "bot": self.bot.to_payload(),
             "rpc_origins": [],
             "tags": [],
