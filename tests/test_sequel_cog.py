@@ -340,7 +340,9 @@ async def test_post_stores_queues_and_reports_progress(bot: HeroesBot) -> None:
     await cog.submit_update(interaction, values)
     first = interaction.sent[0]
     assert first.ephemeral and "Delivering update #2" in first.content
-    assert first.embeds[0].title == "Filming begins" and first.embeds[0].url == values["source_url"]
+    card = first.embeds[0]
+    assert card.title == "Filming begins" and card.url is None  # no masked title link
+    assert f"<{values['source_url']}>" in {f.name: f.value for f in card.fields}["Source"]
     assert await bot.store.tracker.current_stage() == "filming"
     await cog.worker.run_once()
     final = interaction.sent[-1]

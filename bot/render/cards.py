@@ -7,11 +7,12 @@ from collections.abc import Sequence
 import discord
 
 from bot.store import CastMember, Fact, Person, Quote, SequelUpdate, Source, WorkCard, stage_label
+from bot.tracker.status import sequel_status
 
 from .limits import DESCRIPTION, EmbedBuilder, shorten
 from .tracker import stage_progress, update_summary
 
-UNKNOWN = "Unknown — not announced yet"
+UNKNOWN = "Not in the sources"
 CAST_PAGE_SIZE = 20
 ROLE_LABELS = {"writer": "Writer", "director": "Director", "producer": "Producer", "cast": "Cast"}
 
@@ -74,23 +75,34 @@ def sequel_card(
     sequel: WorkCard,
     film_facts: Sequence[Fact],
     *,
-    stage: str | None = None,
+    history: Sequence[SequelUpdate] = (),
     latest: SequelUpdate | None = None,
 ) -> discord.Embed:
-    """The sequel's card; with the tracker's `stage` and `latest` update when given."""
+    """The sequel's card, read against the tracker's `history` (stage-setting updates, newest
+    first). Once the stage moves on, the seed's facts are shown superseded, never as current."""
     work = sequel.work
+    status = sequel_status(sequel, history)
+    moved = status.moved_on and status.stage_update is not None
+    if moved and status.stage_update is not None:
+        description = f"**{stage_label(status.stage)}** — {_update_ref(status.stage_update)}"
+    else:
+        description = work.summary or ""
     builder = EmbedBuilder(
-        "We Can Be Heroes — the sequel",
-        description=work.summary or "",
-        colour=0x3D8BE8,
+        "We Can Be Heroes — the sequel", description=description, colour=0x3D8BE8
     )
     builder.field("Studio", work.studio or UNKNOWN, inline=True)
-    builder.field("Stage", stage_label(stage) if stage else work.status or UNKNOWN, inline=True)
+    stage_text = stage_label(status.stage) if status.stage else work.status or UNKNOWN
+    builder.field("Stage", stage_text, inline=True)
     for role in ("writer", "director", "producer"):
         people = sequel.people_with_role(role)
         builder.field(ROLE_LABELS[role], ", ".join(people) if people else UNKNOWN, inline=True)
-    for kind in ("title", "production-start", "release-date"):
-        for fact in sequel.facts_of(kind):
+    superseded: list[str] = []
+    for state in status.facts:
+        fact = state.fact
+        if state.answered_by is not None:
+            builder.field(fact.label, _update_ref(state.answered_by), inline=True)
+            superseded.append(f"~~{fact.label}: {_fact_value(fact)}~~")
+        else:
             builder.field(fact.label, _fact_value(fact), inline=True)
     why = [fact.value for fact in sequel.facts_of("reason") if fact.value]
     why += [
@@ -100,13 +112,29 @@ def sequel_card(
     ]
     if why:
         builder.field("Why a sequel", "\n".join(f"• {line}" for line in why))
-    if stage:
-        builder.field("Progress", stage_progress(stage))
+    if status.stage:
+        builder.field("Progress", stage_progress(status.stage, status.reached))
     if latest is not None:
         builder.field(f"Latest update — {latest.date_text}", update_summary(latest, limit=400))
+    if moved:
+        lines = [f"~~Stage: {work.status or stage_label(status.baseline_stage)}~~"]
+        if work.summary:
+            lines.append(f"~~{work.summary}~~")
+        lines += superseded
+        builder.field(f"Superseded — as of {_source_date(work.source)}", "\n".join(lines))
     builder.field("From the article", excerpt_block(work.excerpt))
     builder.footer(source_line(work.source))
     return builder.build()
+
+
+def _update_ref(update: SequelUpdate) -> str:
+    """'update #3 “Filming begins”, 2025-06-01': a pointer to a stored record, not a claim."""
+    return f"update #{update.id} “{shorten(update.headline, 120)}”, {update.date_text}"
+
+
+def _source_date(source: Source) -> str:
+    when = source.published or "date not in the sources"
+    return f"{source.title} ({when})"
 
 
 def quote_card(quote: Quote) -> discord.Embed:

@@ -3,7 +3,7 @@ state of a server's follow or daily quote. Every embed is built with EmbedBuilde
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -19,10 +19,12 @@ from bot.store import (
 )
 
 from .limits import EmbedBuilder, shorten
+from .links import source_text
 
 TRACKER_COLOUR = 0x3D8BE8
 NEWS_PAGE_SIZE = 4
-DONE, NOW, LATER = "✅", "📍", "⬜"
+DONE, NOW, LATER, SKIPPED = "✅", "📍", "⬜", "➖"
+NOT_IN_SOURCES = "not in the sources"
 
 
 def stage_bar(stage: str | None) -> str:
@@ -34,14 +36,23 @@ def stage_bar(stage: str | None) -> str:
     return "▰" * done + "▱" * (len(keys) - done) + f" stage {done} of {len(keys)}"
 
 
-def stage_progress(stage: str | None) -> str:
-    """Every stage on its own line, those passed ticked and the current one marked."""
+def stage_progress(stage: str | None, reached: Mapping[str, SequelUpdate] | None = None) -> str:
+    """Every stage on its own line: those an update reached ticked, the current one marked.
+
+    A stage before the current one that no stored update reached is not ticked: nothing in the
+    sources says it happened (the article reports no announcement, for one).
+    """
+    reached = reached or {}
     keys = [key for key, _ in SEQUEL_STAGES]
     current = keys.index(stage) if stage in keys else -1
     lines = [stage_bar(stage)]
-    for index, (_, label) in enumerate(SEQUEL_STAGES):
+    for index, (key, label) in enumerate(SEQUEL_STAGES):
         if index < current:
-            lines.append(f"{DONE} {label}")
+            update = reached.get(key)
+            if update is None:
+                lines.append(f"{SKIPPED} {label} — {NOT_IN_SOURCES}")
+            else:
+                lines.append(f"{DONE} {label} — update #{update.id}, {update.date_text}")
         elif index == current:
             lines.append(f"{NOW} **{label}** ← now")
         else:
@@ -54,19 +65,19 @@ def update_summary(update: SequelUpdate, limit: int = 300) -> str:
     lines = [shorten(" ".join(update.text.split()), limit)]
     if update.stage:
         lines.append(f"Stage → **{stage_label(update.stage)}**")
-    lines.append(f"Source: {update.source_text}")
+    lines.append(f"Source: {source_text(update.source_outlet, update.source_url)}")
     return "\n".join(lines)
 
 
 def update_card(update: SequelUpdate) -> discord.Embed:
     """The message posted to following channels (and shown after /sequel-admin post)."""
     builder = EmbedBuilder(update.headline, description=update.text, colour=TRACKER_COLOUR)
-    if update.source_url:
-        builder.embed.url = update.source_url
+    # No embed.url: a linked title would be a masked link whose text (the headline) is not the
+    # address; the address is shown as itself in the Source field.
     if update.stage:
         builder.field("Stage", f"→ **{stage_label(update.stage)}**\n{stage_bar(update.stage)}")
     builder.field("Date", update.date_text, inline=True)
-    builder.field("Source", update.source_text, inline=True)
+    builder.field("Source", source_text(update.source_outlet, update.source_url), inline=True)
     builder.footer(f"We Can Be Heroes sequel tracker · update #{update.id} · /sequel news")
     return builder.build()
 

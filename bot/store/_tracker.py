@@ -115,6 +115,15 @@ class Tracker(Queries):
         )
         return row[0] if row else None
 
+    @cached
+    async def stage_history(self) -> list[SequelUpdate]:
+        """Every update that sets a stage, newest first (the first one sets the current stage)."""
+        rows = await self._all(
+            f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE stage IS NOT NULL "
+            f"ORDER BY {_NEWEST_FIRST}"
+        )
+        return [_update(r) for r in rows]
+
     async def find_duplicate(self, new: NewUpdate) -> SequelUpdate | None:
         """An update already in the timeline with the same key, or the same headline and link."""
         if new.key is not None:

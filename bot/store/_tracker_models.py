@@ -65,13 +65,6 @@ class SequelUpdate:
     def date_text(self) -> str:
         return self.published_at or "date unknown"
 
-    @property
-    def source_text(self) -> str:
-        """'Outlet' / 'Outlet — link' / 'link', or 'source unknown'."""
-        if self.source_outlet and self.source_url:
-            return f"[{self.source_outlet}]({self.source_url})"
-        return self.source_outlet or self.source_url or "source unknown"
-
 
 @dataclass(frozen=True, slots=True)
 class Follow:

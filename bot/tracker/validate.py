@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from bot.render.links import display_url
 from bot.store import SEQUEL_STAGES, STAGE_KEYS, NewUpdate
 from bot.text import fold
 
@@ -25,6 +26,7 @@ EARLIEST_DATE = date(2020, 1, 1)  # We Can Be Heroes itself came out in December
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ALLOWED_CONTROLS = {"\n", "\t"}
+_LINK_SYNTAX = re.compile(r"://|\]\(|[<>\[\]]|(?i:\bwww\.)")
 
 
 @dataclass(slots=True)
@@ -83,8 +85,12 @@ def check_url(raw: str) -> tuple[str | None, list[str]]:
     problems: list[str] = []
     if len(url) > MAX_URL:
         return None, [f"Source link: {len(url)} characters; at most {MAX_URL}."]
-    if any(c.isspace() for c in url) or _control_characters(url):
-        return None, ["Source link: a link cannot contain spaces or control characters."]
+    if any(c.isspace() or unicodedata.category(c) in {"Cc", "Cf"} for c in url):
+        # Cf covers zero-width and bidi characters, which can make one host look like another.
+        return None, [
+            "Source link: a link cannot contain spaces, control, zero-width or "
+            "text-direction characters."
+        ]
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -100,6 +106,14 @@ def check_url(raw: str) -> tuple[str | None, list[str]]:
         problems.append("Source link: it needs a real website, like https://www.netflix.com/…")
     elif parts.username is not None or parts.password is not None:
         problems.append("Source link: links with a user name or password (user@host) are refused.")
+    else:
+        # Stored, and so shown, with the host in punycode: a look-alike host (Cyrillic "а" in
+        # "vаriety.com") then reads as the xn-- name it really is.
+        shown = display_url(url)
+        if shown is None:
+            problems.append("Source link: its website name can't be encoded; check the link.")
+        else:
+            url = shown
     return (None, problems) if problems else (url, [])
 
 
@@ -149,6 +163,12 @@ def check_update(
             problems.append(f"Source name: {len(clean_outlet)} characters; at most {MAX_OUTLET}.")
         elif _control_characters(clean_outlet):
             problems.append("Source name: contains invisible control characters; retype it.")
+        elif _LINK_SYNTAX.search(clean_outlet):
+            # The name is shown beside the link as plain text; it must not look like a link.
+            problems.append(
+                "Source name: a name like Variety, not a link or Markdown; put the link in "
+                "Source link."
+            )
     elif clean_url:
         clean_outlet = outlet_from_url(clean_url)
 

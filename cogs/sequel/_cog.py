@@ -106,7 +106,7 @@ class Sequel(commands.Cog):
         embed = sequel_card(
             card,
             await store.facts(work_key=FILM_KEY),
-            stage=await store.tracker.current_stage(),
+            history=await store.tracker.stage_history(),
             latest=await store.tracker.latest_update(),
         )
         view = None

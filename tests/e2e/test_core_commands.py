@@ -129,7 +129,7 @@ async def test_sequel_card(w: World) -> None:
     embed = (await handle.wait_message()).embeds[0]
     text = str(embed)
     assert "Netflix" in text and "Robert Rodriguez" in text and "44 million" in text
-    assert "Unknown" in text
+    assert "Not in the sources" in text
 
 
 async def test_quote_random_search_and_autocomplete(w: World) -> None:
