@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import discord
 import pytest
 
+from bot.emulator import Emulator, redirect_discord_py
 from bot.render.limits import check_embed
 from bot.render.tracker import follow_card
 from bot.store import NewUpdate, Store
-from bot.tracker.broadcast import Broadcaster, DeliveryWorker, ProgressThrottle, RateGate
+from bot.tracker.broadcast import (
+    Broadcaster,
+    DeliveryWorker,
+    DiscordPoster,
+    ProgressThrottle,
+    RateGate,
+)
 from cogs.sequel._cog import compose_post
 from tests.tracker_fakes import FakeClock, FakePoster, SimulatedCrash
 
@@ -25,7 +33,9 @@ async def follow_many(store: Store, clock: FakeClock, count: int = GUILDS) -> li
     guilds = list(range(1, count + 1))
     for guild_id in guilds:
         role = ROLE + guild_id if guild_id % 2 else None
-        await store.tracker.follow(guild_id, channel_of(guild_id), role, now=clock())
+        await store.tracker.follow(
+            guild_id, channel_of(guild_id), role, mention_role=role is not None, now=clock()
+        )
     return guilds
 
 
@@ -169,18 +179,71 @@ async def test_crash_then_restart_too_late_marks_uncertain_never_resends(store: 
     assert "duplicate" in (uncertain[0].error or "")
 
 
-async def test_server_error_is_retried_with_the_same_nonce(store: Store) -> None:
+@pytest.mark.parametrize("created_before_503", [True, False])
+async def test_a_503_on_one_channel_delays_only_that_channel(
+    store: Store, created_before_503: bool
+) -> None:
+    """Discord answers 503 to one channel's post (after creating the message, or before): the
+    29 others go out at the normal pace in the same pass, and that one alone is retried after
+    its backoff, with the same nonce, posted once."""
     clock = FakeClock()
-    guilds = await follow_many(store, clock, 5)
-    update_id = await add(store, clock)
-    poster = FakePoster(server_error_once={channel_of(2)})
-    first = await broadcaster(store, poster, clock).run_pass()
-    assert first.aborted  # unknown outcome: stop, back off
-    clock.advance(seconds=40)
-    await broadcaster(store, poster, clock).run_pass()
-    counts = await store.tracker.delivery_counts(update_id)
-    assert (counts.sent, counts.done) == (5, True)
-    assert_once_each(poster, guilds, except_=set())
+    async with Emulator(heartbeat_interval=5.0) as emu:
+        guilds = [emu.add_guild(f"Follower {i}", channels=("news",)) for i in range(30)]
+        channels = [next(iter(guild.channels.values())) for guild in guilds]
+        for guild, channel in zip(guilds, channels, strict=True):
+            await store.tracker.follow(guild.id, channel.id, None, now=clock())
+        update_id = await add(store, clock)
+        flaky = channels[3]
+        emu.rest.inject_fault(
+            "POST /channels/{channel_id}/messages",
+            params={"channel_id": str(flaky.id)},
+            status=503,
+            after_effect=created_before_503,
+        )
+        client = discord.Client(intents=discord.Intents.none())
+        with redirect_discord_py(emu.port):
+            await client.login(emu.token)
+            try:
+                sender = Broadcaster(
+                    store.tracker,
+                    DiscordPoster(client),
+                    compose_post,
+                    clock=clock,
+                    monotonic=clock.monotonic,
+                    sleep=clock.sleep,
+                    jitter=lambda: 0.5,
+                )
+                start = clock.monotonic()
+                report = await sender.run_pass()
+                elapsed = clock.monotonic() - start
+                counts = report.counts[update_id]
+                assert (counts.sent, counts.pending, counts.done) == (29, 1, False)
+                # The normal pace: 30 sends through the 48-a-second gate, no stall.
+                assert elapsed == pytest.approx(29 / 48)
+                for channel in channels:
+                    expected = created_before_503 if channel is flaky else 1
+                    assert len(emu.conversation(channel)) == expected, channel.name
+
+                # Only the failed delivery waits: 1.5 s (the first backoff step, 1-2 s).
+                retry_in = await sender.next_retry_in()
+                assert retry_in == pytest.approx(1.5 - elapsed, abs=1.0)
+                assert await store.tracker.updates_with_pending(now=clock()) == []
+                clock.advance(seconds=retry_in or 0)
+                await sender.run_pass()
+            finally:
+                await client.close()
+        counts = await store.tracker.delivery_counts(update_id)
+        assert (counts.sent, counts.done) == (30, True)
+        assert all(len(emu.conversation(channel)) == 1 for channel in channels)
+        posts = [
+            r
+            for r in emu.requests
+            if r.method == "POST" and r.path == f"/channels/{flaky.id}/messages"
+        ]
+        assert [r.status for r in posts] == [503, 200]
+        assert posts[0].body["nonce"] == posts[1].body["nonce"]
+        assert posts[1].body["enforce_nonce"] is True  # discord.py sends it with every nonce
+        assert emu.violations == []
 
 
 async def test_unfollow_and_leaving_skip_what_was_waiting(store: Store) -> None:
@@ -188,12 +251,12 @@ async def test_unfollow_and_leaving_skip_what_was_waiting(store: Store) -> None:
     await follow_many(store, clock, 4)
     update_id = await add(store, clock)
     await store.tracker.unfollow(1)
-    await store.tracker.forget_guild(2)
+    await store.lifecycle.forget_guild(2)  # left the server: its delivery row is deleted
     await store.tracker.follow(3, 99_999, None, now=clock())  # moved channel while queued
     poster = FakePoster()
     await broadcaster(store, poster, clock).run_pass()
     counts = await store.tracker.delivery_counts(update_id)
-    assert (counts.sent, counts.skipped) == (2, 2)
+    assert (counts.sent, counts.skipped, counts.total) == (2, 1, 3)
     assert poster.messages_in(99_999) and not poster.messages_in(channel_of(3))
     assert await store.tracker.get_follow(2) is None
 

@@ -126,7 +126,6 @@ async def test_follow_says_exactly_which_permission_is_missing(
         (True, 2, FakeRole(7000, position=3), "at or above my highest role"),
         (True, 10, FakeRole(7000, position=3, managed=True), "managed by an integration"),
         (True, 10, FakeRole(GUILD, "@everyone", 0, default=True), "@everyone"),
-        (True, 10, FakeRole(7000, position=3, mentionable=False), "Allow anyone to @mention"),
     ],
 )
 async def test_follow_refuses_a_role_it_cannot_use(
@@ -139,9 +138,22 @@ async def test_follow_refuses_a_role_it_cannot_use(
     assert await bot.store.tracker.get_follow(GUILD) is None
 
 
+async def test_follow_refuses_a_ping_the_bot_cannot_make(bot: HeroesBot) -> None:
+    # The member may mention the role (Mention Everyone), so posts should ping it, but the
+    # role isn't mentionable and the bot lacks Mention Everyone: say so rather than fail later.
+    guild, role = world(role=FakeRole(7000, position=3, mentionable=False))
+    channel = FakeTextChannel(
+        77, FULL, per_member={1001: FULL | discord.Permissions(mention_everyone=True)}
+    )
+    interaction = GuildInteraction(guild)
+    await run(bot, "sequel-admin follow", interaction, channel=channel, role=role)
+    assert "Allow anyone to @mention" in interaction.sent[0].content
+    assert await bot.store.tracker.get_follow(GUILD) is None
+
+
 async def test_notify_buttons_add_and_remove_the_role(bot: HeroesBot) -> None:
     guild, role = world()
-    await bot.store.tracker.follow(GUILD, 77, role.id)
+    await bot.store.tracker.follow(GUILD, 77, role.id, by=guild.owner_id, mention_role=True)
     store = bot.store
     member = FakeMember(1001)
     on = GuildInteraction(guild, member)
@@ -171,6 +183,7 @@ async def test_notify_button_explains_what_is_wrong(bot: HeroesBot) -> None:
     other = GuildInteraction(FakeGuild(1, guild.me), member)
     assert "only in the server" in await toggle_notify(other, store, GUILD, on=True)
     guild, role = world()
+    await store.tracker.follow(GUILD, 77, role.id, by=guild.owner_id)
     refused = GuildInteraction(guild, FakeMember(1001, refuse=True))
     assert "Discord refused" in await toggle_notify(refused, store, GUILD, on=True)
 
@@ -302,7 +315,7 @@ async def test_hostile_modal_input_is_refused_with_every_reason(
 async def test_markdown_and_mentions_in_a_post_ping_no_one(bot: HeroesBot) -> None:
     bot.owner_ids = {OWNER}
     guild, role = world()
-    await bot.store.tracker.follow(GUILD, 77, role.id)
+    await bot.store.tracker.follow(GUILD, 77, role.id, mention_role=True)
     interaction = GuildInteraction(guild, FakeUser(OWNER))
     await bot.get_cog("Sequel").submit_update(
         interaction,

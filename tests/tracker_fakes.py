@@ -25,12 +25,14 @@ class FakeRole(Strict, real=discord.Role):
         managed: bool = False,
         mentionable: bool = True,
         default: bool = False,
+        permissions: discord.Permissions | None = None,
     ) -> None:
         self.id = role_id
         self.name = name
         self.position = position
         self.managed = managed
         self.mentionable = mentionable
+        self.permissions = permissions or discord.Permissions.none()
         self.mention = f"<@&{role_id}>"
         self._default = default
 
@@ -81,25 +83,53 @@ class FakeMember(FakeUser, real=discord.Member):
 
 
 class FakeGuild(Strict, real=discord.Guild):
-    def __init__(self, guild_id: int, me: FakeMember, roles: list[FakeRole] | None = None) -> None:
+    def __init__(
+        self,
+        guild_id: int,
+        me: FakeMember,
+        roles: list[FakeRole] | None = None,
+        *,
+        owner_id: int = 1001,  # the default FakeUser: the owner may pick any news role
+        members: list[FakeMember] | None = None,
+    ) -> None:
         self.id = guild_id
         self.name = "Heroes HQ"
         self.me = me
         self.roles = list(roles or [])
+        self.owner_id = owner_id
+        self.default_role = FakeRole(guild_id, "@everyone", 0, default=True)
+        self.channels: list[Any] = []
+        self._members = {m.id: m for m in members or []}
+
+    def get_member(self, user_id: int) -> FakeMember | None:
+        return self._members.get(user_id)
+
+    async def fetch_member(self, user_id: int, /) -> FakeMember:
+        member = self._members.get(user_id)
+        if member is None:
+            raise discord.NotFound(_response(404), {"code": 10007, "message": "Unknown Member"})
+        return member
 
     def get_role(self, role_id: int) -> FakeRole | None:
         return next((r for r in self.roles if r.id == role_id), None)
 
 
 class FakeTextChannel(Strict, real=discord.TextChannel):
-    def __init__(self, channel_id: int, permissions: discord.Permissions) -> None:
+    def __init__(
+        self,
+        channel_id: int,
+        permissions: discord.Permissions,
+        *,
+        per_member: dict[int, discord.Permissions] | None = None,
+    ) -> None:
         self.id = channel_id
         self.name = f"news-{channel_id}"
         self.mention = f"<#{channel_id}>"
         self._permissions = permissions
+        self._per_member = per_member or {}
 
     def permissions_for(self, member: Any) -> discord.Permissions:
-        return self._permissions
+        return self._per_member.get(member.id, self._permissions)
 
 
 class ModalResponse(FakeResponse, real=discord.InteractionResponse):

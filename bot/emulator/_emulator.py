@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from ._client_rules import modal_problems
 from ._clock import Clock, SystemClock
-from ._driver import EmulatorUsageError, InteractionHandle, PayloadBuilder
+from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, PayloadBuilder
 from ._errors import DiscordHTTPError, Violation
 from ._gateway import Gateway, GatewayConfig, Identify
 from ._http import json_body
@@ -340,14 +341,48 @@ class Emulator:
         )
 
     def add_role(
-        self, guild: Guild, name: str, *, permissions: int = 0, members: list[User] = ()
-    ) -> Role:  # type: ignore[assignment]
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        permissions: int = 0,
+        members: list[User] = (),  # type: ignore[assignment]
+        mentionable: bool = False,
+        managed: bool = False,
+        position: int | None = None,
+    ) -> Role:
+        """A role (top of the list unless ``position`` is given: those at or above it move up)."""
+        if position is None:
+            position = len(guild.roles)
+        else:
+            for other in guild.roles.values():
+                if other.id != guild.id and other.position >= position:
+                    other.position += 1
         role = Role(
-            self.state.snowflake(), name, permissions=permissions, position=len(guild.roles)
+            self.state.snowflake(),
+            name,
+            permissions=permissions,
+            position=position,
+            mentionable=mentionable,
+            managed=managed,
         )
         guild.roles[role.id] = role
         for user in members:
             guild.members[user.id].roles.append(role.id)
+        return role
+
+    async def update_role(self, guild: Guild, role: Role, **changes: Any) -> Role:
+        """Change a role as a server manager would (permissions, mentionable, position...)
+        and tell the bot with GUILD_ROLE_UPDATE, as Discord does."""
+        for key, value in changes.items():
+            if not hasattr(role, key) or key == "id":
+                raise EmulatorUsageError(f"a role has no changeable field {key!r}")
+            setattr(role, key, value)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_UPDATE",
+            {"guild_id": str(guild.id), "role": role.to_payload()},
+            guild_id=guild.id,
+        )
         return role
 
     async def join_guild(self, name: str = "New Guild", **kw: Any) -> Guild:
@@ -363,7 +398,8 @@ class Emulator:
     async def remove_guild(self, guild: Guild | int) -> None:
         """The bot leaves/is kicked: GUILD_DELETE (without ``unavailable``)."""
         gid = _gid(guild)
-        assert gid is not None
+        if gid is None:
+            raise EmulatorUsageError("remove_guild needs a guild")
         self.state.guilds.pop(gid, None)
         await self.gateway.dispatch("GUILD_DELETE", {"id": str(gid)}, guild_id=gid)
 
@@ -464,10 +500,15 @@ class Emulator:
         user: User | int | None = None,
         guild: Guild | int | None = None,
         channel: Channel | int | None = None,
+        forged: bool = False,
     ) -> InteractionHandle:
-        """Invoke ``/command`` (``"group sub"`` or ``subcommand=`` for subcommands)."""
+        """Invoke ``/command`` (``"group sub"`` or ``subcommand=`` for subcommands).
+
+        In a DM channel (``channel=emu.state.dm_channel(user)``) it is sent as a DM interaction.
+        What Discord's client refuses (options out of range, servers-only commands in DMs...)
+        raises ClientRefusal, unless ``forged`` (a modified client's request)."""
         g, ch, u = self._context(guild, channel, user)
-        data = self._builder.command_data(command, options, subcommand, g)
+        data = self._builder.command_data(command, options, subcommand, g, forged=forged)
         return await self._send_interaction(2, data, g, ch, u)
 
     async def autocomplete(
@@ -482,11 +523,14 @@ class Emulator:
         guild: Guild | int | None = None,
         channel: Channel | int | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109
+        forged: bool = False,
     ) -> list[dict[str, Any]]:
         """Type ``value`` into option ``focused``; returns the choices the bot answered."""
         g, ch, u = self._context(guild, channel, user)
         opts = {**(options or {}), focused: value}
-        data = self._builder.command_data(command, opts, subcommand, g, focused=focused)
+        data = self._builder.command_data(
+            command, opts, subcommand, g, focused=focused, forged=forged
+        )
         handle = await self._send_interaction(4, data, g, ch, u)
         response = await handle.response(timeout)
         return response.choices
@@ -522,11 +566,17 @@ class Emulator:
         values: dict[str, Any],
         *,
         user: User | int | None = None,
+        forged: bool = False,
     ) -> InteractionHandle:
-        """Submit the modal the bot answered ``opened_by`` with."""
+        """Submit the modal the bot answered ``opened_by`` with. Values the client would not
+        submit (a required field empty, text beyond its max_length) raise ClientRefusal, unless
+        ``forged``."""
         modal = opened_by.interaction.modal
         if modal is None:
             raise EmulatorUsageError("that interaction was not answered with a modal")
+        problems = [] if forged else modal_problems(modal, values)
+        if problems:
+            raise ClientRefusal("the modal can't be submitted: " + "; ".join(problems))
         inter = opened_by.interaction
         g, ch, u = self._context(
             inter.guild_id, inter.channel_id, user if user is not None else inter.user

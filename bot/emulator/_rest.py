@@ -68,6 +68,35 @@ class RequestRecord:
 
 
 @dataclass
+class Fault:
+    """A failure Discord sometimes answers with, injected by a test (see RestApi.inject_fault).
+
+    It matches a route by its template (``"POST /channels/{channel_id}/messages"``) and, when
+    `params` is given, by those path parameters (``{"channel_id": "123"}``). The first `skip`
+    matching requests go through untouched; the next `times` get `status` (a 5xx by default).
+    With `after_effect` the request is carried out first (the message is created) and only the
+    answer is the error, as when Discord's edge times out after its backend did the work.
+    `action`, if set, is called when the fault fires, and awaited if it returns an awaitable,
+    before the answer is sent (a test uses it to kill the client at that exact moment).
+    """
+
+    route: str
+    params: dict[str, str] = field(default_factory=dict)
+    status: int = 503
+    times: int = 1
+    skip: int = 0
+    after_effect: bool = False
+    action: Callable[[], Awaitable[None] | None] | None = None
+    fired: int = 0
+
+    def matches(self, route: str, params: dict[str, str]) -> bool:
+        return route == self.route and all(params.get(k) == v for k, v in self.params.items())
+
+
+_STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+@dataclass
 class Ctx:
     request: web.Request
     params: dict[str, str]
@@ -115,6 +144,7 @@ class RestApi:
     on_violation: Callable[[Violation], None]
     notify: Callable[[], None]
     requests: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=10_000))
+    faults: list[Fault] = field(default_factory=list)
     _routes: list[_Route] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -177,6 +207,22 @@ class RestApi:
             _Route(method, template, _compile(template), handler, auth, major, interaction)
         )
 
+    def inject_fault(self, route: str, **options: Any) -> Fault:
+        """Answer matching requests with an error from now on (see Fault)."""
+        fault = Fault(route, **options)
+        self.faults.append(fault)
+        return fault
+
+    def _fault_for(self, route: _Route, params: dict[str, str]) -> Fault | None:
+        name = f"{route.method} {route.template}"
+        for fault in self.faults:
+            if fault.fired < fault.skip + fault.times and fault.matches(name, params):
+                fault.fired += 1
+                if fault.fired > fault.skip:
+                    return fault
+                return None
+        return None
+
     # ------------------------------------------------------------------ dispatch
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = (
@@ -206,7 +252,16 @@ class RestApi:
                     kind="invalid_json",
                     details=[body.error],
                 )
-            resp = await route.handler(Ctx(request, params, body))
+            fault = self._fault_for(route, params)
+            if fault is None or fault.after_effect:
+                resp = await route.handler(Ctx(request, params, body))
+            if fault is not None:
+                if fault.action is not None:
+                    outcome = fault.action()
+                    if outcome is not None:
+                        await outcome
+                text = _STATUS_TEXT.get(fault.status, "Server Error")
+                resp = json_body({"message": f"{fault.status}: {text}", "code": 0}, fault.status)
         except DiscordHTTPError as err:
             if err.record:
                 self._violate(err, request.method, path, body.json)
@@ -520,8 +575,9 @@ class RestApi:
         body = ctx.json
         errors = _limits.check_message(body, require_content=not ctx.body.files)
         self._validate(errors, "MessageCreateRequest", body)
-        message = self.state.new_message(channel.id, self.app.bot, body or {})
-        self.notify()
+        message, created = self.state.create_message_once(channel.id, self.app.bot, body or {})
+        if created:
+            self.notify()
         return json_body(message.to_payload())
 
     async def get_message(self, ctx: Ctx) -> web.Response:
@@ -578,7 +634,8 @@ class RestApi:
 
     def _role_change(self, ctx: Ctx) -> tuple[Any, int]:
         """The member and role of a role change, after Discord's checks: the bot needs Manage
-        Roles (or Administrator) and the role must sit below the bot's highest role."""
+        Roles (or Administrator), the role must sit below the bot's highest role, and an
+        integration's (managed) role can't be given or taken."""
         guild = self._guild(ctx)
         member = guild.members.get(_int(ctx.params["user_id"]))
         if member is None:
@@ -594,7 +651,11 @@ class RestApi:
             permissions |= held.permissions
         manage_roles, administrator = 1 << 28, 1 << 3
         highest = max((r.position for r in mine), default=0)
-        if not permissions & (manage_roles | administrator) or role.position >= highest:
+        if (
+            not permissions & (manage_roles | administrator)
+            or role.position >= highest
+            or role.managed
+        ):
             raise DiscordHTTPError(403, 50013, "Missing Permissions", kind="missing_permissions")
         return member, role_id
 

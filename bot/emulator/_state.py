@@ -19,7 +19,13 @@ from ._snowflake import SnowflakeGenerator
 # A broad but non-administrator permission set for @everyone/members.
 DEFAULT_PERMISSIONS = 0x0000_0006_4C7E_FEC1
 EPHEMERAL = 1 << 6
+ADMINISTRATOR = 1 << 3
+MANAGE_ROLES = 1 << 28
 LOADING = 1 << 7
+# How long a message create with `enforce_nonce` and a nonce already used by the same author in
+# the same channel returns the earlier message. Discord documents only "the past few minutes";
+# the emulator honours the shortest reading, so a bot relying on a longer window fails here first.
+NONCE_WINDOW = 120.0
 
 
 def iso(ts: float) -> str:
@@ -55,6 +61,8 @@ class Role:
     permissions: int = DEFAULT_PERMISSIONS
     position: int = 0
     color: int = 0
+    mentionable: bool = False  # "Allow anyone to @mention this role"
+    managed: bool = False  # an integration's role (a bot's, the booster role): never assignable
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -66,8 +74,8 @@ class Role:
             "unicode_emoji": None,
             "position": self.position,
             "permissions": str(self.permissions),
-            "managed": False,
-            "mentionable": False,
+            "managed": self.managed,
+            "mentionable": self.mentionable,
             "flags": 0,
         }
 
@@ -120,6 +128,7 @@ class Message:
     interaction_metadata: dict[str, Any] | None = None
     deleted: bool = False
     raw_body: dict[str, Any] | None = None
+    nonce: str | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -184,6 +193,8 @@ class Message:
             out["application_id"] = str(self.webhook_id)
         if self.interaction_metadata is not None:
             out["interaction_metadata"] = copy.deepcopy(self.interaction_metadata)
+        if self.nonce is not None:
+            out["nonce"] = self.nonce
         return out
 
 
@@ -225,6 +236,9 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     joined_at: float = 0.0
+    # In an outage: READY lists it as unavailable and it is followed by GUILD_DELETE with
+    # `unavailable: true` instead of GUILD_CREATE, as Discord does.
+    outage: bool = False
 
     @property
     def everyone(self) -> Role:
@@ -241,6 +255,8 @@ class Guild:
             role = self.roles.get(rid)
             if role is not None:
                 perms |= role.permissions
+        if perms & ADMINISTRATOR:  # Discord: Administrator implies every permission
+            return (1 << 53) - 1
         return perms
 
     def to_payload(self, bot_user_id: int) -> dict[str, Any]:
@@ -339,6 +355,8 @@ class State:
         # key None = global commands, else guild id.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.command_puts: list[tuple[int | None, Any]] = []
+        # (channel, author, nonce) -> (message id, created at), for enforce_nonce.
+        self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
 
     # -- creation helpers -------------------------------------------------
     def add_user(self, username: str, *, id: int | None = None, bot: bool = False) -> User:
@@ -387,6 +405,26 @@ class State:
         if channel is not None:
             channel.messages.append(msg)
         return msg
+
+    def create_message_once(
+        self, channel_id: int, author: User, body: dict[str, Any]
+    ) -> tuple[Message, bool]:
+        """A channel message create as Discord does it: with `enforce_nonce` and a nonce this
+        author used in this channel within NONCE_WINDOW, the earlier message is returned and
+        nothing is posted. Returns (message, created)."""
+        raw = body.get("nonce")
+        nonce = None if raw is None else str(raw)
+        key = (channel_id, author.id, nonce) if nonce is not None else None
+        if key is not None and body.get("enforce_nonce"):
+            seen = self.nonces.get(key)
+            earlier = self.messages.get(seen[0]) if seen else None
+            if seen and earlier is not None and self.clock() - seen[1] < NONCE_WINDOW:
+                return earlier, False
+        message = self.new_message(channel_id, author, body)
+        message.nonce = nonce
+        if key is not None:
+            self.nonces[key] = (message.id, message.timestamp)
+        return message, True
 
     def commands_for(self, guild_id: int | None) -> list[dict[str, Any]]:
         return self.commands.get(guild_id, [])

@@ -18,6 +18,7 @@ from bot.store import (
     stage_label,
 )
 
+from .excerpts import quote_builder
 from .limits import EmbedBuilder, shorten
 from .links import source_text
 
@@ -96,9 +97,27 @@ def news_pages(updates: Sequence[SequelUpdate], *, total: int | None = None) -> 
         for update in updates[start : start + NEWS_PAGE_SIZE]:
             builder.field(f"{update.date_text} · {update.headline}", update_summary(update))
         builder.reserve_footer(0)
-        builder.footer(f"Page {number}/{page_count} · {count} updates, newest first")
+        updates_word = "update" if count == 1 else "updates"
+        builder.footer(f"Page {number}/{page_count} · {count} {updates_word}, newest first")
         pages.append(builder.build())
     return pages
+
+
+def role_mention_text(follow: Follow) -> str:
+    """Which role news posts ping, and if a role is set but not pinged, why and how to fix it."""
+    if follow.role_id is None:
+        return "none"
+    if follow.mention_role:
+        return f"<@&{follow.role_id}> (members can opt in with the Notify me button)"
+    chooser = f"<@{follow.followed_by}>" if follow.followed_by else "whoever ran it"
+    return (
+        f"<@&{follow.role_id}>, **not pinged**: posts go out without the mention, because the "
+        "bot pings a role only if the member who chose it could: when /sequel-admin follow was "
+        f"run, the role wasn't mentionable and {chooser} didn't have Mention Everyone in the "
+        "channel (or the follow predates this check). Turn on “Allow anyone to @mention this "
+        "role” in the role's settings, or have a member with Mention Everyone run "
+        "/sequel-admin follow again."
+    )
 
 
 def follow_card(follow: Follow | None, *, pending_note: str | None = None) -> discord.Embed:
@@ -120,13 +139,7 @@ def follow_card(follow: Follow | None, *, pending_note: str | None = None) -> di
         )
     builder = EmbedBuilder(title, description=description, colour=TRACKER_COLOUR)
     builder.field("Channel", f"<#{follow.channel_id}>", inline=True)
-    builder.field(
-        "Role mentioned",
-        f"<@&{follow.role_id}> (members can opt in with the Notify me button)"
-        if follow.role_id
-        else "none",
-        inline=True,
-    )
+    builder.field("Role mentioned", role_mention_text(follow), inline=True)
     builder.field("Since", follow.followed_at[:10], inline=True)
     if follow.last_delivered_at:
         delivered = follow.last_delivered_at[:16].replace("T", " ")
@@ -176,12 +189,7 @@ def daily_card(config: DailyConfig | None, *, next_post: str | None = None) -> d
 
 def daily_quote_card(quote: Quote, pick: DailyPick) -> discord.Embed:
     """The quote of the day, with where it stands in the server's rotation."""
-    builder = EmbedBuilder(
-        f"Quote of the day — {quote.speaker}", description=f"“{quote.text}”", colour=0xD94F3D
-    )
-    if quote.context:
-        builder.field("Context", quote.context)
-    builder.field("Excerpt", "> " + shorten(quote.excerpt, 1000).replace("\n", "\n> "))
+    builder = quote_builder(quote, f"Quote of the day — {quote.speaker}")
     builder.footer(
         f"{pick.day} · quote {pick.position} of {pick.cycle_size} before any repeats · "
         f"Source: {quote.source.citation()}"

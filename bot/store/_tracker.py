@@ -51,10 +51,15 @@ _UPDATE_COLUMNS = (
 _NEWEST_FIRST = "published_at IS NULL, published_at DESC, id DESC"
 _FOLLOW_COLUMNS = (
     "guild_id, channel_id, role_id, followed_by, followed_at, active, failure_count, "
-    "last_error, last_error_at, last_delivered_at, unfollowed_reason, unfollowed_at"
+    "last_error, last_error_at, last_delivered_at, unfollowed_reason, unfollowed_at, "
+    "configurer_mentions, mention_role"
 )
 _DELIVERY_COLUMNS = (
-    "id, update_id, guild_id, channel_id, role_id, state, message_id, attempts, error, claimed_at"
+    "id, update_id, guild_id, channel_id, role_id, state, message_id, attempts, error, claimed_at, "
+    # Read from the follow at send time, so a change of the role's mention setting (or a new
+    # follow) applies to deliveries still waiting; no active follow with that role: no ping.
+    "coalesce((SELECT f.mention_role FROM sequel_follows f WHERE f.active = 1 "
+    "AND f.guild_id = sequel_deliveries.guild_id AND f.role_id = sequel_deliveries.role_id), 0)"
 )
 
 
@@ -65,11 +70,14 @@ def _update(row: Iterable[Any]) -> SequelUpdate:
 def _follow(row: Iterable[Any]) -> Follow:
     values = list(row)
     values[5] = bool(values[5])
+    values[12], values[13] = bool(values[12]), bool(values[13])
     return Follow(*values)
 
 
 def _delivery(row: Iterable[Any]) -> Delivery:
-    return Delivery(*row)
+    values = list(row)
+    values[10] = bool(values[10])
+    return Delivery(*values)
 
 
 class Tracker(Queries):
@@ -154,41 +162,80 @@ class Tracker(Queries):
         """
         stamp = iso(now or utcnow())
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                INSERT INTO sequel_updates
-                    (key, headline, body, published_at, source_outlet, source_url, stage,
-                     origin, added_by, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'admin', ?, ?)
-                """,
-                (
-                    new.key,
-                    new.headline,
-                    new.text,
-                    new.published_at,
-                    new.source_outlet,
-                    new.source_url,
-                    new.stage,
-                    added_by,
-                    stamp,
-                ),
-            )
-            update_id = int(cursor.lastrowid or 0)
-            queued = 0
-            if announce:
-                cursor = await db.execute(
-                    """
-                    INSERT INTO sequel_deliveries
-                        (update_id, guild_id, channel_id, role_id, state, created_at)
-                    SELECT ?, guild_id, channel_id, role_id, 'pending', ?
-                    FROM sequel_follows WHERE active = 1
-                    """,
-                    (update_id, stamp),
-                )
-                queued = cursor.rowcount
+            update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
         update = await self.update(update_id)
         assert update is not None
         return update, queued
+
+    async def add_updates(
+        self, updates: list[NewUpdate], *, announce: bool = True, now: datetime | None = None
+    ) -> list[tuple[SequelUpdate, int, bool]]:
+        """Store several updates in ONE transaction: all of them, or (on any error) none.
+
+        An update already in the timeline (same key, or same headline and link, also earlier in
+        this batch) is not stored again. Returns, in order, (the stored or existing update, how
+        many deliveries were queued for it, whether it was a duplicate).
+        """
+        stamp = iso(now or utcnow())
+        ids: list[tuple[int, int, bool]] = []
+        async with self._transaction() as db:
+            for new in updates:
+                # Inside the transaction: a concurrent import cannot slip the same update in.
+                duplicate = await self.find_duplicate(new)
+                if duplicate is not None:
+                    ids.append((duplicate.id, 0, True))
+                    continue
+                update_id, queued = await self._insert_update(db, new, None, announce, stamp)
+                ids.append((update_id, queued, False))
+        results = []
+        for update_id, queued, duplicate in ids:
+            update = await self.update(update_id)
+            if update is None:
+                raise LookupError(f"update {update_id} vanished after it was stored")
+            results.append((update, queued, duplicate))
+        return results
+
+    @staticmethod
+    async def _insert_update(
+        db: aiosqlite.Connection,
+        new: NewUpdate,
+        added_by: int | None,
+        announce: bool,
+        stamp: str,
+    ) -> tuple[int, int]:
+        cursor = await db.execute(
+            """
+            INSERT INTO sequel_updates
+                (key, headline, body, published_at, source_outlet, source_url, stage,
+                 origin, added_by, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'admin', ?, ?)
+            """,
+            (
+                new.key,
+                new.headline,
+                new.text,
+                new.published_at,
+                new.source_outlet,
+                new.source_url,
+                new.stage,
+                added_by,
+                stamp,
+            ),
+        )
+        update_id = int(cursor.lastrowid or 0)
+        queued = 0
+        if announce:
+            cursor = await db.execute(
+                """
+                INSERT INTO sequel_deliveries
+                    (update_id, guild_id, channel_id, role_id, state, created_at)
+                SELECT ?, guild_id, channel_id, role_id, 'pending', ?
+                FROM sequel_follows WHERE active = 1
+                """,
+                (update_id, stamp),
+            )
+            queued = cursor.rowcount
+        return update_id, queued
 
     # ------------------------------------------------------------------ following
 
@@ -199,23 +246,40 @@ class Tracker(Queries):
         role_id: int | None,
         *,
         by: int | None = None,
+        configurer_mentions: bool = False,
+        mention_role: bool = False,
         now: datetime | None = None,
     ) -> Follow:
-        """Follow (or change the channel/role of) a server; clears any earlier failures."""
+        """Follow (or change the channel/role of) a server; clears any earlier failures.
+
+        `configurer_mentions`: the member running follow had Mention Everyone in the channel;
+        `mention_role`: posts ping the role (they could mention it themselves).
+        """
         stamp = iso(now or utcnow())
         async with self._transaction() as db:
             await db.execute(
                 """
                 INSERT INTO sequel_follows
-                    (guild_id, channel_id, role_id, followed_by, followed_at, active)
-                VALUES (?, ?, ?, ?, ?, 1)
+                    (guild_id, channel_id, role_id, followed_by, followed_at, active,
+                     configurer_mentions, mention_role)
+                VALUES (?, ?, ?, ?, ?, 1, ?, ?)
                 ON CONFLICT (guild_id) DO UPDATE SET
                     channel_id = excluded.channel_id, role_id = excluded.role_id,
                     followed_by = excluded.followed_by, followed_at = excluded.followed_at,
                     active = 1, failure_count = 0, last_error = NULL, last_error_at = NULL,
-                    unfollowed_reason = NULL, unfollowed_at = NULL
+                    unfollowed_reason = NULL, unfollowed_at = NULL,
+                    configurer_mentions = excluded.configurer_mentions,
+                    mention_role = excluded.mention_role
                 """,
-                (guild_id, channel_id, role_id, by, stamp),
+                (
+                    guild_id,
+                    channel_id,
+                    role_id,
+                    by,
+                    stamp,
+                    int(configurer_mentions),
+                    int(mention_role and role_id is not None),
+                ),
             )
             # Deliveries still waiting go to the new channel, mentioning the new role.
             await db.execute(
@@ -226,6 +290,21 @@ class Tracker(Queries):
         follow = await self.get_follow(guild_id)
         assert follow is not None
         return follow
+
+    async def role_mentionable_changed(
+        self, guild_id: int, role_id: int, mentionable: bool
+    ) -> bool:
+        """The news role's "Allow anyone to @mention" setting changed: posts ping it if it is
+        now mentionable, or if the member who ran follow had Mention Everyone. Returns whether
+        a follow was changed."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE sequel_follows SET mention_role = (configurer_mentions = 1 OR ?) "
+                "WHERE guild_id = ? AND role_id = ? "
+                "AND mention_role != (configurer_mentions = 1 OR ?)",
+                (int(mentionable), guild_id, role_id, int(mentionable)),
+            )
+            return cursor.rowcount > 0
 
     @cached
     async def get_follow(self, guild_id: int) -> Follow | None:
@@ -240,12 +319,6 @@ class Tracker(Queries):
             cursor = await db.execute("DELETE FROM sequel_follows WHERE guild_id = ?", (guild_id,))
             await self._skip_pending(db, guild_id, "the server unfollowed", now)
             return cursor.rowcount > 0
-
-    async def forget_guild(self, guild_id: int, *, now: datetime | None = None) -> None:
-        """The bot left the server: delete its follow and skip what was waiting for it."""
-        async with self._transaction() as db:
-            await db.execute("DELETE FROM sequel_follows WHERE guild_id = ?", (guild_id,))
-            await self._skip_pending(db, guild_id, "the bot left the server", now)
 
     @staticmethod
     async def _skip_pending(
@@ -279,20 +352,47 @@ class Tracker(Queries):
         )
         return _delivery(row) if row else None
 
-    async def updates_with_pending(self) -> list[int]:
+    async def record_delivery_pass(self, *, now: datetime | None = None) -> None:
+        """Note that a bot process just ran a delivery pass (`news --wait` checks for one)."""
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('delivery_pass_at', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (iso(now or utcnow()),),
+            )
+
+    async def last_delivery_pass(self) -> datetime | None:
+        row = await self._one("SELECT value FROM meta WHERE key = 'delivery_pass_at'")
+        return parse_iso(row[0]) if row else None
+
+    async def updates_with_pending(self, *, now: datetime | None = None) -> list[int]:
+        """Updates with a delivery due by `now` (one waiting for its retry time is not)."""
         rows = await self._all(
             "SELECT DISTINCT update_id FROM sequel_deliveries WHERE state = 'pending' "
-            "ORDER BY update_id"
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY update_id",
+            (iso(now or utcnow()),),
         )
         return [int(r[0]) for r in rows]
 
-    async def pending(self, update_id: int, *, limit: int = 100) -> list[Delivery]:
+    async def pending(
+        self, update_id: int, *, limit: int = 100, now: datetime | None = None
+    ) -> list[Delivery]:
+        """The update's deliveries due by `now`, oldest first."""
         rows = await self._all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries "
-            "WHERE update_id = ? AND state = 'pending' ORDER BY id LIMIT ?",
-            (update_id, limit),
+            "WHERE update_id = ? AND state = 'pending' "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+            (update_id, iso(now or utcnow()), limit),
         )
         return [_delivery(r) for r in rows]
+
+    async def next_retry_at(self) -> datetime | None:
+        """When the earliest delivery waiting for a retry is due (None: none is waiting)."""
+        row = await self._one(
+            "SELECT min(next_attempt_at) FROM sequel_deliveries "
+            "WHERE state = 'pending' AND next_attempt_at IS NOT NULL"
+        )
+        return parse_iso(row[0]) if row and row[0] else None
 
     async def stale_sending(self, claimed_before: datetime) -> list[Delivery]:
         """Rows claimed for sending before `claimed_before` and never settled."""
@@ -319,14 +419,17 @@ class Tracker(Queries):
                 return None
         return await self.delivery(delivery_id)
 
-    async def release(self, delivery_id: int, error: str) -> None:
+    async def release(
+        self, delivery_id: int, error: str, *, retry_at: datetime | None = None
+    ) -> None:
         """sending -> pending: retry later (only for outcomes known not to have posted, or
-        retried with the first attempt's nonce)."""
+        retried with the first attempt's nonce), not before `retry_at` (None: at once). The
+        time is stored, so this one delivery waits, even across a restart, and no other."""
         async with self._transaction() as db:
             await db.execute(
-                "UPDATE sequel_deliveries SET state = 'pending', error = ? "
+                "UPDATE sequel_deliveries SET state = 'pending', error = ?, next_attempt_at = ? "
                 "WHERE id = ? AND state = 'sending'",
-                (error, delivery_id),
+                (error, iso(retry_at) if retry_at else None, delivery_id),
             )
 
     async def mark_sent(

@@ -80,6 +80,10 @@ class Follow:
     last_delivered_at: str | None
     unfollowed_reason: str | None
     unfollowed_at: str | None
+    # Whether the member who ran /sequel-admin follow had Mention Everyone in the news channel,
+    # and whether posts ping the role (they did, or the role is mentionable): migration 0006.
+    configurer_mentions: bool = False
+    mention_role: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ class Delivery:
     attempts: int
     error: str | None
     claimed_at: str | None
+    # The follow's current mention decision for this delivery's role (False: post without it).
+    mention_role: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ How one delivery goes (rows of `sequel_deliveries`, see bot/store/_tracker.py):
 4. Right after the send the row is settled: 'sent' (with the message id), or 'failed' (the
    channel is gone or the bot lost access: counted against the follow, which is dropped after
    `unfollow_after` failures in a row), or back to 'pending' when the outcome is unknown (a
-   Discord server error, a network error) so that it is retried with the same nonce.
+   Discord server error, a network error) so that it is retried with the same nonce. Such a
+   retry waits on its own (exponential backoff with jitter, the time stored in the row so it
+   survives a restart): one channel's trouble never holds up the others.
 
 A crash between 2 and 4 leaves the row 'sending'. After `stale_after` it is retried with its
 original nonce while that is still honoured (`nonce_window` after the first attempt), and marked
@@ -24,9 +26,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -171,7 +174,15 @@ class PassReport:
     """What one delivery pass did."""
 
     counts: dict[int, DeliveryCounts] = field(default_factory=dict)
-    aborted: bool = False  # stopped early after an unknown outcome; the worker backs off
+    aborted: bool = False  # the pass itself failed (e.g. the database); the worker backs off
+
+
+def retry_delay(attempts: int, *, base: float, cap: float, jitter: float) -> float:
+    """Seconds before retry number `attempts` of one delivery: exponential backoff, capped,
+    with "equal jitter" (half the step fixed, half random in [0, 1) from `jitter`) so retries
+    of many channels after one Discord hiccup do not all land at the same instant."""
+    step = min(cap, base * 2 ** max(0, attempts - 1))
+    return step / 2 + step / 2 * jitter
 
 
 class Broadcaster:
@@ -194,6 +205,11 @@ class Broadcaster:
         nonce_window: timedelta = timedelta(minutes=2),
         batch_size: int = 100,
         progress_interval: float = 2.0,
+        # Retries of one delivery after an unknown outcome: 1-2 s, 2-4 s, 4-8 s, 8-16 s, so all
+        # `max_attempts` fit well inside `nonce_window` and stay deduplicated by Discord.
+        retry_base: float = 2.0,
+        retry_cap: float = 30.0,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         self.tracker = tracker
         self.poster = poster
@@ -208,9 +224,10 @@ class Broadcaster:
         self.nonce_window = nonce_window
         self.batch_size = batch_size
         self.progress_interval = progress_interval
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self._jitter = jitter
         self._in_flight: set[int] = set()
-        self._aborted = False
-        self._degraded = False  # after an unknown outcome, send one at a time until a success
 
     # ------------------------------------------------------------------ recovery
 
@@ -235,23 +252,28 @@ class Broadcaster:
     # ------------------------------------------------------------------ passes
 
     async def run_pass(self, listeners: Mapping[int, ProgressFn] | None = None) -> PassReport:
-        """Recover, then deliver every pending delivery, oldest update first."""
-        self._aborted = False
+        """Recover, then deliver every delivery that is due, oldest update first (one waiting
+        for its retry is left for a later pass: see `next_retry_in`)."""
         report = PassReport()
         await self.recover()
         done: set[int] = set()
-        while not self._aborted:
-            update_ids = [u for u in await self.tracker.updates_with_pending() if u not in done]
+        while True:
+            due = await self.tracker.updates_with_pending(now=self._clock())
+            update_ids = [u for u in due if u not in done]
             if not update_ids:
                 break
             for update_id in update_ids:
                 listener = (listeners or {}).get(update_id)
                 report.counts[update_id] = await self.deliver_update(update_id, listener)
                 done.add(update_id)
-                if self._aborted:
-                    break
-        report.aborted = self._aborted
         return report
+
+    async def next_retry_in(self) -> float | None:
+        """Seconds until a delivery waiting for its retry is due (None: none is waiting)."""
+        due = await self.tracker.next_retry_at()
+        if due is None:
+            return None
+        return max(0.0, (due - self._clock()).total_seconds())
 
     async def deliver_update(
         self, update_id: int, progress: ProgressFn | None = None
@@ -264,16 +286,14 @@ class Broadcaster:
         if update is None:
             return await self.tracker.delivery_counts(update_id)
         await throttle(await self.tracker.delivery_counts(update_id))
-        while not self._aborted:
-            batch = await self.tracker.pending(update_id, limit=self.batch_size)
+        while True:
+            batch = await self.tracker.pending(update_id, limit=self.batch_size, now=self._clock())
             if not batch:
                 break
-            limit = asyncio.Semaphore(1 if self._degraded else self.concurrency)
+            limit = asyncio.Semaphore(self.concurrency)
 
             async def one(delivery: Delivery, limit: asyncio.Semaphore = limit) -> None:
                 async with limit:
-                    if self._aborted:
-                        return
                     await self._deliver_one(update, delivery)
                     if throttle.due():
                         await throttle(await self.tracker.delivery_counts(update_id))
@@ -312,6 +332,10 @@ class Broadcaster:
             return
         try:
             message = self.compose(update, claimed)
+            if not claimed.mention_role:
+                # The follow's chooser couldn't ping the role (issue 9): whatever the post
+                # says, Discord is told to ping nothing.
+                message = replace(message, allowed_mentions=discord.AllowedMentions.none())
         except Exception:
             log.exception("could not build the post of %s", where)
             await self.tracker.mark_failed(
@@ -325,8 +349,8 @@ class Broadcaster:
             )
         except discord.RateLimited as exc:  # refused before sending: safe to retry
             log.warning("rate limited while posting %s; retrying later: %s", where, exc)
-            await self.tracker.release(claimed.id, "rate limited; will retry")
-            self._aborted = True
+            retry_at = self._clock() + timedelta(seconds=exc.retry_after)
+            await self.tracker.release(claimed.id, "rate limited; will retry", retry_at=retry_at)
         except (discord.NotFound, discord.Forbidden) as exc:
             reason, channel_fault = describe_failure(exc)
             await self._failed(claimed, where, reason, channel_fault=channel_fault)
@@ -339,7 +363,6 @@ class Broadcaster:
             await self._unknown(claimed, where, f"{type(exc).__name__}: {exc}")
         else:
             await self.tracker.mark_sent(claimed.id, message_id, now=self._clock())
-            self._degraded = False
 
     async def _failed(
         self, claimed: Delivery, where: str, reason: str, *, channel_fault: bool
@@ -360,11 +383,19 @@ class Broadcaster:
             )
 
     async def _unknown(self, claimed: Delivery, where: str, reason: str) -> None:
-        """The post may or may not exist: retry later with the same nonce; stop this pass."""
-        log.warning("outcome unknown for %s (%s); will retry with the same nonce", where, reason)
-        await self.tracker.release(claimed.id, reason)
-        self._aborted = True
-        self._degraded = True
+        """The post may or may not exist: this delivery alone is retried later, with the same
+        nonce (Discord then returns the post if it was made); the pass goes on with the others."""
+        delay = retry_delay(
+            claimed.attempts, base=self.retry_base, cap=self.retry_cap, jitter=self._jitter()
+        )
+        log.warning(
+            "outcome unknown for %s (%s); retrying it in %.1f s with the same nonce",
+            where,
+            reason,
+            delay,
+        )
+        retry_at = self._clock() + timedelta(seconds=delay)
+        await self.tracker.release(claimed.id, reason, retry_at=retry_at)
 
 
 class DeliveryWorker(BackgroundLoop):
@@ -400,6 +431,9 @@ class DeliveryWorker(BackgroundLoop):
     async def run_once(self) -> PassReport:
         async with self._lock:
             report = await self.broadcaster.run_pass(dict(self._listeners))
+            # A heartbeat in the database: `heroes-bot news --wait` tells "no bot is running"
+            # from "the bot is busy".
+            await self.broadcaster.tracker.record_delivery_pass()
         for update_id, counts in report.counts.items():
             if counts.done:
                 self._listeners.pop(update_id, None)
@@ -409,11 +443,16 @@ class DeliveryWorker(BackgroundLoop):
         delay = self.interval
         while True:
             self._wake.clear()
+            retry_in: float | None = None
             try:
                 report = await self.run_once()
+                # Wake for the first delivery waiting for its retry, not at the next interval.
+                retry_in = await self.broadcaster.next_retry_in()
             except Exception:
                 log.exception("sequel delivery pass failed")
                 report = PassReport(aborted=True)
             delay = min(delay * 2, self.max_backoff) if report.aborted else self.interval
+            if retry_in is not None and not report.aborted:
+                delay = min(delay, retry_in)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)

@@ -29,11 +29,19 @@ from bot.replies import echo
 from bot.store import FILM_KEY, SEQUEL_KEY, Delivery, DeliveryCounts, SequelUpdate
 from bot.tracker.broadcast import Broadcaster, DeliveryWorker, DiscordPoster, OutgoingPost
 from bot.tracker.validate import check_update
+from bot.tree import guild_id_of, guild_of
 from bot.views import Paginator
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._modal import PostUpdateModal, RetryView
-from ._views import NotifyButton, notify_view, role_problem
+from ._views import (
+    NotifyButton,
+    NotifyGuard,
+    granter_problem,
+    notify_view,
+    role_permission_problem,
+    role_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +49,15 @@ NEWS_LIMIT = 200  # updates shown by /sequel news (50 pages)
 
 
 def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
-    """A news post: the update's card; with a role, that role's mention (and only that role
-    can be pinged) and the Notify me / Stop notifying me buttons."""
+    """A news post: the update's card; with a role, the Notify me / Stop notifying me buttons
+    and, when the follow allows it (see Follow.mention_role), that role's mention (and only
+    that role can be pinged)."""
     embed = update_card(update)
     if delivery.role_id is None:
         return OutgoingPost(embed)
+    if not delivery.mention_role:
+        # Whoever chose the role couldn't have mentioned it themselves: no ping through the bot.
+        return OutgoingPost(embed, view=notify_view(delivery.guild_id))
     return OutgoingPost(
         embed,
         content=f"<@&{delivery.role_id}>",
@@ -76,6 +88,7 @@ class Sequel(commands.Cog):
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
         self.status_cooldown = PublicCooldown("/sequel status")
         self.news_cooldown = PublicCooldown("/sequel news")
+        self.notify_guard = NotifyGuard()
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
@@ -88,9 +101,13 @@ class Sequel(commands.Cog):
         await self.worker.stop()
 
     @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.bot.store.tracker.forget_guild(guild.id)
-        log.info("left server %s: its sequel news follow was deleted", guild.id)
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        # Posts ping the news role if its chooser had Mention Everyone or the role is
+        # mentionable: follow a change of the role's "Allow anyone to @mention" setting.
+        if before.mentionable != after.mentionable:
+            await self.bot.store.tracker.role_mentionable_changed(
+                after.guild.id, after.id, after.mentionable
+            )
 
     # ------------------------------------------------------------------ /sequel
 
@@ -145,20 +162,39 @@ class Sequel(commands.Cog):
         role: discord.Role | None = None,
     ) -> None:
         """Post each new sequel update in a channel of this server."""
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError("This command works only in a server.")
+        guild = guild_of(interaction)
         me = guild.me
         problems = []
         permissions = channel.permissions_for(me)
         problem = posting_problem(channel, me)
         if problem:
             problems.append(problem)
+        member = interaction.user
+        # In a server Discord always sends the member (with roles); a bare user can't be checked.
+        is_member = not isinstance(member, discord.User)
+        # The bot pings the role only if the member choosing it could mention it themselves.
+        configurer_mentions = is_member and bool(
+            channel.permissions_for(member).mention_everyone  # type: ignore[arg-type]
+        )
+        mention_role = role is not None and (role.mentionable or configurer_mentions)
         if role is not None:
-            problem = role_problem(me, role)
-            if problem:
-                problems.append(problem)
-            elif not role.mentionable and not permissions.mention_everyone:
+            # The bot hands this role to anyone who presses Notify me: it must give nothing
+            # beyond @everyone, and the member choosing it must be able to give it themselves.
+            role_problems = [
+                role_problem(me, role),
+                role_permission_problem(guild, role),
+                granter_problem(guild, member, role)  # type: ignore[arg-type]
+                if is_member
+                else "I couldn't read your roles in this server, so I can't check that you "
+                "could give this role yourself. Please try again.",
+            ]
+            problems.extend(p for p in role_problems if p)
+            if (
+                not any(role_problems)
+                and mention_role
+                and not role.mentionable
+                and not permissions.mention_everyone
+            ):
                 problems.append(
                     f"I can't mention {role.mention} in {channel.mention}: turn on “Allow anyone "
                     "to @mention this role” in the role's settings, or give my role “Mention "
@@ -170,10 +206,21 @@ class Sequel(commands.Cog):
             )
             return
         follow = await self.bot.store.tracker.follow(
-            guild.id, channel.id, role.id if role else None, by=interaction.user.id
+            guild.id,
+            channel.id,
+            role.id if role else None,
+            by=interaction.user.id,
+            configurer_mentions=configurer_mentions,
+            mention_role=mention_role,
         )
         text = f"Following: each new sequel update will be posted in {channel.mention}"
-        text += f", mentioning {role.mention}." if role else "."
+        if role and not mention_role:
+            text += (
+                f", without mentioning {role.mention}: it isn't mentionable and you don't have "
+                "Mention Everyone there, and the bot pings only what you could ping yourself."
+            )
+        else:
+            text += f", mentioning {role.mention}." if role else "."
         if role:
             text += " Members get the role with the Notify me button under /sequel status and "
             text += "under each post."
@@ -182,8 +229,7 @@ class Sequel(commands.Cog):
     @admin.command(name="unfollow")
     async def unfollow(self, interaction: Interaction) -> None:
         """Stop posting sequel updates in this server."""
-        assert interaction.guild_id is not None
-        if await self.bot.store.tracker.unfollow(interaction.guild_id):
+        if await self.bot.store.tracker.unfollow(guild_id_of(interaction)):
             text = "Unfollowed: no more sequel updates will be posted in this server."
         else:
             text = "This server wasn't following the sequel news."
@@ -192,8 +238,7 @@ class Sequel(commands.Cog):
     @admin.command(name="following")
     async def following(self, interaction: Interaction) -> None:
         """Where this server gets the sequel news, and any delivery trouble."""
-        assert interaction.guild_id is not None
-        follow = await self.bot.store.tracker.get_follow(interaction.guild_id)
+        follow = await self.bot.store.tracker.get_follow(guild_id_of(interaction))
         await interaction.response.send_message(embed=follow_card(follow), ephemeral=True)
 
     @admin.command(name="post")

@@ -2,20 +2,69 @@
 
 The buttons are DynamicItems: their custom_id carries the server id, and the bot registers the
 template at start-up, so buttons on posts made before a restart keep working.
+
+The bot gives the news role to anyone who presses Notify me, so the role must give nothing that
+@everyone doesn't already have (issue 9): no extra permission in the server or in any channel,
+chosen by a member who could give it themselves. All of it is checked again at every press,
+because roles and permissions change after /sequel-admin follow.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
+from discord import app_commands
 
+from bot.cooldowns import format_wait
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 NOTIFY_TEMPLATE = r"heroes:notify:(?P<action>on|off):(?P<guild_id>[0-9]{1,20})"
+
+
+# Discord's names for permissions, where discord.py's attribute name reads differently.
+PERMISSION_LABELS = {
+    "manage_guild": "Manage Server",
+    "moderate_members": "Timeout Members",
+    "mention_everyone": "Mention @everyone, @here and All Roles",
+    "view_guild_insights": "View Server Insights",
+    "send_tts_messages": "Send Text-to-Speech Messages",
+    "external_emojis": "Use External Emojis",
+    "external_stickers": "Use External Stickers",
+    "use_voice_activation": "Use Voice Activity",
+    "use_embedded_activities": "Use Activities",
+    "manage_expressions": "Manage Expressions",
+    "create_expressions": "Create Expressions",
+}
+# Permissions per member for the Notify buttons: each press is a role API call, and Discord
+# limits those per server, so one member mashing the button must not use the server's share.
+NOTIFY_RATE = (3, 10.0)
+# How long the check "the member who chose the role can still give it" is reused (it costs an
+# API call to fetch that member: the bot has no member list).
+GRANTER_RECHECK = 60.0
+PRUNE_ABOVE = 1024
+
+
+def permission_names(value: int) -> list[str]:
+    """Discord's names of the permissions in `value`."""
+    names = [
+        PERMISSION_LABELS.get(name, name.replace("_", " ").title())
+        for name, granted in discord.Permissions(value)
+        if granted
+    ]
+    unknown = value & ~discord.Permissions.all().value
+    if unknown:
+        names.append(f"permissions unknown to this bot (bits {unknown:#x})")
+    return names
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"**{name}**" for name in names)
 
 
 def role_problem(me: discord.Member, role: discord.Role) -> str | None:
@@ -38,6 +87,123 @@ def role_problem(me: discord.Member, role: discord.Role) -> str | None:
             "can't give it to anyone. Drag my role above it in Server Settings → Roles."
         )
     return None
+
+
+def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | None:
+    """Why `role` is unsafe to hand to anyone who presses a button: the permissions it gives
+    beyond @everyone's, in the server and through channel overwrites. None when it gives none."""
+    everyone = guild.default_role
+    extra = role.permissions.value & ~everyone.permissions.value
+    where: list[str] = []
+    if extra:
+        where.append(f"in the server: {_listed(permission_names(extra))}")
+    for channel in guild.channels:
+        if channel.overwrites_for(role).is_empty():
+            continue
+        gained = (
+            channel.permissions_for(role).value & ~channel.permissions_for(everyone).value & ~extra
+        )
+        if gained:
+            where.append(f"in {channel.mention}: {_listed(permission_names(gained))}")
+    if not where:
+        return None
+    return (
+        f"{role.mention} gives permissions @everyone doesn't have — "
+        + "; ".join(where)
+        + ". Anyone pressing Notify me would get them. Pick a role with no permissions of its "
+        "own, or remove these from it (Server Settings → Roles → the role → Permissions, and "
+        "the role's overrides in those channels' settings)."
+    )
+
+
+def granter_gap(guild: discord.Guild, member: discord.Member, role: discord.Role) -> str | None:
+    """Why `member` could not give `role` to someone themselves (Discord's own rule: Manage
+    Roles, and a highest role above it; the server owner may give any role). None if they can."""
+    if member.id == guild.owner_id:
+        return None
+    if not member.guild_permissions.manage_roles:
+        return "doesn't have **Manage Roles**"
+    if role >= member.top_role:
+        return f"has no role above {role.mention} (their highest is {member.top_role.mention})"
+    return None
+
+
+def granter_problem(guild: discord.Guild, member: discord.Member, role: discord.Role) -> str | None:
+    """The refusal for /sequel-admin follow when the member running it can't give the role."""
+    gap = granter_gap(guild, member, role)
+    if gap is None:
+        return None
+    return (
+        f"You can't pick {role.mention}: the bot gives it to anyone who presses Notify me, so "
+        f"it must be a role you could give yourself, and your account {gap}. Ask a member with "
+        "Manage Roles and a role above it (or the server owner) to run this command."
+    )
+
+
+class NotifyGuard:
+    """Per-bot state of the Notify buttons: the per-member press limit, and recent checks of
+    the member who chose the news role. `clock` is injected (tests never sleep)."""
+
+    def __init__(
+        self,
+        *,
+        rate: tuple[int, float] = NOTIFY_RATE,
+        granter_recheck: float = GRANTER_RECHECK,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = rate
+        self.granter_recheck = granter_recheck
+        self.clock = clock
+        self._presses: dict[tuple[int, int], app_commands.Cooldown] = {}
+        self._granters: dict[tuple[int, int, int], tuple[float, str | None]] = {}
+
+    def press(self, guild_id: int, user_id: int) -> float:
+        """Count one press; returns 0 if allowed, else the seconds until the next one is."""
+        now = self.clock()
+        key = (guild_id, user_id)
+        bucket = self._presses.get(key)
+        if bucket is None:
+            if len(self._presses) >= PRUNE_ABOVE:
+                idle = [k for k, b in self._presses.items() if b.get_tokens(now) >= b.rate]
+                for k in idle:
+                    del self._presses[k]
+            bucket = self._presses[key] = app_commands.Cooldown(*self.rate)
+        return bucket.update_rate_limit(now) or 0.0
+
+    async def granter_problem(
+        self, guild: discord.Guild, chooser_id: int | None, role: discord.Role
+    ) -> str | None:
+        """Why the member who chose `role` in /sequel-admin follow can't give it any more."""
+        if chooser_id is None:
+            return "nobody is recorded as having chosen it"
+        if chooser_id == guild.owner_id:
+            return None
+        key = (guild.id, chooser_id, role.id)
+        now = self.clock()
+        seen = self._granters.get(key)
+        if seen is not None and now - seen[0] < self.granter_recheck:
+            return seen[1]
+        member = guild.get_member(chooser_id)
+        problem: str | None
+        try:
+            member = member or await guild.fetch_member(chooser_id)
+        except discord.NotFound:
+            problem = f"<@{chooser_id}>, who chose it, is no longer in the server"
+        else:
+            gap = granter_gap(guild, member, role)
+            problem = f"<@{chooser_id}>, who chose it, now {gap}" if gap else None
+        if len(self._granters) >= PRUNE_ABOVE:
+            self._granters.clear()
+        self._granters[key] = (now, problem)
+        return problem
+
+
+def notify_guard(client: discord.Client) -> NotifyGuard:
+    """The guard of the cog that registered the buttons (one per bot)."""
+    guard = getattr(client.get_cog("Sequel"), "notify_guard", None)
+    if not isinstance(guard, NotifyGuard):
+        raise LookupError("the Sequel cog is not loaded")
+    return guard
 
 
 class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTIFY_TEMPLATE):
@@ -68,8 +234,23 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
 
     async def callback(self, interaction: discord.Interaction) -> None:
         store: Store = interaction.client.store  # type: ignore[attr-defined]
-        text = await toggle_notify(interaction, store, self.guild_id, on=self.action == "on")
-        await interaction.response.send_message(text, ephemeral=True)
+        guard = notify_guard(interaction.client)
+        wait = guard.press(interaction.guild_id or 0, interaction.user.id)
+        if wait:
+            await interaction.response.send_message(
+                f"One moment, please: these buttons change your roles, so they take "
+                f"{guard.rate[0]} presses every {guard.rate[1]:g} seconds. Try again in "
+                f"{format_wait(wait)}.",
+                ephemeral=True,
+            )
+            return
+        # Answer Discord at once (3 s limit), before the role API call, which may wait on
+        # Discord's rate limits; the outcome then replaces the "thinking…" message.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await toggle_notify(
+            interaction, store, self.guild_id, on=self.action == "on", guard=guard
+        )
+        await interaction.followup.send(text, ephemeral=True)
 
 
 def notify_view(guild_id: int) -> discord.ui.View:
@@ -81,7 +262,12 @@ def notify_view(guild_id: int) -> discord.ui.View:
 
 
 async def toggle_notify(
-    interaction: discord.Interaction, store: Store, guild_id: int, *, on: bool
+    interaction: discord.Interaction,
+    store: Store,
+    guild_id: int,
+    *,
+    on: bool,
+    guard: NotifyGuard | None = None,
 ) -> str:
     """Give or take the news role; returns what to tell the member (always ephemerally)."""
     guild = interaction.guild
@@ -112,6 +298,19 @@ async def toggle_notify(
     problem = role_problem(guild.me, role)
     if problem:
         return problem + " (Tell a server manager.)"
+    if on:
+        # Checked again at every press: the role or its chooser may have changed since follow.
+        unsafe = role_permission_problem(guild, role)
+        if unsafe:
+            log.warning("refused news role %s in %s: it gives permissions", role.id, guild.id)
+            return f"I won't give you {role.mention} right now. {unsafe} (Tell a server manager.)"
+        gap = await (guard or NotifyGuard()).granter_problem(guild, follow.followed_by, role)
+        if gap:
+            return (
+                f"I won't give you {role.mention} right now: {gap}, and the bot only gives a "
+                "role the member who chose it could give themselves. A server manager should "
+                "run /sequel-admin follow again."
+            )
     try:
         if on:
             await member.add_roles(role, reason="Opted in to sequel news (Notify me button)")
@@ -122,6 +321,11 @@ async def toggle_notify(
         return (
             f"Discord refused to change {role.mention} for you ({exc.text or 'Forbidden'}). "
             "A server manager should check that my role is above it and has Manage Roles."
+        )
+    if on and not follow.mention_role:
+        return (
+            f"Done: you now have {role.mention}. News posts here don't ping it at the moment; "
+            "a server manager can see why with /sequel-admin following."
         )
     if on:
         return f"Done: you now have {role.mention} and will be mentioned in each sequel update."

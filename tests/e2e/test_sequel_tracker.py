@@ -96,8 +96,13 @@ async def test_notify_buttons_give_and_take_the_role_and_survive_a_restart(tmp_p
             owner_ids=frozenset({owner.id}),
         )
         async with running_bot(emu, settings):
+            # The server's owner (not the bot's): only a member who could give the role may
+            # pick it (issue 9).
             handle = await emu.slash(
-                "sequel-admin follow", {"channel": news, "role": fans}, guild=guild, user=owner
+                "sequel-admin follow",
+                {"channel": news, "role": fans},
+                guild=guild,
+                user=emu.app.owner,
             )
             assert "Following" in ((await handle.response()).content or "")
             status = await emu.slash("sequel status", guild=guild, user=fan)
@@ -105,14 +110,16 @@ async def test_notify_buttons_give_and_take_the_role_and_survive_a_restart(tmp_p
             ids = [c["custom_id"] for row in card.components for c in row["components"]]
             notify, stop = ids
             pressed = await emu.press(card, notify, user=fan)
-            assert (await pressed.response()).ephemeral
+            # Deferred (ephemeral "thinking"), then the outcome once the role is given.
+            assert (await pressed.response()).deferred
+            assert (await pressed.wait_message()).ephemeral
             assert fans.id in guild.members[fan.id].roles
 
         # After a restart, the buttons on the earlier message still work.
         async with running_bot(emu, settings):
             pressed = await emu.press(card, stop, user=fan)
-            assert (await pressed.response()).ephemeral
+            assert (await pressed.wait_message()).ephemeral
             assert fans.id not in guild.members[fan.id].roles
             again = await emu.press(card, stop, user=fan)
-            assert "not being mentioned" in ((await again.response()).content or "")
+            assert "not being mentioned" in (await again.wait_message()).content
         assert_clean(emu)
