@@ -156,9 +156,16 @@ async def test_news_role_the_member_could_not_give_themselves_is_refused(tmp_pat
 
 
 async def test_news_role_made_unsafe_after_follow_is_refused_at_the_button(tmp_path: Path) -> None:
-    async with server(tmp_path, fans_role(mentionable=True)) as s:
-        fans = s.roles["fans"]
-        assert "Following" in await follow(s, s.owner, fans)
+    def build(emu: Emulator, guild: Guild, roles: dict[str, Role], users: dict[str, User]) -> None:
+        fans_role(mentionable=True)(emu, guild, roles, users)
+        users["mod"] = emu.add_user("mod", guilds=[guild])
+        roles["mods"] = emu.add_role(
+            guild, "Mods", permissions=MANAGE_ROLES, members=[users["mod"]]
+        )
+
+    async with server(tmp_path, build) as s:
+        fans, mods = s.roles["fans"], s.roles["mods"]
+        assert "Following" in await follow(s, s.users["mod"], fans)
         card, notify, _ = await status_card(s)
         # A manager later gives the role Ban Members; the bot learns it from the gateway.
         await s.emu.update_role(s.guild, fans, permissions=P(ban_members=True).value)
@@ -199,7 +206,27 @@ async def test_news_role_made_unsafe_after_follow_is_refused_at_the_button(tmp_p
         )
         reply = await press_reply(s, card, notify)
         assert "won't give you" in reply and f"in <#{s.news.id}>: **Manage Messages**" in reply
+
+        # Or the member who chose it can't give it any more (lost Manage Roles).
+        s.news.permission_overwrites.clear()
+        await s.emu.dispatch(
+            "CHANNEL_UPDATE",
+            {**s.news.to_payload(), "guild_id": str(s.guild.id)},
+            guild_id=s.guild.id,
+        )
+        await s.emu.update_role(s.guild, mods, permissions=MANAGE_SERVER)
+        await s.emu.wait_until(
+            lambda: (
+                not s.bot.get_channel(s.news.id).overwrites  # type: ignore[union-attr]
+                and not s.bot.get_guild(s.guild.id).get_role(mods.id).permissions.manage_roles  # type: ignore[union-attr]
+            ),
+            what="the Mods role update",
+        )
+        reply = await press_reply(s, card, notify)
+        assert "won't give you" in reply
+        assert f"<@{s.users['mod'].id}>, who chose it, now doesn't have **Manage Roles**" in reply
         assert role_calls(s.emu) == []
+        assert fans.id not in s.guild.members[s.fan.id].roles
         assert_clean(s.emu)
 
 
