@@ -75,11 +75,13 @@ class Sequel(commands.Cog):
     sequel = app_commands.Group(
         name="sequel", description="The We Can Be Heroes sequel: where it stands, and its news"
     )
-    admin = app_commands.Group(
-        name="sequel-admin",
-        description="Follow the sequel news in this server; post updates (bot owners)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
+    # Servers only, declared once: synced as contexts [0] and enforced by the tree (bot/tree.py).
+    admin = app_commands.guild_only(
+        app_commands.Group(
+            name="sequel-admin",
+            description="Follow the sequel news in this server; post updates (bot owners)",
+            default_permissions=discord.Permissions(manage_guild=True),
+        )
     )
 
     def __init__(self, bot: HeroesBot) -> None:
@@ -202,7 +204,8 @@ class Sequel(commands.Cog):
                 )
         if problems:
             await interaction.response.send_message(
-                "Not following yet:\n" + "\n".join(f"• {p}" for p in problems), ephemeral=True
+                shorten("Not following yet:\n" + "\n".join(f"• {p}" for p in problems), 2000),
+                ephemeral=True,
             )
             return
         follow = await self.bot.store.tracker.follow(

@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 
 from bot.cooldowns import format_wait
+from bot.render.limits import shorten
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ NOTIFY_RATE = (3, 10.0)
 # API call to fetch that member: the bot has no member list).
 GRANTER_RECHECK = 60.0
 PRUNE_ABOVE = 1024
+CHANNELS_SHOWN = 3
 
 
 def permission_names(value: int) -> list[str]:
@@ -97,6 +99,7 @@ def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | N
     where: list[str] = []
     if extra:
         where.append(f"in the server: {_listed(permission_names(extra))}")
+    channels = []
     for channel in guild.channels:
         if channel.overwrites_for(role).is_empty():
             continue
@@ -104,7 +107,11 @@ def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | N
             channel.permissions_for(role).value & ~channel.permissions_for(everyone).value & ~extra
         )
         if gained:
-            where.append(f"in {channel.mention}: {_listed(permission_names(gained))}")
+            channels.append(f"in {channel.mention}: {_listed(permission_names(gained))}")
+    # A few channels say enough, and keep the reply within Discord's 2000 characters.
+    where += channels[:CHANNELS_SHOWN]
+    if len(channels) > CHANNELS_SHOWN:
+        where.append(f"and in {len(channels) - CHANNELS_SHOWN} more channels")
     if not where:
         return None
     return (
@@ -189,6 +196,9 @@ class NotifyGuard:
             member = member or await guild.fetch_member(chooser_id)
         except discord.NotFound:
             problem = f"<@{chooser_id}>, who chose it, is no longer in the server"
+        except discord.HTTPException as exc:  # not cached: the next press asks again
+            log.warning("could not fetch member %s of %s: %s", chooser_id, guild.id, exc)
+            return "I couldn't check the member who chose it just now (try again in a moment)"
         else:
             gap = granter_gap(guild, member, role)
             problem = f"<@{chooser_id}>, who chose it, now {gap}" if gap else None
@@ -250,7 +260,7 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
         text = await toggle_notify(
             interaction, store, self.guild_id, on=self.action == "on", guard=guard
         )
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.followup.send(shorten(text, 2000), ephemeral=True)
 
 
 def notify_view(guild_id: int) -> discord.ui.View:
@@ -322,6 +332,9 @@ async def toggle_notify(
             f"Discord refused to change {role.mention} for you ({exc.text or 'Forbidden'}). "
             "A server manager should check that my role is above it and has Manage Roles."
         )
+    except discord.HTTPException as exc:
+        log.warning("role change %s in %s failed: %s", role.id, guild.id, exc)
+        return f"Discord didn't change {role.mention} just now ({exc.status}). Please try again."
     if on and not follow.mention_role:
         return (
             f"Done: you now have {role.mention}. News posts here don't ping it at the moment; "
