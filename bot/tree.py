@@ -1,16 +1,67 @@
-"""The command tree: one place that answers every command failure, ephemerally."""
+"""The command tree: one place that enforces what every command declares, and answers every
+command failure, ephemerally."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.cooldowns import format_wait
 from bot.errors import UserFacingError
+from bot.option_check import option_problem
+from bot.replies import echo
 
 log = logging.getLogger(__name__)
+
+AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
+
+
+class InvalidOption(UserFacingError):
+    """An option value the command's declaration does not allow (a forged or outdated client)."""
+
+
+def is_guild_only(command: AnyCommand) -> bool:
+    """Whether the command (through its top-level group) is declared usable only in servers,
+    with `guild_only` or with `allowed_contexts` that exclude DMs and group DMs."""
+    root = command if isinstance(command, app_commands.ContextMenu) else command.root_parent
+    top = root or command
+    contexts = top.allowed_contexts
+    if contexts is not None:
+        return not (contexts.dm_channel or contexts.private_channel)
+    return top.guild_only
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server an interaction comes from; in a DM, the same refusal as the tree's."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def guild_of(interaction: discord.Interaction) -> discord.Guild:
+    """The server an interaction comes from, as a cached guild; in a DM, the tree's refusal."""
+    guild = interaction.guild
+    if guild is None:
+        raise app_commands.NoPrivateMessage()
+    return guild
+
+
+def _unconvertible(error: app_commands.TransformerError) -> str:
+    """What a failed conversion says: the raw value only when it is text or a number the member
+    typed, escaped; never a Python object's repr (an AppCommandChannel, a Member...)."""
+    value = error.value
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return f"I couldn't understand “{echo(str(value), 100)}” for that option."
+    kind = {
+        discord.AppCommandOptionType.channel: "that channel",
+        discord.AppCommandOptionType.role: "that role",
+        discord.AppCommandOptionType.user: "that member",
+        discord.AppCommandOptionType.mentionable: "that member or role",
+    }.get(error.type, "that value")
+    return f"I can't use {kind} for this option here: please pick another."
 
 
 def _names(permissions: list[str]) -> str:
@@ -30,7 +81,7 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only in a server."
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {error.value!r} for that option."
+        return _unconvertible(error)
     if isinstance(error, app_commands.CommandNotFound):
         return "I don't know that command any more — it may have been removed. Try again soon."
     if isinstance(error, app_commands.CheckFailure):
@@ -39,6 +90,27 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
 
 
 class HeroesTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Before any command or autocomplete runs: what Discord's client enforces from the synced
+        declarations (servers only, option types, ranges, lengths, choices) is enforced here
+        too, for clients that skip it. A refusal is raised to on_error, so it reads the same as
+        every other failure."""
+        command = interaction.command
+        if command is None:
+            return True  # discord.py answers an unknown command itself (CommandNotFound)
+        autocomplete = interaction.type is discord.InteractionType.autocomplete
+        if interaction.guild_id is None and is_guild_only(command):
+            if autocomplete:  # an autocomplete can only be answered with suggestions
+                await interaction.response.autocomplete([])
+                return False
+            raise app_commands.NoPrivateMessage()
+        if not autocomplete and isinstance(command, app_commands.Command):
+            data = interaction.data if isinstance(interaction.data, dict) else {}
+            problem = option_problem(command, data)
+            if problem:
+                raise InvalidOption(problem)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

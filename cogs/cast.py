@@ -14,6 +14,9 @@ from bot.visibility import PRIVATE_DESCRIBE, is_private
 
 # A suggestion's value carries the person's stable key, so picking one can't be ambiguous.
 KEY_PREFIX = "person:"
+# The longest name option, declared to Discord and re-checked by the tree. What a member is still
+# typing (autocomplete) is checked by neither, so suggestions cut it to this before matching.
+NAME_MAX = 100
 
 
 class Cast(commands.Cog):
@@ -28,7 +31,7 @@ class Cast(commands.Cog):
     async def cast(
         self,
         interaction: Interaction,
-        name: app_commands.Range[str, 1, 100] | None = None,
+        name: app_commands.Range[str, 1, NAME_MAX] | None = None,
         private: bool | None = None,
     ) -> None:
         """The cast of We Can Be Heroes, or one person's card."""
@@ -76,7 +79,7 @@ class Cast(commands.Cog):
     async def cast_name_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        matches = await self.bot.store.find_people(current, limit=25)
+        matches = await self.bot.store.find_people(current[:NAME_MAX], limit=25)
         return [
             choice(
                 m.name if m.matched == m.name else f"{m.name} (printed “{m.matched}”)",

@@ -26,7 +26,7 @@ Nothing in the bot's production code imports this package.
 """
 
 from ._clock import Clock, FakeClock, SystemClock
-from ._driver import EmulatorUsageError, InteractionHandle, InteractionResponse
+from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, InteractionResponse
 from ._emulator import Emulator
 from ._errors import Violation
 from ._gateway import PRIVILEGED_INTENTS, Identify
@@ -40,6 +40,7 @@ __all__ = [
     "PRIVILEGED_INTENTS",
     "SPEC_ENV_VAR",
     "Channel",
+    "ClientRefusal",
     "Clock",
     "Emulator",
     "EmulatorUsageError",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import _client_rules
 from ._state import LOADING, Channel, Guild, Interaction, Message, Role, State, User
 
 if TYPE_CHECKING:
@@ -21,6 +22,17 @@ ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 class EmulatorUsageError(Exception):
     """The *test* asked for something a real Discord client could not send."""
+
+
+class ClientRefusal(EmulatorUsageError):
+    """Discord's client would refuse this input (an option out of its declared range, a missing
+    required option or modal field, a servers-only command in a DM). ``forged=True`` sends it
+    anyway, as a modified client could."""
+
+
+# What the bot may do in a DM with it: Discord reports Attach Files, Embed Links, Mention
+# Everyone and Use External Emojis there.
+DM_APP_PERMISSIONS = (1 << 15) | (1 << 14) | (1 << 17) | (1 << 18)
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,8 @@ class InteractionHandle:
         await self._emu.wait_until(
             lambda: inter.is_acked, timeout, f"initial response to interaction {inter.id}"
         )
-        assert inter.response_type is not None and inter.response_body is not None
+        if inter.response_type is None or inter.response_body is None:
+            raise EmulatorUsageError(f"interaction {inter.id} has no recorded response")
         return InteractionResponse(inter.response_type, inter.response_body, self.original)
 
     async def wait_message(self, timeout: float = 5.0, *, count: int = 1) -> Message:  # noqa: ASYNC109
@@ -157,6 +170,13 @@ def _descend(
     return defs, wrap
 
 
+def _whole(value: Any) -> int:
+    """An integer option's value: a whole number, never a bool or a fraction silently cut."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    return int(value)
+
+
 class PayloadBuilder:
     """Turns friendly test arguments into INTERACTION_CREATE payloads."""
 
@@ -171,14 +191,21 @@ class PayloadBuilder:
         value: Any,
         resolved: dict[str, dict[str, Any]],
         guild: Guild | None,
+        *,
+        forged: bool = False,
     ) -> Any:
         otype = odef.get("type")
+        if otype in (3, 4, 5, 10) and forged:
+            return value  # a modified client sends whatever JSON it likes
         if otype == 3:
             return str(value)
-        if otype == 4:
-            return int(value)
-        if otype == 10:
-            return float(value)
+        if otype in (4, 10):
+            try:
+                number = float(value) if otype == 10 else _whole(value)
+            except (TypeError, ValueError):
+                kind = "a whole number" if otype == 4 else "a number"
+                raise ClientRefusal(f"{odef['name']} must be {kind} (got {value!r})") from None
+            return number
         if otype == 5:
             return bool(value)
         if otype in (6, 9) and (
@@ -207,6 +234,12 @@ class PayloadBuilder:
             channel = value if isinstance(value, Channel) else self.state.channels.get(int(value))
             if channel is None:
                 raise EmulatorUsageError(f"option {odef['name']!r}: unknown channel {value!r}")
+            if not forged:
+                problem = _client_rules.channel_problem(
+                    odef, channel.type, guild is not None and channel.guild_id == guild.id
+                )
+                if problem:
+                    raise ClientRefusal(problem)
             payload = channel.to_payload()
             payload["permissions"] = str((1 << 53) - 1)
             resolved.setdefault("channels", {})[str(channel.id)] = payload
@@ -223,16 +256,23 @@ class PayloadBuilder:
         guild: Guild | None,
         *,
         focused: str | None = None,
+        forged: bool = False,
     ) -> dict[str, Any]:
+        """The interaction's ``data``, refused (ClientRefusal) where Discord's client refuses,
+        unless ``forged``."""
         words = name.split()
         path = words[1:] + (subcommand.split() if subcommand else [])
         cmd = _find_command(self.state, words[0], guild.id if guild else None)
+        if not forged:
+            problem = _client_rules.context_problem(cmd, 0 if guild is not None else 1)
+            if problem:
+                raise ClientRefusal(problem)
         defs, wrap = _descend(cmd, path)
         by_name = {o["name"]: o for o in defs}
         options = dict(options or {})
-        unknown = set(options) - set(by_name)
-        if unknown:
-            raise EmulatorUsageError(
+        unknown = [o for o in options if o not in by_name]
+        if unknown and not forged:
+            raise ClientRefusal(
                 f"/{name}: unknown option(s) {sorted(unknown)}; known: {sorted(by_name)}"
             )
         resolved: dict[str, dict[str, Any]] = {}
@@ -240,21 +280,29 @@ class PayloadBuilder:
         for odef in defs:  # Discord sends options in definition order
             oname = odef["name"]
             if oname not in options:
-                if odef.get("required") and focused is None:
-                    raise EmulatorUsageError(f"/{name}: required option {oname!r} missing")
+                if odef.get("required") and focused is None and not forged:
+                    raise ClientRefusal(f"/{name}: required option {oname!r} missing")
                 continue
             value = options[oname]
             if oname == focused:
                 # The focused value is whatever the user has typed so far: always a string.
-                leaf.append(
-                    {"name": oname, "type": odef["type"], "value": str(value), "focused": True}
-                )
+                typed = str(value)
+                problem = None if forged else _client_rules.option_problem(odef, typed, typing=True)
+                if problem:
+                    raise ClientRefusal(f"/{name}: {problem}")
+                leaf.append({"name": oname, "type": odef["type"], "value": typed, "focused": True})
                 continue
-            converted = self._resolve_value(odef, value, resolved, guild)
-            choices = odef.get("choices")
-            if choices and converted not in [c["value"] for c in choices]:
-                raise EmulatorUsageError(f"/{name}: {converted!r} is not a choice of {oname!r}")
+            converted = self._resolve_value(odef, value, resolved, guild, forged=forged)
+            if not forged:
+                choices = odef.get("choices")
+                if choices and converted not in [c["value"] for c in choices]:
+                    raise ClientRefusal(f"/{name}: {converted!r} is not a choice of {oname!r}")
+                problem = _client_rules.option_problem(odef, converted)
+                if problem:
+                    raise ClientRefusal(f"/{name}: {problem}")
             leaf.append({"name": oname, "type": odef["type"], "value": converted})
+        for oname in unknown:  # only when forged: sent as text, after the declared ones
+            leaf.append({"name": oname, "type": 3, "value": options[oname]})
         if focused is not None and focused not in options:
             raise EmulatorUsageError(f"/{name}: focused option {focused!r} needs a value")
         data: dict[str, Any] = {"id": cmd["id"], "name": cmd["name"], "type": cmd.get("type", 1)}
@@ -276,7 +324,6 @@ class PayloadBuilder:
             "type": itype,
             "data": data,
             "channel_id": str(channel.id),
-            "channel": {**channel.to_payload(), "permissions": str((1 << 53) - 1)},
             "version": 1,
             "locale": "en-US",
             "entitlements": [],
@@ -296,11 +343,24 @@ class PayloadBuilder:
             payload["app_permissions"] = str(guild.permissions_of(bot_member) if bot_member else 0)
             payload["authorizing_integration_owners"] = {"0": str(guild.id)}
             payload["context"] = 0
+            payload["channel"] = {**channel.to_payload(), "permissions": str((1 << 53) - 1)}
         else:
+            # A DM with the bot, as Discord sends it: no guild, `user` instead of `member`, a
+            # type-1 channel naming its recipient, context 1 (BOT_DM). The app is installed to
+            # servers only, so its installation is reported as "0" (used in the bot's DMs).
+            if channel.type != 1 or channel.guild_id is not None:
+                raise EmulatorUsageError(f"channel {channel.id} is not a DM channel")
             payload["user"] = user.to_payload()
-            payload["app_permissions"] = "0"
-            payload["authorizing_integration_owners"] = {"1": str(user.id)}
+            payload["app_permissions"] = str(DM_APP_PERMISSIONS)
+            payload["authorizing_integration_owners"] = {"0": "0"}
             payload["context"] = 1
+            payload["channel"] = {
+                "id": str(channel.id),
+                "type": 1,
+                "last_message_id": str(channel.messages[-1].id) if channel.messages else None,
+                "flags": 0,
+                "recipients": [user.to_payload()],
+            }
         return payload
 
     @staticmethod

@@ -40,7 +40,8 @@ class HttpServer:
         for addr in self._runner.addresses:
             self.port = int(addr[1])
             break
-        assert self.port is not None
+        if self.port is None:
+            raise RuntimeError("the emulator's HTTP server did not report the port it listens on")
         _log.info("Discord emulator listening on http://%s:%s", self.host, self.port)
         return self.port
 

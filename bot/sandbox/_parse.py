@@ -79,6 +79,13 @@ def parse(line: str, commands: list[dict[str, Any]]) -> Invocation:
     if not matches or rest[: matches[0].start()].strip():
         if not names:
             raise ParseError(f"/{invocation.full_name} takes no options")
+        unknown = re.match(r"\s*([\w-]+):", rest)
+        if unknown:
+            known = ", ".join(f"`{n}`" for n in names)
+            raise ParseError(
+                f"unknown option `{unknown.group(1)}` for /{invocation.full_name}; "
+                f"its options: {known}"
+            )
         hint = " ".join(f"{n}: …" for n in names)
         raise ParseError(f"options are written as name: value — /{invocation.full_name} {hint}")
     for i, match in enumerate(matches):

@@ -59,7 +59,8 @@ class DailyQuotes(Queries):
                 (guild_id, channel_id, post_time, timezone, starts_on, by, iso(now or utcnow())),
             )
         config = await self.get(guild_id)
-        assert config is not None
+        if config is None:  # only if another process deleted it within this instant
+            raise RuntimeError(f"the quote of the day of server {guild_id} vanished when stored")
         return config
 
     async def get(self, guild_id: int) -> DailyConfig | None:
@@ -120,7 +121,8 @@ class DailyQuotes(Queries):
                 choice = await self._random_unshown(
                     db, guild_id, cycle, avoid=int(last[0]) if last and size > 1 else None
                 )
-                assert choice is not None
+                if choice is None:  # a new cycle has shown nothing yet, and quotes exist
+                    raise RuntimeError(f"no quote to pick in cycle {cycle} of server {guild_id}")
             async with db.execute(
                 "SELECT count(*) FROM quote_daily_history WHERE guild_id = ? AND cycle = ?",
                 (guild_id, cycle),

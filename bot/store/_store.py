@@ -20,7 +20,7 @@ from ._cache import ReadCache, cached
 from ._daily import DailyQuotes
 from ._guild_settings import GuildSettingsStore
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
-from ._names import NameIndex, NameRow
+from ._names import NameIndex, NameRow, capped
 from ._queries import Queries
 from ._seed import apply_seed
 from ._seed_types import SeedData, SeedReport
@@ -203,7 +203,7 @@ class Store(Queries):
         similarity ('Holdbrook', 'pedor').
         """
         limit = max(1, min(limit, 25))
-        folded = fold(query)
+        folded = fold(capped(query))
         if not folded:
             return [
                 NameMatch(member.person_key, member.name, member.name, 0.5)
@@ -427,7 +427,7 @@ class Store(Queries):
     @cached
     async def closest_people(self, query: str, limit: int = 3) -> list[NameMatch]:
         """The nearest names to an unknown query, however far, for 'did you mean' replies."""
-        folded = fold(query)
+        folded = fold(capped(query))
         if not folded:
             return []
         rows = (await self._name_index()).candidates(folded)

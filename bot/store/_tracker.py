@@ -164,7 +164,8 @@ class Tracker(Queries):
         async with self._transaction() as db:
             update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
         update = await self.update(update_id)
-        assert update is not None
+        if update is None:  # only if another process deleted it within this instant
+            raise RuntimeError(f"update #{update_id} vanished right after it was stored")
         return update, queued
 
     async def add_updates(
@@ -288,7 +289,10 @@ class Tracker(Queries):
                 (channel_id, role_id, guild_id),
             )
         follow = await self.get_follow(guild_id)
-        assert follow is not None
+        if follow is None:  # only if another process deleted it within this instant
+            raise RuntimeError(
+                f"the follow of server {guild_id} vanished right after it was stored"
+            )
         return follow
 
     async def role_mentionable_changed(

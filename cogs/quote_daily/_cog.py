@@ -26,6 +26,7 @@ from bot.tracker.daily import (
     parse_time,
     parse_timezone,
 )
+from bot.tree import guild_id_of, guild_of
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,13 @@ def when(moment: datetime) -> str:
 
 
 class QuoteDaily(commands.Cog):
-    daily = app_commands.Group(
-        name="quote-daily",
-        description="A Robert Rodriguez quote every day in a channel of this server",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
+    # Servers only, declared once: synced as contexts [0] and enforced by the tree (bot/tree.py).
+    daily = app_commands.guild_only(
+        app_commands.Group(
+            name="quote-daily",
+            description="A Robert Rodriguez quote every day in a channel of this server",
+            default_permissions=discord.Permissions(manage_guild=True),
+        )
     )
 
     def __init__(self, bot: HeroesBot) -> None:
@@ -80,8 +83,7 @@ class QuoteDaily(commands.Cog):
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         """Post one quote a day in a channel, at a time of day; no quote repeats until all have."""
-        guild = interaction.guild
-        assert guild is not None
+        guild = guild_of(interaction)
         problems = []
         post_time, problem = parse_time(time)
         if problem:
@@ -118,8 +120,7 @@ class QuoteDaily(commands.Cog):
     @daily.command(name="off")
     async def off(self, interaction: Interaction) -> None:
         """Stop the quote of the day in this server."""
-        assert interaction.guild_id is not None
-        if await self.bot.store.daily.disable(interaction.guild_id):
+        if await self.bot.store.daily.disable(guild_id_of(interaction)):
             text = "Quote of the day is off. The rotation is remembered if you turn it on again."
         else:
             text = "Quote of the day was not on in this server."
@@ -128,8 +129,7 @@ class QuoteDaily(commands.Cog):
     @daily.command(name="show")
     async def show(self, interaction: Interaction) -> None:
         """This server's quote-of-the-day setting and when the next one comes."""
-        assert interaction.guild_id is not None
-        config = await self.bot.store.daily.get(interaction.guild_id)
+        config = await self.bot.store.daily.get(guild_id_of(interaction))
         upcoming = when(next_post_at(config, self.scheduler.now())) if config else None
         await interaction.response.send_message(
             embed=daily_card(config, next_post=upcoming), ephemeral=True

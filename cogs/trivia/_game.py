@@ -29,7 +29,8 @@ class AnswerButton(discord.ui.Button["QuestionView"]):
         self.index = index
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        assert self.view is not None
+        if self.view is None:  # a button is only ever pressed on a view it belongs to
+            raise RuntimeError("a trivia answer button was pressed outside its question")
         await self.view.game.answer(interaction, self.index)
 
 

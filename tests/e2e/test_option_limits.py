@@ -1,0 +1,100 @@
+"""Option and modal limits: the emulator refuses what Discord's client refuses (issue 10 §3), and
+the bot re-checks every declared limit itself for clients that skip them (issue 9, item 9)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import ClientRefusal
+from tests.e2e.harness import World, assert_clean, world
+
+
+@pytest.fixture
+async def w(tmp_path: Path) -> AsyncIterator[World]:
+    async with world(tmp_path / "heroes.db") as value:
+        yield value
+        assert_clean(value.emu)
+
+
+async def test_emulator_refuses_what_discords_client_refuses(w: World) -> None:
+    owner = w.emu.app.owner
+    refused: list[tuple[str, dict[str, Any], str]] = [
+        ("trivia play", {"seconds": 0}, "seconds must be from 10 to 120 (got 0)"),
+        ("trivia play", {"seconds": 121}, "seconds must be from 10 to 120 (got 121)"),
+        ("trivia play", {"seconds": 30.5}, "seconds must be a whole number"),
+        ("cast", {"name": "x" * 101}, "name must be 1 to 100 characters long (got 101)"),
+        ("cast", {"name": ""}, "name must be 1 to 100 characters long (got 0)"),
+        ("cast", {"nme": "pedro"}, "unknown option(s) ['nme']; known: ['name', 'private']"),
+        ("settings", {"replies": "loud"}, "'loud' is not a choice of 'replies'"),
+        ("sequel-admin follow", {}, "required option 'channel' missing"),
+        (
+            "quote-daily set",
+            {"channel": w.channel, "time": "09:00:00:00", "timezone": "UTC"},
+            "time must be 1 to 10 characters long (got 11)",
+        ),
+    ]
+    for name, options, message in refused:
+        with pytest.raises(ClientRefusal, match=re.escape(message)):
+            await w.emu.slash(name, options, user=owner)
+    with pytest.raises(ClientRefusal, match="name must be 0 to 100 characters long"):
+        await w.emu.autocomplete("cast", "name", "x" * 101, user=owner)
+
+    opened = await w.emu.slash("sequel-admin post", user=owner)
+    assert (await opened.response()).type == 9
+    modal = opened.interaction.modal or {}
+    headline, text, link, _, _ = [label["component"]["custom_id"] for label in modal["components"]]
+    with pytest.raises(ClientRefusal, match="field 'Headline' is required"):
+        await w.emu.submit_modal(opened, {text: "Cameras roll."})
+    with pytest.raises(ClientRefusal, match=r"field 'Headline' must be 0 to 256 .*\(got 257\)"):
+        await w.emu.submit_modal(opened, {headline: "h" * 257, text: "Cameras roll."})
+    with pytest.raises(ClientRefusal, match="the modal has no field"):
+        await w.emu.submit_modal(opened, {headline: "h", text: "t", "made-up": "x"})
+    # Nothing Discord's client would refuse reached the bot: only the modal's opening did.
+    assert len(w.emu.state.interactions) == 1
+    assert link  # the optional fields may stay empty: that submission is a valid one
+    submitted = await w.emu.submit_modal(opened, {headline: "Filming begins", text: "Cameras."})
+    assert (await submitted.response()).ephemeral
+
+
+async def test_forged_out_of_range_options_are_refused_by_the_bot(w: World) -> None:
+    refused: list[tuple[str, dict[str, Any], str]] = [
+        ("trivia play", {"seconds": 0}, "`seconds` must be from 10 to 120 (you sent 0)."),
+        (
+            "trivia play",
+            {"seconds": 10**9},
+            "`seconds` must be from 10 to 120 (you sent 1000000000).",
+        ),
+        ("trivia play", {"seconds": "30"}, "`seconds` must be a whole number."),
+        ("trivia play", {"seconds": True}, "`seconds` must be a whole number."),
+        (
+            "cast",
+            {"name": "x" * 5000},
+            "`name` must be at least 1 and at most 100 characters (you sent 5,000).",
+        ),
+        (
+            "quote",
+            {"search": ""},
+            "`search` must be at least 1 and at most 100 characters (you sent 0).",
+        ),
+        (
+            "cast",
+            {"nme": "pedro"},
+            "I don't know the option `nme` (options here: `name`, `private`).",
+        ),
+        ("settings", {"replies": "loud"}, "`replies` must be one of: "),
+        ("sequel-admin follow", {}, "`channel` is required."),
+    ]
+    owner = w.emu.app.owner
+    for name, options, message in refused:
+        handle = await w.emu.slash(name, options, user=owner, forged=True)
+        response = await handle.response()
+        assert response.ephemeral, name
+        assert (response.content or "").startswith(message), (name, response.content)
+    # No question was asked, nothing was stored: only the refusals were sent.
+    assert [m for m in w.emu.conversation(w.channel) if not m.ephemeral] == []
+    assert (await w.bot.store.settings.get(w.guild.id)).updated_at is None  # never set
