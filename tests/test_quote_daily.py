@@ -18,7 +18,7 @@ from bot.tracker.daily import (
     parse_time,
     parse_timezone,
 )
-from cogs.quote_daily._cog import compose_quote
+from cogs.quote_daily._cog import QuoteDaily, compose_quote
 from tests.test_sequel_cog import FULL, GUILD, run, world
 from tests.tracker_fakes import FakeClock, FakePoster, FakeTextChannel, GuildInteraction
 
@@ -219,3 +219,59 @@ async def test_quote_daily_commands(bot: HeroesBot) -> None:
     shown = GuildInteraction(guild)
     await run(bot, "quote-daily show", shown)
     assert "Off" in (shown.sent[0].embeds[0].description or "")
+
+
+async def test_one_servers_failing_quote_never_stops_another_servers_post(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Server 1000 posts at 09:00 and its pick fails (a database fault, injected); server 2000,
+    # due at 10:00, gets its quote anyway, and the failure is logged.
+    clock = FakeClock(datetime(2025, 1, 10, 8, 0, tzinfo=UTC))
+    for guild_id, time in ((1000, "09:00"), (2000, "10:00")):
+        await store.daily.configure(guild_id, guild_id + 1, time, "UTC", starts_on="2025-01-10")
+    await store.connection.execute(
+        "CREATE TEMP TRIGGER broken BEFORE INSERT ON quote_daily_history "
+        "WHEN NEW.guild_id = 1000 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    poster = FakePoster()
+    daily = scheduler(store, poster, clock)
+    for _ in range(3 * 60):  # 08:00 to 11:00, a check a minute
+        clock.advance(minutes=1)
+        await daily.run_due()
+    assert [p.channel_id for p in poster.posted] == [2001]
+    assert "quote of the day failed in server 1000" in caplog.text
+    assert "disk trouble" in caplog.text
+
+
+async def test_quote_daily_off_and_on_after_todays_post_gives_no_second_post(
+    bot: HeroesBot,
+) -> None:
+    # The steps: set for a minute ahead, the post, off, set again a minute later. That
+    # raised UNIQUE constraint failed: quote_daily_history.guild_id, quote_daily_history.day
+    # every minute. Now: no second post today, the reply says tomorrow, and tomorrow posts.
+    guild, _ = world()
+    clock = FakeClock(datetime(2025, 1, 10, 8, 59, tzinfo=UTC))
+    poster = FakePoster()
+    cog = bot.get_cog("QuoteDaily")
+    assert isinstance(cog, QuoteDaily)
+    cog.scheduler = scheduler(bot.store, poster, clock)
+    channel = FakeTextChannel(CHANNEL, FULL)
+
+    await run(bot, "quote-daily set", GuildInteraction(guild), channel=channel, time="09:00")
+    clock.advance(minutes=1)
+    assert len(await cog.scheduler.run_due()) == 1
+    await run(bot, "quote-daily off", GuildInteraction(guild))
+    again = GuildInteraction(guild)
+    await run(bot, "quote-daily set", again, channel=channel, time="09:01")
+    tomorrow = int(datetime(2025, 1, 11, 9, 1, tzinfo=UTC).timestamp())
+    assert f"<t:{tomorrow}:F>" in again.sent[0].content
+    for _ in range(24 * 60):  # every minute until 09:00 tomorrow
+        clock.advance(minutes=1)
+        await cog.scheduler.run_due()
+    assert len(poster.posted) == 1
+    clock.advance(minutes=1)
+    assert [p.day for p in await cog.scheduler.run_due()] == ["2025-01-11"]
+    assert [day for day, _, _ in await bot.store.daily.history(GUILD)] == [
+        "2025-01-10",
+        "2025-01-11",
+    ]

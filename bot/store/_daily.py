@@ -41,14 +41,16 @@ class DailyQuotes(Queries):
         now: datetime | None = None,
     ) -> DailyConfig:
         """Set (or change) a server's schedule. The last posted day is kept, so changing the
-        time never causes a second post on the same day."""
+        time never causes a second post on the same day; and a schedule switched off and on
+        again takes it back from the history, so that does not either."""
         async with self._transaction() as db:
             await db.execute(
                 """
                 INSERT INTO quote_daily
                     (guild_id, channel_id, post_time, timezone, starts_on, configured_by,
-                     configured_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                     configured_at, last_posted_day)
+                VALUES (?, ?, ?, ?, ?, ?, ?,
+                    (SELECT max(day) FROM quote_daily_history WHERE guild_id = ?1))
                 ON CONFLICT (guild_id) DO UPDATE SET
                     channel_id = excluded.channel_id, post_time = excluded.post_time,
                     timezone = excluded.timezone, starts_on = excluded.starts_on,
@@ -97,6 +99,17 @@ class DailyQuotes(Queries):
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None or row[0] == day:
+                return None
+            async with db.execute(
+                "SELECT 1 FROM quote_daily_history WHERE guild_id = ? AND day = ?", (guild_id, day)
+            ) as cursor:
+                already = await cursor.fetchone() is not None
+            if already:
+                # The day's quote was picked under an earlier schedule (switched off and on, or
+                # by another process): that was the day's one quote.
+                await db.execute(
+                    "UPDATE quote_daily SET last_posted_day = ? WHERE guild_id = ?", (day, guild_id)
+                )
                 return None
             async with db.execute("SELECT count(*) FROM quotes") as cursor:
                 size = int((await cursor.fetchone() or (0,))[0])

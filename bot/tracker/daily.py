@@ -13,7 +13,7 @@ import difflib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -33,6 +33,7 @@ ComposeQuote = Callable[[Quote, DailyPick], OutgoingPost]
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:h.](\d{2})\s*$")
 PAUSE_AFTER = 3  # failed posts in a row before the schedule pauses
+_MINUTES_PER_DAY = 24 * 60
 
 
 def parse_time(raw: str) -> tuple[str | None, str | None]:
@@ -78,16 +79,31 @@ def _zone(config: DailyConfig) -> ZoneInfo:
     return ZoneInfo(config.timezone)
 
 
-def _at(day: date, post_time: str, zone: ZoneInfo) -> datetime:
+def post_at(day: date, post_time: str, zone: ZoneInfo) -> datetime:
+    """When a local day's quote is due, in UTC: the first instant of that day at or after the
+    set time. On a spring-forward day that skips the time, that is the first minute after the
+    gap (02:30 skipped from 02:00 to 03:00 posts at 03:00); on a fall-back day that repeats it,
+    the first of the two (fold=0).
+
+    Python reads a skipped wall time with the offset before the gap, which would land as far
+    past the gap as the time was into it (03:30 for 02:30), so skipped minutes are stepped
+    over here instead, one at a time (gaps last an hour or less; the bound only ends the loop).
+    """
     hour, minute = (int(part) for part in post_time.split(":"))
-    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+    wall = datetime.combine(day, time(hour, minute))
+    for _ in range(_MINUTES_PER_DAY):
+        at = wall.replace(tzinfo=zone)
+        if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+            return at.astimezone(UTC)
+        wall += timedelta(minutes=1)
+    raise ValueError(f"{zone.key} has no {post_time} on {day} or the day after")
 
 
 def first_day(now: datetime, post_time: str, timezone: str) -> date:
     """The first local day to post on: today if its time is still ahead, else tomorrow."""
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
-    return today if now < _at(today, post_time, zone) else today + timedelta(days=1)
+    return today if now < post_at(today, post_time, zone) else today + timedelta(days=1)
 
 
 def due_day(config: DailyConfig, now: datetime) -> str | None:
@@ -96,17 +112,17 @@ def due_day(config: DailyConfig, now: datetime) -> str | None:
     today = now.astimezone(zone).date()
     if today.isoformat() < config.starts_on or config.last_posted_day == today.isoformat():
         return None
-    return today.isoformat() if now >= _at(today, config.post_time, zone) else None
+    return today.isoformat() if now >= post_at(today, config.post_time, zone) else None
 
 
 def next_post_at(config: DailyConfig, now: datetime) -> datetime:
-    """When the next quote will be posted: now if one is due, else the next scheduled time."""
+    """When the next quote will be posted (UTC): now if one is due, else its scheduled time."""
     if due_day(config, now):
         return now
     zone = _zone(config)
     day = max(now.astimezone(zone).date(), date.fromisoformat(config.starts_on))
     while True:
-        at = _at(day, config.post_time, zone)
+        at = post_at(day, config.post_time, zone)
         if day.isoformat() != config.last_posted_day and at >= now:
             return at
         day += timedelta(days=1)
@@ -127,11 +143,16 @@ class DailyQuoteScheduler(BackgroundLoop):
         sleep: Sleep = asyncio.sleep,
         max_sleep: float = 60.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
+        serves: Callable[[int], bool] | None = None,
     ) -> None:
         super().__init__(wait_ready=wait_ready)
         self.store = store
         self.poster = poster
         self.compose = compose
+        # Which servers this process posts for (the bot is in them); None: every server. A
+        # server it isn't in is left untouched: another shard's process posts for it, or this is
+        # the sandbox on the real database, whose servers must not be spent or paused.
+        self.serves = serves
         self._clock = clock
         self._sleep = sleep
         self.max_sleep = max_sleep
@@ -141,26 +162,45 @@ class DailyQuoteScheduler(BackgroundLoop):
         return self._clock()
 
     async def run_due(self) -> list[DailyPick]:
-        """Post every quote due now; returns what was picked (posted or not)."""
+        """Post every quote due now; returns what was picked (posted or not).
+
+        Each server's post is its own: whatever goes wrong with one is logged and never stops
+        the others' posts.
+        """
         async with self._lock:
             now = self._clock()
             picks: list[DailyPick] = []
-            for config in await self.store.daily.all_configs():
-                if config.failure_count >= PAUSE_AFTER:
-                    continue
+            for config in await self._configs():
                 try:
-                    day = due_day(config, now)
-                except (ZoneInfoNotFoundError, ValueError) as exc:
-                    log.error("server %s has a bad quote schedule: %s", config.guild_id, exc)
+                    pick = await self._run_one(config, now)
+                except Exception:
+                    log.exception("quote of the day failed in server %s", config.guild_id)
                     continue
-                if day is None:
-                    continue
-                pick = await self.store.daily.pick_for_day(config.guild_id, day, now=now)
-                if pick is None:
-                    continue
-                picks.append(pick)
-                await self._post(config, pick)
+                if pick is not None:
+                    picks.append(pick)
             return picks
+
+    async def _configs(self) -> list[DailyConfig]:
+        """The schedules this process acts on: not paused, and in a server it serves."""
+        return [
+            config
+            for config in await self.store.daily.all_configs()
+            if config.failure_count < PAUSE_AFTER
+            and (self.serves is None or self.serves(config.guild_id))
+        ]
+
+    async def _run_one(self, config: DailyConfig, now: datetime) -> DailyPick | None:
+        try:
+            day = due_day(config, now)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            log.error("server %s has a bad quote schedule: %s", config.guild_id, exc)
+            return None
+        if day is None:
+            return None
+        pick = await self.store.daily.pick_for_day(config.guild_id, day, now=now)
+        if pick is not None:
+            await self._post(config, pick)
+        return pick
 
     async def _post(self, config: DailyConfig, pick: DailyPick) -> None:
         quote = await self.store.quote_by_id(pick.quote_id)
@@ -189,11 +229,12 @@ class DailyQuoteScheduler(BackgroundLoop):
 
     async def seconds_until_next(self) -> float:
         now = self._clock()
-        waits = [
-            (next_post_at(config, now) - now).total_seconds()
-            for config in await self.store.daily.all_configs()
-            if config.failure_count < PAUSE_AFTER
-        ]
+        waits = []
+        for config in await self._configs():
+            try:
+                waits.append((next_post_at(config, now) - now).total_seconds())
+            except (ZoneInfoNotFoundError, ValueError):
+                continue  # logged by run_due
         return max(1.0, min([self.max_sleep, *waits]))
 
     async def loop(self) -> None:
