@@ -2,25 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+STAMP_TOOLS := $(VENV)/.installed-tools
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_BENCH := $(VENV)/.installed-bench
+# Exact versions with their hashes: what `make run` and `make test` install (`make lock` refreshes).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV := uv==0.13.9
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --upgrade --quiet --custom-compile-command "make lock"
 
-.PHONY: run test lint format sandbox sync clean bench
+.PHONY: run test lint format sandbox sync clean bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The pip and setuptools a venv starts with are old (setuptools 65 has known vulnerabilities,
+# and the SPDX license field needs 77+): upgrade them before anything is installed.
+$(STAMP_TOOLS): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=78.1.1"
 	touch $@
 
-$(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The lock first (pip checks every hash), then the bot itself without resolving anything again.
+$(STAMP_RUN): pyproject.toml $(LOCK) | $(STAMP_TOOLS)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml $(DEV_LOCK) | $(STAMP_TOOLS)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(STAMP_RUN)
 
-$(STAMP_BENCH): pyproject.toml | $(BIN)/python
+$(STAMP_BENCH): pyproject.toml | $(STAMP_DEV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@ $(STAMP_DEV) $(STAMP_RUN)
 
@@ -51,6 +66,13 @@ format: $(STAMP_DEV)
 BENCH ?= --full
 bench: $(STAMP_BENCH)
 	$(BIN)/python -m bench $(BENCH) --out bench-results
+
+# Refresh the locks to the newest versions pyproject.toml allows (review the diff, then commit).
+# The dev lock is constrained by the runtime lock: tests run the versions `make run` installs.
+lock: | $(STAMP_TOOLS)
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(COMPILE) -o $(LOCK)
+	$(COMPILE) --extra dev --constraints $(LOCK) -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

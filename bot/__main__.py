@@ -6,18 +6,22 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import discord
-from dotenv import find_dotenv, load_dotenv
 
+from bot import __version__
 from bot.cli_news import add_parser as add_news_parser
 from bot.cli_news import run as run_news
 from bot.seed import SeedError
 from bot.settings import (
+    ENV_FILE_VARIABLE,
     ConfigError,
     Settings,
     check_database_path,
     configure_logging,
+    load_env_file,
     load_settings,
 )
 from bot.store import StoreError
@@ -30,9 +34,27 @@ def _parser() -> argparse.ArgumentParser:
         prog="heroes-bot",
         description="A Discord bot about We Can Be Heroes and its sequel.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help=f"read settings from this file instead of the project folder's .env "
+        f"(or set {ENV_FILE_VARIABLE}); real environment variables win over it",
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and answer commands (the default)")
-    sub.add_parser("sync", help="force a sync of the slash commands with Discord, then exit")
+    sub.add_parser(
+        "run",
+        help="connect to Discord and answer commands (the default)",
+        description="Connect to Discord with DISCORD_TOKEN and answer slash commands until "
+        "stopped (Ctrl-C). Without a token, in a terminal, it starts the sandbox instead.",
+    )
+    sub.add_parser(
+        "sync",
+        help="force a sync of the slash commands with Discord, then exit",
+        description="Log in with DISCORD_TOKEN, send the slash command definitions to Discord "
+        "(to DEV_GUILD_ID if set, else globally) and exit. `run` already syncs when the "
+        "definitions changed; use this after Discord lost them or to force it.",
+    )
     sandbox = sub.add_parser(
         "sandbox", help="try every command locally against a built-in Discord emulator, no token"
     )
@@ -57,20 +79,31 @@ def _run_sandbox(settings: Settings, *, keep_data: bool, banner: str | None = No
     return asyncio.run(run_sandbox(settings, keep_data=keep_data, banner=banner))
 
 
+@asynccontextmanager
+async def _news_store(settings: Settings) -> AsyncIterator[object]:
+    from bot.runner import seeded_store
+
+    check_database_path(settings.database_path)
+    async with seeded_store(settings, report_level=logging.DEBUG) as store:
+        yield store
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
-    # .env from the current folder (or a parent); real environment variables win over it.
-    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
+        # The project folder's .env (or --env-file); real environment variables win over it.
+        load_env_file(args.env_file)
         settings = load_settings()
-        check_database_path(settings.database_path)
-        configure_logging(settings.log_level)
+        token = settings.token.reveal() if settings.token else ""
+        configure_logging(settings.log_level, secrets=(token,))
         if command == "news":
-            from bot.runner import seeded_store
-
-            return run_news(args, lambda: seeded_store(settings))
+            log.debug("database: %s", settings.database_path)
+            # The folder and file are created only once the input was accepted (cli_news).
+            return run_news(args, lambda: _news_store(settings))
+        check_database_path(settings.database_path)
         if command == "sandbox":
+            log.debug("database: %s", settings.database_path)
             return _run_sandbox(settings, keep_data=args.keep_data)
         if command == "run" and not settings.has_token:
             if not sys.stdin.isatty():
@@ -85,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         from bot.runner import run_bot, sync_once
 
+        settings.require_token()
+        # Absolute: a second database created by mistake elsewhere shows at once in the log.
+        log.info("database: %s", settings.database_path)
         if command == "sync":
             print(f"heroes-bot: commands {asyncio.run(sync_once(settings))}")
             return 0

@@ -10,19 +10,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import sqlite3
 import sys
 import time
 import tomllib
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.store import DeliveryCounts, NewUpdate, Store, stage_label
-from bot.tracker.validate import check_update, stage_choices
+from bot.store import DeliveryCounts, NewUpdate, SequelUpdate, Store, stage_label
+from bot.tracker.validate import check_update, printable, stage_choices
 
 IMPORT_FIELDS = {"key", "headline", "text", "source", "outlet", "stage", "date"}
-STALL_HINT_AFTER = 90.0  # seconds without progress before suggesting the bot is not running
+MAX_IMPORT_BYTES = 5_000_000  # refused before parsing: a news file is a few kilobytes
+STALL_HINT_AFTER = 90.0  # seconds without progress before saying delivery has stalled
+# A bot runs a delivery pass every 30 s; none in this long means no bot uses this database.
+DELIVERY_SEEN_WITHIN = timedelta(seconds=90)
+STORE_ATTEMPTS = 4  # the write is retried while another process holds the database
+STORE_RETRY_DELAY = 2.0  # seconds, times the attempt number (on top of SQLite's 5 s wait)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,35 +84,44 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
     """Entry point from bot.__main__: `store_factory()` is an async context giving a Store."""
 
     async def go() -> int:
+        prepared = None
+        if args.news_command in {"add", "import"}:
+            # Checked before the database is opened: a refused file or a dry run creates no
+            # database (or folder) and changes nothing.
+            try:
+                prepared = prepare(args, datetime.now(UTC).date(), sys.stderr)
+            except _Refused:
+                return 1
+            if args.dry_run if args.news_command == "import" else False:
+                count = _count(len(prepared), "update is", "updates are")
+                print(f"{count} valid; nothing was added (dry run).")
+                return 0
         async with store_factory() as store:
-            return await dispatch(args, store)
+            return await dispatch(args, store, prepared=prepared)
 
     try:
         return asyncio.run(go())
     except KeyboardInterrupt:
-        print("stopped waiting; the running bot keeps delivering.", file=sys.stderr)
+        print(
+            "stopped waiting; the updates stay queued until a bot delivers them "
+            "(`heroes-bot news list` shows where they are).",
+            file=sys.stderr,
+        )
         return 0
 
 
-async def dispatch(
-    args: argparse.Namespace,
-    store: Store,
-    *,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-    today: datetime | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    monotonic: Callable[[], float] = time.monotonic,
-) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    day = (today or datetime.now(UTC)).date()
-    if args.news_command == "list":
-        return await _list(store, args.limit, out)
+class _Refused(Exception):
+    """The input was refused before anything was opened or stored; already explained."""
 
+
+def prepare(args: argparse.Namespace, day: date, err: TextIO) -> list[NewUpdate]:
+    """Read and check `news add` / `news import` input, before any database is opened.
+
+    Raises _Refused after printing every problem (escaped) to `err`.
+    """
     if args.news_command == "add":
         text = sys.stdin.read() if args.text == "-" else args.text
-        records = [
+        records: list[dict[str, Any]] = [
             {
                 "headline": args.headline,
                 "text": text,
@@ -119,58 +136,136 @@ async def dispatch(
         try:
             records = load_file(args.file)
         except ValueError as exc:
-            print(f"heroes-bot news import: {exc}", file=err)
-            return 1
-        where = [f"{args.file.name} update {i + 1}" for i in range(len(records))]
+            _say(err, f"heroes-bot news import: {exc}")
+            raise _Refused from None
+        where = [f"{printable(args.file.name)} update {i + 1}" for i in range(len(records))]
 
     updates: list[NewUpdate] = []
     failed = False
     for label, record in zip(where, records, strict=True):
-        unknown = set(record) - IMPORT_FIELDS
+        problems, values = _field_values(record)
         checked = check_update(
-            headline=_text(record.get("headline")),
-            text=_text(record.get("text")),
-            source_url=_text(record.get("source")),
-            outlet=_text(record.get("outlet")),
-            stage=_text(record.get("stage")),
-            published=_text(record.get("date")),
-            key=_text(record.get("key")) if "key" in record else None,
+            headline=values.get("headline"),
+            text=values.get("text"),
+            source_url=values.get("source"),
+            outlet=values.get("outlet"),
+            stage=values.get("stage"),
+            published=values.get("date"),
+            key=values.get("key") if "key" in record else None,
             today=day,
         )
-        problems = list(checked.problems)
-        if unknown:
-            problems.append(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        problems += checked.problems
         if problems or checked.update is None:
             failed = True
-            headline = _text(record.get("headline")) or "(no headline)"
-            print(f"{label} ({headline[:60]!r}) was refused:", file=err)
+            headline = values.get("headline") or "(no headline)"
+            _say(err, f"{label} ({headline[:60]!r}) was refused:")
             for problem in problems:
-                print(f"  - {problem}", file=err)
+                _say(err, f"  - {problem}")
         else:
             updates.append(checked.update)
     if failed:
-        print("Nothing was added.", file=err)
-        return 1
+        _say(err, "Nothing was added.")
+        raise _Refused
+    return updates
+
+
+def _field_values(record: dict[str, Any]) -> tuple[list[str], dict[str, str | None]]:
+    """Problems with the record's fields, and its values as text.
+
+    Every field is text: a number, true/false, a list or a table is refused rather than
+    stored as its Python spelling ("nan", "True", "[1, 2]"). Only `date` may also be a TOML
+    date (date = 2025-06-01, unquoted). JSON null means "not given".
+    """
+    problems: list[str] = []
+    values: dict[str, str | None] = {}
+    unknown = sorted(set(record) - IMPORT_FIELDS)
+    if unknown:
+        problems.append(f"Unknown field(s): {', '.join(printable(str(u)) for u in unknown)}.")
+    for name in sorted(IMPORT_FIELDS & set(record)):
+        value = record[name]
+        if value is None or isinstance(value, str):
+            values[name] = value
+        elif name == "date" and isinstance(value, date) and not isinstance(value, datetime):
+            values[name] = value.isoformat()
+        else:
+            problems.append(
+                f"{name.capitalize()}: must be text in quotes, not {_kind(value)}; "
+                f'write {name} = "..." (TOML) or "{name}": "..." (JSON).'
+            )
+    return problems, values
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time" if isinstance(value, date | time_of_day) else "this kind of value"
+
+
+def _say(stream: TextIO, line: str) -> None:
+    """Every line about refused input goes out escaped: a file cannot drive the terminal."""
+    print(printable(line), file=stream)
+
+
+async def dispatch(
+    args: argparse.Namespace,
+    store: Store,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    today: datetime | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    prepared: list[NewUpdate] | None = None,
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    now = today or datetime.now(UTC)
+    if args.news_command == "list":
+        return await _list(store, args.limit, out)
+
+    if prepared is None:
+        try:
+            prepared = prepare(args, now.date(), err)
+        except _Refused:
+            return 1
+    updates = prepared
     if getattr(args, "dry_run", False):
-        print(f"{len(updates)} update(s) are valid; nothing was added (dry run).", file=out)
+        print(
+            f"{_count(len(updates), 'update is', 'updates are')} valid; "
+            "nothing was added (dry run).",
+            file=out,
+        )
         return 0
 
-    tracker = store.tracker
+    try:
+        results = await _store_all(store, updates, announce=not args.no_post, err=err, sleep=sleep)
+    except sqlite3.Error as exc:
+        reason = (
+            "the database stayed busy (another process kept writing)"
+            if _busy(exc)
+            else f"the database refused it ({exc})"
+        )
+        _say(err, f"heroes-bot news: {reason}; nothing was added. Run the same command again.")
+        return 1
     added = []
     total_queued = 0
-    for update in updates:
-        duplicate = await tracker.find_duplicate(update)
-        if duplicate is not None:
-            print(f"skipped {update.headline[:60]!r}: already update #{duplicate.id}", file=out)
+    for stored, queued, duplicate in results:
+        if duplicate:
+            print(f"skipped {stored.headline[:60]!r}: already update #{stored.id}", file=out)
             continue
-        stored, queued = await tracker.add_update(update, announce=not args.no_post)
         added.append(stored.id)
         total_queued += queued
         stage = f", stage → {stage_label(stored.stage)}" if stored.stage else ""
         where_to = (
             "not posted (--no-post)"
             if args.no_post
-            else f"queued for {queued} following server(s)"
+            else f"queued for {_count(queued, 'following server')}"
             if queued
             else "no server follows the news yet"
         )
@@ -180,6 +275,15 @@ async def dispatch(
         return 0
     if args.no_post or not total_queued:
         return 0
+    bot_running = await delivery_is_running(store, now)
+    if not bot_running:
+        print(
+            "No bot is delivering from this database right now (no delivery pass in the last "
+            f"{int(DELIVERY_SEEN_WITHIN.total_seconds())} seconds). The updates stay queued: "
+            "start the bot (`make run` or `heroes-bot run`) and it posts them.",
+            file=out,
+        )
+        return 3 if args.wait else 0
     if not args.wait:
         print(
             "The running bot posts queued updates within about 30 seconds "
@@ -192,35 +296,116 @@ async def dispatch(
     )
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+async def _store_all(
+    store: Store,
+    updates: list[NewUpdate],
+    *,
+    announce: bool,
+    err: TextIO,
+    sleep: Callable[[float], Awaitable[None]],
+) -> list[tuple[SequelUpdate, int, bool]]:
+    """Every update in one transaction (all or none), retried while another process writes."""
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            return await store.tracker.add_updates(updates, announce=announce)
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or attempt == STORE_ATTEMPTS:
+                raise
+            delay = STORE_RETRY_DELAY * attempt
+            print(
+                f"the database is busy (another process is writing); nothing stored yet, "
+                f"retrying in {delay:g} s ({attempt}/{STORE_ATTEMPTS - 1})",
+                file=err,
+            )
+            await sleep(delay)
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+async def delivery_is_running(store: Store, now: datetime) -> bool:
+    """Whether a bot process has run a delivery pass on this database lately."""
+    last = await store.tracker.last_delivery_pass()
+    return last is not None and now - last <= DELIVERY_SEEN_WITHIN
 
 
 def load_file(path: Path) -> list[dict[str, Any]]:
+    """The updates of a .toml or .json file; ValueError (one line, escaped) on anything else."""
+    shown = printable(str(path))
+    kind = path.suffix.lower()
+    if kind not in {".toml", ".json"}:
+        raise ValueError(
+            f"{shown}: import reads TOML (.toml, [[updates]] tables) or JSON (.json, a list of "
+            f"objects); this file's name ends in {printable(kind) or 'no extension'}."
+        )
     try:
-        raw = path.read_text("utf-8")
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_IMPORT_BYTES:
+                raise ValueError(_too_big(shown, size))
+            # Read one byte past the cap: a file that grows (or a pipe) is refused too.
+            data_bytes = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path} is not UTF-8 text") from exc
+        raise ValueError(f"cannot read {shown}: {exc.strerror or exc}") from exc
+    if len(data_bytes) > MAX_IMPORT_BYTES:
+        raise ValueError(_too_big(shown, len(data_bytes)))
     try:
-        if path.suffix.lower() == ".json":
-            data: Any = json.loads(raw)
+        raw = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{shown} is not UTF-8 text") from exc
+    try:
+        if kind == ".json":
+            data: Any = json.loads(
+                raw, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants
+            )
         else:
             data = tomllib.loads(raw)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{path} is not valid {path.suffix.lstrip('.').upper()}: {exc}") from exc
+    except RecursionError:
+        raise ValueError(f"{shown} is nested too deeply to be an update file") from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, _BadJSON) as exc:
+        name = "JSON" if kind == ".json" else "TOML"
+        raise ValueError(f"{shown} is not valid {name}: {printable(str(exc))}") from None
     if isinstance(data, dict):
         data = data.get("updates")
     if not isinstance(data, list) or not data:
-        raise ValueError(f"{path} holds no updates: expected [[updates]] tables or a JSON list")
+        raise ValueError(f"{shown} holds no updates: expected [[updates]] tables or a JSON list")
     if not all(isinstance(item, dict) for item in data):
-        raise ValueError(f"{path}: every update must be a table/object of fields")
+        raise ValueError(f"{shown}: every update must be a table/object of fields")
     if len(data) > 500:
-        raise ValueError(f"{path}: {len(data)} updates; import at most 500 at a time")
+        raise ValueError(f"{shown}: {len(data)} updates; import at most 500 at a time")
     return data
+
+
+def _too_big(shown: str, size: int) -> str:
+    return (
+        f"{shown} is {size / 1_000_000:.1f} MB; an import file may be at most "
+        f"{MAX_IMPORT_BYTES // 1_000_000} MB (split it)"
+    )
+
+
+class _BadJSON(ValueError):
+    """JSON that parses but must not be trusted: a repeated key, NaN or Infinity."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            # Parsers disagree on which of two equal keys wins; refuse rather than guess.
+            raise _BadJSON(f"the key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def _no_constants(name: str) -> Any:
+    raise _BadJSON(f"{name} is not a value an update can hold")
 
 
 def progress_bar(counts: list[DeliveryCounts], width: int = 30) -> str:
@@ -276,13 +461,15 @@ async def wait_for_delivery(
             hinted = True
             print(
                 ("\n" if tty else "")
-                + "nothing has moved for a while: is the bot running? (heroes-bot run)",
+                + f"nothing has moved for {int(now - last_change)} seconds: the bot may have "
+                "stopped or lost Discord; its log says why.",
                 file=out,
             )
         if give_up_after is not None and now - start >= give_up_after:
             print(
                 ("\n" if tty else "")
-                + "stopped waiting (--timeout); the running bot keeps delivering.",
+                + "stopped waiting (--timeout); what is not delivered yet stays queued "
+                "(`heroes-bot news list` shows where it is).",
                 file=out,
             )
             return 3

@@ -15,12 +15,19 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def seeded_store(settings: Settings) -> AsyncIterator[Store]:
-    """Open and migrate the database, then apply the seed (idempotent)."""
+async def seeded_store(
+    settings: Settings, *, report_level: int = logging.INFO
+) -> AsyncIterator[Store]:
+    """Open and migrate the database, then apply the seed (idempotent).
+
+    The seed's one-line report is INFO for the bot; the command line passes DEBUG, so a user
+    running `heroes-bot news ...` sees only the answer.
+    """
     seed = load_seed()
     async with open_store(settings.database_path) as store:
         report = await store.apply_seed(seed)
-        log.info(
+        log.log(
+            report_level,
             "seed: %d added, %d updated, %d unchanged, %d kept as edited",
             report.added,
             report.updated,

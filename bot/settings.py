@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = Path("data/heroes.db")
+# Relative paths (this default, or a relative DATABASE_PATH) are taken from the project folder,
+# never the current one: `heroes-bot news add` run elsewhere must find the same database.
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "heroes.db"
+ENV_FILE_VARIABLE = "HEROES_ENV_FILE"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -63,6 +66,10 @@ class Settings:
     # of the shard ids) runs discord.py's AutoShardedBot.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # At ready, delete what is kept for servers that removed the bot while it was offline. The
+    # sandbox turns it off: there the real bot sees only the emulator's servers, and with
+    # --keep-data the live database's other servers must not be taken for departed ones.
+    forget_departed_servers: bool = True
 
     @property
     def sharded(self) -> bool:
@@ -82,12 +89,23 @@ class Settings:
         return self.token
 
 
+_COPY_ID = "in Discord enable Developer Mode, right-click it and choose 'Copy ID'."
+
+
 def _snowflake(name: str, raw: str) -> int:
     text = raw.strip()
-    if not text.isdigit() or not 15 <= len(text) <= 21:
+    if not text.isascii() or not text.isdigit():
+        raise ConfigError(f"{name} must be a Discord id, digits only (got {text!r}): {_COPY_ID}")
+    # Discord ids encode their creation time since 2015: every real one has 17 to 20 digits.
+    if len(text) < 17:
         raise ConfigError(
-            f"{name} must be a numeric Discord id (got {text!r}): in Discord enable "
-            "Developer Mode, right-click and choose 'Copy ID'."
+            f"{name}={text} is too short to be a Discord id (real ids have 17 to 20 digits, "
+            f"this has {len(text)}): {_COPY_ID}"
+        )
+    if len(text) > 20 or int(text) >= 2**64:
+        raise ConfigError(
+            f"{name}={text[:24]}… is too long to be a Discord id (real ids have 17 to 20 "
+            f"digits): {_COPY_ID}"
         )
     return int(text)
 
@@ -97,8 +115,37 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build settings from `env` (default: `os.environ`), raising ConfigError on bad input."""
+def env_file_path(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The one `.env` file to read: `explicit` (--env-file), else $HEROES_ENV_FILE, else the
+    project folder's. Never a parent folder's: python-dotenv's find_dotenv would walk up from
+    the current folder and pick up an unrelated project's secrets."""
+    env = os.environ if env is None else env
+    chosen = explicit or env.get(ENV_FILE_VARIABLE, "").strip() or None
+    if chosen is None:
+        return PROJECT_ROOT / ".env"
+    path = Path(chosen).expanduser()
+    source = "--env-file" if explicit else ENV_FILE_VARIABLE
+    if not path.is_file() and str(path) != os.devnull:
+        raise ConfigError(f"{source}={chosen}: no such file; give the path of your .env file.")
+    return path
+
+
+def load_env_file(explicit: str | None = None) -> Path | None:
+    """Load the `.env` file (real environment variables win); returns it if one was read."""
+    from dotenv import load_dotenv  # only here: importing settings never reads a file
+
+    path = env_file_path(explicit)
+    if not path.is_file():
+        return None
+    load_dotenv(path, override=False)
+    return path
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_ROOT) -> Settings:
+    """Build settings from `env` (default: `os.environ`), raising ConfigError on bad input.
+
+    A relative DATABASE_PATH is taken from `root` (the project folder).
+    """
     env = os.environ if env is None else env
 
     token_text = _optional(env, "DISCORD_TOKEN")
@@ -110,6 +157,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     database = _optional(env, "DATABASE_PATH")
     database_path = Path(database).expanduser() if database else DEFAULT_DATABASE_PATH
+    if not database_path.is_absolute():
+        database_path = root / database_path
 
     dev_guild = _optional(env, "DEV_GUILD_ID")
     owners_text = _optional(env, "OWNER_IDS")
@@ -177,7 +226,7 @@ def _shards(
 
 def check_database_path(path: Path) -> None:
     """Fail early, with the fix, when the database file cannot be created or written."""
-    target = path if path.is_absolute() else Path.cwd() / path
+    target = path if path.is_absolute() else PROJECT_ROOT / path
     if target.is_dir():
         raise ConfigError(
             f"DATABASE_PATH={path} is a directory: point it at a file, e.g. {path / 'heroes.db'}."
@@ -185,7 +234,7 @@ def check_database_path(path: Path) -> None:
     parent = target.parent
     if not parent.exists():
         try:
-            parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(parent)
         except OSError as exc:
             raise ConfigError(
                 f"DATABASE_PATH={path}: cannot create the folder {parent} ({exc.strerror}); "
@@ -200,11 +249,28 @@ def check_database_path(path: Path) -> None:
         )
 
 
-def configure_logging(level: str) -> None:
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents readable by this user only (0700): the
+    database holds server and member ids."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        candidate.mkdir(mode=0o700, exist_ok=True)
+        candidate.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    from bot.logging_setup import install_redaction
+
     logging.basicConfig(
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
     )
+    # Interaction tokens and the bot token never reach a log line, whatever the level.
+    install_redaction(secrets)
     # discord.py's gateway chatter is useful only when debugging the connection itself.
     if level != "DEBUG":
         logging.getLogger("discord.gateway").setLevel(logging.WARNING)

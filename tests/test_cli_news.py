@@ -6,15 +6,16 @@ import argparse
 import asyncio
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import _parser
-from bot.cli_news import dispatch, wait_for_delivery
+from bot.cli_news import DELIVERY_SEEN_WITHIN, delivery_is_running, dispatch, wait_for_delivery
 from bot.seed import SeedData
 from bot.store import NewUpdate, Store
-from bot.tracker.broadcast import Broadcaster
+from bot.tracker.broadcast import Broadcaster, DeliveryWorker
 from cogs.sequel._cog import compose_post
 from tests.tracker_fakes import FakeClock, FakePoster
 
@@ -172,12 +173,25 @@ async def test_wait_shows_progress_until_the_bot_delivered(store: Store) -> None
     assert "[######" in lines[-2] and "3/3 · 3 sent" in lines[-2] and lines[-1] == "delivered."
 
 
-async def test_wait_gives_up_and_hints_when_no_bot_delivers(store: Store) -> None:
+async def test_wait_with_no_bot_running_says_so_instead_of_contradicting_itself(
+    store: Store,
+) -> None:
     await store.tracker.follow(1, 11, None)
     code, out, _ = await news(
         store, "add", "--headline", "a", "--text", "b", "--wait", "--timeout", "120"
     )
-    assert code == 3 and "is the bot running?" in out and "stopped waiting" in out
+    assert code == 3 and "No bot is delivering from this database" in out
+    assert "the running bot keeps delivering" not in out and "[...." not in out
+
+
+async def test_wait_gives_up_when_a_running_bot_stalls(store: Store) -> None:
+    await store.tracker.follow(1, 11, None)
+    await store.tracker.record_delivery_pass(now=FakeClock()())  # a bot ran a pass just now
+    code, out, _ = await news(
+        store, "add", "--headline", "a", "--text", "b", "--wait", "--timeout", "120"
+    )
+    assert code == 3 and "nothing has moved for 90 seconds" in out
+    assert "stopped waiting (--timeout)" in out and "stays queued" in out
 
 
 def test_seed_adds_the_article_as_the_first_update_once(seed: SeedData) -> None:
@@ -197,3 +211,12 @@ async def test_seeding_twice_keeps_one_timeline_entry(store: Store, seed: SeedDa
     )
     assert await store.tracker.current_stage() == "in-development"
     assert (await store.tracker.delivery_counts(first.id)).total == 0  # never posted
+
+
+async def test_a_delivery_pass_tells_news_wait_that_a_bot_is_running(store: Store) -> None:
+    broadcaster = Broadcaster(store.tracker, FakePoster(), compose_post, per_second=None)
+    now = datetime.now(UTC)
+    assert not await delivery_is_running(store, now)
+    await DeliveryWorker(broadcaster).run_once()
+    assert await delivery_is_running(store, now)
+    assert not await delivery_is_running(store, now + DELIVERY_SEEN_WITHIN * 2)

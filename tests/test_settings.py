@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, Secret, check_database_path, load_settings
+from bot.settings import (
+    PROJECT_ROOT,
+    ConfigError,
+    Secret,
+    check_database_path,
+    load_settings,
+)
 from tests.conftest import FAKE_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_defaults() -> None:
     settings = load_settings({})
     assert settings.token is None and not settings.has_token
-    assert settings.database_path == Path("data/heroes.db")
+    assert settings.database_path == PROJECT_ROOT / "data" / "heroes.db"
     assert settings.dev_guild_id is None and settings.owner_ids == frozenset()
     assert settings.log_level == "INFO"
 
@@ -75,9 +81,11 @@ def test_database_path_checks(tmp_path: Path) -> None:
 
 def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_PATH"}}
+    # A developer's own .env in the project folder must not change what the tests see.
+    isolated = {"HEROES_ENV_FILE": os.devnull, **env}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env={**clean, **env, "PYTHONPATH": str(ROOT)},
+        env={**clean, **isolated, "PYTHONPATH": str(ROOT)},
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -116,10 +124,53 @@ def test_cli_refuses_a_foreign_database_file(tmp_path: Path) -> None:
 
 
 def test_dotenv_is_read_by_main_and_the_environment_wins(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("DEV_GUILD_ID=from-dotenv\nLOG_LEVEL=loud\n")
-    result = _cli("sync", env={"LOG_LEVEL": "INFO"}, cwd=tmp_path)
+    (tmp_path / "bot.env").write_text("DEV_GUILD_ID=from-dotenv\nLOG_LEVEL=loud\n")
+    result = _cli(
+        "--env-file", str(tmp_path / "bot.env"), "sync", env={"LOG_LEVEL": "INFO"}, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "DEV_GUILD_ID must be" in result.stderr  # .env was read, LOG_LEVEL from env won
+    result = _cli("sync", env={"HEROES_ENV_FILE": str(tmp_path / "bot.env")}, cwd=tmp_path)
+    assert result.returncode == 2 and "LOG_LEVEL must be" in result.stderr
+
+
+def test_dotenv_in_the_current_or_a_parent_folder_is_not_read(tmp_path: Path) -> None:
+    # Another project's .env above (or in) the folder the command is run from.
+    (tmp_path / ".env").write_text("LOG_LEVEL=from-a-parent\n")
+    child = tmp_path / "elsewhere"
+    child.mkdir()
+    (child / ".env").write_text("LOG_LEVEL=from-the-current-folder\n")
+    database = tmp_path / "heroes.db"
+    # HEROES_ENV_FILE empty: the default lookup, which must not walk up from `child`.
+    result = _cli(
+        "news", "list", env={"DATABASE_PATH": str(database), "HEROES_ENV_FILE": ""}, cwd=child
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LOG_LEVEL" not in result.stderr
+
+
+def test_relative_database_path_is_taken_from_the_project_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `heroes-bot news add` run from another folder
+    assert load_settings({"DATABASE_PATH": "data/other.db"}).database_path == (
+        PROJECT_ROOT / "data" / "other.db"
+    )
+    assert load_settings({}).database_path.is_absolute()
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("123", "too short to be a Discord id"),
+        ("9" * 25, "too long to be a Discord id"),
+        ("my-server", "digits only"),
+    ],
+)
+def test_dev_guild_id_that_cannot_be_a_discord_id_says_why(raw: str, reason: str) -> None:
+    with pytest.raises(ConfigError, match="DEV_GUILD_ID") as info:
+        load_settings({"DEV_GUILD_ID": raw})
+    assert reason in str(info.value) and "numeric Discord id (got '123')" not in str(info.value)
 
 
 def test_importing_the_package_does_not_read_dotenv(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +33,42 @@ def _refuse_foreign_file(path: Path) -> None:
         )
 
 
+# The database holds server, channel and member ids: readable by the bot's user only.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file (and its missing folders) private before SQLite opens it.
+
+    Created here with O_EXCL and mode 0600 rather than by SQLite under the process umask (often
+    022, world-readable). SQLite gives its -wal and -shm files the database file's mode.
+    """
+    missing = []
+    for folder in path.parents:
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        folder.chmod(PRIVATE_FOLDER)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+
+
+def make_private(path: Path) -> None:
+    """Narrow the database file and its WAL/SHM companions to 0600 (never widen them).
+
+    A file this user does not own (a shared deployment) is left as it is.
+    """
+    for candidate in (path, *(path.with_name(path.name + s) for s in _COMPANIONS)):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            mode = candidate.stat().st_mode & 0o777
+            if mode & ~PRIVATE_FILE:
+                candidate.chmod(mode & PRIVATE_FILE)
+
+
 @asynccontextmanager
 async def open_store(path: Path | str) -> AsyncIterator[Store]:
     """Open (creating if needed) and migrate the database, yielding a ready Store."""
@@ -38,6 +76,7 @@ async def open_store(path: Path | str) -> AsyncIterator[Store]:
     in_memory = str(path) == ":memory:"
     if not in_memory:
         _refuse_foreign_file(path)
+        _create_private(path)
     # isolation_level=None: the store manages its own transactions explicitly.
     db = await aiosqlite.connect(str(path), isolation_level=None)
     try:
@@ -48,6 +87,8 @@ async def open_store(path: Path | str) -> AsyncIterator[Store]:
                 await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
             await migrate(db)
+            if not in_memory:
+                make_private(path)  # a file created by an older version, and its WAL and SHM
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} cannot be used as a database: {exc}") from exc
         yield Store(db)

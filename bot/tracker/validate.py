@@ -60,7 +60,7 @@ def parse_stage(raw: str | None) -> tuple[str | None, str | None]:
     options = {fold(label): label.lower() for _, label in SEQUEL_STAGES}
     close = difflib.get_close_matches(folded, list(options), n=1, cutoff=0.6)
     hint = f" Did you mean “{options[close[0]]}”?" if close else ""
-    shown = text if len(text) <= 40 else text[:39] + "…"
+    shown = printable(text if len(text) <= 40 else text[:39] + "…")
     return None, (
         f"Stage: “{shown}” is not a stage I know.{hint} Use one of: {stage_choices()}; "
         "or leave it empty when the update does not change the stage."
@@ -73,6 +73,17 @@ def _control_characters(text: str) -> bool:
         for c in text
         # Zero-width joiners are legitimate inside emoji sequences.
         if c not in {"\u200d", "\ufe0f"}
+    )
+
+
+def printable(text: str) -> str:
+    """`text` with every invisible or control character written as an escape (\\x1b, \\u202e):
+    a value echoed in a message can neither drive a terminal nor hide or reorder text."""
+    return "".join(
+        c
+        if c == " " or unicodedata.category(c)[0] not in {"C", "Z"}
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
     )
 
 
@@ -184,7 +195,7 @@ def check_update(
                 raise ValueError
             day = date.fromisoformat(raw_date)
         except ValueError:
-            problems.append(f"Date: “{raw_date[:20]}” is not a date; use YYYY-MM-DD.")
+            problems.append(f"Date: “{printable(raw_date[:20])}” is not a date; use YYYY-MM-DD.")
         else:
             if day > today + timedelta(days=1):
                 problems.append(f"Date: {day.isoformat()} is in the future; news has happened.")
@@ -193,7 +204,7 @@ def check_update(
 
     if key is not None and (not key or len(key) > MAX_KEY or not _KEY.match(key)):
         problems.append(
-            f"Key: “{key[:MAX_KEY]}” must be 1-{MAX_KEY} lowercase letters, digits and "
+            f"Key: “{printable(key[:MAX_KEY])}” must be 1-{MAX_KEY} lowercase letters, digits and "
             "hyphens, starting with a letter or digit."
         )
 
@@ -212,4 +223,4 @@ def check_update(
     )
 
 
-__all__ = ["STAGE_KEYS", "Checked", "check_update", "parse_stage", "stage_choices"]
+__all__ = ["STAGE_KEYS", "Checked", "check_update", "parse_stage", "printable", "stage_choices"]

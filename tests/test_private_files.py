@@ -1,0 +1,41 @@
+"""The database, its WAL and SHM files and its folder are readable by the bot's user only."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from bot.store import NewUpdate, open_store
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_database_wal_shm_and_folder_are_not_world_readable(tmp_path: Path) -> None:
+    database = tmp_path / "new" / "data" / "heroes.db"
+    previous = os.umask(0o022)  # a typical umask: files 0644, folders 0755
+    try:
+        async with open_store(database) as store:
+            await store.tracker.add_update(NewUpdate("Filming begins", "Cameras roll."))
+            modes = {
+                p.name: _mode(p) for p in database.parent.iterdir() if p.name.startswith("heroes")
+            }
+            folders = (_mode(database.parent), _mode(database.parent.parent))
+    finally:
+        os.umask(previous)
+    assert {"heroes.db", "heroes.db-wal", "heroes.db-shm"} <= set(modes)
+    assert all(mode == 0o600 for mode in modes.values()), {k: oct(v) for k, v in modes.items()}
+    assert folders == (0o700, 0o700)
+
+
+async def test_database_left_world_readable_by_an_older_version_is_narrowed(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "heroes.db"
+    async with open_store(database):
+        pass
+    database.chmod(0o644)
+    async with open_store(database):
+        assert _mode(database) == 0o600
