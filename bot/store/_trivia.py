@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.display_names import clean_display_name
+
 from ._models import Source
 from ._queries import Queries
 
@@ -143,7 +145,8 @@ class TriviaStore(Queries):
         self, round_id: int, user_id: int, display_name: str, choice: int
     ) -> AnswerOutcome:
         """Record a member's only answer to an open question and score it, atomically."""
-        name = display_name[:DISPLAY_NAME_LIMIT] or str(user_id)
+        # Stored already cleaned of direction overrides and pill syntax (bot/display_names.py).
+        name = clean_display_name(display_name)[:DISPLAY_NAME_LIMIT] or str(user_id)
         async with self._transaction() as db:
             async with db.execute(
                 "SELECT guild_id, correct_option FROM trivia_rounds "

@@ -146,10 +146,22 @@ class TriviaGame:
             everyone_in = bool(self.expected) and self.expected <= self.answers.keys()
         if status is AnswerStatus.RECORDED:
             option = shorten(self.question.options[choice], 200)
-            text = (
-                f"Locked in: **{LETTERS[choice]}** · {option}\n"
-                f"The answer is revealed when the question closes (<t:{self.closes_at}:R>)."
-            )
+            # This answer may be the one that closes the question: then never announce a
+            # countdown to a reveal that is happening now. While players of the last question
+            # are awaited it may close early, so the countdown is only the latest it closes.
+            if everyone_in:
+                when = (
+                    "Everyone who played the last question here has answered: the answer is "
+                    "revealed now."
+                )
+            elif self.expected:
+                when = (
+                    "The answer is revealed when the question closes: once everyone who played "
+                    f"the last question here has answered, <t:{self.closes_at}:R> at the latest."
+                )
+            else:
+                when = f"The answer is revealed when the question closes (<t:{self.closes_at}:R>)."
+            text = f"Locked in: **{LETTERS[choice]}** · {option}\n{when}"
         elif status is AnswerStatus.DUPLICATE:
             text = "You already answered this question — one answer each. Wait for the reveal."
         else:

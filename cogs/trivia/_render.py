@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.display_names import clean_display_name
 from bot.render.cards import excerpt_block, source_line
 from bot.render.limits import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
 from bot.store import RoundAnswer, ScoreEntry
@@ -17,8 +18,9 @@ COLOUR_CLOSED = 0x4CAF50
 
 
 def safe_name(name: str) -> str:
-    """A display name shown as plain text: markdown escaped, never a ping (pings are off too)."""
-    return discord.utils.escape_markdown(shorten(" ".join(name.split()), 64)) or "someone"
+    """A display name shown as plain text: no direction overrides, control characters or pill
+    syntax (again, for names stored before they were cleaned), markdown escaped."""
+    return discord.utils.escape_markdown(shorten(clean_display_name(name), 64)) or "someone"
 
 
 def _options(question: Question, *, reveal: bool) -> str:
