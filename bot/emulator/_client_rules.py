@@ -96,7 +96,7 @@ def modal_problems(modal: dict[str, Any], values: dict[str, Any]) -> list[str]:
     for custom_id, (field, label) in fields.items():
         required = field.get("required", True)
         if field.get("type") == 4:
-            text = values.get(custom_id, "")
+            text = values.get(custom_id, field.get("value") or "")  # pre-filled text is sent
             if not isinstance(text, str):
                 problems.append(f"field {label!r} takes text")
                 continue

@@ -373,7 +373,7 @@ class PayloadBuilder:
                     {
                         "type": c["type"],
                         "custom_id": c["custom_id"],
-                        "value": values.get(c["custom_id"], ""),
+                        "value": values.get(c["custom_id"], c.get("value") or ""),
                     }
                     for c in comp.get("components") or []
                     if c.get("type") == 4
@@ -385,7 +385,8 @@ class PayloadBuilder:
                     sub = {
                         "type": 4,
                         "custom_id": inner["custom_id"],
-                        "value": values.get(inner["custom_id"], ""),
+                        # A field the member leaves alone is sent with the text it was opened with.
+                        "value": values.get(inner["custom_id"], inner.get("value") or ""),
                     }
                 elif inner.get("type") in (3, 5, 6, 7, 8):
                     picked = values.get(inner["custom_id"], [])
