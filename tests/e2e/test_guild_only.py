@@ -48,6 +48,12 @@ async def test_guild_only_commands_from_a_dm_answer_works_only_in_a_server(
                 assert (response.content, response.ephemeral) == (IN_A_SERVER, True), name
                 tried.append(name)
     assert {"sequel-admin unfollow", "sequel-admin following", "sequel-admin follow"} <= set(tried)
+    # Suggestions can only be answered with suggestions: none, rather than an error.
+    typed = {"channel": w.channel, "time": "09:00"}
+    suggestions = await w.emu.autocomplete(
+        "quote-daily set", "timezone", "par", typed, channel=dm, user=w.fan, forged=True
+    )
+    assert suggestions == []
     assert {"quote-daily set", "quote-daily off", "quote-daily show", "trivia play"} <= set(tried)
     assert [
         r.getMessage()
