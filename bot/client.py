@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import pkgutil
@@ -12,6 +13,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.departed import forget_departed
 from bot.invite import invite_url
 from bot.owners import application_owners
 from bot.settings import Settings
@@ -62,6 +64,11 @@ class HeroesBot(commands.Bot):
         self.sync_outcome: SyncOutcome | None = None
         self.started_at = time.monotonic()
         self._frozen = False
+        # Shards whose READY guild list is fully loaded (sharded bots); see guild_list_complete.
+        self._complete_shards: set[int] = set()
+        # Set once the check for servers that removed the bot while it was offline has run.
+        self.departed_checked = asyncio.Event()
+        self.departed: list[int] | None = None
 
     async def setup_hook(self) -> None:
         for extension in discover_extensions():
@@ -90,6 +97,27 @@ class HeroesBot(commands.Bot):
             await self._resolve_owners()
         return user.id in (self.owner_ids or ())
 
+    async def on_shard_connect(self, shard_id: int) -> None:
+        # A new session: this shard's guild list is being rebuilt from its READY.
+        self._complete_shards.discard(shard_id)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        self._complete_shards.add(shard_id)
+
+    @property
+    def complete_shards(self) -> frozenset[int]:
+        return frozenset(self._complete_shards)
+
+    def guild_list_complete(self) -> bool:
+        """Whether `guilds` is every server of every shard this process runs."""
+        if not self.is_ready():
+            return False
+        settings = self.settings
+        if settings.shard_count is None:
+            return True
+        owned = range(settings.shard_count) if settings.shard_ids is None else settings.shard_ids
+        return set(owned) <= self._complete_shards
+
     async def on_ready(self) -> None:
         user = self.user
         log.info(
@@ -107,6 +135,12 @@ class HeroesBot(commands.Bot):
             self._frozen = True
             gc.collect()
             gc.freeze()
+        # Servers that removed the bot while it was offline sent no GUILD_DELETE: forget them
+        # now that the server list is complete (bot/departed.py says when it is).
+        try:
+            self.departed = await forget_departed(self)
+        finally:
+            self.departed_checked.set()
 
 
 class ShardedHeroesBot(HeroesBot, commands.AutoShardedBot):

@@ -13,20 +13,10 @@ import bot as bot_package
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.render.limits import EmbedBuilder
+from bot.render.privacy import deleting_text, stored_fields
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 PROJECT = "Self-hosted; see the README of this installation."
-STORED = (
-    "• **Trivia scores**, per server: your user id, the display name you had when you last "
-    "answered, your points and how many questions you answered and got right.\n"
-    "• **Server settings**: whether replies are public or private by default.\n"
-    "Nothing else: no messages, no member lists (the bot asks for no privileged intent)."
-)
-DELETING = (
-    "• `/trivia forget-me` deletes your scores and name in that server, at once.\n"
-    "• Removing the bot from a server deletes that server's settings and scores.\n"
-    "• The people running the bot can delete the database file itself."
-)
 
 
 def format_uptime(seconds: float) -> str:
@@ -64,8 +54,8 @@ class About(commands.Cog):
         builder = EmbedBuilder(
             "About heroes-bot",
             description=(
-                "Answers about Robert Rodriguez's Netflix film *We Can Be Heroes* and its "
-                "sequel, every fact shown with the excerpt of the article it comes from."
+                "Answers about *We Can Be Heroes* and its sequel from a news article, every "
+                "fact shown with the excerpt of the article it comes from."
             ),
         )
         builder.field("Version", bot_package.__version__, inline=True)
@@ -84,8 +74,10 @@ class About(commands.Cog):
             for record in [*await store.works(), *await store.facts()]
         }
         builder.field("Source of its facts", "\n".join(sources.values()) or "No source loaded yet.")
-        builder.field("What it stores about people", STORED)
-        builder.field("Having it deleted", DELETING)
+        # Rendered from the declarations that drive the deleting (bot/store/_stored_data.py).
+        for name, value in stored_fields():
+            builder.field(name, value)
+        builder.field("Having it deleted", deleting_text())
         builder.field("Project", PROJECT)
         return builder.build()
 

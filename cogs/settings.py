@@ -58,15 +58,14 @@ class ServerSettings(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        """Leaving a server deletes what the bot kept about it: settings and trivia scores."""
-        store = self.bot.store
-        settings = await store.settings.forget_guild(guild.id)
-        scores = await store.trivia.forget_guild(guild.id)
+        """Leaving a server deletes everything kept for it, in every feature (follows,
+        deliveries, quote of the day, trivia, settings: see bot/store/_stored_data.py)."""
+        report = await self.bot.store.lifecycle.forget_guild(guild.id)
         log.info(
-            "left guild %s: deleted %d settings rows and %d trivia scores",
+            "left server %s: deleted %d rows (%s)",
             guild.id,
-            settings,
-            scores,
+            report.rows,
+            ", ".join(f"{c.datum.table} {c.rows}" for c in report.changes) or "none kept",
         )
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown, PublicCooldownError
+from bot.render.limits import check_embed
 from bot.tree import describe_error
 from tests.commands import find_command, invoke
 from tests.fakes import FakeInteraction, FakeUser
@@ -127,8 +128,9 @@ async def test_about(bot: HeroesBot) -> None:
     assert fields["Gateway latency"] == "unknown"  # not connected in tests
     assert fields["Servers"] == "0"
     assert fields["Uptime"].endswith("s") or fields["Uptime"].endswith("m")
-    assert "user id" in fields["What it stores about people"]
-    assert "display name" in fields["What it stores about people"]
+    assert "user id" in fields["What it stores: Trivia"]
+    assert "display name" in fields["What it stores: Trivia"]
+    assert check_embed(embed) == []  # the privacy fields fit, nothing cut short
     assert "/trivia forget-me" in fields["Having it deleted"]
     assert "ComicBook.com" in fields["Source of its facts"]
     assert "README" in fields["Project"] and "http" not in fields["Project"]

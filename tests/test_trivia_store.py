@@ -115,12 +115,15 @@ async def test_forget_member_deletes_only_that_member_in_that_server(store: Stor
     await _score(store, GUILD, 2, "you", 1)
     open_round = await store.trivia.open_round(GUILD, CHANNEL, "q", 0)
     await store.trivia.record_answer(open_round, 1, "me", 1)  # type: ignore[arg-type]
-    report = await store.trivia.forget_member(GUILD, 1)
-    assert (report.scores, report.points, report.answers) == (1, 3, 1)
+    report = await store.lifecycle.forget_member(1, GUILD)
+    assert {(c.datum.table, c.rows) for c in report.changes} == {
+        ("trivia_scores", 1),
+        ("trivia_answers", 1),
+    }
     assert await store.trivia.standing(GUILD, 1) is None
     assert (await store.trivia.standing(OTHER_GUILD, 1)).points == 2  # type: ignore[union-attr]
     assert (await store.trivia.standing(GUILD, 2)).points == 1  # type: ignore[union-attr]
-    assert (await store.trivia.forget_member(GUILD, 1)).scores == 0
+    assert (await store.lifecycle.forget_member(1, GUILD)).changes == ()
 
 
 async def test_forget_guild_and_settings(store: Store) -> None:
@@ -129,8 +132,12 @@ async def test_forget_guild_and_settings(store: Store) -> None:
     assert updated.private_replies and updated.updated_at
     await _score(store, GUILD, 1, "me", 1)
     await _score(store, OTHER_GUILD, 1, "me", 1)
-    assert await store.trivia.forget_guild(GUILD) == 1
-    assert await store.settings.forget_guild(GUILD) == 1
+    report = await store.lifecycle.forget_guild(GUILD)
+    assert {(c.datum.table, c.rows) for c in report.changes} == {
+        ("trivia_scores", 1),
+        ("trivia_rounds", 1),
+        ("guild_settings", 1),
+    }
     assert await store.trivia.leaderboard(GUILD) == []
     assert (await store.settings.get(GUILD)).private_replies is False
     assert await store.trivia.leaderboard(OTHER_GUILD)

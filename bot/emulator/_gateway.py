@@ -262,7 +262,13 @@ class Gateway:
         async with session.lock:
             await session._dispatch_locked("READY", ready)
             for guild in guilds:
-                await session._dispatch_locked("GUILD_CREATE", guild.to_payload(self._app.bot.id))
+                if guild.outage:
+                    await session._dispatch_locked(
+                        "GUILD_DELETE", {"id": str(guild.id), "unavailable": True}
+                    )
+                else:
+                    payload = guild.to_payload(self._app.bot.id)
+                    await session._dispatch_locked("GUILD_CREATE", payload)
             session.ready = True
         self._notify()
 

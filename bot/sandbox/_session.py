@@ -207,6 +207,9 @@ async def open_sandbox(settings: Settings, *, keep_data: bool) -> AsyncIterator[
                 database_path=database,
                 dev_guild_id=None,
                 guild_ready_timeout=0.05,
+                # The emulator has one server: every other server in the (possibly live,
+                # --keep-data) database would look departed and be deleted.
+                forget_departed_servers=False,
             )
             holder: list[HeroesBot] = []
             with redirect_discord_py(emu.port):

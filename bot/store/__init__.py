@@ -7,6 +7,7 @@ from ._connection import open_store
 from ._daily import DailyQuotes
 from ._errors import StoreError
 from ._guild_settings import GuildSettings, GuildSettingsStore
+from ._lifecycle import ForgetReport, Forgotten, Lifecycle
 from ._migrations import current_version, load_migrations, migrate
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
 from ._seed_types import (
@@ -21,6 +22,16 @@ from ._seed_types import (
     SeedWork,
 )
 from ._store import FILM_KEY, SEQUEL_KEY, Store
+from ._stored_data import (
+    BOT_TABLES,
+    FILM_TABLES,
+    STORED_DATA,
+    ByParent,
+    Forget,
+    MemberId,
+    StoredData,
+    features,
+)
 from ._tracker import Tracker
 from ._tracker_models import (
     SEQUEL_STAGES,
@@ -39,7 +50,6 @@ from ._trivia import (
     AnswerOutcome,
     AnswerStatus,
     CreditRecord,
-    ForgetReport,
     PersonName,
     RoundAnswer,
     ScoreEntry,
@@ -47,13 +57,17 @@ from ._trivia import (
 )
 
 __all__ = [
+    "BOT_TABLES",
     "FILM_KEY",
+    "FILM_TABLES",
     "SEQUEL_KEY",
     "SEQUEL_STAGES",
     "STAGE_KEYS",
     "STAGE_LABELS",
+    "STORED_DATA",
     "AnswerOutcome",
     "AnswerStatus",
+    "ByParent",
     "CastMember",
     "Credit",
     "CreditRecord",
@@ -64,9 +78,13 @@ __all__ = [
     "DeliveryCounts",
     "Fact",
     "Follow",
+    "Forget",
     "ForgetReport",
+    "Forgotten",
     "GuildSettings",
     "GuildSettingsStore",
+    "Lifecycle",
+    "MemberId",
     "NameMatch",
     "NewUpdate",
     "Person",
@@ -87,11 +105,13 @@ __all__ = [
     "Source",
     "Store",
     "StoreError",
+    "StoredData",
     "Tracker",
     "TriviaStore",
     "Work",
     "WorkCard",
     "current_version",
+    "features",
     "load_migrations",
     "migrate",
     "open_store",

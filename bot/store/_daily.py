@@ -79,12 +79,6 @@ class DailyQuotes(Queries):
             cursor = await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
             return cursor.rowcount > 0
 
-    async def forget_guild(self, guild_id: int) -> None:
-        """The bot left the server: delete its schedule and history."""
-        async with self._transaction() as db:
-            await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
-            await db.execute("DELETE FROM quote_daily_history WHERE guild_id = ?", (guild_id,))
-
     async def pick_for_day(
         self, guild_id: int, day: str, *, now: datetime | None = None
     ) -> DailyPick | None:

@@ -50,9 +50,3 @@ class GuildSettingsStore(Queries):
                 (guild_id, int(private)),
             )
         return await self.get(guild_id)
-
-    async def forget_guild(self, guild_id: int) -> int:
-        """Delete the server's settings; return how many rows went."""
-        async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount

@@ -19,6 +19,7 @@ from bot.text import fold, fts_query, search_terms
 from ._cache import ReadCache, cached
 from ._daily import DailyQuotes
 from ._guild_settings import GuildSettingsStore
+from ._lifecycle import Lifecycle
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
 from ._names import NameIndex, NameRow, capped
 from ._queries import Queries
@@ -57,6 +58,8 @@ class Store(Queries):
         self.daily = DailyQuotes(db, self.transaction)
         self.settings = GuildSettingsStore(db, self.transaction)
         self.trivia = TriviaStore(db, self.transaction)
+        # Forgetting a member or a server, across every feature (see _stored_data.py).
+        self.lifecycle = Lifecycle(db, self.transaction)
         self.tracker._cache = self.settings._cache = self._cache
 
     def bypass_read_cache(self) -> None:

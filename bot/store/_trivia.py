@@ -63,13 +63,6 @@ class ScoreEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class ForgetReport:
-    scores: int  # score rows deleted (0 or 1)
-    points: int  # the points those rows held
-    answers: int  # answers to open questions deleted
-
-
-@dataclass(frozen=True, slots=True)
 class PersonName:
     key: str
     name: str
@@ -240,29 +233,3 @@ class TriviaStore(Queries):
     async def player_count(self, guild_id: int) -> int:
         rows = await self._all("SELECT count(*) FROM trivia_scores WHERE guild_id = ?", (guild_id,))
         return int(rows[0][0])
-
-    async def forget_member(self, guild_id: int, user_id: int) -> ForgetReport:
-        """Delete everything trivia holds about a member in one server."""
-        async with self._transaction() as db:
-            async with db.execute(
-                "SELECT points FROM trivia_scores WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-            ) as cursor:
-                row = await cursor.fetchone()
-            answers = await db.execute(
-                "DELETE FROM trivia_answers WHERE user_id = ? AND round_id IN "
-                "(SELECT id FROM trivia_rounds WHERE guild_id = ?)",
-                (user_id, guild_id),
-            )
-            scores = await db.execute(
-                "DELETE FROM trivia_scores WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-            )
-            return ForgetReport(scores.rowcount, int(row[0]) if row else 0, answers.rowcount)
-
-    async def forget_guild(self, guild_id: int) -> int:
-        """Delete every trivia row of a server (when the bot leaves it); return score rows."""
-        async with self._transaction() as db:
-            await db.execute("DELETE FROM trivia_rounds WHERE guild_id = ?", (guild_id,))
-            cursor = await db.execute("DELETE FROM trivia_scores WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount

@@ -65,10 +65,6 @@ class QuoteDaily(commands.Cog):
     async def cog_unload(self) -> None:
         await self.scheduler.stop()
 
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.bot.store.daily.forget_guild(guild.id)
-
     @daily.command(name="set")
     @app_commands.describe(
         channel="Where the quote is posted",

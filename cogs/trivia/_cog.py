@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.render.privacy import forget_reply
 from bot.trivia import generate_questions, load_material, pick_question
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
@@ -154,28 +155,26 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 
     @app_commands.command(name="forget-me")
-    async def forget_me(self, interaction: Interaction) -> None:
-        """Delete your trivia scores (and name) in this server."""
+    @app_commands.describe(
+        everywhere="Also in every other server, including ones you left (default: only here)"
+    )
+    async def forget_me(self, interaction: Interaction, everywhere: bool = False) -> None:
+        """Delete what the bot keeps about you here: trivia score, name, your id on settings."""
         guild_id = self._guild(interaction)
         user_id = interaction.user.id
-        report = await self.bot.store.trivia.forget_member(guild_id, user_id)
+        # Every feature's rows, as declared in bot/store/_stored_data.py (not only trivia's).
+        report = await self.bot.store.lifecycle.forget_member(
+            user_id, None if everywhere else guild_id
+        )
         for game in self.games.values():
-            if game.guild_id == guild_id:
+            if everywhere or game.guild_id == guild_id:
                 game.forget(user_id)
         for channel_id, (guild, players, when) in list(self._last_players.items()):
-            if guild == guild_id and user_id in players:
+            if (everywhere or guild == guild_id) and user_id in players:
                 self._last_players[channel_id] = (guild, players - {user_id}, when)
-        if report.scores:
-            points = "point" if report.points == 1 else "points"
-            text = (
-                f"Done: your trivia score in this server ({report.points} {points}) and the "
-                "name it showed are deleted. Answering again starts a new score."
-            )
-        elif report.answers:
-            text = "Done: your answer to the open question is deleted; you had no score yet."
-        else:
-            text = "There was nothing to delete: you have no trivia score in this server."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(
+            forget_reply(report, everywhere=everywhere), ephemeral=True
+        )
 
     @staticmethod
     def _guild(interaction: Interaction) -> int:

@@ -1,0 +1,62 @@
+"""What the bot stores and how it is deleted, in words, from the store's declarations.
+
+/about and /trivia forget-me render from `bot.store.STORED_DATA`, the same declarations that drive
+the deleting, so what they say cannot drift from what is kept and deleted.
+"""
+
+from __future__ import annotations
+
+from bot.store import STORED_DATA, ForgetReport, features
+
+NOTHING_ELSE = "Nothing else: no messages, no member lists (the bot asks for no privileged intent)."
+FORGET_COMMAND = "/trivia forget-me"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def stored_fields() -> list[tuple[str, str]]:
+    """One (name, value) embed field per feature, listing every declared datum."""
+    return [
+        (f"What it stores: {feature}", "\n".join(f"• {_sentence(d.what)}" for d in data))
+        for feature, data in features().items()
+    ]
+
+
+def _forgotten_phrases() -> list[str]:
+    return [member.forgotten for datum in STORED_DATA for member in datum.members]
+
+
+def deleting_text() -> str:
+    """How each kind of stored data is deleted."""
+    per_server = ", ".join(
+        feature.lower()
+        for feature, data in features().items()
+        if any(d.server is not None for d in data)
+    )
+    return (
+        f"• `{FORGET_COMMAND}` deletes, in that server (`everywhere: True`: in every server): "
+        + "; ".join(_forgotten_phrases())
+        + ".\n"
+        f"• Removing the bot from a server deletes everything kept for it ({per_server}), also "
+        "when it was removed while the bot was offline (checked when the bot starts).\n"
+        "• The people running the bot can delete the database file itself.\n" + NOTHING_ELSE
+    )
+
+
+def forget_reply(report: ForgetReport, *, everywhere: bool) -> str:
+    """The answer to /trivia forget-me: what was deleted, from the declarations."""
+    where = "in every server" if everywhere else "in this server"
+    gone: list[str] = []
+    for change in report.changes:
+        if change.member is not None and change.member.forgotten not in gone:
+            gone.append(change.member.forgotten)
+    if not gone:
+        return f"There was nothing to delete: the bot keeps nothing about you {where}."
+    lines = "\n".join(f"• {phrase}" for phrase in gone)
+    return (
+        f"Done, deleted {where}:\n{lines}\n"
+        "Nothing else the bot stores names you there. Answering a trivia question again starts "
+        "a new score."
+    )
