@@ -9,6 +9,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.tree import guild_id_of
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,7 @@ class ServerSettings(commands.Cog):
         self, interaction: Interaction, replies: app_commands.Choice[str] | None = None
     ) -> None:
         """This server's defaults for the bot's replies (Manage Server)."""
-        guild_id = interaction.guild_id
-        if guild_id is None:  # guild_only, but never trust that alone
-            await interaction.response.send_message(
-                "Settings belong to a server: use this in one.", ephemeral=True
-            )
-            return
+        guild_id = guild_id_of(interaction)  # the tree refuses DMs first (guild_only)
         store = self.bot.store.settings
         if replies is None:
             current = await store.get(guild_id)

@@ -15,6 +15,7 @@ from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
 from bot.render.privacy import forget_reply
+from bot.tree import guild_id_of
 from bot.trivia import generate_questions, load_material, pick_question
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
@@ -65,9 +66,9 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         self, interaction: Interaction, seconds: app_commands.Range[int, 10, 120] = DEFAULT_SECONDS
     ) -> None:
         """Ask a multiple-choice question here; everyone may answer once."""
-        guild_id, channel_id = interaction.guild_id, interaction.channel_id
-        if guild_id is None or channel_id is None:
-            raise UserFacingError("Trivia works only in a server's channels.")
+        guild_id, channel_id = guild_id_of(interaction), interaction.channel_id
+        if channel_id is None:  # Discord always names the channel of a slash command
+            raise UserFacingError("Trivia needs a channel to ask in.")
         if channel_id in self.games or channel_id in self._starting:
             await self._refuse_running(interaction, channel_id)
             return
@@ -178,9 +179,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
 
     @staticmethod
     def _guild(interaction: Interaction) -> int:
-        if interaction.guild_id is None:
-            raise UserFacingError("Trivia scores are kept per server: use this in a server.")
-        return interaction.guild_id
+        return guild_id_of(interaction)  # the tree refuses DMs first (guild_only)
 
     # ------------------------------------------------------------------ leaving a server
 
