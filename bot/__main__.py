@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import discord
 
@@ -25,6 +26,7 @@ from bot.settings import (
     load_settings,
 )
 from bot.store import StoreError
+from bot.store._connection import backup_database
 
 log = logging.getLogger("bot")
 
@@ -63,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use DATABASE_PATH itself instead of a throwaway copy",
     )
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database to a new file (safe while the bot runs)",
+        description="Write a consistent copy of DATABASE_PATH to FILE with SQLite's online "
+        "backup, readable by you only (0600). The bot may keep running. FILE must not exist.",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
     add_news_parser(sub)
     return parser
 
@@ -101,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             log.debug("database: %s", settings.database_path)
             # The folder and file are created only once the input was accepted (cli_news).
             return run_news(args, lambda: _news_store(settings))
+        if command == "backup":
+            backup_database(settings.database_path, args.file)
+            print(f"heroes-bot: backed up {settings.database_path} to {args.file}")
+            return 0
         check_database_path(settings.database_path)
         if command == "sandbox":
             log.debug("database: %s", settings.database_path)

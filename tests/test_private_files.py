@@ -6,6 +6,9 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import main
 from bot.store import NewUpdate, open_store
 
 
@@ -39,3 +42,30 @@ async def test_database_left_world_readable_by_an_older_version_is_narrowed(
     database.chmod(0o644)
     async with open_store(database):
         assert _mode(database) == 0o600
+
+
+async def test_backup_is_private_complete_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "heroes.db"
+    async with open_store(database) as store:
+        await store.tracker.add_update(NewUpdate("Filming begins", "Cameras roll."))
+        monkeypatch.setenv("HEROES_ENV_FILE", os.devnull)
+        monkeypatch.setenv("DATABASE_PATH", str(database))
+        previous = os.umask(0o022)
+        try:
+            # While the bot (this open store) keeps the database open.
+            assert main(["backup", str(tmp_path / "backup.db")]) == 0
+        finally:
+            os.umask(previous)
+    backup = tmp_path / "backup.db"
+    assert _mode(backup) == 0o600
+    async with open_store(backup) as copy:
+        latest = await copy.tracker.latest_update()
+    assert latest is not None and latest.headline == "Filming begins"
+    before = backup.read_bytes()
+    assert main(["backup", str(backup)]) == 2  # refuses to overwrite
+    assert backup.read_bytes() == before
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "typo.db"))  # a mistyped path
+    assert main(["backup", str(tmp_path / "b2.db")]) == 2
+    assert not (tmp_path / "typo.db").exists() and not (tmp_path / "b2.db").exists()

@@ -94,3 +94,33 @@ async def open_store(path: Path | str) -> AsyncIterator[Store]:
         yield Store(db)
     finally:
         await db.close()
+
+
+def backup_database(source: Path, target: Path) -> None:
+    """A consistent copy of the database at `target`, private (0600) like the original.
+
+    Uses SQLite's online backup, so the bot may keep running. Never overwrites a file and
+    never creates `source`: both mistakes would lose data.
+    """
+    if not source.is_file():
+        raise StoreError(f"{source} does not exist: there is no database to back up.")
+    _refuse_foreign_file(source)
+    if target.exists():
+        raise StoreError(f"{target} already exists; choose a new file name for the backup.")
+    try:
+        _create_private(target)
+    except OSError as exc:
+        raise StoreError(f"cannot create {target}: {exc.strerror or exc}") from None
+    try:
+        # Read-only: a mistyped path is an error, not a new empty database.
+        with (
+            contextlib.closing(
+                sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            ) as src,
+            contextlib.closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(f"the backup failed ({exc}); nothing was written to {target}.") from None
+    make_private(target)
