@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
                 prepared = prepare(args, datetime.now(UTC).date(), sys.stderr)
             except _Refused:
                 return 1
-            if args.dry_run if args.news_command == "import" else False:
+            if getattr(args, "dry_run", False):
                 count = _count(len(prepared), "update is", "updates are")
                 print(f"{count} valid; nothing was added (dry run).")
                 return 0
@@ -314,11 +314,12 @@ async def _store_all(
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[tuple[SequelUpdate, int, bool]]:
     """Every update in one transaction (all or none), retried while another process writes."""
-    for attempt in range(1, STORE_ATTEMPTS + 1):
+    attempt = 1
+    while True:
         try:
             return await store.tracker.add_updates(updates, announce=announce)
         except sqlite3.OperationalError as exc:
-            if not _busy(exc) or attempt == STORE_ATTEMPTS:
+            if not _busy(exc) or attempt >= STORE_ATTEMPTS:
                 raise
             delay = STORE_RETRY_DELAY * attempt
             print(
@@ -327,7 +328,7 @@ async def _store_all(
                 file=err,
             )
             await sleep(delay)
-    raise AssertionError("unreachable")  # the loop returns or raises
+            attempt += 1
 
 
 async def delivery_is_running(store: Store, now: datetime) -> bool:
