@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 import pytest
@@ -18,7 +19,7 @@ from bot.tracker.daily import (
     parse_time,
     parse_timezone,
 )
-from cogs.quote_daily._cog import QuoteDaily, compose_quote
+from cogs.quote_daily._cog import compose_quote
 from tests.test_sequel_cog import FULL, GUILD, run, world
 from tests.tracker_fakes import FakeClock, FakePoster, FakeTextChannel, GuildInteraction
 
@@ -252,8 +253,8 @@ async def test_quote_daily_off_and_on_after_todays_post_gives_no_second_post(
     guild, _ = world()
     clock = FakeClock(datetime(2025, 1, 10, 8, 59, tzinfo=UTC))
     poster = FakePoster()
-    cog = bot.get_cog("QuoteDaily")
-    assert isinstance(cog, QuoteDaily)
+    cog: Any = bot.get_cog("QuoteDaily")
+    assert cog is not None
     cog.scheduler = scheduler(bot.store, poster, clock)
     channel = FakeTextChannel(CHANNEL, FULL)
 

@@ -85,6 +85,12 @@ class DiscordPoster:
         return sent.id
 
 
+def in_guilds_of(client: discord.Client) -> Callable[[int], bool]:
+    """`serves` for the bot's background work: the servers this client is in. Used once the
+    client is ready, when READY has listed every server of its shards (unavailable ones too)."""
+    return lambda guild_id: client.get_guild(guild_id) is not None
+
+
 def delivery_nonce(delivery: Delivery) -> str:
     """Stable per delivery, so a retry is deduplicated by Discord; at most 25 characters."""
     return f"hb{delivery.update_id}-{delivery.id}"[:25]
@@ -210,6 +216,7 @@ class Broadcaster:
         retry_base: float = 2.0,
         retry_cap: float = 30.0,
         jitter: Callable[[], float] = random.random,
+        serves: Callable[[int], bool] | None = None,
     ) -> None:
         self.tracker = tracker
         self.poster = poster
@@ -228,6 +235,13 @@ class Broadcaster:
         self.retry_cap = retry_cap
         self._jitter = jitter
         self._in_flight: set[int] = set()
+        # Which servers this process delivers to (the bot is in them); None: every server.
+        # Deliveries to other servers are left untouched, neither sent nor failed: another
+        # shard's process delivers them, or this is the sandbox on the real database.
+        self.serves = serves
+
+    def _serves(self, guild_id: int) -> bool:
+        return self.serves is None or self.serves(guild_id)
 
     # ------------------------------------------------------------------ recovery
 
@@ -237,7 +251,7 @@ class Broadcaster:
         stale = await self.tracker.stale_sending(self._clock() - self.stale_after)
         count = 0
         for delivery in stale:
-            if delivery.id in self._in_flight:
+            if delivery.id in self._in_flight or not self._serves(delivery.guild_id):
                 continue
             log.warning(
                 "delivery %s (update #%s, channel %s) was interrupted mid-send; checking it",
@@ -286,10 +300,16 @@ class Broadcaster:
         if update is None:
             return await self.tracker.delivery_counts(update_id)
         await throttle(await self.tracker.delivery_counts(update_id))
+        others: set[int] = set()  # deliveries to servers this process does not serve
         while True:
-            batch = await self.tracker.pending(update_id, limit=self.batch_size, now=self._clock())
-            if not batch:
+            batch = await self.tracker.pending(
+                update_id, limit=self.batch_size + len(others), now=self._clock()
+            )
+            new = [delivery for delivery in batch if delivery.id not in others]
+            if not new:
                 break
+            others.update(d.id for d in new if not self._serves(d.guild_id))
+            batch = [delivery for delivery in new if delivery.id not in others]
             limit = asyncio.Semaphore(self.concurrency)
 
             async def one(delivery: Delivery, limit: asyncio.Semaphore = limit) -> None:

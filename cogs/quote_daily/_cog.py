@@ -18,7 +18,7 @@ from bot.client import HeroesBot
 from bot.invite import posting_problem
 from bot.render.tracker import daily_card, daily_quote_card
 from bot.store import DailyPick, Quote
-from bot.tracker.broadcast import DiscordPoster, OutgoingPost
+from bot.tracker.broadcast import DiscordPoster, OutgoingPost, in_guilds_of
 from bot.tracker.daily import (
     DailyQuoteScheduler,
     first_day,
@@ -54,7 +54,11 @@ class QuoteDaily(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
         self.scheduler = DailyQuoteScheduler(
-            bot.store, DiscordPoster(bot), compose_quote, wait_ready=bot.wait_until_ready
+            bot.store,
+            DiscordPoster(bot),
+            compose_quote,
+            wait_ready=bot.wait_until_ready,
+            serves=in_guilds_of(bot),
         )
 
     async def cog_load(self) -> None:

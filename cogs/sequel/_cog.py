@@ -27,7 +27,13 @@ from bot.render.limits import shorten
 from bot.render.tracker import follow_card, news_pages, progress_text, update_card
 from bot.replies import echo
 from bot.store import FILM_KEY, SEQUEL_KEY, Delivery, DeliveryCounts, SequelUpdate
-from bot.tracker.broadcast import Broadcaster, DeliveryWorker, DiscordPoster, OutgoingPost
+from bot.tracker.broadcast import (
+    Broadcaster,
+    DeliveryWorker,
+    DiscordPoster,
+    OutgoingPost,
+    in_guilds_of,
+)
 from bot.tracker.validate import check_update
 from bot.tree import guild_id_of, guild_of
 from bot.views import Paginator
@@ -86,7 +92,9 @@ class Sequel(commands.Cog):
 
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.broadcaster = Broadcaster(bot.store.tracker, DiscordPoster(bot), compose_post)
+        self.broadcaster = Broadcaster(
+            bot.store.tracker, DiscordPoster(bot), compose_post, serves=in_guilds_of(bot)
+        )
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
         self.status_cooldown = PublicCooldown("/sequel status")
         self.news_cooldown = PublicCooldown("/sequel news")
