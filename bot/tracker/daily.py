@@ -9,13 +9,11 @@ day; a post missed while the bot was down is made once at start-up if its time p
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 
@@ -24,6 +22,7 @@ from bot.store import DailyConfig, DailyPick, Quote, Store
 from bot.store._tracker import utcnow
 
 from .broadcast import OutgoingPost, Poster, describe_failure
+from .timezones import find_timezone, suggest_timezones
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +46,16 @@ def parse_time(raw: str) -> tuple[str | None, str | None]:
     return None, f"Time: “{shown}” is not a time of day; use 24-hour HH:MM, like 09:00 or 18:30."
 
 
-@lru_cache(maxsize=1)
-def _zones() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
-
-
 def parse_timezone(raw: str | None) -> tuple[str | None, str | None]:
-    """(IANA name, None) or (None, problem). Case-insensitive; default UTC."""
+    """(IANA name, None) or (None, problem). Forgiving (`europe/paris`, `paris`, `new york`:
+    see bot/tracker/timezones.py); default UTC."""
     text = (raw or "").strip()
     if not text:
         return "UTC", None
-    name = _zones().get(text.casefold())
+    name = find_timezone(text)
     if name is None:
-        close = difflib.get_close_matches(text.casefold(), list(_zones()), n=3, cutoff=0.6)
-        hint = (
-            " Did you mean " + " or ".join(f"`{_zones()[c]}`" for c in close) + "?" if close else ""
-        )
+        close = suggest_timezones(text, 3)
+        hint = " Did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
         shown = text[:40]
         return None, (
             f"Timezone: “{shown}” is not an IANA timezone name.{hint} Use a name like "

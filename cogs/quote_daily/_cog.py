@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.invite import posting_problem
 from bot.render.tracker import daily_card, daily_quote_card
+from bot.replies import choice
 from bot.store import DailyPick, Quote
 from bot.tracker.broadcast import DiscordPoster, OutgoingPost, in_guilds_of
 from bot.tracker.daily import (
@@ -26,6 +27,7 @@ from bot.tracker.daily import (
     parse_time,
     parse_timezone,
 )
+from bot.tracker.timezones import suggest_timezones
 from bot.tree import guild_id_of, guild_of
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,13 @@ class QuoteDaily(commands.Cog):
             f"Next: {when(upcoming)}.",
             ephemeral=True,
         )
+
+    @set_daily.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        # Forgiving (`paris`, `new york`); what is typed without picking is re-checked by set.
+        return [choice(name, name) for name in suggest_timezones(current)]
 
     @daily.command(name="off")
     async def off(self, interaction: Interaction) -> None:
