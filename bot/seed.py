@@ -25,6 +25,14 @@ DATA_DIR = PROJECT_ROOT / "data"
 SEED_PATH = DATA_DIR / "seed.toml"
 DEFAULT_SOURCE = "article"
 
+# The only fact labels that need not be the source's own words: names of a field, reviewed one
+# by one, none of them a claim ("Stage: In development" claims only what the value says).
+# "Why a sequel" is the article's own link: "After the movie became a runaway hit …, Ted Sarandos
+# and company have given Robert Rodriguez the resources necessary to write and direct a follow-up."
+LABELS = frozenset(
+    {"Stage", "Title", "Production start", "Release date", "Why a sequel", "Where to watch"}
+)
+
 
 class SeedError(Exception):
     """The seed file is malformed or claims something its source does not say."""
@@ -37,6 +45,40 @@ def _take(record: Mapping[str, Any], where: str, allowed: set[str], required: se
     missing = required - set(record)
     if missing:
         raise SeedError(f"{where}: missing field(s) {sorted(missing)}")
+
+
+def said_in(value: str, excerpt: str) -> bool:
+    """True when `value` is words of `excerpt` (letter case and spacing aside)."""
+    return " ".join(value.split()).casefold() in " ".join(excerpt.split()).casefold()
+
+
+def _check_said(where: str, record: Any, fields: tuple[str, ...]) -> None:
+    """Every value a card shows as fact is said by the record's own excerpt."""
+    for name in fields:
+        value = getattr(record, name)
+        if value is not None and not said_in(value, record.excerpt):
+            raise SeedError(
+                f"{where}: {name} {value!r} is not said by its excerpt; use the source's words"
+            )
+
+
+def _check_claims(data: SeedData) -> None:
+    quotes = [q.text for q in data.quotes]
+    for i, work in enumerate(data.works):
+        _check_said(f"works[{i}]", work, ("title", "studio", "status", "summary"))
+        if any(work.excerpt in text for text in quotes):
+            # Only named inside someone's words ("a Desperado character"): not a title the
+            # source lists.
+            raise SeedError(f"works[{i}]: {work.title!r} is named only inside a quote")
+    for person in data.people:
+        _check_said(f"people {person.key!r}", person, ("name", "about"))
+    for i, fact in enumerate(data.facts):
+        _check_said(f"facts[{i}]", fact, ("value",))
+        if fact.label not in LABELS and not said_in(fact.label, fact.excerpt):
+            raise SeedError(
+                f"facts[{i}]: label {fact.label!r} is neither the excerpt's words nor one of "
+                f"the reviewed labels {sorted(LABELS)}"
+            )
 
 
 def _fields_of(cls: type) -> tuple[set[str], set[str]]:
@@ -151,7 +193,7 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
 
     works = reader.plain("works", SeedWork)
     facts = reader.plain("facts", SeedFact)
-    quotes = reader.plain("quotes", SeedQuote, verbatim=("excerpt", "text"))
+    quotes = reader.plain("quotes", SeedQuote, verbatim=("excerpt", "text", "context"))
     for i, quote in enumerate(quotes):
         if quote.text not in quote.excerpt:
             raise SeedError(f"quotes[{i}]: the quote text must lie within its excerpt")
@@ -188,7 +230,9 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
     if duplicates:
         raise SeedError(f"{path}: duplicate people keys {sorted(duplicates)}")
 
-    return SeedData(
+    data = SeedData(
         tuple(sources), tuple(works), tuple(people), tuple(credits), tuple(quotes), tuple(facts),
         updates=tuple(updates),
     )  # fmt: skip
+    _check_claims(data)
+    return data

@@ -82,7 +82,8 @@ class Cast(commands.Cog):
         matches = await self.bot.store.find_people(current[:NAME_MAX], limit=25)
         return [
             choice(
-                m.name if m.matched == m.name else f"{m.name} (printed “{m.matched}”)",
+                # The name as the source prints it; the spelling typed only to say why it matched.
+                m.name if m.matched == m.name else f"{m.name} (found by “{m.matched}”)",
                 KEY_PREFIX + m.person_key,
             )
             for m in matches

@@ -21,7 +21,7 @@ class Film(commands.Cog):
     @app_commands.command(name="film")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def film(self, interaction: Interaction, private: bool | None = None) -> None:
-        """We Can Be Heroes: Netflix, Rodriguez, its stars, its viewing figures, where to watch."""
+        """We Can Be Heroes: who it stars, what it succeeds, THR's viewing report, where to watch"""
         store = self.bot.store
         card = await store.work_card(FILM_KEY)
         if card is None:

@@ -26,7 +26,8 @@ class Universe(commands.Cog):
         facts = await store.facts(kind=UNIVERSE_KIND)
         quotes = await store.all_quotes()
         named = universe_titles(await store.works(), quotes, facts)
-        embed = universe_card(facts, named, quotes_about(named, quotes))
+        about = quotes_about(named, quotes, also_shown=[f.excerpt for f in facts])
+        embed = universe_card(facts, named, about)
         ephemeral = await reply_privately(interaction, private, store, self.cooldown)
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 

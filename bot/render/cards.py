@@ -9,6 +9,7 @@ import discord
 from bot.store import CastMember, Fact, Person, Quote, SequelUpdate, Source, WorkCard, stage_label
 from bot.tracker.status import sequel_status
 
+from .excerpts import excerpt_block, quote_builder
 from .limits import DESCRIPTION, EmbedBuilder, shorten
 from .tracker import stage_progress, update_summary
 
@@ -21,48 +22,67 @@ def source_line(source: Source) -> str:
     return f"Source: {source.citation()}"
 
 
-def excerpt_block(excerpt: str, limit: int = 1024) -> str:
-    """The verbatim excerpt as a Discord quote block, shortened with a mark if needed."""
-    return "> " + shorten(excerpt, limit - 2).replace("\n", "\n> ")
+def list_heading(excerpt: str, first_name: str) -> str:
+    """The words a printed list of names starts with ('We Can Be Heroes stars', 'It also
+    features'): the source's own, so the list says no more than the source does (no billing)."""
+    at = excerpt.find(first_name)
+    return excerpt[:at].strip(" ,:") if at > 0 else ""
 
 
 def cast_pages(
     cast: Sequence[CastMember], *, title: str = "We Can Be Heroes — cast"
 ) -> list[discord.Embed]:
-    """The whole cast, top-billed first, CAST_PAGE_SIZE names a page."""
+    """The whole cast in the order printed, each printed list under its own words (“We Can Be
+    Heroes stars”, “It also features”), CAST_PAGE_SIZE names a page."""
     if not cast:
         return [EmbedBuilder(title, description="The store holds no cast yet.").build()]
     pages: list[discord.Embed] = []
     total_pages = (len(cast) + CAST_PAGE_SIZE - 1) // CAST_PAGE_SIZE
     for page_number, start in enumerate(range(0, len(cast), CAST_PAGE_SIZE), 1):
         lines = []
+        previous = cast[start - 1].excerpt if start else None
         for member in cast[start : start + CAST_PAGE_SIZE]:
-            star = " ⭐ top-billed" if member.top_billed else ""
-            lines.append(f"`{member.billing or '–':>2}` {member.name}{star}")
-        builder = EmbedBuilder(title, description=shorten("\n".join(lines), DESCRIPTION))
+            if member.excerpt != previous:
+                heading = list_heading(member.excerpt, member.name)
+                lines.append(f"**{heading}**" if heading else "")
+                previous = member.excerpt
+            lines.append(f"`{member.billing or '–':>2}` {member.name}")
+        text = "\n".join(lines).strip()
+        builder = EmbedBuilder(title, description=shorten(text, DESCRIPTION))
         builder.footer(
-            f"Page {page_number}/{total_pages} · {len(cast)} names, in the article's order · "
+            f"Page {page_number}/{total_pages} · {len(cast)} names, in the order printed · "
             f"{source_line(cast[0].source)}"
         )
         pages.append(builder.build())
     return pages
 
 
+NOT_PRINTED = "a spelling the sources do not print"
+
+
 def person_card(person: Person) -> discord.Embed:
+    """A person's card: each excerpt once, whatever number of credits rests on it."""
     builder = EmbedBuilder(person.name, description=person.about or "")
-    if person.aliases:
-        builder.field("Also printed as", ", ".join(person.aliases), inline=True)
+    shown: list[str] = []
+    groups: dict[tuple[str | None, str], list[str]] = {}
     for credit in person.credits:
-        work = credit.work_title or "the unnamed sequel"
         role = ROLE_LABELS.get(credit.role, credit.role.title())
-        if credit.role == "cast" and credit.billing:
-            billing = f"#{credit.billing} in the article's cast list"
-            if credit.top_billed:
-                billing += " · top-billed star"
-            builder.field(f"{role} — {work}", billing, inline=True)
-        else:
-            builder.field(f"{role} — {work}", excerpt_block(credit.excerpt), inline=True)
-    builder.field("What the article says", excerpt_block(person.excerpt))
+        groups.setdefault((credit.work_title, credit.excerpt), []).append(role)
+    for (work_title, excerpt), roles in groups.items():
+        work = work_title or "the unnamed sequel"
+        builder.field(f"{', '.join(roles)} — {work}", excerpt_block(excerpt))
+        shown.append(excerpt)
+    if person.excerpt not in shown:
+        builder.field("What the article says", excerpt_block(person.excerpt))
+        shown.append(person.excerpt)
+    if person.aliases:
+        # A spelling found by search but printed in no excerpt here (a correction, like "Boyd
+        # Holbrook" for the printed "Boyd Holdbrook") is said to come from outside the sources.
+        said = " ".join(shown)
+        builder.field(
+            "Also found by",
+            "\n".join(a if a in said else f"{a} ({NOT_PRINTED})" for a in person.aliases),
+        )
     builder.footer(source_line(person.source))
     return builder.build()
 
@@ -138,9 +158,6 @@ def _source_date(source: Source) -> str:
 
 
 def quote_card(quote: Quote) -> discord.Embed:
-    builder = EmbedBuilder(f"{quote.speaker} said", description=f"“{quote.text}”", colour=0xD94F3D)
-    if quote.context:
-        builder.field("Context", quote.context)
-    builder.field("Excerpt", excerpt_block(quote.excerpt))
+    builder = quote_builder(quote, quote.speaker)
     builder.footer(source_line(quote.source))
     return builder.build()

@@ -8,20 +8,27 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.seed import said_in
 from bot.store import CastMember, Fact, Quote, Source, Work, WorkCard
 from bot.text import fold
 
-from .cards import ROLE_LABELS, excerpt_block, source_line
+from .cards import ROLE_LABELS, excerpt_block, list_heading, source_line
 from .limits import FIELD_VALUE, EmbedBuilder, shorten
 
 # Fact kinds in the order the film card shows them; other kinds follow in store order.
-FILM_FACT_ORDER = ("filmmaker", "spiritual-successor", "viewership", "where-to-watch")
+FILM_FACT_ORDER = ("spiritual-successor", "viewership", "where-to-watch")
 FACT_KIND_TITLES = {"viewership": "Viewing figures", "where-to-watch": "Where to watch"}
+# A value this long that the excerpt says word for word is shown once, as the excerpt: printing
+# it above its own excerpt would only repeat it.
+_LONG_VALUE = 40
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+")
 _MIN_PHRASE = 6  # letters a partial title must have to count as naming it
 
 
 def _statement(label: str | None, value: str, excerpt: str, *, limit: int = FIELD_VALUE) -> str:
+    if len(value) > _LONG_VALUE and said_in(value, excerpt):
+        head = f"**{label}**" if label and not said_in(label, excerpt) else ""
+        return f"{head}\n{excerpt_block(excerpt, limit - len(head) - 1)}".strip()
     head = f"**{label}:** {value}" if label else f"**{value}**"
     room = max(40, limit - len(head) - 1)
     return f"{head}\n{excerpt_block(excerpt, room)}"
@@ -42,16 +49,17 @@ def _facts_field(builder: EmbedBuilder, name: str, facts: Sequence[Fact]) -> Non
 def film_card(
     film: WorkCard, cast: Sequence[CastMember], *, sequel: Work | None = None
 ) -> discord.Embed:
-    """Title, studio, filmmaker, top-billed stars, what it succeeds, viewing figures, where to
-    watch, and the sequel, each with its excerpt."""
+    """Title, the first list of its cast in the source's words, what it succeeds, viewing
+    figures, where to watch, and the sequel, each with its excerpt. Who made it, and what kind
+    of film it is, are not in the source: the card does not say."""
     work = film.work
-    description = work.summary or ""
-    if work.studio:
-        description += f"\nA **{work.studio}** film." if description else f"A {work.studio} film."
+    description = _statement(None, work.summary, work.excerpt) if work.summary else ""
     builder = EmbedBuilder(work.display_title, description=description, colour=0xE8A33D)
 
+    stars = [m for m in cast if m.excerpt == cast[0].excerpt] if cast else []
+    if stars:
+        _stars_field(builder, stars, len(cast))
     kinds = list(dict.fromkeys([*FILM_FACT_ORDER, *(f.kind for f in film.facts)]))
-    stars = [m for m in cast if m.top_billed]
     for kind in kinds:
         facts = film.facts_of(kind)
         if facts:
@@ -59,25 +67,23 @@ def film_card(
                 facts[0].label if len(facts) == 1 else kind.replace("-", " ").capitalize()
             )
             _facts_field(builder, title, facts)
-        if kind == "filmmaker" and stars:  # the people right after who made it
-            _stars_field(builder, stars, len(cast))
     for name, credit in film.credits:
         role = ROLE_LABELS.get(credit.role, credit.role.title())
         builder.field(role, _statement(None, name, credit.excerpt))
     if sequel is not None:
-        builder.field(
-            "A sequel",
-            _statement(None, f"{sequel.status or 'Announced'} — see /sequel", sequel.excerpt),
-        )
+        builder.field("A sequel", f"{excerpt_block(sequel.excerpt)}\nSee /sequel")
     builder.footer(source_line(work.source))
     return builder.build()
 
 
 def _stars_field(builder: EmbedBuilder, stars: Sequence[CastMember], total: int) -> None:
+    """The first printed list of the cast under the source's own words for it (“We Can Be
+    Heroes stars”): the source says who it stars, never how they are billed."""
     names = ", ".join(m.name for m in stars)
+    heading = list_heading(stars[0].excerpt, stars[0].name) or "Cast"
     more = f"\n…and {total - len(stars)} more in /cast" if total > len(stars) else ""
     builder.field(
-        "Top-billed stars",
+        shorten(heading, 256),
         f"**{names}**{more}\n{excerpt_block(stars[0].excerpt, FIELD_VALUE - len(names) - 60)}",
     )
 
@@ -156,18 +162,21 @@ class QuoteAbout:
     quote: Quote
 
 
-def quotes_about(named: Sequence[NamedTitles], quotes: Sequence[Quote]) -> list[QuoteAbout]:
-    """Quotes whose context is one of the universe's titles but which are not shown already:
-    more of his words about it ('Of Sharkboy and Lava Girl')."""
-    shown = " ".join(group.words for group in named)
+def quotes_about(
+    named: Sequence[NamedTitles], quotes: Sequence[Quote], also_shown: Sequence[str] = ()
+) -> list[QuoteAbout]:
+    """Quotes whose context names exactly one of the universe's titles ('Rodriguez added of
+    Sharkboy and Lava Girl') and which the card does not show already (in `named` or in
+    `also_shown`, the excerpts of its facts): more of his words about that title."""
+    shown = _compact(" ".join([*(group.words for group in named), *also_shown]))
     titles = [title for group in named for title in group.titles]
     found = []
     for quote in quotes:
-        if not quote.context or _compact(quote.text[:60]) in _compact(shown):
+        if not quote.context or _compact(quote.text[:60]) in shown:
             continue
-        title = next((t for t in titles if _names(t, quote.context)), None)
-        if title is not None:
-            found.append(QuoteAbout(title, quote))
+        about = [t for t in titles if _names(t, quote.context)]
+        if len(about) == 1:
+            found.append(QuoteAbout(about[0], quote))
     return found
 
 
@@ -179,7 +188,7 @@ def universe_card(
     if head is None:
         return EmbedBuilder(title, description="The store holds nothing about it yet.").build()
     builder = EmbedBuilder(
-        title, description=f"{head.value}\n{excerpt_block(head.excerpt)}", colour=0xD94F3D
+        title, description=_statement(None, head.value or "", head.excerpt), colour=0xD94F3D
     )
     for group in named:
         label = ", ".join(group.titles)

@@ -86,9 +86,13 @@ async def apply_seed(db: aiosqlite.Connection, seed: SeedData) -> SeedReport:
         person_id = await _id_of(db, "people", person.key)
         spellings = [(person.name, 0)] + [(alias, 1) for alias in person.aliases]
         for spelling, is_alias in spellings:
+            # A spelling may change sides (the printed name became the name, the correction an
+            # alias): the flag follows the seed.
             await db.execute(
-                "INSERT OR IGNORE INTO person_names (person_id, name, folded, is_alias) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (person_id, folded) DO UPDATE SET "
+                "name = excluded.name, is_alias = excluded.is_alias "
+                "WHERE (name, is_alias) IS NOT (excluded.name, excluded.is_alias)",
                 (person_id, spelling, fold(spelling), is_alias),
             )
 

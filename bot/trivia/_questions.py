@@ -1,15 +1,21 @@
 """Multiple-choice questions built from what the store knows, never from a hand-written list.
 
-Every question rests on one record (a credit, a fact, a cast entry, a quote) and carries that
-record's excerpt and source for the reveal. Wrong answers are drawn from records of the same kind:
-other people for "who" questions, other titles for title questions, other cast members for cast
-questions, other facts of the same kind. A question whose kind cannot supply three wrong answers
-is skipped rather than padded with made-up names or titles; the one exception is a numeric fact
-(“44 million”), whose wrong answers may be other multiples of the same unit when the store holds
-too few figures of that kind.
+Every question rests on records (a fact, a printed cast list, a quote) and carries their excerpts
+and source for the reveal. A question is asked only when exactly one option is what the source
+says and every other option is one the source contradicts, or one that is plainly made up. Three
+kinds qualify:
 
-Adding a record to the store adds questions: a new fact of an existing kind, a new credit, a new
-quote or a new person all feed the generator without code changes.
+- figure: a fact whose value starts with a number (“44 million households viewed …”); the other
+  options are the same figure multiplied (made up, and contradicted by the printed number);
+- cast-list: the source prints the cast as separate lists (“We Can Be Heroes stars …”, “It also
+  features …”); the other options are names the source prints in another list;
+- quote: how a quote goes on; the other options are the endings of other quotes, which the
+  verbatim quote contradicts.
+
+Options that are merely not mentioned (who else might produce a title, who else might be in a
+film) prove nothing, so questions such as “which of these is he producing?” are not asked.
+Adding a record adds questions: a new figure, a new printed list or a new quote feeds the
+generator without code changes.
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ from bot.text import fold
 
 OPTIONS = 4
 LETTERS = ("A", "B", "C", "D")
-ROLE_VERBS = {"writer": "writing", "director": "directing", "producer": "producing"}
-_INTERROGATIVE = ("who ", "what ", "which ", "how ", "where ", "when ", "why ")
-_NUMBER = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
+# A value that starts with a figure: '44 million households viewed …' -> '44 million', the rest.
+_FIGURE = re.compile(
+    r"^(?P<figure>(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s+(?P<scale>thousand|million|billion))?)\s+(?P<rest>\S.*)$"
+)
 _SCALES = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0)
 _SENTENCE_END = (",", ".", "?", "!", "…", ";", ":")
 
@@ -44,7 +52,7 @@ _SENTENCE_END = (",", ".", "?", "!", "…", ";", ":")
 @dataclass(frozen=True, slots=True)
 class Question:
     key: str  # stable: the same records always give the same key
-    kind: str  # credit, credit-work, fact, top-billed, in-cast, not-in-cast, quote, quote-speaker
+    kind: str  # figure, cast-list, quote (see the module's docstring)
     prompt: str
     options: tuple[str, ...]
     answer: int  # index into options
@@ -112,141 +120,86 @@ def work_name(work: Work | None, key: str | None = None) -> str:
     return f"an unnamed {work.kind if work else 'work'}"
 
 
-def _join(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _people_pools(material: Material, exclude: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Wrong answers for a "who" question: people outside any cast first (the likelier
-    guesses: filmmakers, executives), then cast members."""
-    exclude = list(exclude)
-    cast = {c.person_key for c in material.credits if c.role == "cast"}
-    first = _distinct((p.name for p in material.people if p.key not in cast), exclude=exclude)
-    rest = _distinct((p.name for p in material.people if p.key in cast), exclude=exclude)
-    return first, rest
-
-
-def _verbs(roles: Sequence[str]) -> str:
-    return _join([ROLE_VERBS.get(role, f"credited as {role}") for role in roles])
-
-
 # ---------------------------------------------------------------------- question kinds
 
 
-def _credit_specs(material: Material) -> list[_Spec]:
-    works = {w.key: w for w in material.works}
-    crew = [c for c in material.credits if c.role != "cast"]
-    by_holder: dict[tuple[str, str], list[CreditRecord]] = defaultdict(list)
-    for credit in crew:
-        by_holder[(credit.work_key, credit.person_key)].append(credit)
+def _figure_specs(material: Material) -> list[_Spec]:
+    """A fact whose value starts with a figure: which figure fills the blank."""
     specs: list[_Spec] = []
-    for (work_key, person_key), credits in by_holder.items():
-        roles = [c.role for c in credits]
-        first = credits[0]
-        excerpt = " … ".join(_distinct(c.excerpt for c in credits))
-        work = works.get(work_key)
-        # Anyone holding one of these roles on this work would also be right: never offered.
-        holders = {c.person_name for c in crew if c.work_key == work_key and c.role in roles}
-        likely, others = _people_pools(material, holders)
-        specs.append(
-            _Spec(
-                key=f"credit:{work_key}:{person_key}:{'+'.join(roles)}",
-                kind="credit",
-                prompt=f"According to the article, who is {_verbs(roles)} {work_name(work)}?",
-                answer=first.person_name,
-                pool=likely,
-                fill=others,
-                excerpt=excerpt,
-                source=first.source,
-            )
-        )
-        if work is None or not work.title:
+    for fact in material.facts:
+        match = _FIGURE.match(fact.value or "")
+        if match is None:
             continue
-        # The other way round: which title is this person credited on? Other titles of the same
-        # kind are the wrong answers, unless the person holds one of these roles on them too.
-        credited = {c.work_key for c in crew if c.person_key == person_key and c.role in set(roles)}
-        titles = [
-            w.title
-            for w in material.works
-            if w.title and w.kind == work.kind and w.key not in credited
-        ]
+        figure, rest = match.group("figure"), match.group("rest")
+        number, unit = match.group("number"), match.group("scale")
+        # Other figures of the same kind and scale are contradicted by this one too.
+        same_kind = [
+            m.group("figure")
+            for f in material.facts
+            if f is not fact and f.kind == fact.kind and (m := _FIGURE.match(f.value or ""))
+            and m.group("scale") == unit
+        ]  # fmt: skip
+        label = fact.label.strip().rstrip(":")
         specs.append(
             _Spec(
-                key=f"credit-work:{person_key}:{work_key}:{'+'.join(roles)}",
-                kind="credit-work",
-                prompt=(
-                    f"According to the article, which of these is {first.person_name} "
-                    f"{_verbs(roles)}?"
-                ),
-                answer=work.title,
-                pool=_distinct(titles, exclude=[work.title]),
-                excerpt=excerpt,
-                source=first.source,
+                key=f"fact:{fact.key}",
+                kind="figure",
+                prompt=f"Which figure fills the blank?\n> {label} **___** {rest}",
+                answer=figure,
+                pool=_distinct(same_kind, exclude=[figure]),
+                fill=_distinct(_scaled(number, unit), exclude=[figure]),
+                excerpt=fact.excerpt,
+                source=fact.source,
             )
         )
     return specs
 
 
-def _cast_specs(material: Material) -> list[_Spec]:
+def _list_heading(excerpt: str, first_name: str) -> str:
+    at = excerpt.find(first_name)
+    return excerpt[:at].strip(" ,:") if at > 0 else ""
+
+
+def _cast_list_specs(material: Material) -> list[_Spec]:
+    """The source prints the cast in separate lists: which of these names is in this one. The
+    wrong options are names it prints in another list."""
     works = {w.key: w for w in material.works}
-    cast_by_work: dict[str, list[CreditRecord]] = defaultdict(list)
+    lists: dict[str, dict[str, list[CreditRecord]]] = defaultdict(dict)
     for credit in material.credits:
         if credit.role == "cast":
-            cast_by_work[credit.work_key].append(credit)
+            lists[credit.work_key].setdefault(credit.excerpt, []).append(credit)
     specs: list[_Spec] = []
-    for work_key, cast in cast_by_work.items():
+    for work_key, printed in lists.items():
+        if len(printed) < 2:
+            continue  # one list: nothing the source sets against it
         name = work_name(works.get(work_key), work_key)
-        in_cast = {c.person_key for c in cast}
-        outsiders = [p for p in material.people if p.key not in in_cast]
-        stars = [c for c in cast if c.top_billed]
-        others = [c for c in cast if not c.top_billed]
-        cast_names = [c.person_name for c in cast]
-        for star in stars:
-            specs.append(
-                _Spec(
-                    key=f"top-billed:{work_key}:{star.person_key}",
-                    kind="top-billed",
-                    prompt=f"Which of these is one of the top-billed stars of {name}?",
-                    answer=star.person_name,
-                    pool=_distinct((c.person_name for c in others), exclude=[star.person_name]),
-                    excerpt=star.excerpt,
-                    source=star.source,
+        for excerpt, members in printed.items():
+            heading = _list_heading(excerpt, members[0].person_name)
+            if not heading:
+                continue
+            others = [c for e, group in printed.items() if e != excerpt for c in group]
+            own = [c.person_name for c in members]
+            support = " … ".join([excerpt, *dict.fromkeys(c.excerpt for c in others)])
+            for member in members:
+                specs.append(
+                    _Spec(
+                        key=f"cast-list:{work_key}:{member.person_key}",
+                        kind="cast-list",
+                        prompt=(
+                            f"Which of these names does the article print in this list of the "
+                            f"cast of {name}?\n> {heading} …"
+                        ),
+                        answer=member.person_name,
+                        pool=_distinct((c.person_name for c in others), exclude=own),
+                        excerpt=support,
+                        source=member.source,
+                    )
                 )
-            )
-        outsider_names = [p.name for p in outsiders]
-        for member in cast:
-            specs.append(
-                _Spec(
-                    key=f"in-cast:{work_key}:{member.person_key}",
-                    kind="in-cast",
-                    prompt=f"Which of these is in the cast of {name}, according to the article?",
-                    answer=member.person_name,
-                    pool=_distinct(outsider_names, exclude=cast_names),
-                    excerpt=member.excerpt,
-                    source=member.source,
-                )
-            )
-        cast_excerpts = " … ".join(_distinct(c.excerpt for c in cast))
-        for person in outsiders:
-            specs.append(
-                _Spec(
-                    key=f"not-in-cast:{work_key}:{person.key}",
-                    kind="not-in-cast",
-                    prompt=(
-                        f"Which of these is **not** in the cast of {name}, according to the "
-                        "article?"
-                    ),
-                    answer=person.name,
-                    pool=_distinct(cast_names, exclude=[person.name]),
-                    excerpt=cast_excerpts,
-                    source=cast[0].source,
-                )
-            )
     return specs
 
 
 def _scaled(number_text: str, unit: str | None) -> list[str]:
-    """Other figures in the same unit: the fallback wrong answers of a numeric question."""
+    """The figure multiplied: plainly made-up wrong answers of a figure question."""
     whole = "," in number_text or "." not in number_text
     value = float(number_text.replace(",", ""))
     results = []
@@ -261,78 +214,6 @@ def _scaled(number_text: str, unit: str | None) -> list[str]:
             shown = f"{other:.1f}"
         results.append(f"{shown} {unit}" if unit else shown)
     return results
-
-
-def _fact_prompt(fact: Fact, subject: str | None, *, numeric: bool) -> str:
-    label = fact.label.strip().rstrip("?")
-    if label.casefold().startswith(_INTERROGATIVE):
-        return f"According to the article, {label[0].lower()}{label[1:]}?"
-    ask = "how many" if numeric else "which is right"
-    if subject:
-        return f"{subject} — **{label}**: {ask}, according to the article?"
-    return f"**{label}**: {ask}, according to the article?"
-
-
-def _fact_specs(material: Material) -> list[_Spec]:
-    works = {w.key: w for w in material.works}
-    titles = [w.title for w in material.works if w.title]
-    folded_titles = {fold(t) for t in titles}
-    people = [p.name for p in material.people]
-    folded_people = {fold(p) for p in people}
-    specs: list[_Spec] = []
-    for fact in material.facts:
-        if fact.value is None:  # a known unknown asks nothing
-            continue
-        work = works.get(fact.work_key) if fact.work_key else None
-        subject = work_name(work, fact.work_key) if fact.work_key else None
-        # Facts that say the same thing of the same work are right too: never wrong answers.
-        also_right = [
-            f.value
-            for f in material.facts
-            if f.value
-            and f.kind == fact.kind
-            and f.work_key == fact.work_key
-            and fact.label == f.label
-        ]
-        value = fact.value
-        number = _NUMBER.match(value.strip())
-        fill: list[str] = []
-        if fold(value) in folded_titles:
-            own = [work.title] if work and work.title else []
-            pool = _distinct(titles, exclude=[*also_right, *own])
-        elif fold(value) in folded_people or fact.label.casefold().startswith("who "):
-            pool, fill = _people_pools(material, also_right)
-        elif number:
-            unit = number.group("unit")
-            same_kind = [
-                f.value
-                for f in material.facts
-                if f.value
-                and f.kind == fact.kind
-                and f is not fact
-                and (m := _NUMBER.match(f.value.strip()))
-                and m.group("unit") == unit
-            ]
-            pool = _distinct(same_kind, exclude=also_right)
-            fill = _distinct(_scaled(number.group("number"), unit), exclude=[*also_right, *pool])
-        else:
-            pool = _distinct(
-                (f.value for f in material.facts if f.value and f.kind == fact.kind),
-                exclude=also_right,
-            )
-        specs.append(
-            _Spec(
-                key=f"fact:{fact.key}",
-                kind="fact",
-                prompt=_fact_prompt(fact, subject, numeric=bool(number)),
-                answer=value,
-                pool=pool,
-                fill=fill,
-                excerpt=fact.excerpt,
-                source=fact.source,
-            )
-        )
-    return specs
 
 
 def split_quote(text: str) -> tuple[str, str] | None:
@@ -373,24 +254,6 @@ def _quote_specs(material: Material) -> list[_Spec]:
                 source=quote.source,
             )
         )
-    speakers = {q.speaker for q in material.quotes}
-    if len(speakers) >= 2:  # with one speaker "who said it?" would always have the same answer
-        people = [p.name for p in material.people]
-        for quote in material.quotes:
-            specs.append(
-                _Spec(
-                    key=f"quote-speaker:{quote.key}",
-                    kind="quote-speaker",
-                    prompt=f"Who said this, according to the article?\n> “{quote.text}”",
-                    answer=quote.speaker,
-                    pool=_distinct(
-                        people,
-                        exclude=[q.speaker for q in material.quotes if q.text == quote.text],
-                    ),
-                    excerpt=quote.excerpt,
-                    source=quote.source,
-                )
-            )
     return specs
 
 
@@ -421,12 +284,7 @@ def _build(spec: _Spec, rng: random.Random) -> Question | None:
 def generate_questions(material: Material, rng: random.Random | None = None) -> list[Question]:
     """Every question the material supports, wrong answers drawn with `rng`."""
     rng = rng or random.Random()
-    specs = [
-        *_credit_specs(material),
-        *_fact_specs(material),
-        *_cast_specs(material),
-        *_quote_specs(material),
-    ]
+    specs = [*_figure_specs(material), *_cast_list_specs(material), *_quote_specs(material)]
     questions = [_build(spec, rng) for spec in specs]
     return [q for q in questions if q is not None]
 
