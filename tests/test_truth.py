@@ -94,7 +94,9 @@ async def test_sequel_status_news_and_posts_at_every_stage_state_only_records(
     bot: HeroesBot, seed: SeedData
 ) -> None:
     tracker = bot.store.tracker
-    problems: list[str] = []
+    records = await load_records(bot.store, seed)
+    status = _embeds(await invoke(bot, "sequel status", GuildInteraction(None)))
+    problems = [f"status as seeded: {p}" for e in status for p in card_problems(e, records)]
     for day, stage in enumerate(STAGE_KEYS, 1):
         await tracker.add_update(
             NewUpdate(
@@ -343,3 +345,34 @@ async def test_an_old_database_loses_the_unsourced_seed_records(tmp_path: Path) 
             assert [r[0] for r in await cursor.fetchall()] == ["kept"]
         async with db.execute("SELECT key FROM facts") as cursor:
             assert [r[0] for r in await cursor.fetchall()] == ["christmas-week"]  # edited: kept
+
+
+async def test_the_truth_check_reports_claims_written_by_code(
+    bot: HeroesBot, seed: SeedData
+) -> None:
+    """The check itself: the old wordings are reported, the source's own words are not."""
+    records = await load_records(bot.store, seed)
+    claims = discord.Embed(
+        title="We Can Be Heroes", description="Robert Rodriguez's superhero film"
+    )
+    claims.add_field(name="Top-billed stars", value="Pedro Pascal ⭐ top-billed")
+    claims.add_field(
+        name="Filmmaker", value="**Robert Rodriguez**\n> Rodriguez will direct Spy Kids 5."
+    )
+    claims.add_field(name="Households", value="44 million")
+    found = card_problems(claims, records)
+    said = "\n".join(found).casefold()
+    for claim in (
+        "'s superhero film'",
+        "'top billed stars'",
+        "'top billed'",
+        "'filmmaker'",
+        "not verbatim in any source: 'rodriguez will direct spy kids 5.'",
+        "'households'",
+        "'million'",  # a bare figure, without THR's report that makes it
+    ):
+        assert claim in said, (claim, found)
+    assert len(found) == 7, found
+    sourced = discord.Embed(title="We Can Be Heroes", description="> Sung Kang, Haley Reinhart")
+    sourced.add_field(name="Where to watch", value="**Netflix**\n> now streaming on Netflix")
+    assert card_problems(sourced, records) == []
