@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard-ids", help="e.g. 0 or 0-1")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
+        "--delivery-stale-after",
+        type=float,
+        help="heroes: seconds after which a news delivery left mid-send is retried (default "
+        "30); the kill -9 test shortens it so the restarted bot resumes at once",
+    )
+    parser.add_argument(
         "--write-probe",
         type=int,
         default=0,
@@ -93,6 +99,8 @@ async def run_heroes(args: argparse.Namespace) -> None:
 
     def created(bot: commands.Bot) -> None:
         _skip_identify_wait(bot)
+        if args.delivery_stale_after is not None:
+            _shorten_stale_after(bot, args.delivery_stale_after)
 
         async def on_ready() -> None:
             _report(bot)
@@ -104,6 +112,21 @@ async def run_heroes(args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
 
     await run_bot(settings, on_bot=created)
+
+
+def _shorten_stale_after(bot: commands.Bot, seconds: float) -> None:
+    """Set the sequel broadcaster's `stale_after` once setup_hook has loaded the cogs (before
+    the delivery worker's first pass, which waits for ready)."""
+    from datetime import timedelta
+
+    setup_hook = bot.setup_hook
+
+    async def setup_then_shorten() -> None:
+        await setup_hook()
+        sequel = bot.get_cog("Sequel")
+        sequel.broadcaster.stale_after = timedelta(seconds=seconds)  # type: ignore[union-attr]
+
+    bot.setup_hook = setup_then_shorten  # type: ignore[method-assign]
 
 
 PROBE_KEY = "probe.counter"

@@ -135,8 +135,21 @@ def main(argv: list[str] | None = None) -> int:
         # Absolute: a second database created by mistake elsewhere shows at once in the log.
         log.info("database: %s", settings.database_path)
         if command == "sync":
-            print(f"heroes-bot: commands {asyncio.run(sync_once(settings))}")
+            from bot.runner import UNREACHABLE, describe_unreachable
+
+            try:
+                outcome = asyncio.run(sync_once(settings))
+            except UNREACHABLE as exc:  # a one-off command: say so and stop, no traceback
+                print(
+                    f"heroes-bot: can't reach Discord: {describe_unreachable(exc)}; "
+                    "try again later",
+                    file=sys.stderr,
+                )
+                return 1
+            print(f"heroes-bot: commands {outcome}")
             return 0
+        # Waits out a Discord that cannot be reached (one log line per attempt); Ctrl-C during
+        # the wait ends here as KeyboardInterrupt, below.
         asyncio.run(run_bot(settings))
         return 0
     except (ConfigError, StoreError, SeedError) as exc:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+
+import aiohttp
+import discord
 
 from bot.client import HeroesBot, create_bot
 from bot.seed import load_seed
@@ -12,6 +17,26 @@ from bot.settings import Settings
 from bot.store import Store, open_store
 
 log = logging.getLogger(__name__)
+
+# Failures that say Discord cannot be reached right now (DNS, refused or reset connections,
+# timeouts, a 5xx answer), worth waiting out. A refused token (LoginFailure) is not one of them.
+UNREACHABLE = (aiohttp.ClientError, OSError, discord.DiscordServerError)
+RETRY_BASE = 2.0  # seconds before the first retry (1-2 s with jitter), doubling...
+RETRY_CAP = 60.0  # ...up to a minute between attempts
+
+
+def reconnect_delay(attempt: int, *, jitter: float) -> float:
+    """Seconds before retry `attempt` (1, 2, ...): exponential, capped, with "equal jitter"
+    (`jitter` in [0, 1)) so many bots cut off by the same outage do not all return at once."""
+    step = min(RETRY_CAP, RETRY_BASE * 2 ** (attempt - 1))
+    return step / 2 + step / 2 * jitter
+
+
+def describe_unreachable(exc: BaseException) -> str:
+    if isinstance(exc, discord.DiscordServerError):
+        reason = getattr(exc.response, "reason", None) or "server error"
+        return f"Discord answered {exc.status} {reason}"
+    return str(exc) or type(exc).__name__
 
 
 @asynccontextmanager
@@ -42,15 +67,38 @@ async def run_bot(
     *,
     sync: str = "auto",
     on_bot: Callable[[HeroesBot], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
 ) -> None:
-    """Run the bot until it is closed. `on_bot` receives the bot before it connects."""
+    """Run the bot until it is closed. `on_bot` receives the bot before it connects.
+
+    While Discord cannot be reached at login (no network, DNS, a 5xx answer), each attempt logs
+    one line and the next comes after a capped, jittered backoff; cancelling (Ctrl-C) during
+    the wait just ends. Each attempt uses a new bot (a failed login leaves discord.py's HTTP
+    session closed), so `on_bot` is called again. Once logged in, discord.py's own reconnect
+    logic keeps the gateway connected.
+    """
     token = settings.require_token()
     async with seeded_store(settings) as store:
-        bot = create_bot(settings, store, sync=sync)
-        if on_bot is not None:
-            on_bot(bot)
-        async with bot:
-            await bot.start(token.reveal())
+        attempt = 0
+        while True:
+            bot = create_bot(settings, store, sync=sync)
+            if on_bot is not None:
+                on_bot(bot)
+            async with bot:
+                try:
+                    await bot.login(token.reveal())
+                except UNREACHABLE as exc:
+                    failure: BaseException = exc
+                else:
+                    await bot.connect()
+                    return
+            attempt += 1
+            delay = reconnect_delay(attempt, jitter=jitter())
+            log.warning(
+                "can't reach Discord: %s, retrying in %.0f s", describe_unreachable(failure), delay
+            )
+            await sleep(delay)
 
 
 async def sync_once(settings: Settings) -> str:

@@ -390,11 +390,14 @@ class Tracker(Queries):
         )
         return [_delivery(r) for r in rows]
 
-    async def next_retry_at(self) -> datetime | None:
-        """When the earliest delivery waiting for a retry is due (None: none is waiting)."""
+    async def next_retry_at(self, *, after: datetime) -> datetime | None:
+        """When the earliest delivery waiting for a retry later than `after` is due (None: none
+        is). Only future ones: a due row of a server another process serves must not make this
+        one poll in a loop."""
         row = await self._one(
             "SELECT min(next_attempt_at) FROM sequel_deliveries "
-            "WHERE state = 'pending' AND next_attempt_at IS NOT NULL"
+            "WHERE state = 'pending' AND next_attempt_at > ?",
+            (iso(after),),
         )
         return parse_iso(row[0]) if row and row[0] else None
 

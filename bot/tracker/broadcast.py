@@ -284,10 +284,11 @@ class Broadcaster:
 
     async def next_retry_in(self) -> float | None:
         """Seconds until a delivery waiting for its retry is due (None: none is waiting)."""
-        due = await self.tracker.next_retry_at()
+        now = self._clock()
+        due = await self.tracker.next_retry_at(after=now)
         if due is None:
             return None
-        return max(0.0, (due - self._clock()).total_seconds())
+        return max(0.0, (due - now).total_seconds())
 
     async def deliver_update(
         self, update_id: int, progress: ProgressFn | None = None

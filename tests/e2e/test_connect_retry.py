@@ -1,0 +1,112 @@
+"""Discord unreachable at start: one line per attempt, a backoff, no traceback, a clean stop.
+
+The real start-up path (bot.runner.run_bot, as main() runs it) against a closed port and against
+the emulator answering 503 to the login call; the backoff's sleep and jitter are injected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.client import HeroesBot
+from bot.emulator import Emulator, redirect_discord_py
+from bot.runner import run_bot
+from bot.settings import Secret, Settings
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def _assert_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    gc.collect()  # an unclosed HTTP session would be reported (at ERROR) when collected
+    assert [
+        r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR
+    ] == []
+
+
+async def test_discord_unreachable_at_start_logs_one_line_per_attempt_and_ctrl_c_ends_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = _closed_port()
+    settings = Settings(token=Secret("unreachable.token.x"), database_path=tmp_path / "heroes.db")
+    delays: list[float] = []
+    waiting = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        if len(delays) == 3:
+            waiting.set()
+            await asyncio.Event().wait()  # Ctrl-C comes during this wait
+
+    caplog.set_level(logging.INFO)
+    with redirect_discord_py(port):
+        task = asyncio.create_task(run_bot(settings, sleep=sleep, jitter=lambda: 0.0))
+        await asyncio.wait_for(waiting.wait(), 20)
+        task.cancel()  # what asyncio.run does with the main task on Ctrl-C
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    assert delays == [1.0, 2.0, 4.0]  # doubling (capped at a minute), jitter on top
+    lines = _warnings(caplog)
+    assert len(lines) == 3, lines
+    for line, seconds in zip(lines, (1, 2, 4), strict=True):
+        assert line.startswith(f"can't reach Discord: Cannot connect to host 127.0.0.1:{port}")
+        assert line.endswith(f", retrying in {seconds} s")
+    _assert_no_traceback(caplog)
+
+
+async def test_discord_5xx_at_login_is_retried_until_the_bot_is_ready(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    delays: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    caplog.set_level(logging.INFO)
+    async with Emulator(heartbeat_interval=5.0) as emu:
+        emu.add_guild("Heroes HQ")
+        emu.rest.inject_fault("GET /users/@me", status=503, times=3)
+        settings = Settings(
+            token=Secret(emu.token), database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05
+        )
+        bots: list[HeroesBot] = []
+        with redirect_discord_py(emu.port):
+            task = asyncio.create_task(
+                run_bot(settings, on_bot=bots.append, sleep=sleep, jitter=lambda: 0.5)
+            )
+            try:
+                await emu.wait_until(
+                    lambda: (bool(bots) and bots[-1].is_ready()) or task.done(),
+                    timeout=20,
+                    what="the bot ready after Discord recovered",
+                )
+                assert not task.done()
+            finally:
+                if bots:
+                    await bots[-1].close()
+                await asyncio.wait_for(task, 10)
+        logins = [r.status for r in emu.requests if r.path == "/users/@me"]
+        assert logins == [503, 503, 503, 200]
+        assert emu.violations == []
+
+    assert len(bots) == 4  # a fresh client per attempt; the last one connected
+    assert delays == [1.5, 3.0, 6.0]
+    assert _warnings(caplog) == [
+        f"can't reach Discord: Discord answered 503 Service Unavailable, retrying in {n} s"
+        for n in (2, 3, 6)
+    ]
+    _assert_no_traceback(caplog)
