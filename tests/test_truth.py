@@ -376,3 +376,28 @@ async def test_the_truth_check_reports_claims_written_by_code(
     sourced = discord.Embed(title="We Can Be Heroes", description="> Sung Kang, Haley Reinhart")
     sourced.add_field(name="Where to watch", value="**Netflix**\n> now streaming on Netflix")
     assert card_problems(sourced, records) == []
+
+
+async def test_an_existing_database_shows_holdbrook_as_printed_after_the_new_seed(
+    tmp_path: Path, seed: SeedData
+) -> None:
+    """The seed before this change stored the usual spelling as the name and the printed one as
+    an alias; the next start turns both round, so the card never lists the printed spelling as
+    a mere alias of an unsourced name."""
+    from dataclasses import replace
+
+    from bot.store import open_store
+
+    old = tuple(
+        replace(p, name="Boyd Holbrook", aliases=("Boyd Holdbrook",))
+        if p.key == "boyd-holbrook"
+        else p
+        for p in seed.people
+    )
+    async with open_store(tmp_path / "heroes.db") as store:
+        await store.apply_seed(replace(seed, people=old))
+        await store.apply_seed(seed)
+        boyd = await store.person("boyd-holbrook")
+        assert boyd is not None
+        assert (boyd.name, boyd.aliases) == ("Boyd Holdbrook", ("Boyd Holbrook",))
+        assert [m.name for m in await store.find_people("holbrook")][:1] == ["Boyd Holdbrook"]
