@@ -8,6 +8,7 @@ import pytest
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown, PublicCooldownError
 from bot.render.limits import check_embed
+from bot.render.privacy import deleting_text, stored_fields
 from bot.tree import describe_error
 from tests.commands import find_command, invoke
 from tests.fakes import FakeInteraction, FakeUser
@@ -130,7 +131,9 @@ async def test_about(bot: HeroesBot) -> None:
     assert fields["Uptime"].endswith("s") or fields["Uptime"].endswith("m")
     assert "user id" in fields["What it stores: Trivia"]
     assert "display name" in fields["What it stores: Trivia"]
-    assert check_embed(embed) == []  # the privacy fields fit, nothing cut short
+    assert check_embed(embed) == []
+    for name, value in [*stored_fields(), ("Having it deleted", deleting_text())]:
+        assert fields[name] == value  # every privacy field shown whole, none cut or dropped
     assert "/trivia forget-me" in fields["Having it deleted"]
     assert "ComicBook.com" in fields["Source of its facts"]
     assert "README" in fields["Project"] and "http" not in fields["Project"]

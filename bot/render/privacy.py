@@ -24,8 +24,13 @@ def stored_fields() -> list[tuple[str, str]]:
     ]
 
 
-def _forgotten_phrases() -> list[str]:
-    return [member.forgotten for datum in STORED_DATA for member in datum.members]
+def _forgotten_phrases(*, per_server: bool) -> list[str]:
+    return [
+        member.forgotten
+        for datum in STORED_DATA
+        for member in datum.members
+        if (datum.server is not None) == per_server
+    ]
 
 
 def deleting_text() -> str:
@@ -35,9 +40,11 @@ def deleting_text() -> str:
         for feature, data in features().items()
         if any(d.server is not None for d in data)
     )
+    not_per_server = _forgotten_phrases(per_server=False)
     return (
         f"• `{FORGET_COMMAND}` deletes, in that server (`everywhere: True`: in every server): "
-        + "; ".join(_forgotten_phrases())
+        + "; ".join(_forgotten_phrases(per_server=True))
+        + (f"; and wherever it is: {'; '.join(not_per_server)}" if not_per_server else "")
         + ".\n"
         f"• Removing the bot from a server deletes everything kept for it ({per_server}), also "
         "when it was removed while the bot was offline (checked when the bot starts).\n"
