@@ -150,8 +150,11 @@ async def test_crash_mid_broadcast_then_restart_no_duplicate_no_loss(
 
     # Restart at once: the interrupted send is not retried yet (another process could own it).
     clock.advance(seconds=5)
-    await broadcaster(store, poster, clock).run_pass()
+    restarted = broadcaster(store, poster, clock)
+    await restarted.run_pass()
     assert (await store.tracker.delivery_counts(update_id)).sending == 1
+    # The worker wakes when it becomes stale (30 s after its claim), not at its next round.
+    assert await restarted.next_retry_in() == pytest.approx(26.0, abs=1.0)
 
     # Later, within the nonce window: retried with the same nonce; Discord dedupes it.
     clock.advance(seconds=60)

@@ -410,6 +410,16 @@ class Tracker(Queries):
         )
         return [_delivery(r) for r in rows]
 
+    async def first_claim_since(self, claimed_since: datetime) -> datetime | None:
+        """The earliest claim, at or after `claimed_since`, of a row still 'sending': the next
+        one to become stale (None: none will)."""
+        row = await self._one(
+            "SELECT min(claimed_at) FROM sequel_deliveries "
+            "WHERE state = 'sending' AND claimed_at >= ?",
+            (iso(claimed_since),),
+        )
+        return parse_iso(row[0]) if row and row[0] else None
+
     async def claim(self, delivery_id: int, *, now: datetime | None = None) -> Delivery | None:
         """pending -> sending, recorded before the send. None if it was not pending any more.
 

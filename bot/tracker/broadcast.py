@@ -269,9 +269,12 @@ class Broadcaster:
         """Recover, then deliver every delivery that is due, oldest update first (one waiting
         for its retry is left for a later pass: see `next_retry_in`)."""
         report = PassReport()
-        await self.recover()
         done: set[int] = set()
         while True:
+            # Again after each round: a send interrupted by a crash may turn stale mid-pass, and
+            # its update may have been delivered already in this pass.
+            if await self.recover():
+                done.clear()
             due = await self.tracker.updates_with_pending(now=self._clock())
             update_ids = [u for u in due if u not in done]
             if not update_ids:
@@ -283,12 +286,18 @@ class Broadcaster:
         return report
 
     async def next_retry_in(self) -> float | None:
-        """Seconds until a delivery waiting for its retry is due (None: none is waiting)."""
+        """Seconds until a delivery waiting for its retry is due, or a send interrupted by a
+        crash becomes stale and is recovered (None: nothing is waiting)."""
         now = self._clock()
-        due = await self.tracker.next_retry_at(after=now)
-        if due is None:
+        due = [await self.tracker.next_retry_at(after=now)]
+        claimed = await self.tracker.first_claim_since(now - self.stale_after)
+        if claimed is not None:
+            # Claims are stored to the second: one second more and recover() sees it as stale.
+            due.append(claimed + self.stale_after + timedelta(seconds=1))
+        times = [moment for moment in due if moment is not None]
+        if not times:
             return None
-        return max(0.0, (due - now).total_seconds())
+        return max(0.0, (min(times) - now).total_seconds())
 
     async def deliver_update(
         self, update_id: int, progress: ProgressFn | None = None
