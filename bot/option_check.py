@@ -41,7 +41,9 @@ def leaf_options(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    # A forged integer may have thousands of digits: the echo must stay short.
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 def _range_problem(name: str, value: float, low: float | None, high: float | None) -> str | None:
@@ -70,7 +72,7 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
         integer = kind is AppCommandOptionType.integer
         if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
             return f"`{name}` must be {'a whole number' if integer else 'a number'}."
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):  # an int may exceed a float
             return f"`{name}` must be a number."
         low = param.min_value if param.min_value is not None else -INTEGER_LIMIT
         high = param.max_value if param.max_value is not None else INTEGER_LIMIT

@@ -98,3 +98,13 @@ async def test_forged_out_of_range_options_are_refused_by_the_bot(w: World) -> N
     # No question was asked, nothing was stored: only the refusals were sent.
     assert [m for m in w.emu.conversation(w.channel) if not m.ephemeral] == []
     assert (await w.bot.store.settings.get(w.guild.id)).updated_at is None  # never set
+
+
+async def test_forged_integer_too_large_for_a_float_is_refused_not_crashed(w: World) -> None:
+    # JSON allows any integer and Python parses it exactly; one beyond a float's range made the
+    # tree's own finiteness check raise OverflowError, so the interaction was never answered.
+    owner = w.emu.app.owner
+    handle = await w.emu.slash("trivia play", {"seconds": 10**4000}, user=owner, forged=True)
+    response = await handle.response()
+    assert response.ephemeral
+    assert (response.content or "").startswith("`seconds` must be from 10 to 120 (you sent 1")
