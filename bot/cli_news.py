@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import sqlite3
+import stat
 import sys
 import time
 import tomllib
@@ -83,7 +84,10 @@ def _delivery_flags(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
     """Entry point from bot.__main__: `store_factory()` is an async context giving a Store."""
 
+    opened = False  # whether the input was checked and the database opened
+
     async def go() -> int:
+        nonlocal opened
         prepared = None
         if args.news_command in {"add", "import"}:
             # Checked before the database is opened: a refused file or a dry run creates no
@@ -96,12 +100,16 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
                 count = _count(len(prepared), "update is", "updates are")
                 print(f"{count} valid; nothing was added (dry run).")
                 return 0
+        opened = True
         async with store_factory() as store:
             return await dispatch(args, store, prepared=prepared)
 
     try:
         return asyncio.run(go())
     except KeyboardInterrupt:
+        if not opened:
+            print("stopped; nothing was added.", file=sys.stderr)
+            return 1
         print(
             "stopped waiting; the updates stay queued until a bot delivers them "
             "(`heroes-bot news list` shows where they are).",
@@ -347,8 +355,13 @@ def load_file(path: Path) -> list[dict[str, Any]]:
             f"objects); this file's name ends in {printable(kind) or 'no extension'}."
         )
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Opened without blocking: a named pipe would otherwise wait forever for a writer.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ValueError(f"{shown} is not a regular file")
+            os.set_blocking(handle.fileno(), True)
+            size = status.st_size
             if size > MAX_IMPORT_BYTES:
                 raise ValueError(_too_big(shown, size))
             # Read one byte past the cap: a file that grows (or a pipe) is refused too.
@@ -358,7 +371,7 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     if len(data_bytes) > MAX_IMPORT_BYTES:
         raise ValueError(_too_big(shown, len(data_bytes)))
     try:
-        raw = data_bytes.decode("utf-8")
+        raw = data_bytes.decode("utf-8-sig")  # Windows editors may start with a BOM
     except UnicodeDecodeError as exc:
         raise ValueError(f"{shown} is not UTF-8 text") from exc
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -192,3 +193,46 @@ def test_importing_a_markdown_file_names_the_accepted_formats(
     assert main(["news", "import", str(readme)]) == 1
     err = capsys.readouterr().err
     assert "TOML (.toml" in err and "JSON (.json" in err and "not valid MD" not in err
+
+
+async def test_import_from_a_fifo_is_refused_instead_of_hanging(
+    store: Store, tmp_path: Path
+) -> None:
+    # Opening a named pipe for reading blocks until something writes to it: the import hung
+    # forever without a word. Only a regular file is an import file.
+    fifo = tmp_path / "news.json"
+    os.mkfifo(fifo)
+    code, _, err = await asyncio.wait_for(run_import(store, fifo), timeout=5)
+    assert code == 1 and "not a regular file" in err
+
+
+async def test_import_file_saved_with_a_bom_by_notepad_is_read(
+    store: Store, tmp_path: Path
+) -> None:
+    # Windows editors often start UTF-8 files with a byte order mark; JSON and TOML parsers
+    # then refused the file at "line 1 column 1" although its text is valid.
+    toml = tmp_path / "news.toml"
+    toml.write_bytes(
+        b'\xef\xbb\xbf[[updates]]\nheadline = "Filming begins"\ntext = "Cameras roll."\n'
+        b'date = "2025-01-05"\n'
+    )
+    code, out, err = await run_import(store, toml, "--no-post")
+    assert (code, err) == (0, "") and "added update #" in out
+
+
+def test_ctrl_c_while_reading_the_input_does_not_claim_updates_are_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `news add --text -` waits for stdin; Ctrl-C there said "the updates stay queued until a
+    # bot delivers them" although nothing had been checked or stored.
+    _main_env(monkeypatch, tmp_path / "heroes.db")
+
+    class Interrupted(io.StringIO):
+        def read(self, *_: object) -> str:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("sys.stdin", Interrupted())
+    main(["news", "add", "--headline", "Filming begins", "--text", "-"])
+    err = capsys.readouterr().err
+    assert "queued" not in err and "nothing was added" in err
+    assert not (tmp_path / "heroes.db").exists()
