@@ -69,3 +69,24 @@ async def test_backup_is_private_complete_and_never_overwrites(
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "typo.db"))  # a mistyped path
     assert main(["backup", str(tmp_path / "b2.db")]) == 2
     assert not (tmp_path / "typo.db").exists() and not (tmp_path / "b2.db").exists()
+
+
+async def test_backup_to_a_planted_dangling_symlink_is_refused_and_writes_nothing_through_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone who can write to the backup's folder (a shared /tmp) plants a dangling symlink
+    # under the name the admin will use. `exists()` follows it and says no; O_EXCL then failed
+    # (silently), and SQLite followed the link: the database was copied to a place of the
+    # attacker's choosing, created under the umask (world-readable until the chmod).
+    database = tmp_path / "heroes.db"
+    async with open_store(database) as store:
+        await store.tracker.add_update(NewUpdate("Filming begins", "Cameras roll."))
+    monkeypatch.setenv("HEROES_ENV_FILE", os.devnull)
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    loot = tmp_path / "attacker" / "loot.db"
+    loot.parent.mkdir()
+    planted = tmp_path / "backup.db"
+    planted.symlink_to(loot)
+    assert main(["backup", str(planted)]) == 2
+    assert not loot.exists()
+    assert planted.is_symlink()  # left as it was found

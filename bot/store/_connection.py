@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,12 +106,18 @@ def backup_database(source: Path, target: Path) -> None:
     if not source.is_file():
         raise StoreError(f"{source} does not exist: there is no database to back up.")
     _refuse_foreign_file(source)
-    if target.exists():
-        raise StoreError(f"{target} already exists; choose a new file name for the backup.")
+    taken = StoreError(f"{target} already exists; choose a new file name for the backup.")
+    if os.path.lexists(target):  # a symlink too, even a dangling one SQLite would follow
+        raise taken
     try:
         _create_private(target)
+        created = os.lstat(target)
     except OSError as exc:
         raise StoreError(f"cannot create {target}: {exc.strerror or exc}") from None
+    # Whoever can write to the folder may have put something there meanwhile: only the empty
+    # file just created by this user is written to.
+    if not stat.S_ISREG(created.st_mode) or created.st_size or created.st_uid != os.getuid():
+        raise taken
     try:
         # Read-only: a mistyped path is an error, not a new empty database.
         with (
