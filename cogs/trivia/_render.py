@@ -10,6 +10,7 @@ import discord
 from bot.display_names import clean_display_name
 from bot.render.cards import excerpt_block, source_line
 from bot.render.limits import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
+from bot.render.links import plain
 from bot.store import RoundAnswer, ScoreEntry
 from bot.trivia import LETTERS, Question
 
@@ -19,8 +20,10 @@ COLOUR_CLOSED = 0x4CAF50
 
 def safe_name(name: str) -> str:
     """A display name shown as plain text: no direction overrides, control characters or pill
-    syntax (again, for names stored before they were cleaned), markdown escaped."""
-    return discord.utils.escape_markdown(shorten(clean_display_name(name), 64)) or "someone"
+    syntax (again, for names stored before they were cleaned), markdown and link syntax
+    escaped: escape_markdown leaves a lone `[` or `](`, and two names side by side could then
+    form a masked link."""
+    return plain(shorten(clean_display_name(name), 64)) or "someone"
 
 
 def _options(question: Question, *, reveal: bool) -> str:
