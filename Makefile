@@ -9,6 +9,8 @@ STAMP_BENCH := $(VENV)/.installed-bench
 # Exact versions with their hashes: what `make run` and `make test` install (`make lock` refreshes).
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
+# pip and setuptools themselves, by hash too: setuptools builds the bot (--no-build-isolation).
+TOOLS_LOCK := requirements-tools.lock
 UV := uv==0.13.9
 COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --upgrade --quiet --custom-compile-command "make lock"
@@ -20,8 +22,8 @@ $(BIN)/python:
 
 # The pip and setuptools a venv starts with are old (setuptools 65 has known vulnerabilities,
 # and the SPDX license field needs 77+): upgrade them before anything is installed.
-$(STAMP_TOOLS): | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=78.1.1"
+$(STAMP_TOOLS): $(TOOLS_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TOOLS_LOCK)
 	touch $@
 
 # The lock first (pip checks every hash), then the bot itself without resolving anything again.
@@ -73,6 +75,7 @@ lock: | $(STAMP_TOOLS)
 	$(BIN)/python -m pip install --quiet "$(UV)"
 	$(COMPILE) -o $(LOCK)
 	$(COMPILE) --extra dev --constraints $(LOCK) -o $(DEV_LOCK)
+	printf 'pip\nsetuptools>=78.1.1\n' | $(COMPILE:pyproject.toml=-) -o $(TOOLS_LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
