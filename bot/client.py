@@ -23,6 +23,10 @@ from bot.tree import HeroesTree
 
 log = logging.getLogger(__name__)
 
+# How long the application's team, as read from Discord, decides who the owners are: a member
+# the team removes or makes read-only loses owner-only commands within this many seconds.
+OWNERS_FRESH_FOR = 300.0
+
 
 def discover_extensions() -> list[str]:
     """Every module or package directly under cogs/, e.g. 'cogs.cast'."""
@@ -69,6 +73,8 @@ class HeroesBot(commands.Bot):
         # Set once the check for servers that removed the bot while it was offline has run.
         self.departed_checked = asyncio.Event()
         self.departed: list[int] | None = None
+        self.owners_clock = time.monotonic  # replaced by tests
+        self._owners_read_at: float | None = None
 
     async def setup_hook(self) -> None:
         for extension in discover_extensions():
@@ -80,21 +86,32 @@ class HeroesBot(commands.Bot):
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
 
-    async def _resolve_owners(self) -> None:
+    async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and
         developers (bot/owners.py), as Discord reports them."""
         if self.settings.owner_ids:
             return
-        app = self.application
+        app = app or self.application
         if app is None:
             return
         self.owner_ids = set(application_owners(app))
+        self._owners_read_at = self.owners_clock()
 
     async def is_owner(self, user: discord.abc.User) -> bool:
         # Never reach discord.py's own fallback: with no owner resolved it re-reads the
         # application and counts team members whose invitation is still pending.
         if not self.owner_ids:
             await self._resolve_owners()
+        read_at = self._owners_read_at
+        if read_at is not None and self.owners_clock() - read_at > OWNERS_FRESH_FOR:
+            # The team changes without a restart: read it again (the last answer stands if
+            # Discord can't be asked right now).
+            try:
+                app = await self.application_info()
+            except discord.HTTPException as exc:
+                log.warning("could not re-read the application's owners: %s", exc)
+            else:
+                await self._resolve_owners(app)
         return user.id in (self.owner_ids or ())
 
     async def on_shard_connect(self, shard_id: int) -> None:

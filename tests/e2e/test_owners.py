@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.client import OWNERS_FRESH_FOR
 from bot.emulator import Emulator
 from bot.settings import Settings
 from tests.e2e.harness import assert_clean, running_bot
@@ -55,4 +56,31 @@ async def test_read_only_and_pending_team_members_are_not_owners(tmp_path: Path)
                 "owner": False,
             }
             assert bot.owner_ids == {team_owner.id, admin.id, developer.id}
+        assert_clean(emu)
+
+
+async def test_team_member_made_read_only_loses_owner_rights_without_a_restart(
+    tmp_path: Path,
+) -> None:
+    # The owners were read once, at login: a developer the team demoted to read-only (or
+    # removed) kept posting to every following server until the bot happened to restart.
+    async with Emulator(heartbeat_interval=5.0) as emu:
+        guild = emu.add_guild("Heroes HQ")
+        team_owner = emu.add_user("team-owner")
+        developer = emu.add_user("developer")
+        emu.set_team(team_owner, [(developer, ACCEPTED, "developer")])
+        settings = Settings(token=None, database_path=tmp_path / "heroes.db")
+        async with running_bot(emu, settings) as (bot, _):
+            now = [bot.owners_clock()]
+            bot.owners_clock = lambda: now[0]
+
+            async def opens_the_form() -> bool:
+                handle = await emu.slash("sequel-admin post", guild=guild, user=developer)
+                return (await handle.response()).type == 9
+
+            assert await opens_the_form()
+            emu.set_team(team_owner, [(developer, ACCEPTED, "read_only")])
+            now[0] += OWNERS_FRESH_FOR + 1
+            assert not await opens_the_form()
+            assert bot.owner_ids == {team_owner.id}
         assert_clean(emu)
