@@ -82,6 +82,9 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
         return "This command works only in a server."
     if isinstance(error, app_commands.TransformerError):
         return _unconvertible(error)
+    if isinstance(error, app_commands.CommandSignatureMismatch):
+        # Discord's definition differs from the bot's (a sync pending, or a modified client).
+        return "This command has changed since your Discord app loaded it: try again in a minute."
     if isinstance(error, app_commands.CommandNotFound):
         return "I don't know that command any more — it may have been removed. Try again soon."
     if isinstance(error, app_commands.CheckFailure):
@@ -115,6 +118,8 @@ class HeroesTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         message = describe_error(error)
+        if isinstance(error, app_commands.CommandSignatureMismatch):
+            log.warning("%s (a stale command definition, or a modified client)", error)
         if message is None:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error(

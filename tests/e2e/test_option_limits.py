@@ -3,6 +3,7 @@ the bot re-checks every declared limit itself for clients that skip them (issue 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -108,3 +109,23 @@ async def test_forged_integer_too_large_for_a_float_is_refused_not_crashed(w: Wo
     response = await handle.response()
     assert response.ephemeral
     assert (response.content or "").startswith("`seconds` must be from 10 to 120 (you sent 1")
+
+
+async def test_forged_group_without_a_subcommand_is_refused_not_logged_as_a_crash(
+    w: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A command group is never invoked by itself; a modified client that sends one (or a
+    # subcommand wrapper after another option) made discord.py raise CommandSignatureMismatch,
+    # which the tree answered "Something went wrong" and logged as a crash with a traceback.
+    owner = w.emu.app.owner
+    # The emulator's driver builds only well-formed invocations: the modified client's one is
+    # built from a valid one, with a stray option put before the subcommand wrapper.
+    data = w.emu._builder.command_data("sequel-admin following", {}, None, w.guild, forged=True)
+    data["options"] = [{"name": "junk", "type": 3, "value": "x"}, *data["options"]]
+    with caplog.at_level(logging.WARNING):
+        handle = await w.emu._send_interaction(2, data, w.guild, w.channel, owner)
+        response = await handle.response()
+    assert response.ephemeral
+    assert "Something went wrong" not in (response.content or "")
+    assert "changed" in (response.content or "")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
