@@ -93,6 +93,17 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
     return None
 
 
+def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> bool:
+    """Whether an autocomplete request is one Discord's client sends: exactly one focused
+    option, text, of a parameter that offers suggestions."""
+    focused = [o for o in leaf_options(data) if o.get("focused")]
+    if len(focused) != 1 or not isinstance(focused[0].get("value"), str):
+        return False
+    params = {param.display_name: param for param in command.parameters}
+    param = params.get(focused[0].get("name"))  # type: ignore[arg-type]
+    return param is not None and param.autocomplete
+
+
 def option_problem(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> str | None:
     """Why the options of this slash command invocation break its declaration, or None."""
     params = {param.display_name: param for param in command.parameters}

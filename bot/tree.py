@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.cooldowns import format_wait
 from bot.errors import UserFacingError
-from bot.option_check import option_problem
+from bot.option_check import option_problem, suggestions_wanted
 from bot.replies import echo
 
 log = logging.getLogger(__name__)
@@ -107,8 +107,13 @@ class HeroesTree(app_commands.CommandTree):
                 await interaction.response.autocomplete([])
                 return False
             raise app_commands.NoPrivateMessage()
+        data = interaction.data if isinstance(interaction.data, dict) else {}
+        if autocomplete and not (
+            isinstance(command, app_commands.Command) and suggestions_wanted(command, data)
+        ):  # a modified client's request: no suggestions rather than an error in the log
+            await interaction.response.autocomplete([])
+            return False
         if not autocomplete and isinstance(command, app_commands.Command):
-            data = interaction.data if isinstance(interaction.data, dict) else {}
             problem = option_problem(command, data)
             if problem:
                 raise InvalidOption(problem)

@@ -129,3 +129,15 @@ async def test_forged_group_without_a_subcommand_is_refused_not_logged_as_a_cras
     assert "Something went wrong" not in (response.content or "")
     assert "changed" in (response.content or "")
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_forged_autocomplete_on_an_option_without_suggestions_is_answered_quietly(
+    w: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only `name` of /cast offers suggestions; a modified client asking them for `private`
+    # made discord.py log "Ignoring exception in autocomplete" with a traceback at ERROR, each
+    # time, and the member's client waited for an answer that never came.
+    with caplog.at_level(logging.WARNING):
+        suggestions = await w.emu.autocomplete("cast", "private", "x", user=w.fan, forged=True)
+    assert suggestions == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
