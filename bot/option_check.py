@@ -83,7 +83,7 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
         if not isinstance(value, bool):
             return f"`{name}` must be true or false."
     elif kind in _SNOWFLAKE_TYPES and not (
-        isinstance(value, str) and value.isascii() and value.isdigit()
+        isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
     ):
         return f"`{name}` is not something I can look up."
     choices = param.choices
@@ -104,9 +104,22 @@ def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any])
     return param is not None and param.autocomplete
 
 
+def _kind_problem(param: Parameter) -> str:
+    name, kind = param.display_name, param.type
+    if kind is AppCommandOptionType.string:
+        return f"`{name}` must be text."
+    if kind in (AppCommandOptionType.integer, AppCommandOptionType.number):
+        integer = kind is AppCommandOptionType.integer
+        return f"`{name}` must be {'a whole number' if integer else 'a number'}."
+    if kind is AppCommandOptionType.boolean:
+        return f"`{name}` must be true or false."
+    return f"`{name}` is not something I can look up."
+
+
 def option_problem(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> str | None:
     """Why the options of this slash command invocation break its declaration, or None."""
     params = {param.display_name: param for param in command.parameters}
+    types: dict[str, Any] = {}
     given: dict[str, Any] = {}
     for option in leaf_options(data):
         name = option.get("name")
@@ -117,12 +130,15 @@ def option_problem(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> 
             return f"I don't know the option `{shown}` (options here: {known})."
         if name in given:
             return f"`{name}` was given twice."
-        given[name] = option.get("value")
+        given[name], types[name] = option.get("value"), option.get("type")
     for name, param in params.items():
         if name not in given:
             if param.required:
                 return f"`{name}` is required."
             continue
+        if types[name] != param.type.value:
+            # discord.py converts a value by the type the payload gives it (float(), int()...)
+            return _kind_problem(param)
         problem = _value_problem(param, given[name])
         if problem:
             return problem

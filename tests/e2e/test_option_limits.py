@@ -141,3 +141,23 @@ async def test_forged_autocomplete_on_an_option_without_suggestions_is_answered_
         suggestions = await w.emu.autocomplete("cast", "private", "x", user=w.fan, forged=True)
     assert suggestions == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_forged_option_sent_with_another_type_is_refused_not_crashed(w: World) -> None:
+    # discord.py converts each option by the type the *payload* gives it (float() for a number,
+    # int() for a channel id): `/cast name` sent as a number "pedro", or a channel id of 5,000
+    # digits, raised ValueError before any command ran, and the interaction went unanswered.
+    owner = w.emu.app.owner
+    cast = w.emu._builder.command_data("cast", {"name": "pedro"}, None, w.guild, forged=True)
+    cast["options"][0]["type"] = 10
+    follow = w.emu._builder.command_data(
+        "sequel-admin follow", {"channel": w.channel}, None, w.guild, forged=True
+    )
+    follow["options"][0]["options"][0]["value"] = "9" * 5000
+    for data, message in (
+        (cast, "`name` must be text."),
+        (follow, "`channel` is not something I can look up."),
+    ):
+        handle = await w.emu._send_interaction(2, data, w.guild, w.channel, owner)
+        response = await handle.response()
+        assert (response.content, response.ephemeral) == (message, True)
