@@ -96,12 +96,28 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
 def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> bool:
     """Whether an autocomplete request is one Discord's client sends: exactly one focused
     option, text, of a parameter that offers suggestions."""
-    focused = [o for o in leaf_options(data) if o.get("focused")]
+    options = leaf_options(data)
+    focused = [o for o in options if o.get("focused")]
     if len(focused) != 1 or not isinstance(focused[0].get("value"), str):
         return False
     params = {param.display_name: param for param in command.parameters}
-    param = params.get(focused[0].get("name"))  # type: ignore[arg-type]
-    return param is not None and param.autocomplete
+    for option in options:  # discord.py converts the others by their payload type first
+        param = params.get(option.get("name"))  # type: ignore[arg-type]
+        if param is None or option.get("type") != param.type.value:
+            return False
+        value = option.get("value")
+        if option.get("focused"):
+            continue
+        if param.type in _SNOWFLAKE_TYPES and not (
+            isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
+        ):
+            return False
+        if param.type is AppCommandOptionType.number and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            return False
+    param = params[focused[0]["name"]]
+    return param.autocomplete
 
 
 def _kind_problem(param: Parameter) -> str:

@@ -161,3 +161,25 @@ async def test_forged_option_sent_with_another_type_is_refused_not_crashed(w: Wo
         handle = await w.emu._send_interaction(2, data, w.guild, w.channel, owner)
         response = await handle.response()
         assert (response.content, response.ephemeral) == (message, True)
+
+
+async def test_forged_autocomplete_with_a_garbage_channel_id_gets_no_suggestions_not_a_crash(
+    w: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The options typed so far are converted too (int() of a channel id) before suggestions
+    # are asked: "abc" raised ValueError, logged at ERROR, and the request went unanswered.
+    data = w.emu._builder.command_data(
+        "quote-daily set",
+        {"channel": w.channel, "time": "09:00", "timezone": "par"},
+        None,
+        w.guild,
+        focused="timezone",
+        forged=True,
+    )
+    leaf = data["options"][0]["options"]
+    next(o for o in leaf if o["name"] == "channel")["value"] = "abc"
+    with caplog.at_level(logging.WARNING):
+        handle = await w.emu._send_interaction(4, data, w.guild, w.channel, w.emu.app.owner)
+        response = await handle.response()
+    assert response.type == 8 and response.body["data"]["choices"] == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
