@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.store import NewUpdate, open_store
+from bot.store import NewUpdate, StoreError, open_store
 
 
 def _mode(path: Path) -> int:
@@ -90,3 +91,16 @@ async def test_backup_to_a_planted_dangling_symlink_is_refused_and_writes_nothin
     assert main(["backup", str(planted)]) == 2
     assert not loot.exists()
     assert planted.is_symlink()  # left as it was found
+
+
+async def test_database_path_pointing_at_a_fifo_is_refused_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    # The header check opened the path for reading: on a named pipe (or a device) that waits
+    # for a writer forever, so the bot hung at start without a word.
+    fifo = tmp_path / "heroes.db"
+    os.mkfifo(fifo)
+    with pytest.raises(StoreError, match="not a regular file"):
+        async with asyncio.timeout(5):
+            async with open_store(fifo):
+                pass

@@ -23,6 +23,10 @@ BUSY_TIMEOUT_MS = 5000
 def _refuse_foreign_file(path: Path) -> None:
     """Never let SQLite touch a file that is not already a SQLite database (or empty)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a named pipe would wait forever
+            raise StoreError(
+                f"{path} is not a regular file; set DATABASE_PATH to a file such as data/heroes.db."
+            )
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except FileNotFoundError:
