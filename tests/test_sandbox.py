@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
+import re
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -113,10 +118,10 @@ def test_sandbox_session(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Sandbox ready" in out
     assert "/cast [name: <text>]" in out  # /help lists the synced commands
-    assert "Boyd Holbrook (printed “Boyd Holdbrook”)" in out  # suggestions
-    assert "PEDRO PASCAL" in out and "top-billed star" in out
+    assert "heroes> /cast name: hold?\n  Boyd Hol" in out  # suggestions
+    assert "PEDRO PASCAL" in out
     assert "[4] ›" in out and "JJ Dashnaw" in out  # pressing 4 turned the page
-    assert "ROBERT RODRIGUEZ SAID" in out
+    assert "the powers of lava" in out  # the quote, its Markdown quote bar rendered
     assert "(only you can see this)" in out and "No quote matches" in out
     assert "! no command /nope" in out
     assert "! no such button" in out
@@ -124,6 +129,25 @@ def test_sandbox_session(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Bye.")  # Ctrl-D (end of input) leaves cleanly
     # A throwaway copy: the real database was never created.
     assert not (tmp_path / "heroes.db").exists()
+
+
+def test_edit_and_try_again_reopens_the_refused_form_with_what_was_typed(tmp_path: Path) -> None:
+    """Pressing "Edit and try again" under a refused /sequel-admin post opens the form again,
+    filled in; fixing one field posts the update."""
+    typed = ["/sequel-admin post", "Filming begins", "Cameras roll.", "not a link", "", ""]
+    again = ["1", "", "", "https://variety.com/x", "", "filming"]
+    result = _sandbox([*typed, *again, "/sequel news"], "sandbox", tmp_path=tmp_path)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    refused, _, retried = out.partition("Nothing was posted")
+    assert "Source link · optional · at most" in refused  # the form, described
+    assert "[1] Edit and try again" in retried
+    second = retried.partition("heroes> 1\n")[2]
+    assert "── form: Post a sequel update" in second
+    assert "Headline [Enter keeps “Filming begins”, - clears]:" in second
+    assert "Source link [Enter keeps “not a link”, - clears]: https://variety.com/x" in second
+    assert "Update #2 added" in second and "FILMING BEGINS" in second
+    assert "Traceback" not in out + result.stderr
 
 
 def test_run_without_a_token_and_no_terminal_says_how_to_fix_it(tmp_path: Path) -> None:
@@ -134,13 +158,92 @@ def test_run_without_a_token_and_no_terminal_says_how_to_fix_it(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
-class Terminal:
-    """The bot run in a pseudo-terminal, typed at and read as a person would."""
+class Screen:
+    """Just enough of a VT100 to read what a terminal shows: prompt_toolkit redraws its line
+    with cursor moves, so the text on screen is not the bytes in order. Lines scrolled off the
+    top are kept, so the whole session reads top to bottom."""
 
-    def __init__(self, args: list[str], tmp_path: Path) -> None:
+    _SEQUENCE = re.compile(
+        r"\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b."
+    )
+
+    def __init__(self, rows: int, columns: int) -> None:
+        self.rows, self.columns = rows, columns
+        self.history: list[str] = []
+        self.lines = [[" "] * columns for _ in range(rows)]
+        self.y = self.x = 0
+
+    def _down(self) -> None:
+        if self.y == self.rows - 1:
+            self.history.append("".join(self.lines.pop(0)).rstrip())
+            self.lines.append([" "] * self.columns)
+        else:
+            self.y += 1
+
+    def _control(self, params: str, final: str) -> None:
+        numbers = [int(p) if p.isdigit() else 0 for p in params.split(";")]
+        n = max(1, numbers[0])
+        if final == "A":
+            self.y = max(0, self.y - n)
+        elif final == "B":
+            self.y = min(self.rows - 1, self.y + n)
+        elif final == "C":
+            self.x = min(self.columns - 1, self.x + n)
+        elif final == "D":
+            self.x = max(0, self.x - n)
+        elif final == "G":
+            self.x = min(self.columns - 1, n - 1)
+        elif final in "Hf":
+            row, column = [*numbers, 0, 0][:2]
+            self.y, self.x = min(self.rows, max(row, 1)) - 1, min(self.columns, max(column, 1)) - 1
+        elif final == "J" and numbers[0] == 0:
+            self.lines[self.y][self.x :] = [" "] * (self.columns - self.x)
+            for line in self.lines[self.y + 1 :]:
+                line[:] = [" "] * self.columns
+        elif final == "K" and numbers[0] == 0:
+            self.lines[self.y][self.x :] = [" "] * (self.columns - self.x)
+
+    def feed(self, text: str) -> None:
+        position = 0
+        for match in [*self._SEQUENCE.finditer(text), None]:
+            end = match.start() if match else len(text)
+            for char in text[position:end]:
+                if char == "\r":
+                    self.x = 0
+                elif char == "\n":
+                    self._down()
+                elif char == "\b":
+                    self.x = max(0, self.x - 1)
+                elif char >= " ":
+                    if self.x >= self.columns:
+                        self.x = 0
+                        self._down()
+                    self.lines[self.y][self.x] = char
+                    self.x += 1 + (unicodedata.east_asian_width(char) in "WF")
+            if match:
+                if match.group(2):
+                    self._control(match.group(1), match.group(2))
+                position = match.end()
+
+    def text(self) -> str:
+        return "\n".join([*self.history, *("".join(line).rstrip() for line in self.lines)])
+
+
+class Terminal:
+    """The bot run in a pseudo-terminal, typed at and read as a person would.
+
+    With `term="dumb"` the prompt only echoes; with a real terminal type (xterm) prompt_toolkit
+    draws its full prompt, and `output` is the text with the control sequences removed.
+    """
+
+    def __init__(self, args: list[str], tmp_path: Path, term: str = "dumb") -> None:
         env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-        env.update(PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "heroes.db"), TERM="dumb")
+        env.update(PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "heroes.db"), TERM=term)
+        # No one answers prompt_toolkit's cursor-position queries here, as a terminal would.
+        env.update(PROMPT_TOOLKIT_NO_CPR="1")
         self.leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
+        self.full_screen = term != "dumb"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", *args],
             stdin=follower,
@@ -151,7 +254,16 @@ class Terminal:
             close_fds=True,
         )
         os.close(follower)
-        self.output = b""
+        self.raw = b""
+
+    @property
+    def output(self) -> bytes:
+        """What was written (a dumb terminal), or what the screen shows, top to bottom."""
+        if not self.full_screen:
+            return self.raw
+        screen = Screen(40, 200)  # replayed whole: a read may end inside a sequence
+        screen.feed(self.raw.decode(errors="replace"))
+        return screen.text().encode()
 
     def read_until(self, marker: bytes, start: int = 0, timeout: float = 60) -> int:
         """Read until `marker` appears at or after `start`; return the offset after it."""
@@ -162,7 +274,7 @@ class Terminal:
             ready, _, _ = select.select([self.leader], [], [], remaining)
             if ready:
                 try:
-                    self.output += os.read(self.leader, 65536)
+                    self.raw += os.read(self.leader, 65536)
                 except OSError:
                     break
         return self.output.index(marker, start) + len(marker)
@@ -192,16 +304,48 @@ def test_make_run_without_a_token_opens_the_sandbox_with_a_banner(tmp_path: Path
 
 
 def test_tab_completion_in_a_terminal(tmp_path: Path) -> None:
-    """In a pseudo-terminal, Tab completes an option from the bot's autocomplete."""
-    terminal = Terminal(["sandbox"], tmp_path)
+    """At a terminal (prompt_toolkit), Tab completes subcommands with the space after them, and
+    option values from the bot's own autocomplete."""
+    terminal = Terminal(["sandbox"], tmp_path, term="xterm-256color")
     try:
-        terminal.read_until(b"heroes> ")
+        terminal.read_until(b"heroes>")
+        terminal.type(b"/sequel-adm\t")  # one match: completed, with its space
+        terminal.read_until(b"/sequel-admin ")
+        terminal.type(b"follow\t")  # follow / following: the common part
+        start = terminal.read_until(b"/sequel-admin follow")
+        terminal.type(b"ing\r")  # only works if the space after the command was added
+        start = terminal.read_until(b"does not follow the sequel news", start)
+        terminal.type(b"/sequel st\t")
+        start = terminal.read_until(b"/sequel status", start)
+        terminal.type(b"\r")
+        start = terminal.read_until(b"THE SEQUEL", start)
         terminal.type(b"/cast name: holdb\t")
-        terminal.read_until(b"Holdbrook")
-        terminal.type(b"\n")
-        card = terminal.read_until(b"BOYD HOLBROOK")
-        terminal.read_until(b"heroes> ", card)
+        start = terminal.read_until(b"/cast name: Boyd Hol", start)
+        terminal.type(b"\r")
+        terminal.read_until(b"BOYD HOLDBROOK", start)
         terminal.type(b"\x04")  # Ctrl-D at an empty prompt leaves
+        terminal.read_until(b"Bye.")
+    finally:
+        assert terminal.close() == 0
+
+
+def test_background_output_goes_above_the_prompt_and_keeps_what_was_typed(
+    tmp_path: Path,
+) -> None:
+    """A trivia answer revealed while a line is half typed is printed above the prompt, which
+    is drawn again with the half-typed line, ready to go on."""
+    terminal = Terminal(["sandbox"], tmp_path, term="xterm-256color")
+    try:
+        terminal.read_until(b"heroes>")
+        terminal.type(b"/trivia play seconds: 10\r")
+        start = terminal.read_until(b"(type a number to press a button)")
+        terminal.type(b"/cast name: pedro pa")
+        start = terminal.read_until(b"/cast name: pedro pa", start)
+        start = terminal.read_until(b"Who got it", start, timeout=30)  # the reveal, ~10 s
+        start = terminal.read_until(b"heroes> /cast name: pedro pa", start)
+        terminal.type(b"scal\r")
+        terminal.read_until(b"PEDRO PASCAL", start)
+        terminal.type(b"\x04")
         terminal.read_until(b"Bye.")
     finally:
         assert terminal.close() == 0

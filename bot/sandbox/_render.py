@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-import textwrap
 import time
 from typing import Any
 
 from bot.emulator import Message
+from bot.sandbox._markdown import BOLD, DIM, Block, Line, Span, parse, to_text, wrap
 
 WIDTH = 78
-
-
-def _wrap(text: str, prefix: str) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        wrapped = textwrap.wrap(paragraph, WIDTH - len(prefix)) or [""]
-        lines += [prefix + line for line in wrapped]
-    return lines
 
 
 _MENTION = re.compile(r"<(?:#|@&|@!?)\d+>")
@@ -49,24 +41,6 @@ def readable(text: str, names: dict[str, str], now: float | None = None) -> str:
     return _TIMESTAMP.sub(timestamp, text)
 
 
-def render_embed(embed: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    if embed.get("author", {}).get("name"):
-        out += _wrap(embed["author"]["name"], "┃ ")
-    if embed.get("title"):
-        out += _wrap(embed["title"].upper(), "┃ ")
-    if embed.get("description"):
-        out += _wrap(embed["description"], "┃ ")
-    for field in embed.get("fields", []):
-        out.append("┃")
-        out += _wrap(f"{field['name']}:", "┃ ")
-        out += _wrap(field["value"], "┃   ")
-    if embed.get("footer", {}).get("text"):
-        out.append("┃")
-        out += _wrap(embed["footer"]["text"], "┃ ⋯ ")
-    return out
-
-
 def buttons_of(message: Message) -> list[dict[str, Any]]:
     """The message's buttons and selects in reading order (numbered 1.. by the sandbox)."""
     return [c for row in message.components for c in row.get("components", [])]
@@ -78,36 +52,117 @@ def render_message(
     edited: bool = False,
     names: dict[str, str] | None = None,
     channel: str | None = None,
+    styled: bool = False,
+    width: int = WIDTH,
 ) -> str:
-    """A message as text; `channel` names the channel when it is not the one typed in."""
-    text = "\n".join(_render(message, edited=edited, channel=channel))
-    return readable(text, names or {})
+    """A message as text; `channel` names the channel when it is not the one typed in.
+
+    `styled` writes Markdown as ANSI styles (a terminal); otherwise as plain text.
+    """
+    lines = _Writer(names or {}, width).message(message, edited=edited, channel=channel)
+    return "\n".join(to_text(line, styled=styled) for line in lines)
 
 
-def _render(message: Message, *, edited: bool, channel: str | None) -> list[str]:
-    who = message.author.username
-    notes = []
-    if message.ephemeral:
-        notes.append("only you can see this")
-    if edited:
-        notes.append("edited")
-    where = f"in #{channel} " if channel else ""
-    header = f"── {who} {where}" + (f"({', '.join(notes)}) " if notes else "")
-    lines = [header + "─" * max(3, WIDTH - len(header))]
-    if message.content:
-        lines += _wrap(message.content, "")
-    for embed in message.embeds:
-        lines += render_embed(embed)
-    buttons = buttons_of(message)
-    if buttons:
-        labels = []
+def render_buttons(message: Message, *, styled: bool = False, width: int = WIDTH) -> str:
+    """Only the message's buttons, for an edit that changed nothing else."""
+    lines = _Writer({}, width).buttons(message)
+    return "\n".join(to_text(line, styled=styled) for line in lines)
+
+
+def _plain(text: str) -> list[Block]:
+    """Text Discord shows as typed (embed author and footer): no Markdown."""
+    return [Block([Span(line)], [], []) for line in text.split("\n")]
+
+
+def _restyle(blocks: list[Block], *styles: str) -> list[Block]:
+    extra = frozenset(styles)
+    return [
+        Block([Span(s.text, s.styles | extra) for s in b.spans], b.first, b.rest, b.wrap)
+        for b in blocks
+    ]
+
+
+class _Writer:
+    def __init__(self, names: dict[str, str], width: int) -> None:
+        self.names = names
+        self.width = max(30, width)
+        self.now = time.time()
+
+    def _readable(self, text: str) -> str:
+        # The zero-width space the bot puts in 'https:\u200b//' only stops Discord's auto-link.
+        return readable(text, self.names, self.now).replace("\u200b", "")
+
+    def markdown(self, text: str, upper: bool = False) -> list[Block]:
+        if upper:
+            return parse(text, lambda t: self._readable(t).upper())
+        return parse(text, self._readable)
+
+    def message(self, message: Message, *, edited: bool, channel: str | None) -> list[Line]:
+        who = message.author.username
+        notes = []
+        if message.ephemeral:
+            notes.append("only you can see this")
+        if edited:
+            notes.append("edited")
+        where = f"in #{channel} " if channel else ""
+        header = f"── {who} {where}" + (f"({', '.join(notes)}) " if notes else "")
+        lines: list[Line] = [
+            [
+                Span("── ", frozenset({DIM})),
+                Span(who, frozenset({BOLD})),
+                Span(
+                    header[len(who) + 3 :] + "─" * max(3, self.width - len(header)),
+                    frozenset({DIM}),
+                ),
+            ]
+        ]
+        if message.content:
+            lines += wrap(self.markdown(message.content), self.width)
+        for embed in message.embeds:
+            lines += self.embed(embed)
+        return lines + self.buttons(message)
+
+    def embed(self, embed: dict[str, Any]) -> list[Line]:
+        color = embed.get("color")
+        bar_style = frozenset({f"color:{color}"} if isinstance(color, int) else set())
+        bar = [Span("┃ ", bar_style)]
+        inner = self.width - 2
+        out: list[Line] = []
+        if embed.get("author", {}).get("name"):
+            out += wrap(_plain(self._readable(embed["author"]["name"])), inner, bar)
+        if embed.get("title"):
+            out += wrap(_restyle(self.markdown(embed["title"], upper=True), BOLD), inner, bar)
+        if embed.get("description"):
+            out += wrap(self.markdown(embed["description"]), inner, bar)
+        for field in embed.get("fields", []):
+            out.append([Span("┃", bar_style)])
+            out += wrap(_restyle(self.markdown(f"{field['name']}:"), BOLD), inner, bar)
+            out += wrap(self.markdown(field["value"]), inner, [*bar, Span("  ")])
+        if embed.get("footer", {}).get("text"):
+            out.append([Span("┃", bar_style)])
+            footer = _restyle(_plain(self._readable(embed["footer"]["text"])), DIM)
+            out += wrap(footer, inner, [*bar, Span("⋯ ", frozenset({DIM}))], [*bar, Span("  ")])
+        return out
+
+    def buttons(self, message: Message) -> list[Line]:
+        buttons = buttons_of(message)
+        if not buttons:
+            return []
+        lines: list[Line] = [[]]
         for number, component in enumerate(buttons, 1):
             label = component.get("label") or component.get("emoji", {}).get("name") or "…"
             if component.get("type") != 2:
                 label = component.get("placeholder") or "menu"
-            state = " (off)" if component.get("disabled") else ""
-            labels.append(f"[{number}] {label}{state}")
-        lines += _wrap("  ".join(labels), "")
+            off = bool(component.get("disabled"))
+            style = frozenset({DIM}) if off else frozenset({BOLD})
+            button = Span(f"[{number}] {label}{' (off)' if off else ''}", style)
+            # A button is never split over two lines.
+            if (
+                lines[-1]
+                and sum(len(s.text) for s in lines[-1]) + 2 + len(button.text) > self.width
+            ):
+                lines.append([])
+            lines[-1] += [Span("  "), button] if lines[-1] else [button]
         if any(not c.get("disabled") for c in buttons):
-            lines.append("(type a number to press a button)")
-    return lines
+            lines.append([Span("(type a number to press a button)", frozenset({DIM}))])
+        return lines

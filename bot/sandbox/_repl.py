@@ -5,17 +5,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from bot.emulator import EmulatorUsageError, Message
+from bot.sandbox._form import FormField, form_fields
 from bot.sandbox._parse import ParseError, parse
 from bot.sandbox._render import buttons_of, render_message
 from bot.sandbox._session import Sandbox
 
+
+class Reader(Protocol):
+    """Where typed lines come from: a terminal (bot.sandbox._terminal) or a pipe."""
+
+    styled: bool  # Markdown as ANSI styles
+    interactive: bool  # a person at a terminal (Ctrl-C, Tab)
+    shows_placeholder: bool  # a form field's placeholder is shown in the input itself
+
+    @property
+    def width(self) -> int: ...
+
+    async def line(self, prompt: str) -> str:
+        """One command line; EOFError when the person leaves."""
+
+    async def field(self, prompt: str, form_field: FormField) -> str:
+        """One form field's value; EOFError or KeyboardInterrupt closes the form."""
+
+
 HELP_FOOTER = (
     "Type a command as in Discord: /cast name: pedro · /quote search: lava · /sequel ...\n"
-    "End a line with ? for suggestions (/cast name: hol?), or press Tab if your terminal allows.\n"
+    "End a line with ? for suggestions (/cast name: hol?); in a terminal, Tab completes\n"
+    "commands, options and values.\n"
     "A number presses that button of the last message with buttons. /help lists the commands; "
     "exit or Ctrl-D leaves."
 )
@@ -58,32 +77,61 @@ def describe_commands(commands: list[dict[str, Any]]) -> str:
 
 
 class Repl:
-    def __init__(
-        self,
-        sandbox: Sandbox,
-        read_line: Callable[[str], str],
-        out: TextIO = sys.stdout,
-    ) -> None:
+    def __init__(self, sandbox: Sandbox, reader: Reader, out: TextIO | None = None) -> None:
         self.sandbox = sandbox
-        self.read_line = read_line
-        self.out = out
+        self.reader = reader
+        self.out = out  # None: sys.stdout as it is when writing (patched under a prompt)
         self.buttons_message: Message | None = None
+        self._bodies: dict[int, tuple[str, str]] = {}
         self._lock = asyncio.Lock()
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(text, file=self.out or sys.stdout, flush=True)
+
+    def _render(self, message: Message, *, edited: bool, channel: str | None) -> str:
+        return render_message(
+            message,
+            edited=edited,
+            names=self.sandbox.names(),
+            channel=channel,
+            styled=self.reader.styled,
+            width=self.reader.width,
+        )
 
     async def show_changes(self) -> None:
         async with self._lock:
-            names = self.sandbox.names()
             for message, edited in self.sandbox.changes():
                 channel = self.sandbox.guild.channels.get(message.channel_id)
                 elsewhere = (
                     channel.name if channel and channel is not self.sandbox.channel else None
                 )
-                self.say(render_message(message, edited=edited, names=names, channel=elsewhere))
+                body = (message.content, repr(message.embeds))
+                unchanged = self._bodies.get(message.id) == body
+                self._bodies[message.id] = body
+                if edited and unchanged:
+                    self._buttons_changed(message)
+                else:
+                    self.say(self._render(message, edited=edited, channel=elsewhere))
                 if any(not c.get("disabled") for c in buttons_of(message)):
                     self.buttons_message = message
+
+    def _buttons_changed(self, message: Message) -> None:
+        """An edit of the buttons alone (a view timing out) is one line, not the whole card."""
+        buttons = buttons_of(message)
+        title = next((e.get("title") for e in message.embeds if e.get("title")), None)
+        first_line = message.content.split("\n", 1)[0]
+        what = title or first_line or "an earlier message"
+        if buttons and all(c.get("disabled") for c in buttons):
+            self.say(
+                f"(the buttons on “{what[:60]}” are off now: they expire after a while, "
+                "so run the command again for new ones)"
+            )
+        elif buttons:
+            labels = "  ".join(
+                f"[{n}] {c.get('label') or '…'}{' (off)' if c.get('disabled') else ''}"
+                for n, c in enumerate(buttons, 1)
+            )
+            self.say(f"(the buttons on “{what[:60]}” changed: {labels})")
 
     async def _watch(self) -> None:
         """Show what arrives between commands (trivia reveals, news posts, timeouts)."""
@@ -96,9 +144,8 @@ class Repl:
         try:
             while True:
                 try:
-                    line = await asyncio.to_thread(self.read_line, "heroes> ")
+                    line = await self.reader.line("heroes> ")
                 except EOFError:
-                    self.say("")
                     return
                 line = line.strip()
                 if line in {"exit", "quit", "/exit", "/quit"}:
@@ -136,27 +183,39 @@ class Repl:
                 self.say(f"  {choice['name']}")
             return
         handle = await self.sandbox.run(invocation)
-        modal = handle.interaction.modal
-        if modal is not None:
-            await self._fill_modal(handle, modal)
+        await self._answer_modal(handle)
 
-    async def _fill_modal(self, handle: Any, modal: dict[str, Any]) -> None:
-        self.say(f"── form: {modal.get('title', '')} (Enter an empty line to skip a field)")
+    async def _answer_modal(self, handle: Any) -> None:
+        """A command or a button the bot answered with a form: fill it in, as in Discord."""
+        modal = handle.interaction.modal
+        if modal is None:
+            return
+        await self.show_changes()  # anything the bot said before the form comes first
+        fields = form_fields(modal)
+        self.say(
+            f"── form: {modal.get('title', '')} ({len(fields)} fields; "
+            f"{'Ctrl-C' if self.reader.interactive else 'end of input'} closes it unsent)"
+        )
         values: dict[str, str] = {}
-        for row in modal.get("components", []):
-            for item in [row, *row.get("components", [])]:
-                component = item.get("component") or item
-                custom_id = component.get("custom_id")
-                if not custom_id or component.get("type") != 4:
-                    continue
-                label = item.get("label") or component.get("label") or custom_id
-                values[custom_id] = await asyncio.to_thread(self.read_line, f"{label}: ")
+        for form_field in fields:
+            self.say(form_field.describe(show_placeholder=not self.reader.shows_placeholder))
+            while True:
+                try:
+                    value = await self.reader.field(f"{form_field.label}: ", form_field)
+                except (EOFError, KeyboardInterrupt):
+                    self.say("(form closed: nothing was sent)")
+                    return
+                problem = form_field.problem(value)
+                if problem is None:
+                    break
+                self.say(f"! {problem}")
+            values[form_field.custom_id] = value
         await self.sandbox.submit_modal(handle, values)
 
     async def _press(self, number: int) -> None:
         message = self.buttons_message
         buttons = buttons_of(message) if message else []
-        if not 1 <= number <= len(buttons):
+        if message is None or not 1 <= number <= len(buttons):
             raise ParseError("no such button on the last message with buttons")
         component = buttons[number - 1]
         if component.get("disabled"):
@@ -164,5 +223,5 @@ class Repl:
         if component.get("url"):
             self.say(f"(a link: {component['url']})")
             return
-        assert message is not None
-        await self.sandbox.press(message, component["custom_id"])
+        handle = await self.sandbox.press(message, component["custom_id"])
+        await self._answer_modal(handle)

@@ -1,0 +1,156 @@
+"""What Tab offers at the sandbox prompt: commands, subcommands, option names and values.
+
+Values come from where Discord gets them: the bot's own autocomplete, the option's choices,
+true/false, or the server's channels, roles and members. Pure logic over the synced commands, so
+it is tested without a terminal; bot.sandbox._terminal wraps it for prompt_toolkit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.emulator import EmulatorUsageError
+from bot.sandbox._parse import (
+    BOOLEAN,
+    CHANNEL,
+    GROUP,
+    ROLE,
+    SUBCOMMAND,
+    USER,
+    Invocation,
+    ParseError,
+    parse,
+)
+
+Suggest = Callable[[Invocation], Awaitable[list[dict[str, Any]]]]
+SANDBOX_COMMANDS = {"/help": "the commands, as the bot synced them"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # what replaces the last `replace` characters before the cursor
+    replace: int
+    display: str
+    meta: str = ""
+
+
+def _top_level(commands: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    named = [(f"/{c['name']}", c.get("description", "")) for c in commands if c.get("type", 1) == 1]
+    extra = [(n, d) for n, d in SANDBOX_COMMANDS.items() if n not in dict(named)]
+    return sorted(named + extra)
+
+
+def _starts(name: str, typed: str) -> bool:
+    return name.lower().startswith(typed.lower())
+
+
+async def complete(
+    before: str,
+    commands: list[dict[str, Any]],
+    suggest: Suggest,
+    pools: dict[int, list[str]],
+) -> list[Candidate]:
+    """Candidates for the text before the cursor. `pools` names the channels, roles and members
+    (by option type) a value may be."""
+    text = before.lstrip()
+    if not text or re.fullmatch(r"/\S*", text):
+        return [
+            Candidate(f"{name} ", len(text), name, description)
+            for name, description in _top_level(commands)
+            if _starts(name, text or "/")
+        ]
+    if not text.startswith("/"):
+        return []
+    head, _, rest = text[1:].partition(" ")
+    node = next(
+        (c for c in commands if c["name"] == head.lower() and c.get("type", 1) == 1),
+        None,
+    )
+    if node is None:
+        return []
+    while any(o.get("type") in (SUBCOMMAND, GROUP) for o in node.get("options", [])):
+        name, space, tail = rest.lstrip().partition(" ")
+        subs = [o for o in node["options"] if o.get("type") in (SUBCOMMAND, GROUP)]
+        if not space:
+            return [
+                Candidate(f"{o['name']} ", len(name), o["name"], o.get("description", ""))
+                for o in subs
+                if _starts(o["name"], name)
+            ]
+        child = next((o for o in subs if o["name"] == name.lower()), None)
+        if child is None:
+            return []
+        node, rest = child, tail
+    definitions = list(node.get("options", []))
+    return await _options(before, commands, rest, definitions, suggest, pools)
+
+
+async def _options(
+    before: str,
+    commands: list[dict[str, Any]],
+    rest: str,
+    definitions: list[dict[str, Any]],
+    suggest: Suggest,
+    pools: dict[int, list[str]],
+) -> list[Candidate]:
+    if not definitions:
+        return []
+    names = [o["name"] for o in definitions]
+    pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):", re.IGNORECASE)
+    matches = list(pattern.finditer(rest))
+    word = rest.rsplit(" ", 1)[-1]
+    out: list[Candidate] = []
+    if matches:
+        last = matches[-1]
+        focused = next(o for o in definitions if o["name"] == last.group(1).lower())
+        raw = rest[last.end() :]
+        out += await _values(before, commands, focused, raw, suggest, pools)
+        value_before_word = raw[: len(raw) - len(word)].strip()
+        may_start_option = bool(value_before_word) and ":" not in word
+    else:
+        may_start_option = not rest[: len(rest) - len(word)].strip() and ":" not in word
+    if may_start_option:
+        used = {m.group(1).lower() for m in matches}
+        out += [
+            Candidate(
+                f"{o['name']}: ",
+                len(word),
+                f"{o['name']}:",
+                ("required · " if o.get("required") else "") + o.get("description", ""),
+            )
+            for o in definitions
+            if o["name"] not in used and _starts(o["name"], word)
+        ]
+    return out
+
+
+async def _values(
+    before: str,
+    commands: list[dict[str, Any]],
+    definition: dict[str, Any],
+    raw: str,
+    suggest: Suggest,
+    pools: dict[int, list[str]],
+) -> list[Candidate]:
+    """Values for the option being typed; each replaces everything typed after its colon."""
+    typed = raw.strip()
+    if definition.get("autocomplete"):
+        try:
+            choices = await suggest(parse(before.rstrip() + "?", commands))
+        except (ParseError, EmulatorUsageError, TimeoutError):
+            return []  # a value the bot can't complete yet (e.g. another option is invalid)
+        names = [str(c["name"]) for c in choices]
+    elif definition.get("choices"):
+        names = [str(c["name"]) for c in definition["choices"]]
+        names = [n for n in names if typed.lower() in n.lower()]
+    elif definition.get("type") == BOOLEAN:
+        names = [n for n in ("True", "False") if _starts(n, typed)]
+    elif definition.get("type") in (CHANNEL, ROLE, USER):
+        pool = pools.get(definition["type"], [])
+        names = [n for n in pool if _starts(n.lstrip("#@"), typed.lstrip("#@"))]
+    else:
+        return []
+    return [Candidate(f" {name}", len(raw), name) for name in names]
