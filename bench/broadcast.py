@@ -5,7 +5,7 @@ enforces that with real 429 answers (``RateLimitConfig(global_per_second=50)``).
 the tracker's Broadcaster with discord.py's HTTP client (logged in over HTTP only; posting needs
 no gateway), in this process with the emulator: the work is bound by the limit, not the CPU.
 
-The broadcaster is the sequel tracker's (bot/tracker/broadcast.py); while it is not importable
+The broadcaster is the sequel tracker's (cogs/sequel/_service.py); while it is not importable
 this phase reports itself as pending instead of failing the run.
 """
 
@@ -31,7 +31,8 @@ async def run_broadcast(
 ) -> dict[str, Any]:
     try:
         from bot.store import NewUpdate
-        from bot.tracker.broadcast import Broadcaster, DiscordPoster, OutgoingPost
+        from bot.ui.posting import DiscordPoster, OutgoingPost
+        from cogs.sequel import Broadcaster
     except ImportError as exc:
         return {"pending": f"the sequel tracker's broadcaster is not importable: {exc}"}
 

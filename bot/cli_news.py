@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.store import DeliveryCounts, NewUpdate, SequelUpdate, Store, stage_label
-from bot.tracker.validate import check_update, printable, stage_choices
+from cogs.sequel import check_update, printable, stage_choices
 
 IMPORT_FIELDS = {"key", "headline", "text", "source", "outlet", "stage", "date"}
 MAX_IMPORT_BYTES = 5_000_000  # refused before parsing: a news file is a few kilobytes

@@ -23,23 +23,3 @@ def invite_permissions() -> discord.Permissions:
 
 def invite_url(client_id: int) -> str:
     return discord.utils.oauth_url(client_id, permissions=invite_permissions(), scopes=SCOPES)
-
-
-# What the bot needs in a channel it posts to by itself (news, quote of the day).
-POSTING_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
-
-
-def posting_problem(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
-    """Which permission the bot lacks to post in `channel`, said with the fix; None if none."""
-    permissions = channel.permissions_for(me)
-    missing = [label for name, label in POSTING_PERMISSIONS if not getattr(permissions, name)]
-    if not missing:
-        return None
-    return (
-        f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
-        "role in the channel's settings (Edit Channel → Permissions)."
-    )

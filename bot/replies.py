@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.render.limits import CHOICE_NAME, CHOICE_VALUE, shorten
+from bot.ui.embeds import CHOICE_NAME, CHOICE_VALUE, shorten
 
 
 def echo(text: str, limit: int = 80) -> str:

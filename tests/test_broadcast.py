@@ -8,17 +8,17 @@ import discord
 import pytest
 
 from bot.emulator import Emulator, redirect_discord_py
-from bot.render.limits import check_embed
-from bot.render.tracker import follow_card
 from bot.store import NewUpdate, Store
-from bot.tracker.broadcast import (
+from bot.ui.embeds import check_embed
+from bot.ui.posting import DiscordPoster
+from cogs.sequel import (
     Broadcaster,
     DeliveryWorker,
-    DiscordPoster,
     ProgressThrottle,
     RateGate,
+    compose_post,
+    follow_card,
 )
-from cogs.sequel._cog import compose_post
 from tests.tracker_fakes import FakeClock, FakePoster, SimulatedCrash
 
 GUILDS = 40

@@ -15,8 +15,7 @@ from bot.__main__ import _parser
 from bot.cli_news import DELIVERY_SEEN_WITHIN, delivery_is_running, dispatch, wait_for_delivery
 from bot.seed import SeedData
 from bot.store import NewUpdate, Store
-from bot.tracker.broadcast import Broadcaster, DeliveryWorker
-from cogs.sequel._cog import compose_post
+from cogs.sequel import Broadcaster, DeliveryWorker, compose_post
 from tests.tracker_fakes import FakeClock, FakePoster
 
 

@@ -14,8 +14,8 @@ import pytest
 from bot import __version__
 from bot.__main__ import _parser
 from bot.emulator._schema import SchemaValidator
-from bot.render.tracker import news_pages
 from bot.store import SequelUpdate
+from cogs.sequel import news_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.client import HeroesBot
-from bot.render.limits import check_embed
+from bot.ui.embeds import check_embed
 from tests.commands import invoke
 from tests.fakes import FakeInteraction, FakeUser, Sent
 

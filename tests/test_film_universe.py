@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.client import HeroesBot
-from bot.render.limits import check_embed
+from bot.ui.embeds import check_embed
 from tests.fakes import FakeInteraction
 
 

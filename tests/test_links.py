@@ -7,10 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.render.links import plain, source_text
-from bot.render.tracker import news_pages, update_card, update_summary
 from bot.store import SequelUpdate
-from bot.tracker.validate import check_update
+from bot.ui.links import plain, source_text
+from cogs.sequel import check_update, news_pages, update_card, update_summary
 
 EVIL_OUTLET = "Variety](https://evil.example) [x"
 # A Markdown masked link as Discord parses it: `[text](url)` where `[` is not escaped.

@@ -1,7 +1,7 @@
 """Quote of the day across daylight-saving changes, on an injected clock.
 
 Two years of days in five zones, each with a post time the clock changes skip or repeat. What is
-expected is worked out here, independently of bot/tracker/daily.py, straight from the rule: a
+expected is worked out here, independently of cogs/quote_daily/_service.py, straight from the rule: a
 day's quote comes at the first instant whose local date is that day and whose local time is the
 set time or later. So a time skipped by a spring-forward posts at the first minute after the gap,
 and a time that happens twice posts at the first of the two.
@@ -13,11 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.store import DailyConfig, DailyPick, Quote, Store
-from bot.store._daily import DailyQuotes
-from bot.tracker.broadcast import OutgoingPost
-from bot.tracker.daily import DailyQuoteScheduler, next_post_at
-from cogs.quote_daily._cog import compose_quote
+from bot.store import DailyConfig, DailyPick, DailyQuotes, Quote, Store
+from bot.ui.posting import OutgoingPost
+from cogs.quote_daily import DailyQuoteScheduler, compose_quote, next_post_at
 from tests.fakes import Strict
 from tests.tracker_fakes import FakeClock, FakePoster
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render.limits import ELLIPSIS, EmbedBuilder, check_embed, shorten
+from bot.ui.embeds import ELLIPSIS, EmbedBuilder, check_embed, shorten
 
 
 def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:

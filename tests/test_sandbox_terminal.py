@@ -13,7 +13,7 @@ from bot.sandbox._parse import Invocation
 from bot.sandbox._render import render_message
 from bot.sandbox._repl import Repl
 from bot.sandbox._session import _LocalHeartbeatRace
-from cogs.sequel._modal import PostUpdateModal
+from cogs.sequel import PostUpdateModal
 
 BOT = User(id=1, username="heroes-bot", bot=True)
 

@@ -8,13 +8,18 @@ import discord
 import pytest
 
 from bot.client import HeroesBot
-from bot.render.limits import check_embed
 from bot.store import NewUpdate
-from bot.tracker.broadcast import Broadcaster, DeliveryWorker
-from cogs.sequel import NotifyButton
-from cogs.sequel._cog import compose_post
-from cogs.sequel._modal import PostUpdateModal, RetryView
-from cogs.sequel._views import notify_view, toggle_notify
+from bot.ui.embeds import check_embed
+from cogs.sequel import (
+    Broadcaster,
+    DeliveryWorker,
+    NotifyButton,
+    PostUpdateModal,
+    RetryView,
+    compose_post,
+    notify_view,
+    toggle_notify,
+)
 from tests.commands import find_command, invoke
 from tests.fakes import FakeUser
 from tests.tracker_fakes import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render.cards import sequel_card
-from bot.render.limits import check_embed
 from bot.store import FILM_KEY, SEQUEL_KEY, STAGE_KEYS, NewUpdate, Store
+from bot.ui.embeds import check_embed
+from cogs.sequel import sequel_card
 
 LATER_STAGES = STAGE_KEYS[STAGE_KEYS.index("in-development") + 1 :]
 

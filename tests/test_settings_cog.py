@@ -7,9 +7,9 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown, PublicCooldownError
-from bot.render.limits import check_embed
-from bot.render.privacy import deleting_text, stored_fields
 from bot.tree import describe_error
+from bot.ui.embeds import check_embed
+from bot.ui.privacy import deleting_text, stored_fields
 from tests.commands import find_command, invoke
 from tests.fakes import FakeInteraction, FakeUser
 

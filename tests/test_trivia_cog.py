@@ -10,7 +10,7 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldownError
-from bot.render.limits import check_embed
+from bot.ui.embeds import check_embed
 from cogs.trivia import Trivia, TriviaGame  # for annotations only
 from tests.fakes import FakeInteraction, FakeUser, Sent
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.store import SeedData, SeedFact, Store
 from bot.text import fold
-from bot.trivia import Material, generate_questions, load_material, pick_question, split_quote
+from cogs.trivia import Material, generate_questions, load_material, pick_question, split_quote
 
 
 async def _questions(store: Store, seed: int = 7) -> dict[str, object]:

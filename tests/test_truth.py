@@ -13,13 +13,21 @@ import discord
 import pytest
 
 from bot.client import HeroesBot
-from bot.render.cards import quote_card
-from bot.render.tracker import daily_quote_card, update_card
 from bot.seed import DATA_DIR, SeedError, load_seed
-from bot.store import STAGE_KEYS, DailyPick, NewUpdate, RoundAnswer, SeedData, Store
-from bot.store._migrations import load_migrations, migrate
-from bot.trivia import Question, generate_questions, load_material
-from cogs.trivia._render import question_embed, result_embed
+from bot.store import (
+    STAGE_KEYS,
+    DailyPick,
+    NewUpdate,
+    RoundAnswer,
+    SeedData,
+    Store,
+    load_migrations,
+    migrate,
+)
+from cogs.quote import quote_card
+from cogs.quote_daily import daily_quote_card
+from cogs.sequel import update_card
+from cogs.trivia import Question, generate_questions, load_material, question_embed, result_embed
 from tests.commands import invoke
 from tests.tracker_fakes import GuildInteraction
 from tests.truth import card_problems, load_records, record_problems

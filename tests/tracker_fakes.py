@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.tracker.broadcast import OutgoingPost
+from bot.ui.posting import OutgoingPost
 from tests.fakes import FakeInteraction, FakeResponse, FakeUser, Sent, Strict
 
 

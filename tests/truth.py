@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.render.cards import NOT_PRINTED, list_heading
 from bot.seed import LABELS, said_in
 from bot.store import SEQUEL_STAGES, Fact, Person, Quote, SeedData, Store, Work
+from bot.ui.excerpts import list_heading
+from cogs.cast import NOT_PRINTED
 
 # Labels and structure, reviewed one by one: none of them says anything about the film, its
 # people or its sequel. Each is a regex matched against a whole phrase of a line.

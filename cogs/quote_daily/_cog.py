@@ -15,26 +15,21 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
-from bot.invite import posting_problem
-from bot.render.tracker import daily_card, daily_quote_card
 from bot.replies import choice
-from bot.store import DailyPick, Quote
-from bot.tracker.broadcast import DiscordPoster, OutgoingPost, in_guilds_of
-from bot.tracker.daily import (
+from bot.tree import guild_id_of, guild_of
+from bot.ui.posting import DiscordPoster, in_guilds_of, posting_problem
+
+from ._render import compose_quote, daily_card
+from ._service import (
     DailyQuoteScheduler,
     first_day,
     next_post_at,
     parse_time,
     parse_timezone,
 )
-from bot.tracker.timezones import suggest_timezones
-from bot.tree import guild_id_of, guild_of
+from ._timezones import suggest_timezones
 
 log = logging.getLogger(__name__)
-
-
-def compose_quote(quote: Quote, pick: DailyPick) -> OutgoingPost:
-    return OutgoingPost(daily_quote_card(quote, pick))
 
 
 def when(moment: datetime) -> str:

@@ -21,25 +21,25 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.invite import posting_problem
-from bot.render.cards import sequel_card
-from bot.render.limits import shorten
-from bot.render.tracker import follow_card, news_pages, progress_text, update_card
 from bot.replies import echo
-from bot.store import FILM_KEY, SEQUEL_KEY, Delivery, DeliveryCounts, SequelUpdate
-from bot.tracker.broadcast import (
-    Broadcaster,
-    DeliveryWorker,
-    DiscordPoster,
-    OutgoingPost,
-    in_guilds_of,
-)
-from bot.tracker.validate import check_update
+from bot.store import FILM_KEY, SEQUEL_KEY, DeliveryCounts
 from bot.tree import guild_id_of, guild_of
-from bot.views import Paginator
+from bot.ui.embeds import shorten
+from bot.ui.posting import DiscordPoster, in_guilds_of, posting_problem
+from bot.ui.views import Paginator
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._modal import PostUpdateModal, RetryView
+from ._render import (
+    compose_post,
+    follow_card,
+    news_pages,
+    progress_text,
+    sequel_card,
+    update_card,
+)
+from ._service import Broadcaster, DeliveryWorker
+from ._validate import check_update
 from ._views import (
     NotifyButton,
     NotifyGuard,
@@ -52,29 +52,6 @@ from ._views import (
 log = logging.getLogger(__name__)
 
 NEWS_LIMIT = 200  # updates shown by /sequel news (50 pages)
-
-
-def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
-    """A news post: the update's card; with a role, the Notify me / Stop notifying me buttons
-    and, when the follow allows it (see Follow.mention_role), that role's mention (and only
-    that role can be pinged)."""
-    embed = update_card(update)
-    if delivery.role_id is None:
-        return OutgoingPost(embed)
-    if not delivery.mention_role:
-        # Whoever chose the role couldn't have mentioned it themselves: no ping through the bot.
-        return OutgoingPost(embed, view=notify_view(delivery.guild_id))
-    return OutgoingPost(
-        embed,
-        content=f"<@&{delivery.role_id}>",
-        view=notify_view(delivery.guild_id),
-        allowed_mentions=discord.AllowedMentions(
-            everyone=False,
-            users=False,
-            roles=[discord.Object(delivery.role_id)],
-            replied_user=False,
-        ),
-    )
 
 
 class Sequel(commands.Cog):

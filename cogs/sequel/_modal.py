@@ -7,8 +7,9 @@ from typing import Any
 
 import discord
 
-from bot.tracker.validate import MAX_HEADLINE, MAX_OUTLET, MAX_TEXT, MAX_URL
-from bot.views import OwnedView
+from bot.ui.views import OwnedView
+
+from ._validate import MAX_HEADLINE, MAX_OUTLET, MAX_TEXT, MAX_URL
 
 # headline, text, source_url, outlet, stage -> handled by the cog
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
@@ -16,7 +17,7 @@ FIELDS = ("headline", "text", "source_url", "outlet", "stage")
 
 
 class PostUpdateModal(discord.ui.Modal):
-    """Headline, text, source link and name, new stage. Validated on submit (bot.tracker)."""
+    """Headline, text, source link and name, new stage. Validated on submit (_validate.py)."""
 
     def __init__(self, submit: Submit, *, values: dict[str, str] | None = None) -> None:
         super().__init__(title="Post a sequel update", timeout=900)

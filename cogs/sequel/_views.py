@@ -20,8 +20,8 @@ import discord
 from discord import app_commands
 
 from bot.cooldowns import format_wait
-from bot.render.limits import shorten
 from bot.store import Store
+from bot.ui.embeds import shorten
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.render.privacy import forget_reply
 from bot.tree import guild_id_of
-from bot.trivia import generate_questions, load_material, pick_question
+from bot.ui.privacy import forget_reply
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
-from ._game import TriviaGame
+from ._questions import generate_questions, load_material, pick_question
 from ._render import leaderboard_embed
+from ._service import TriviaGame
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.display_names import clean_display_name
-from bot.render.cards import excerpt_block, source_line
-from bot.render.limits import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
-from bot.render.links import plain
 from bot.store import RoundAnswer, ScoreEntry
-from bot.trivia import LETTERS, Question
+from bot.ui.display_names import clean_display_name
+from bot.ui.embeds import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
+from bot.ui.excerpts import excerpt_block, source_line
+from bot.ui.links import plain
+
+from ._questions import LETTERS, Question
 
 COLOUR_OPEN = 0x3D8BE8
 COLOUR_CLOSED = 0x4CAF50

@@ -10,7 +10,7 @@ import pytest
 
 from bot.emulator import InteractionHandle, Message, User
 from bot.store import ScoreEntry
-from cogs.trivia._render import leaderboard_embed
+from cogs.trivia import leaderboard_embed
 from tests.e2e.harness import World, assert_clean, world
 
 HOSTILE = "\u202eevil\u202c <@123> <@!4> <#5> <@&6> <t:0:R> </trivia play:7> @everyone @here\nx"

@@ -11,6 +11,8 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.tree import guild_id_of
 
+from ._render import replies_text
+
 log = logging.getLogger(__name__)
 
 PUBLIC, PRIVATE = "public", "private"
@@ -40,16 +42,12 @@ class ServerSettings(commands.Cog):
         store = self.bot.store.settings
         if replies is None:
             current = await store.get(guild_id)
-            text = f"Replies in this server are **{_mode(current.private_replies)}** by default."
+            text = replies_text(current.private_replies, changed=False)
         else:
             private = replies.value == PRIVATE
             await store.set_private_replies(guild_id, private)
-            text = f"Done: replies in this server are now **{_mode(private)}** by default."
+            text = replies_text(private, changed=True)
             log.info("guild %s set replies to %s", guild_id, replies.value)
-        text += (
-            "\nAnyone can still choose per command with its `private` option. Trivia questions "
-            "are always public; public replies have a short cooldown per member and per channel."
-        )
         await interaction.response.send_message(text, ephemeral=True)
 
     @commands.Cog.listener()
@@ -63,10 +61,6 @@ class ServerSettings(commands.Cog):
             report.rows,
             ", ".join(f"{c.datum.table} {c.rows}" for c in report.changes) or "none kept",
         )
-
-
-def _mode(private: bool) -> str:
-    return "private (only the member who asked sees them)" if private else "public"
 
 
 async def setup(bot: HeroesBot) -> None:

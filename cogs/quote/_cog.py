@@ -7,9 +7,10 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.render.cards import quote_card
 from bot.replies import choice, echo
 from bot.visibility import PRIVATE_DESCRIBE, is_private
+
+from ._render import quote_card
 
 KEY_PREFIX = "quote:"
 # Suggestions rank at most this many matches per keystroke (see Store.search_quotes).

@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.background import BackgroundLoop
-from bot.store import DailyConfig, DailyPick, Quote, Store
-from bot.store._tracker import utcnow
+from bot.store import DailyConfig, DailyPick, Quote, Store, utcnow
+from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
-from .broadcast import OutgoingPost, Poster, describe_failure
-from .timezones import find_timezone, suggest_timezones
+from ._timezones import find_timezone, suggest_timezones
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ def parse_time(raw: str) -> tuple[str | None, str | None]:
 
 def parse_timezone(raw: str | None) -> tuple[str | None, str | None]:
     """(IANA name, None) or (None, problem). Forgiving (`europe/paris`, `paris`, `new york`:
-    see bot/tracker/timezones.py); default UTC."""
+    see _timezones.py); default UTC."""
     text = (raw or "").strip()
     if not text:
         return "UTC", None

@@ -1,5 +1,6 @@
-"""Embeds of the sequel tracker: the stage progress line, an update, the news timeline, and the
-state of a server's follow or daily quote. Every embed is built with EmbedBuilder."""
+"""Embeds of the sequel tracker: the sequel's card, the stage progress line, an update, the news
+timeline, a news post, and the state of a server's follow. Every embed is built with
+EmbedBuilder."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ import discord
 
 from bot.store import (
     SEQUEL_STAGES,
-    DailyConfig,
-    DailyPick,
+    Delivery,
     DeliveryCounts,
+    Fact,
     Follow,
-    Quote,
     SequelUpdate,
+    Source,
+    WorkCard,
     stage_label,
 )
+from bot.ui.embeds import EmbedBuilder, shorten
+from bot.ui.excerpts import ROLE_LABELS, UNKNOWN, excerpt_block, source_line
+from bot.ui.links import source_text
+from bot.ui.posting import OutgoingPost
 
-from .excerpts import quote_builder
-from .limits import EmbedBuilder, shorten
-from .links import source_text
+from ._status import sequel_status
+from ._views import notify_view
 
 TRACKER_COLOUR = 0x3D8BE8
 NEWS_PAGE_SIZE = 4
@@ -162,36 +167,94 @@ def progress_text(update: SequelUpdate, counts: DeliveryCounts) -> str:
     return f"{state} update #{update.id} “{shorten(update.headline, 80)}”: {counts.summary()}."
 
 
-def daily_card(config: DailyConfig | None, *, next_post: str | None = None) -> discord.Embed:
-    title = "Quote of the day"
-    if config is None:
-        return EmbedBuilder(
-            title,
-            description="Off. Turn it on with /quote-daily set channel: #general time: 09:00.",
-            colour=0xD94F3D,
-        ).build()
-    paused = config.failure_count >= 3
-    description = (
-        f"**Paused** after {config.failure_count} failed posts in a row: {config.last_error}\n"
-        "Fix the channel, then run /quote-daily set again."
-        if paused
-        else f"One quote a day in <#{config.channel_id}>."
+def _fact_value(fact: Fact) -> str:
+    return fact.value if fact.known else UNKNOWN
+
+
+def sequel_card(
+    sequel: WorkCard,
+    film_facts: Sequence[Fact],
+    *,
+    history: Sequence[SequelUpdate] = (),
+    latest: SequelUpdate | None = None,
+) -> discord.Embed:
+    """The sequel's card, read against the tracker's `history` (stage-setting updates, newest
+    first). Once the stage moves on, the seed's facts are shown superseded, never as current."""
+    work = sequel.work
+    status = sequel_status(sequel, history)
+    moved = status.moved_on and status.stage_update is not None
+    if moved and status.stage_update is not None:
+        description = f"**{stage_label(status.stage)}** — {_update_ref(status.stage_update)}"
+    else:
+        description = work.summary or ""
+    builder = EmbedBuilder(
+        "We Can Be Heroes — the sequel", description=description, colour=0x3D8BE8
     )
-    builder = EmbedBuilder(title, description=description, colour=0xD94F3D)
-    builder.field("Time", f"{config.post_time} ({config.timezone})", inline=True)
-    builder.field("Last posted", config.last_posted_day or "not yet", inline=True)
-    if next_post and not paused:
-        builder.field("Next", next_post, inline=True)
-    if config.last_error and not paused:
-        builder.field("Last failure", config.last_error)
+    builder.field("Studio", work.studio or UNKNOWN, inline=True)
+    stage_text = stage_label(status.stage) if status.stage else work.status or UNKNOWN
+    builder.field("Stage", stage_text, inline=True)
+    for role in ("writer", "director", "producer"):
+        people = sequel.people_with_role(role)
+        builder.field(ROLE_LABELS[role], ", ".join(people) if people else UNKNOWN, inline=True)
+    superseded: list[str] = []
+    for state in status.facts:
+        fact = state.fact
+        if state.answered_by is not None:
+            builder.field(fact.label, _update_ref(state.answered_by), inline=True)
+            superseded.append(f"~~{fact.label}: {_fact_value(fact)}~~")
+        else:
+            builder.field(fact.label, _fact_value(fact), inline=True)
+    why = [fact.value for fact in sequel.facts_of("reason") if fact.value]
+    why += [
+        f"{fact.label}: {fact.value}"
+        for fact in film_facts
+        if fact.kind == "viewership" and fact.value
+    ]
+    if why:
+        builder.field("Why a sequel", "\n".join(f"• {line}" for line in why))
+    if status.stage:
+        builder.field("Progress", stage_progress(status.stage, status.reached))
+    if latest is not None:
+        builder.field(f"Latest update — {latest.date_text}", update_summary(latest, limit=400))
+    if moved:
+        lines = [f"~~Stage: {work.status or stage_label(status.baseline_stage)}~~"]
+        if work.summary:
+            lines.append(f"~~{work.summary}~~")
+        lines += superseded
+        builder.field(f"Superseded — as of {_source_date(work.source)}", "\n".join(lines))
+    builder.field("From the article", excerpt_block(work.excerpt))
+    builder.footer(source_line(work.source))
     return builder.build()
 
 
-def daily_quote_card(quote: Quote, pick: DailyPick) -> discord.Embed:
-    """The quote of the day, with where it stands in the server's rotation."""
-    builder = quote_builder(quote, f"Quote of the day — {quote.speaker}")
-    builder.footer(
-        f"{pick.day} · quote {pick.position} of {pick.cycle_size} before any repeats · "
-        f"Source: {quote.source.citation()}"
+def _update_ref(update: SequelUpdate) -> str:
+    """'update #3 “Filming begins”, 2025-06-01': a pointer to a stored record, not a claim."""
+    return f"update #{update.id} “{shorten(update.headline, 120)}”, {update.date_text}"
+
+
+def _source_date(source: Source) -> str:
+    when = source.published or "date not in the sources"
+    return f"{source.title} ({when})"
+
+
+def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
+    """A news post: the update's card; with a role, the Notify me / Stop notifying me buttons
+    and, when the follow allows it (see Follow.mention_role), that role's mention (and only
+    that role can be pinged)."""
+    embed = update_card(update)
+    if delivery.role_id is None:
+        return OutgoingPost(embed)
+    if not delivery.mention_role:
+        # Whoever chose the role couldn't have mentioned it themselves: no ping through the bot.
+        return OutgoingPost(embed, view=notify_view(delivery.guild_id))
+    return OutgoingPost(
+        embed,
+        content=f"<@&{delivery.role_id}>",
+        view=notify_view(delivery.guild_id),
+        allowed_mentions=discord.AllowedMentions(
+            everyone=False,
+            users=False,
+            roles=[discord.Object(delivery.role_id)],
+            replied_user=False,
+        ),
     )
-    return builder.build()

@@ -7,10 +7,11 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.render.cards import cast_pages, person_card
 from bot.replies import choice, echo
-from bot.views import Paginator
+from bot.ui.views import Paginator
 from bot.visibility import PRIVATE_DESCRIBE, is_private
+
+from ._render import cast_pages, person_card
 
 # A suggestion's value carries the person's stable key, so picking one can't be ambiguous.
 KEY_PREFIX = "person:"

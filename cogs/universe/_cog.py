@@ -7,8 +7,10 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.render.film import quotes_about, universe_card, universe_titles
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+from ._render import universe_card
+from ._service import quotes_about, universe_titles
 
 UNIVERSE_KIND = "universe"
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from bot.render.links import display_url
 from bot.store import SEQUEL_STAGES, STAGE_KEYS, NewUpdate
 from bot.text import fold
+from bot.ui.links import display_url
 
 MAX_HEADLINE = 256  # an embed title
 MAX_TEXT = 4000  # a modal text input's maximum; the embed description allows 4096

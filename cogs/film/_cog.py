@@ -8,9 +8,10 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.render.film import film_card
 from bot.store import FILM_KEY, SEQUEL_KEY
 from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+from ._render import film_card
 
 
 class Film(commands.Cog):

@@ -31,13 +31,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import discord
 
 from bot.background import BackgroundLoop
-from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker
-from bot.store._tracker import parse_iso, utcnow
+from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker, parse_iso, utcnow
+from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -46,71 +45,12 @@ Sleep = Callable[[float], Awaitable[None]]
 ProgressFn = Callable[[DeliveryCounts], Awaitable[None]]
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingPost:
-    """One message to post in a channel."""
-
-    embed: discord.Embed
-    content: str | None = None
-    view: discord.ui.View | None = None
-    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
-
-
 Compose = Callable[[SequelUpdate, Delivery], OutgoingPost]
-
-
-class Poster(Protocol):
-    """Posts a message in a channel and returns its id; raises discord.NotFound when the
-    channel is gone and discord.Forbidden when the bot may not post there."""
-
-    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int: ...
-
-
-class DiscordPoster:
-    """The real Poster: one HTTP request per channel, through discord.py's rate limiter."""
-
-    def __init__(self, client: discord.Client) -> None:
-        self._client = client
-
-    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int:
-        channel = self._client.get_partial_messageable(channel_id)
-        extra = {"view": message.view} if message.view is not None else {}
-        sent = await channel.send(
-            content=message.content,
-            embed=message.embed,
-            allowed_mentions=message.allowed_mentions,
-            nonce=nonce,
-            **extra,
-        )
-        return sent.id
-
-
-def in_guilds_of(client: discord.Client) -> Callable[[int], bool]:
-    """`serves` for the bot's background work: the servers this client is in. Used once the
-    client is ready, when READY has listed every server of its shards (unavailable ones too)."""
-    return lambda guild_id: client.get_guild(guild_id) is not None
 
 
 def delivery_nonce(delivery: Delivery) -> str:
     """Stable per delivery, so a retry is deduplicated by Discord; at most 25 characters."""
     return f"hb{delivery.update_id}-{delivery.id}"[:25]
-
-
-def describe_failure(exc: discord.HTTPException) -> tuple[str, bool]:
-    """(reason for people, whether the channel is at fault) for a refused send."""
-    if isinstance(exc, discord.NotFound):
-        return "the channel no longer exists (Discord: Unknown Channel)", True
-    if isinstance(exc, discord.Forbidden):
-        if exc.code == 50001:
-            return "the bot can no longer see the channel (Discord: Missing Access)", True
-        if exc.code == 50013:
-            return (
-                "the bot lacks a permission in the channel: it needs View Channel, Send Messages "
-                "and Embed Links (Discord: Missing Permissions)",
-                True,
-            )
-        return f"Discord refused the post (403: {exc.text or 'Forbidden'})", True
-    return f"Discord rejected the message ({exc.status}: {exc.text or 'no details'})", False
 
 
 class RateGate:

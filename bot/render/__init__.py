@@ -1,1 +1,0 @@
-"""Turning store data into Discord embeds that always fit Discord's limits."""

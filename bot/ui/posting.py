@@ -1,0 +1,90 @@
+"""Posting a message in a channel by the bot itself (sequel news, quote of the day): the message,
+the poster that sends it through discord.py, what a refusal means, and the permission check a
+server's choice of channel must pass first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import discord
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPost:
+    """One message to post in a channel."""
+
+    embed: discord.Embed
+    content: str | None = None
+    view: discord.ui.View | None = None
+    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+class Poster(Protocol):
+    """Posts a message in a channel and returns its id; raises discord.NotFound when the
+    channel is gone and discord.Forbidden when the bot may not post there."""
+
+    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int: ...
+
+
+class DiscordPoster:
+    """The real Poster: one HTTP request per channel, through discord.py's rate limiter."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int:
+        channel = self._client.get_partial_messageable(channel_id)
+        extra = {"view": message.view} if message.view is not None else {}
+        sent = await channel.send(
+            content=message.content,
+            embed=message.embed,
+            allowed_mentions=message.allowed_mentions,
+            nonce=nonce,
+            **extra,
+        )
+        return sent.id
+
+
+def in_guilds_of(client: discord.Client) -> Callable[[int], bool]:
+    """`serves` for the bot's background work: the servers this client is in. Used once the
+    client is ready, when READY has listed every server of its shards (unavailable ones too)."""
+    return lambda guild_id: client.get_guild(guild_id) is not None
+
+
+def describe_failure(exc: discord.HTTPException) -> tuple[str, bool]:
+    """(reason for people, whether the channel is at fault) for a refused send."""
+    if isinstance(exc, discord.NotFound):
+        return "the channel no longer exists (Discord: Unknown Channel)", True
+    if isinstance(exc, discord.Forbidden):
+        if exc.code == 50001:
+            return "the bot can no longer see the channel (Discord: Missing Access)", True
+        if exc.code == 50013:
+            return (
+                "the bot lacks a permission in the channel: it needs View Channel, Send Messages "
+                "and Embed Links (Discord: Missing Permissions)",
+                True,
+            )
+        return f"Discord refused the post (403: {exc.text or 'Forbidden'})", True
+    return f"Discord rejected the message ({exc.status}: {exc.text or 'no details'})", False
+
+
+# What the bot needs in a channel it posts to by itself (news, quote of the day).
+POSTING_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+
+def posting_problem(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
+    """Which permission the bot lacks to post in `channel`, said with the fix; None if none."""
+    permissions = channel.permissions_for(me)
+    missing = [label for name, label in POSTING_PERMISSIONS if not getattr(permissions, name)]
+    if not missing:
+        return None
+    return (
+        f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
+        "role in the channel's settings (Edit Channel → Permissions)."
+    )

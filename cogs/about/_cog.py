@@ -1,0 +1,42 @@
+"""/about: what the bot is, how it is doing, what it keeps about people and how to delete it."""
+
+from __future__ import annotations
+
+import time
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+import bot as bot_package
+from bot.client import HeroesBot
+from bot.cooldowns import PublicCooldown
+from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+
+from ._render import about_card
+
+
+class About(commands.Cog):
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.cooldown = PublicCooldown("/about")
+
+    @app_commands.command(name="about")
+    @app_commands.describe(private=PRIVATE_DESCRIBE)
+    async def about(self, interaction: Interaction, private: bool | None = None) -> None:
+        """Version, uptime, what the bot stores about you and how to delete it, its source."""
+        store = self.bot.store
+        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        store = self.bot.store
+        embed = about_card(
+            version=bot_package.__version__,
+            uptime=time.monotonic() - self.bot.started_at,
+            latency=self.bot.latency,
+            servers=len(self.bot.guilds),
+            counts=await store.counts(),
+            sources=[*await store.works(), *await store.facts()],
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+
+
+async def setup(bot: HeroesBot) -> None:
+    await bot.add_cog(About(bot))
