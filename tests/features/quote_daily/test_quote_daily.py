@@ -9,18 +9,18 @@ import discord
 import pytest
 
 from bot.client import HeroesBot
-from bot.render.limits import check_embed
 from bot.store import Store
-from bot.tracker.daily import (
+from bot.ui.embeds import check_embed
+from cogs.quote_daily import (
     PAUSE_AFTER,
     DailyQuoteScheduler,
+    compose_quote,
     first_day,
     next_post_at,
     parse_time,
     parse_timezone,
 )
-from cogs.quote_daily._cog import compose_quote
-from tests.test_sequel_cog import FULL, GUILD, run, world
+from tests.features.sequel.test_sequel_cog import FULL, GUILD, run, world
 from tests.tracker_fakes import FakeClock, FakePoster, FakeTextChannel, GuildInteraction
 
 CHANNEL = 321
@@ -230,7 +230,7 @@ async def test_one_servers_failing_quote_never_stops_another_servers_post(
     clock = FakeClock(datetime(2025, 1, 10, 8, 0, tzinfo=UTC))
     for guild_id, time in ((1000, "09:00"), (2000, "10:00")):
         await store.daily.configure(guild_id, guild_id + 1, time, "UTC", starts_on="2025-01-10")
-    await store.connection.execute(
+    await store.database.connection.execute(
         "CREATE TEMP TRIGGER broken BEFORE INSERT ON quote_daily_history "
         "WHEN NEW.guild_id = 1000 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
     )

@@ -4,7 +4,7 @@ database) delivers to those, and leaves every other server's delivery untouched.
 from __future__ import annotations
 
 from bot.store import Store
-from tests.test_broadcast import add, broadcaster, channel_of, follow_many
+from tests.features.sequel.test_broadcast import add, broadcaster, channel_of, follow_many
 from tests.tracker_fakes import FakeClock, FakePoster
 
 
