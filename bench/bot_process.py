@@ -137,7 +137,7 @@ async def _write_probe(bot: commands.Bot, count: int) -> None:
     pattern that loses writes when transactions of two processes interleave)."""
     store = bot.store  # type: ignore[attr-defined]
     for _ in range(count):
-        async with store.transaction() as db:
+        async with store.database.transaction() as db:
             async with db.execute("SELECT value FROM meta WHERE key = ?", (PROBE_KEY,)) as cur:
                 row = await cur.fetchone()
             value = int(row[0]) if row else 0

@@ -48,7 +48,7 @@ def _sentence(rng: random.Random, words: list[str], weights: list[float]) -> str
 
 
 async def _source_id(store: Store) -> int:
-    async with store.connection.execute("SELECT min(id) FROM sources") as cursor:
+    async with store.database.connection.execute("SELECT min(id) FROM sources") as cursor:
         row = await cursor.fetchone()
     assert row is not None
     return int(row[0])
@@ -56,7 +56,7 @@ async def _source_id(store: Store) -> int:
 
 async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
     """Add synthetic cast members to the film until it has `cast_total`; returns the count."""
-    db = store.connection
+    db = store.database.connection
     async with db.execute(
         "SELECT count(*) FROM credits c JOIN works w ON w.id = c.work_id "
         "WHERE w.key = ? AND c.role = 'cast'",
@@ -68,7 +68,7 @@ async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
     source = await _source_id(store)
     async with db.execute("SELECT id FROM works WHERE key = ?", (FILM_KEY,)) as cursor:
         work_id = int((await cursor.fetchone())[0])  # type: ignore[index]
-    async with store.transaction():
+    async with store.database.transaction():
         for i in range(have, cast_total):
             name = _name(rng)
             key = f"synthetic-{i}"
@@ -92,7 +92,7 @@ async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
 
 async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
     """Add synthetic quotes (Zipf-like word frequencies) until the store holds `total`."""
-    db = store.connection
+    db = store.database.connection
     async with db.execute("SELECT count(*), min(person_id) FROM quotes") as cursor:
         row = await cursor.fetchone()
     have, person = int(row[0]), int(row[1])  # type: ignore[index]
@@ -101,7 +101,7 @@ async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
     source = await _source_id(store)
     vocabulary = _ARTICLE_WORDS + [f"{w}{s}" for w in _ARTICLE_WORDS for s in ("s", "ed", "ing")]
     weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
-    async with store.transaction():
+    async with store.database.transaction():
         await db.executemany(
             "INSERT INTO quotes (key, person_id, text, context, excerpt, source_id) "
             "VALUES (?, ?, ?, ?, 'synthetic', ?)",

@@ -41,7 +41,7 @@ def write_json(path: Path, records: list[dict[str, object]]) -> Path:
 
 async def test_import_that_fails_part_way_stores_nothing(store: Store, tmp_path: Path) -> None:
     # The third insert fails as a full disk or a crash would, after two were written.
-    await store.connection.execute(
+    await store.database.connection.execute(
         "CREATE TRIGGER boom BEFORE INSERT ON sequel_updates WHEN NEW.headline = 'Third' "
         "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
     )
@@ -54,7 +54,7 @@ async def test_import_that_fails_part_way_stores_nothing(store: Store, tmp_path:
 async def test_import_retries_while_another_process_holds_the_database(
     store: Store, db_path: Path, tmp_path: Path
 ) -> None:
-    await store.connection.execute("PRAGMA busy_timeout = 10")
+    await store.database.connection.execute("PRAGMA busy_timeout = 10")
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process is writing
     waits: list[float] = []

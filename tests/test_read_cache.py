@@ -11,12 +11,14 @@ from bot.store._cache import ReadCache
 
 
 async def test_reads_are_cached_and_dropped_by_a_write_here(store: Store) -> None:
-    cache = store._cache
+    cache = store.database.cache
+    assert cache is not None
     first = await store.person("pedro-pascal")
     misses = cache.misses
     assert await store.person("pedro-pascal") is first  # served from the cache
     assert cache.misses == misses
-    await store.set_person_about("pedro-pascal", "Edited.")
+    async with store.database.transaction() as db:
+        await db.execute("UPDATE people SET about = 'Edited.' WHERE key = 'pedro-pascal'")
     person = await store.person("pedro-pascal")
     assert person is not None and person.about == "Edited."
 
@@ -31,8 +33,8 @@ async def test_a_write_by_another_process_is_seen_after_the_recheck(
     store: Store, db_path: Path
 ) -> None:
     now = [0.0]
-    store._cache = cache = ReadCache(store.connection, recheck=1.0, clock=lambda: now[0])
-    store.settings._cache = store.tracker._cache = cache
+    cache = ReadCache(store.database.connection, recheck=1.0, clock=lambda: now[0])
+    store.database.cache = cache  # every repository reads through the one Database's cache
     assert (await store.settings.get(42)).private_replies is False
     async with aiosqlite.connect(db_path) as other:  # another process's connection
         await other.execute("INSERT INTO guild_settings (guild_id, private_replies) VALUES (42, 1)")
@@ -43,7 +45,7 @@ async def test_a_write_by_another_process_is_seen_after_the_recheck(
 
 
 async def test_the_cache_is_bounded(store: Store) -> None:
-    cache = ReadCache(store.connection, max_entries=3)
+    cache = ReadCache(store.database.connection, max_entries=3)
 
     async def load() -> int:
         return 1
@@ -56,7 +58,7 @@ async def test_the_cache_is_bounded(store: Store) -> None:
 async def test_concurrent_misses_share_one_load(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.connection)
+    cache = ReadCache(store.database.connection)
     loads = 0
 
     async def load() -> str:
@@ -72,7 +74,7 @@ async def test_concurrent_misses_share_one_load(store: Store) -> None:
 async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.connection)
+    cache = ReadCache(store.database.connection)
     calls = 0
 
     async def load() -> str:
@@ -93,7 +95,7 @@ async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store
 async def test_a_write_during_a_load_keeps_the_stale_result_out(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.connection)
+    cache = ReadCache(store.database.connection)
     values = iter(["old", "new"])
     started, proceed = asyncio.Event(), asyncio.Event()
 

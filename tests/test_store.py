@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.store import SeedData, Store, StoreError, load_migrations, open_store
@@ -32,7 +33,7 @@ HOSTILE = [
 
 
 async def test_migrations_set_user_version_and_pragmas(store: Store) -> None:
-    db = store.connection
+    db = store.database.connection
     async with db.execute("PRAGMA user_version") as cur:
         assert (await cur.fetchone())[0] == len(load_migrations())
     async with db.execute("PRAGMA journal_mode") as cur:
@@ -70,10 +71,10 @@ async def test_a_failing_migration_leaves_the_database_as_it_was(db_path: Path) 
     broken = [*good, Migration(len(good) + 1, "broken.sql", "CREATE TABLE x (a); BOGUS SQL;")]
     async with open_store(db_path) as store:
         with pytest.raises(sqlite3.OperationalError):
-            await migrate(store.connection, broken)
-        async with store.connection.execute("PRAGMA user_version") as cur:
+            await migrate(store.database.connection, broken)
+        async with store.database.connection.execute("PRAGMA user_version") as cur:
             assert (await cur.fetchone())[0] == len(good)
-        async with store.connection.execute(
+        async with store.database.connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE name = 'x'"
         ) as cur:
             assert (await cur.fetchone())[0] == 0
@@ -87,8 +88,16 @@ async def test_seeding_is_idempotent(store: Store, seed: SeedData) -> None:
     assert await store.counts() == before
 
 
-async def test_seeding_never_overwrites_what_operators_edited(store: Store, seed: SeedData) -> None:
-    assert await store.set_person_about("pedro-pascal", "Edited by the server admin.")
+async def test_seeding_never_overwrites_what_operators_edited(
+    store: Store, seed: SeedData, db_path: Path
+) -> None:
+    # The operators' edit path is SQL on the database file, marking the row edited (README).
+    async with aiosqlite.connect(db_path) as operator:
+        await operator.execute(
+            "UPDATE people SET about = 'Edited by the server admin.', edited = 1 "
+            "WHERE key = 'pedro-pascal'"
+        )
+        await operator.commit()
     report = await store.apply_seed(seed)
     assert report.kept == 1
     person = await store.person("pedro-pascal")
@@ -177,7 +186,7 @@ async def test_search_finds_the_best_match(store: Store) -> None:
 
 
 async def test_quote_search_survives_quotes_added_later(store: Store) -> None:
-    async with store.transaction() as db:
+    async with store.database.transaction() as db:
         await db.execute(
             "INSERT INTO quotes (key, person_id, text, excerpt, source_id) "
             "SELECT 'x', id, 'Volcanoes are cool', 'e', 1 FROM people "

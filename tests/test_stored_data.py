@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render.privacy import deleting_text, stored_fields
 from bot.store import BOT_TABLES, FILM_TABLES, STORED_DATA, ByParent, Store
+from bot.ui.privacy import deleting_text, stored_fields
 from tests.stored_rows import DISCORD_ID_COLUMN, columns, fill_server, rows_holding, tables
 
 # Snowflake-sized ids, so no row id or count of the film's data can equal one of them.
@@ -12,7 +12,7 @@ GUILD, OTHER = SNOW + 1, SNOW + 2
 
 
 async def test_every_table_and_discord_id_column_in_the_schema_is_declared(store: Store) -> None:
-    db = store.connection
+    db = store.database.connection
     declared = {d.table: d for d in STORED_DATA}
     assert len(declared) == len(STORED_DATA), "a table is declared twice"
     schema = await tables(db)
@@ -56,7 +56,7 @@ async def test_leaving_a_server_leaves_no_row_keyed_by_it_in_any_table(store: St
         member_id=SNOW + 23,
         message_base=SNOW + 24_000,
     )
-    db = store.connection
+    db = store.database.connection
     assert len(await rows_holding(db, gone.ids)) >= 12  # every feature had rows for it
     report = await store.lifecycle.forget_guild(GUILD)
     assert {c.datum.table for c in report.changes} == {
@@ -103,7 +103,7 @@ async def test_forget_member_in_one_server_keeps_their_rows_in_another(store: St
     assert (await store.tracker.get_follow(OTHER)).followed_by == member  # type: ignore[union-attr]
     everywhere = await store.lifecycle.forget_member(member, None)
     assert everywhere.rows == 4
-    assert await rows_holding(store.connection, frozenset({member})) == []
+    assert await rows_holding(store.database.connection, frozenset({member})) == []
 
 
 def test_about_privacy_text_lists_every_declared_datum() -> None:

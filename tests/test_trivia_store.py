@@ -63,7 +63,7 @@ async def test_one_open_question_per_channel_is_enforced_by_the_database(store: 
     # A second answer is impossible even bypassing the store.
     with pytest.raises(sqlite3.IntegrityError):
         for _ in range(2):
-            await store.connection.execute(
+            await store.database.connection.execute(
                 "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
                 "VALUES (?, 1, 0, 0)",
                 (first,),

@@ -2,7 +2,7 @@
 
 Most of what members ask for (a person's card, the sequel's status, a server's settings) changes
 only when someone writes, which is rare next to reads; under load every avoided query is a trip
-to aiosqlite's one thread saved (see BENCHMARKS.md). A write through this process's Store drops
+to aiosqlite's one thread saved (see BENCHMARKS.md). A write through this process's Database drops
 the cache at once; a write by another process sharing the file (a second shard process, the news
 CLI) is noticed through SQLite's `PRAGMA data_version` within `recheck` seconds.
 """
@@ -98,7 +98,7 @@ class ReadCache:
 
 
 def cached(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
-    """Cache an async store method by its arguments in the owner's `_cache` (a ReadCache).
+    """Cache an async repository method by its arguments in its Database's read cache.
 
     Results must be immutable (frozen dataclasses, tuples): every caller shares them. A method
     returning a list is cached as a tuple and handed out as a fresh list.
@@ -106,7 +106,7 @@ def cached(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
 
     @wraps(method)
     async def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
-        cache: ReadCache | None = getattr(self, "_cache", None)
+        cache: ReadCache | None = self._db.cache
         if cache is None:
             return await method(self, *args, **kwargs)
         key = (method.__qualname__, args, tuple(sorted(kwargs.items())))

@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from ._queries import Queries
-from ._tracker import Transaction, iso, utcnow
+from ._database import Repository
+from ._times import iso, utcnow
 from ._tracker_models import DailyConfig, DailyPick
 
 _COLUMNS = (
@@ -22,12 +22,8 @@ def _config(row: Iterable[Any]) -> DailyConfig:
     return DailyConfig(*row)
 
 
-class DailyQuotes(Queries):
+class DailyQuotes(Repository):
     """Quote-of-the-day settings and history over the store's connection."""
-
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        super().__init__(db)
-        self._transaction = transaction
 
     async def configure(
         self,
@@ -43,7 +39,7 @@ class DailyQuotes(Queries):
         """Set (or change) a server's schedule. The last posted day is kept, so changing the
         time never causes a second post on the same day; and a schedule switched off and on
         again takes it back from the history, so that does not either."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 """
                 INSERT INTO quote_daily
@@ -66,16 +62,18 @@ class DailyQuotes(Queries):
         return config
 
     async def get(self, guild_id: int) -> DailyConfig | None:
-        row = await self._one(f"SELECT {_COLUMNS} FROM quote_daily WHERE guild_id = ?", (guild_id,))
+        row = await self._db.one(
+            f"SELECT {_COLUMNS} FROM quote_daily WHERE guild_id = ?", (guild_id,)
+        )
         return _config(row) if row else None
 
     async def all_configs(self) -> list[DailyConfig]:
-        rows = await self._all(f"SELECT {_COLUMNS} FROM quote_daily ORDER BY guild_id")
+        rows = await self._db.all(f"SELECT {_COLUMNS} FROM quote_daily ORDER BY guild_id")
         return [_config(r) for r in rows]
 
     async def disable(self, guild_id: int) -> bool:
         """Stop posting; the history stays so the rotation resumes where it was if re-enabled."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
             return cursor.rowcount > 0
 
@@ -87,7 +85,7 @@ class DailyQuotes(Queries):
         None when the day already has its quote (or the server has no schedule, or there are
         no quotes). A quote is not repeated in a server until every quote has been shown there.
         """
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             async with db.execute(
                 "SELECT last_posted_day FROM quote_daily WHERE guild_id = ?", (guild_id,)
             ) as cursor:
@@ -163,7 +161,7 @@ class DailyQuotes(Queries):
         return int(row[0]) if row else None
 
     async def record_posted(self, guild_id: int, day: str, message_id: int) -> None:
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 "UPDATE quote_daily_history SET message_id = ? WHERE guild_id = ? AND day = ?",
                 (message_id, guild_id, day),
@@ -175,7 +173,7 @@ class DailyQuotes(Queries):
 
     async def record_failure(self, guild_id: int, error: str) -> int:
         """Count a failed post; returns the failures in a row."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE quote_daily SET failure_count = failure_count + 1, last_error = ? "
                 "WHERE guild_id = ? RETURNING failure_count",
@@ -187,7 +185,7 @@ class DailyQuotes(Queries):
 
     async def history(self, guild_id: int) -> list[tuple[str, int, int]]:
         """(day, quote id, cycle) of every quote shown in a server, oldest first."""
-        rows = await self._all(
+        rows = await self._db.all(
             "SELECT day, quote_id, cycle FROM quote_daily_history WHERE guild_id = ? ORDER BY id",
             (guild_id,),
         )

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-import aiosqlite
-
 from ._cache import cached
-from ._queries import Queries
-
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+from ._database import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,16 +15,12 @@ class GuildSettings:
     updated_at: str | None = None  # None: never set, the defaults apply
 
 
-class GuildSettingsStore(Queries):
+class GuildSettingsStore(Repository):
     """Reads and writes `guild_settings`; a server without a row has the defaults."""
-
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        super().__init__(db)
-        self._transaction = transaction
 
     @cached
     async def get(self, guild_id: int) -> GuildSettings:
-        row = await self._one(
+        row = await self._db.one(
             "SELECT private_replies, updated_at FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
@@ -39,7 +29,7 @@ class GuildSettingsStore(Queries):
         return GuildSettings(guild_id, bool(row[0]), row[1])
 
     async def set_private_replies(self, guild_id: int, private: bool) -> GuildSettings:
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 """
                 INSERT INTO guild_settings (guild_id, private_replies) VALUES (?, ?)

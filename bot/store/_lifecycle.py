@@ -7,16 +7,11 @@ parameters), so a table added to the schema and declared is forgotten with no co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
-from ._queries import Queries
+from ._database import Repository
 from ._stored_data import STORED_DATA, ByParent, Forget, MemberId, StoredData, declared
-
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +54,8 @@ def _children_first(data: Iterable[StoredData]) -> list[StoredData]:
     return sorted(data, key=lambda datum: not isinstance(datum.server, ByParent))
 
 
-class Lifecycle(Queries):
+class Lifecycle(Repository):
     """Deleting what the bot keeps when a member asks or a server removes the bot."""
-
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        super().__init__(db)
-        self._transaction = transaction
 
     async def forget_member(self, user_id: int, guild_id: int | None) -> ForgetReport:
         """Delete or anonymise every row naming a member, in one transaction.
@@ -74,7 +65,7 @@ class Lifecycle(Queries):
         wherever they are.
         """
         changes: list[Forgotten] = []
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             for datum in _children_first(STORED_DATA):
                 for member in datum.members:
                     where = f"{member.column} = :user"
@@ -92,7 +83,7 @@ class Lifecycle(Queries):
     async def forget_guild(self, guild_id: int) -> ForgetReport:
         """Delete every row kept for a server (the bot left it), in one transaction."""
         changes: list[Forgotten] = []
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             for datum in _children_first(d for d in STORED_DATA if d.server is not None):
                 cursor = await db.execute(
                     f"DELETE FROM {datum.table} WHERE {_server_clause(datum)}", {"guild": guild_id}
@@ -106,5 +97,5 @@ class Lifecycle(Queries):
         selects = [
             f"SELECT {d.server} FROM {d.table}" for d in STORED_DATA if isinstance(d.server, str)
         ]
-        rows = await self._all(" UNION ".join(selects))
+        rows = await self._db.all(" UNION ".join(selects))
         return {int(row[0]) for row in rows if row[0] is not None}

@@ -8,7 +8,18 @@ import aiosqlite
 
 from bot.text import fold
 
-from ._seed_types import SeedData, SeedReport, SeedUpdate
+from ._database import Repository
+from ._seed_types import (
+    SeedCredit,
+    SeedData,
+    SeedFact,
+    SeedPerson,
+    SeedQuote,
+    SeedReport,
+    SeedSource,
+    SeedUpdate,
+    SeedWork,
+)
 
 # Tables whose rows carry `origin` and `edited`; only the seed's own, unedited rows are updated.
 _GUARDED = {"works", "people", "quotes", "facts"}
@@ -50,109 +61,129 @@ async def _upsert(
     report.updated += 1
 
 
-async def apply_seed(db: aiosqlite.Connection, seed: SeedData) -> SeedReport:
-    """Run inside a transaction (Store.apply_seed opens it)."""
-    report = SeedReport()
-    for source in seed.sources:
-        values = {
-            "title": source.title,
-            "outlet": source.outlet,
-            "url": source.url,
-            "published": source.published,
-            "body": source.body,
-        }
-        await _upsert(db, "sources", source.key, values, report)
+class Seeding(Repository):
+    """Writes the seed (data/seed.toml) into the film data and the sequel timeline."""
 
-    for work in seed.works:
-        values = {
-            "title": work.title,
-            "kind": work.kind,
-            "studio": work.studio,
-            "status": work.status,
-            "summary": work.summary,
-            "excerpt": work.excerpt,
-            "source_id": await _id_of(db, "sources", work.source),
-        }
-        await _upsert(db, "works", work.key, values, report)
+    async def apply(self, seed: SeedData) -> SeedReport:
+        """Apply the whole seed in one transaction: all of it, or (on any error) none."""
+        report = SeedReport()
+        async with self._db.transaction() as db:
+            for source in seed.sources:
+                await _upsert(db, "sources", source.key, _source_values(source), report)
+            for work in seed.works:
+                await _upsert(db, "works", work.key, await _work_values(db, work), report)
+            for person in seed.people:
+                await _apply_person(db, person, report)
+            for credit in seed.credits:
+                await _apply_credit(db, credit, report)
+            for quote in seed.quotes:
+                await _upsert(db, "quotes", quote.key, await _quote_values(db, quote), report)
+            for fact in seed.facts:
+                await _upsert(db, "facts", fact.key, await _fact_values(db, fact), report)
+            for update in seed.updates:
+                await _upsert_update(db, update, report)
+        return report
 
-    for person in seed.people:
-        values = {
-            "name": person.name,
-            "about": person.about,
-            "excerpt": person.excerpt,
-            "source_id": await _id_of(db, "sources", person.source),
-        }
-        await _upsert(db, "people", person.key, values, report)
-        person_id = await _id_of(db, "people", person.key)
-        spellings = [(person.name, 0)] + [(alias, 1) for alias in person.aliases]
-        for spelling, is_alias in spellings:
-            # A spelling may change sides (the printed name became the name, the correction an
-            # alias): the flag follows the seed.
-            await db.execute(
-                "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (person_id, folded) DO UPDATE SET "
-                "name = excluded.name, is_alias = excluded.is_alias "
-                "WHERE (name, is_alias) IS NOT (excluded.name, excluded.is_alias)",
-                (person_id, spelling, fold(spelling), is_alias),
-            )
 
-    for credit in seed.credits:
-        params = (
-            await _id_of(db, "works", credit.work),
-            await _id_of(db, "people", credit.person),
-            credit.role,
-            credit.billing,
-            int(credit.top_billed),
-            credit.excerpt,
-            await _id_of(db, "sources", credit.source),
+def _source_values(source: SeedSource) -> dict[str, Any]:
+    return {
+        "title": source.title,
+        "outlet": source.outlet,
+        "url": source.url,
+        "published": source.published,
+        "body": source.body,
+    }
+
+
+async def _work_values(db: aiosqlite.Connection, work: SeedWork) -> dict[str, Any]:
+    return {
+        "title": work.title,
+        "kind": work.kind,
+        "studio": work.studio,
+        "status": work.status,
+        "summary": work.summary,
+        "excerpt": work.excerpt,
+        "source_id": await _id_of(db, "sources", work.source),
+    }
+
+
+async def _apply_person(db: aiosqlite.Connection, person: SeedPerson, report: SeedReport) -> None:
+    """The person's row, then every spelling of the name (the name and its aliases)."""
+    values = {
+        "name": person.name,
+        "about": person.about,
+        "excerpt": person.excerpt,
+        "source_id": await _id_of(db, "sources", person.source),
+    }
+    await _upsert(db, "people", person.key, values, report)
+    person_id = await _id_of(db, "people", person.key)
+    spellings = [(person.name, 0)] + [(alias, 1) for alias in person.aliases]
+    for spelling, is_alias in spellings:
+        # A spelling may change sides (the printed name became the name, the correction an
+        # alias): the flag follows the seed.
+        await db.execute(
+            "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (person_id, folded) DO UPDATE SET "
+            "name = excluded.name, is_alias = excluded.is_alias "
+            "WHERE (name, is_alias) IS NOT (excluded.name, excluded.is_alias)",
+            (person_id, spelling, fold(spelling), is_alias),
         )
-        async with db.execute(
-            "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
-        ) as cursor:
-            existed = await cursor.fetchone() is not None
-        cursor = await db.execute(
-            """
-            INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, source_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (work_id, person_id, role) DO UPDATE SET
-                billing = excluded.billing, top_billed = excluded.top_billed,
-                excerpt = excluded.excerpt, source_id = excluded.source_id
-            WHERE (billing, top_billed, excerpt, source_id) IS NOT
-                  (excluded.billing, excluded.top_billed, excluded.excerpt, excluded.source_id)
-            """,
-            params,
-        )
-        if not existed:
-            report.added += 1
-        elif cursor.rowcount:
-            report.updated += 1
-        else:
-            report.unchanged += 1
 
-    for quote in seed.quotes:
-        values = {
-            "person_id": await _id_of(db, "people", quote.person),
-            "text": quote.text,
-            "context": quote.context,
-            "excerpt": quote.excerpt,
-            "source_id": await _id_of(db, "sources", quote.source),
-        }
-        await _upsert(db, "quotes", quote.key, values, report)
 
-    for fact in seed.facts:
-        values = {
-            "work_id": await _id_of(db, "works", fact.work) if fact.work else None,
-            "kind": fact.kind,
-            "label": fact.label,
-            "value": fact.value,
-            "excerpt": fact.excerpt,
-            "source_id": await _id_of(db, "sources", fact.source),
-        }
-        await _upsert(db, "facts", fact.key, values, report)
+async def _apply_credit(db: aiosqlite.Connection, credit: SeedCredit, report: SeedReport) -> None:
+    """A credit is keyed by (work, person, role) and has no `edited` flag: the seed's wins."""
+    params = (
+        await _id_of(db, "works", credit.work),
+        await _id_of(db, "people", credit.person),
+        credit.role,
+        credit.billing,
+        int(credit.top_billed),
+        credit.excerpt,
+        await _id_of(db, "sources", credit.source),
+    )
+    async with db.execute(
+        "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
+    ) as cursor:
+        existed = await cursor.fetchone() is not None
+    cursor = await db.execute(
+        """
+        INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, source_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (work_id, person_id, role) DO UPDATE SET
+            billing = excluded.billing, top_billed = excluded.top_billed,
+            excerpt = excluded.excerpt, source_id = excluded.source_id
+        WHERE (billing, top_billed, excerpt, source_id) IS NOT
+              (excluded.billing, excluded.top_billed, excluded.excerpt, excluded.source_id)
+        """,
+        params,
+    )
+    if not existed:
+        report.added += 1
+    elif cursor.rowcount:
+        report.updated += 1
+    else:
+        report.unchanged += 1
 
-    for update in seed.updates:
-        await _upsert_update(db, update, report)
-    return report
+
+async def _quote_values(db: aiosqlite.Connection, quote: SeedQuote) -> dict[str, Any]:
+    return {
+        "person_id": await _id_of(db, "people", quote.person),
+        "text": quote.text,
+        "context": quote.context,
+        "excerpt": quote.excerpt,
+        "source_id": await _id_of(db, "sources", quote.source),
+    }
+
+
+async def _fact_values(db: aiosqlite.Connection, fact: SeedFact) -> dict[str, Any]:
+    return {
+        "work_id": await _id_of(db, "works", fact.work) if fact.work else None,
+        "kind": fact.kind,
+        "label": fact.label,
+        "value": fact.value,
+        "excerpt": fact.excerpt,
+        "source_id": await _id_of(db, "sources", fact.source),
+    }
 
 
 async def _upsert_update(db: aiosqlite.Connection, update: SeedUpdate, report: SeedReport) -> None:

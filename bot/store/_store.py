@@ -1,445 +1,85 @@
-"""The store: every query the bot runs, with `?` parameters, returning dataclasses."""
+"""The Store: one Database and one repository per feature, built once and handed to the bot."""
 
 from __future__ import annotations
 
-import asyncio
-import difflib
-import logging
-import random
-import sqlite3
-import time
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.text import fold, fts_query, search_terms
-
-from ._cache import ReadCache, cached
 from ._daily import DailyQuotes
+from ._database import Database
+from ._film import FilmData
 from ._guild_settings import GuildSettingsStore
 from ._lifecycle import Lifecycle
-from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
-from ._names import NameIndex, NameRow, capped
-from ._queries import Queries
-from ._seed import apply_seed
+from ._meta import Meta
+from ._seed import Seeding
 from ._seed_types import SeedData, SeedReport
 from ._tracker import Tracker
 from ._trivia import TriviaStore
 
-FILM_KEY = "we-can-be-heroes"
-SEQUEL_KEY = "sequel"
-
-log = logging.getLogger(__name__)
-BEGIN_ATTEMPTS = 3
-
-_SOURCE_COLUMNS = "s.key, s.title, s.outlet, s.url, s.published"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _source(row: Iterable[Any]) -> Source:
-    key, title, outlet, url, published = row
-    return Source(key, title, outlet, url, published)
+def _film(method: Callable[Concatenate[FilmData, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """`store.<method>(...)` runs `store.film.<method>(...)`."""
+
+    @wraps(method)
+    def call(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        bound: Callable[P, R] = getattr(self.film, method.__name__)
+        return bound(*args, **kwargs)
+
+    return call
 
 
-class Store(Queries):
-    """All reads and writes of the bot's data over one aiosqlite connection."""
+class Store:
+    """Every repository over one shared Database (connection, transactions, read cache).
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        super().__init__(db)
-        # One connection serves every task: write transactions must not interleave.
-        self._write_lock = asyncio.Lock()
-        # Reads of rarely changing data, dropped at every write (see _cache.py).
-        self._cache: ReadCache | None = ReadCache(db)
-        # Every person name with a trigram index, rebuilt when person_names changes.
-        self._names: NameIndex | None = None
-        # The sequel tracker and quote of the day, sharing this connection and its transactions.
-        self.tracker = Tracker(db, self.transaction)
-        self.daily = DailyQuotes(db, self.transaction)
-        self.settings = GuildSettingsStore(db, self.transaction)
-        self.trivia = TriviaStore(db, self.transaction)
+    Each feature reads and writes through its own repository (`store.tracker`, `store.daily`,
+    `store.trivia`, ...). The film data is what most commands read, so its queries are also
+    reachable on the store itself (`store.cast()`, `store.person()`), as before the split.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.database = Database(connection)
+        self.film = FilmData(self.database)
+        self.tracker = Tracker(self.database)  # sequel news: updates, follows, deliveries
+        self.daily = DailyQuotes(self.database)  # quote of the day
+        self.trivia = TriviaStore(self.database)
+        self.settings = GuildSettingsStore(self.database)  # per-server settings
         # Forgetting a member or a server, across every feature (see _stored_data.py).
-        self.lifecycle = Lifecycle(db, self.transaction)
-        self.tracker._cache = self.settings._cache = self._cache
+        self.lifecycle = Lifecycle(self.database)
+        self.meta = Meta(self.database)  # the command-sync fingerprint and other bot metadata
+        self.seeding = Seeding(self.database)
 
     def bypass_read_cache(self) -> None:
         """Send every read to the database from now on (benchmarks of the queries' own cost)."""
-        self._cache = self.tracker._cache = self.settings._cache = None
-
-    @property
-    def connection(self) -> aiosqlite.Connection:
-        return self._db
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._write_lock:
-            await self._begin()
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.rollback()
-                raise
-            else:
-                await self._db.commit()
-            finally:
-                if self._cache is not None:
-                    self._cache.clear()
-
-    async def _begin(self) -> None:
-        """BEGIN IMMEDIATE, waiting out other processes' writes.
-
-        SQLite's busy timeout (5 s) waits for the write lock, but its locks are not fair: another
-        process writing back to back can keep this one out past it. Each retry first waits a
-        random moment, which lands between the other's transactions.
-        """
-        for attempt in range(1, BEGIN_ATTEMPTS + 1):
-            started = time.monotonic()
-            try:
-                await self._db.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or attempt == BEGIN_ATTEMPTS:
-                    raise
-                log.warning(
-                    "database busy (attempt %d of %d): %s %s",
-                    attempt,
-                    BEGIN_ATTEMPTS,
-                    getattr(exc, "sqlite_errorname", "?"),
-                    f"{exc} after {time.monotonic() - started:.3f}s",
-                )
-                await asyncio.sleep(random.uniform(0.001, 0.02 * attempt))
-
-    # ------------------------------------------------------------------ seeding and metadata
+        self.database.bypass_read_cache()
 
     async def apply_seed(self, seed: SeedData) -> SeedReport:
-        async with self.transaction() as db:
-            return await apply_seed(db, seed)
+        return await self.seeding.apply(seed)
 
     async def get_meta(self, key: str) -> str | None:
-        row = await self._one("SELECT value FROM meta WHERE key = ?", (key,))
-        return row[0] if row else None
+        return await self.meta.get(key)
 
     async def set_meta(self, key: str, value: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        await self.meta.set(key, value)
 
     async def counts(self) -> dict[str, int]:
-        """How many rows of each kind the store holds (for /about and logs)."""
-        result: dict[str, int] = {}
-        for table in ("sources", "works", "people", "quotes", "facts"):
-            row = await self._one(f"SELECT count(*) FROM {table}")  # table names are constants
-            result[table] = int(row[0]) if row else 0
-        return result
+        return await self.meta.counts()
 
-    # ------------------------------------------------------------------ people and cast
-
-    @cached
-    async def cast(self, work_key: str = FILM_KEY, *, limit: int = -1) -> list[CastMember]:
-        """The cast of a work in billing order (top-billed first, as the source prints it)."""
-        rows = await self._all(
-            f"""
-            SELECT p.key, p.name, c.billing, c.top_billed, c.excerpt, {_SOURCE_COLUMNS}
-            FROM credits c
-            JOIN works w ON w.id = c.work_id
-            JOIN people p ON p.id = c.person_id
-            JOIN sources s ON s.id = c.source_id
-            WHERE w.key = ? AND c.role = 'cast'
-            ORDER BY c.top_billed DESC, c.billing IS NULL, c.billing, p.name
-            LIMIT ?
-            """,
-            (work_key, limit),
-        )
-        return [CastMember(r[0], r[1], r[2], bool(r[3]), r[4], _source(r[5:])) for r in rows]
-
-    @cached
-    async def person(self, key: str) -> Person | None:
-        row = await self._one(
-            f"""
-            SELECT p.id, p.key, p.name, p.about, p.excerpt, {_SOURCE_COLUMNS}
-            FROM people p JOIN sources s ON s.id = p.source_id
-            WHERE p.key = ?
-            """,
-            (key,),
-        )
-        if row is None:
-            return None
-        person_id = row[0]
-        alias_rows = await self._all(
-            "SELECT name FROM person_names WHERE person_id = ? AND is_alias = 1 ORDER BY name",
-            (person_id,),
-        )
-        credit_rows = await self._all(
-            f"""
-            SELECT w.key, w.title, c.role, c.billing, c.top_billed, c.excerpt, {_SOURCE_COLUMNS}
-            FROM credits c
-            JOIN works w ON w.id = c.work_id
-            JOIN sources s ON s.id = c.source_id
-            WHERE c.person_id = ?
-            ORDER BY c.id
-            """,
-            (person_id,),
-        )
-        return Person(
-            id=person_id,
-            key=row[1],
-            name=row[2],
-            about=row[3],
-            excerpt=row[4],
-            source=_source(row[5:]),
-            aliases=tuple(r[0] for r in alias_rows),
-            credits=tuple(
-                Credit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], _source(r[6:]))
-                for r in credit_rows
-            ),
-        )
-
-    @cached
-    async def find_people(self, query: str, limit: int = 25) -> list[NameMatch]:
-        """People whose name or alias matches `query` forgivingly, best first.
-
-        Case, accents and punctuation are ignored; a prefix of the name or of any word in it
-        matches, then any substring; when those find nothing, small misspellings are matched by
-        similarity ('Holdbrook', 'pedor').
-        """
-        limit = max(1, min(limit, 25))
-        folded = fold(capped(query))
-        if not folded:
-            return [
-                NameMatch(member.person_key, member.name, member.name, 0.5)
-                for member in await self.cast(limit=limit)
-            ]
-        # Rank 0: exact; 1: the name starts with it; 2: a word starts with it; 3: substring.
-        rows = await self._all(
-            """
-            SELECT p.key, p.name, n.name,
-                   CASE WHEN n.folded = :q THEN 0
-                        WHEN n.folded LIKE :q || '%' ESCAPE '\\' THEN 1
-                        WHEN n.folded LIKE '% ' || :q || '%' ESCAPE '\\' THEN 2
-                        ELSE 3 END AS rank
-            FROM person_names n
-            JOIN people p ON p.id = n.person_id
-            LEFT JOIN credits c ON c.person_id = p.id AND c.role = 'cast'
-            WHERE instr(n.folded, :q) > 0
-            ORDER BY rank, c.top_billed DESC, c.billing IS NULL, c.billing, p.name
-            LIMIT :scan
-            """,
-            {"q": folded, "scan": limit * 4},
-        )
-        matches: dict[str, NameMatch] = {}
-        for key, name, matched, rank in rows:
-            if key not in matches:
-                matches[key] = NameMatch(key, name, matched, 1.0 - rank * 0.1)
-        if not matches and len(folded) >= 3:
-            for match in await self._similar_names(folded, limit):
-                matches.setdefault(match.person_key, match)
-        return list(matches.values())[:limit]
-
-    async def _name_index(self) -> NameIndex:
-        """The names in memory, reloaded only when person_names changed (in any process)."""
-        row = await self._one("SELECT count(*), coalesce(max(rowid), 0) FROM person_names")
-        signature = (int(row[0]), int(row[1])) if row else (0, 0)
-        if self._names is None or self._names.signature != signature:
-            rows = await self._all(
-                "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
-                "JOIN people p ON p.id = n.person_id ORDER BY n.rowid"
-            )
-            self._names = NameIndex.build(signature, (tuple(r) for r in rows))  # type: ignore[misc]
-        return self._names
-
-    async def _similar_names(self, folded: str, limit: int) -> list[NameMatch]:
-        # Only the names sharing the most trigrams with the query are compared by similarity.
-        rows: list[NameRow] = (await self._name_index()).candidates(folded)
-        scored: list[NameMatch] = []
-        single_word = " " not in folded
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2(folded)
-        for key, name, matched, candidate in rows:
-            best = 0.0
-            # A one-word query is also compared with each word of the name, so 'holdbrok' finds
-            # 'boyd holbrook'; a longer one only with whole names, so 'pedro almodovar' does not
-            # find Pedro Pascal.
-            for part in (candidate, *candidate.split()) if single_word else (candidate,):
-                matcher.set_seq1(part)
-                if matcher.real_quick_ratio() < 0.7 or matcher.quick_ratio() < 0.7:
-                    continue
-                best = max(best, matcher.ratio())
-            if best >= 0.75:
-                scored.append(NameMatch(key, name, matched, round(best * 0.8, 3)))
-        scored.sort(key=lambda m: (-m.score, m.name))
-        return scored[:limit]
-
-    # ------------------------------------------------------------------ quotes
-
-    _QUOTE_SELECT = f"""
-        SELECT q.id, q.key, p.name, q.text, q.context, q.excerpt, {_SOURCE_COLUMNS}
-        FROM quotes q
-        JOIN people p ON p.id = q.person_id
-        JOIN sources s ON s.id = q.source_id
-    """
-
-    @staticmethod
-    def _quote(row: Iterable[Any]) -> Quote:
-        values = list(row)
-        return Quote(*values[:6], source=_source(values[6:11]))
-
-    @cached
-    async def quote(self, key: str) -> Quote | None:
-        row = await self._one(self._QUOTE_SELECT + " WHERE q.key = ?", (key,))
-        return self._quote(row) if row else None
-
-    @cached
-    async def quote_by_id(self, quote_id: int) -> Quote | None:
-        row = await self._one(self._QUOTE_SELECT + " WHERE q.id = ?", (quote_id,))
-        return self._quote(row) if row else None
-
-    async def random_quote(self) -> Quote | None:
-        # Picking a random id in range avoids ORDER BY random(), which sorts the whole table.
-        row = await self._one(
-            self._QUOTE_SELECT
-            + """
-            WHERE q.id >= (SELECT min(id) + abs(random()) % (max(id) - min(id) + 1) FROM quotes)
-            ORDER BY q.id LIMIT 1
-            """
-        )
-        return self._quote(row) if row else None
-
-    async def all_quotes(self) -> list[Quote]:
-        return [self._quote(r) for r in await self._all(self._QUOTE_SELECT + " ORDER BY q.id")]
-
-    @cached
-    async def search_quotes(
-        self, text: str, limit: int = 5, *, candidates: int | None = None
-    ) -> list[Quote]:
-        """Quotes matching free text, best first; the text is never parsed as FTS syntax.
-
-        Every word must match if any quote has them all; otherwise any word may. With
-        `candidates` (suggestions as the member types), only that many matches (the oldest quotes
-        first) are ranked, and the words before the last are whole words: each keystroke stays
-        fast however many quotes match a first letter.
-        """
-        terms = search_terms(text)
-        if not terms:
-            return []
-        limit = max(1, min(limit, 25))
-        if candidates is None:
-            ranked = """
-                JOIN quotes_fts f ON f.rowid = q.id
-                WHERE quotes_fts MATCH ?
-                ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
-                LIMIT ?
-                """
-            params: tuple[Any, ...] = (limit,)
-        else:
-            ranked = """
-                JOIN (SELECT rowid AS id, bm25(quotes_fts, 4.0, 1.0) AS score FROM quotes_fts
-                      WHERE quotes_fts MATCH ? LIMIT ?) f ON f.id = q.id
-                ORDER BY f.score, q.id
-                LIMIT ?
-                """
-            params = (max(candidates, limit), limit)
-        for match_all in (True, False) if len(terms) > 1 else (True,):
-            rows = await self._all(
-                self._QUOTE_SELECT + ranked,
-                (
-                    fts_query(terms, match_all=match_all, last_prefix_only=candidates is not None),
-                    *params,
-                ),
-            )
-            if rows:
-                return [self._quote(r) for r in rows]
-        return []
-
-    # ------------------------------------------------------------------ works and facts
-
-    @cached
-    async def work(self, key: str) -> Work | None:
-        row = await self._one(
-            f"""
-            SELECT w.key, w.title, w.kind, w.studio, w.status, w.summary, w.excerpt,
-                   {_SOURCE_COLUMNS}
-            FROM works w JOIN sources s ON s.id = w.source_id WHERE w.key = ?
-            """,
-            (key,),
-        )
-        return Work(*row[:7], source=_source(row[7:])) if row else None
-
-    @cached
-    async def facts(self, *, work_key: str | None = None, kind: str | None = None) -> list[Fact]:
-        rows = await self._all(
-            f"""
-            SELECT f.key, w.key, f.kind, f.label, f.value, f.excerpt, {_SOURCE_COLUMNS}
-            FROM facts f
-            LEFT JOIN works w ON w.id = f.work_id
-            JOIN sources s ON s.id = f.source_id
-            WHERE (:work IS NULL OR w.key = :work) AND (:kind IS NULL OR f.kind = :kind)
-            ORDER BY f.id
-            """,
-            {"work": work_key, "kind": kind},
-        )
-        return [Fact(*r[:6], source=_source(r[6:])) for r in rows]
-
-    @cached
-    async def work_card(self, key: str) -> WorkCard | None:
-        work = await self.work(key)
-        if work is None:
-            return None
-        credit_rows = await self._all(
-            f"""
-            SELECT p.name, w.key, w.title, c.role, c.billing, c.top_billed, c.excerpt,
-                   {_SOURCE_COLUMNS}
-            FROM credits c
-            JOIN works w ON w.id = c.work_id
-            JOIN people p ON p.id = c.person_id
-            JOIN sources s ON s.id = c.source_id
-            WHERE w.key = ? AND c.role != 'cast'
-            ORDER BY c.id
-            """,
-            (key,),
-        )
-        credits = tuple(
-            (r[0], Credit(r[1], r[2], r[3], r[4], bool(r[5]), r[6], _source(r[7:])))
-            for r in credit_rows
-        )
-        return WorkCard(work, credits, tuple(await self.facts(work_key=key)))
-
-    @cached
-    async def works(self) -> list[Work]:
-        rows = await self._all(
-            f"""
-            SELECT w.key, w.title, w.kind, w.studio, w.status, w.summary, w.excerpt,
-                   {_SOURCE_COLUMNS}
-            FROM works w JOIN sources s ON s.id = w.source_id ORDER BY w.id
-            """
-        )
-        return [Work(*r[:7], source=_source(r[7:])) for r in rows]
-
-    # ------------------------------------------------------------------ edits by the operators
-
-    async def set_person_about(self, key: str, about: str) -> bool:
-        """Change what the bot says of a person; the seeder will never overwrite it again."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE people SET about = ?, edited = 1 WHERE key = ?", (about, key)
-            )
-            return cursor.rowcount > 0
-
-    @cached
-    async def closest_people(self, query: str, limit: int = 3) -> list[NameMatch]:
-        """The nearest names to an unknown query, however far, for 'did you mean' replies."""
-        folded = fold(capped(query))
-        if not folded:
-            return []
-        rows = (await self._name_index()).candidates(folded)
-        best: dict[str, NameMatch] = {}
-        for key, name, matched, candidate in rows:
-            score = max(
-                difflib.SequenceMatcher(None, folded, part, autojunk=False).ratio()
-                for part in (candidate, *candidate.split())
-            )
-            if score >= 0.4 and (key not in best or best[key].score < score):
-                best[key] = NameMatch(key, name, matched, round(score, 3))
-        return sorted(best.values(), key=lambda m: (-m.score, m.name))[:limit]
+    cast = _film(FilmData.cast)
+    person = _film(FilmData.person)
+    find_people = _film(FilmData.find_people)
+    closest_people = _film(FilmData.closest_people)
+    quote = _film(FilmData.quote)
+    quote_by_id = _film(FilmData.quote_by_id)
+    random_quote = _film(FilmData.random_quote)
+    all_quotes = _film(FilmData.all_quotes)
+    search_quotes = _film(FilmData.search_quotes)
+    work = _film(FilmData.work)
+    works = _film(FilmData.works)
+    work_card = _film(FilmData.work_card)
+    facts = _film(FilmData.facts)

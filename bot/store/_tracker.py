@@ -8,15 +8,15 @@ so two tasks or processes sharing the database never send the same row twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from ._cache import cached
-from ._queries import Queries
+from ._database import Repository
+from ._times import iso, parse_iso, utcnow
 from ._tracker_models import (
     Delivery,
     DeliveryCounts,
@@ -24,24 +24,6 @@ from ._tracker_models import (
     NewUpdate,
     SequelUpdate,
 )
-
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
-
-
-def iso(moment: datetime) -> str:
-    """A UTC timestamp as stored: '2025-06-01T12:00:00+00:00'."""
-    if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 _UPDATE_COLUMNS = (
     "id, key, headline, body, published_at, source_outlet, source_url, stage, origin, "
@@ -80,19 +62,15 @@ def _delivery(row: Iterable[Any]) -> Delivery:
     return Delivery(*values)
 
 
-class Tracker(Queries):
+class Tracker(Repository):
     """The sequel tracker's reads and writes over the store's connection."""
-
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        super().__init__(db)
-        self._transaction = transaction
 
     # ------------------------------------------------------------------ the timeline
 
     @cached
     async def timeline(self, *, limit: int = 100, offset: int = 0) -> list[SequelUpdate]:
         """Updates newest first."""
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates ORDER BY {_NEWEST_FIRST} "
             "LIMIT ? OFFSET ?",
             (max(0, limit), max(0, offset)),
@@ -101,11 +79,11 @@ class Tracker(Queries):
 
     @cached
     async def count_updates(self) -> int:
-        row = await self._one("SELECT count(*) FROM sequel_updates")
+        row = await self._db.one("SELECT count(*) FROM sequel_updates")
         return int(row[0]) if row else 0
 
     async def update(self, update_id: int) -> SequelUpdate | None:
-        row = await self._one(
+        row = await self._db.one(
             f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE id = ?", (update_id,)
         )
         return _update(row) if row else None
@@ -117,7 +95,7 @@ class Tracker(Queries):
     @cached
     async def current_stage(self) -> str | None:
         """The stage set by the newest update that sets one."""
-        row = await self._one(
+        row = await self._db.one(
             f"SELECT stage FROM sequel_updates WHERE stage IS NOT NULL ORDER BY {_NEWEST_FIRST} "
             "LIMIT 1"
         )
@@ -126,7 +104,7 @@ class Tracker(Queries):
     @cached
     async def stage_history(self) -> list[SequelUpdate]:
         """Every update that sets a stage, newest first (the first one sets the current stage)."""
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE stage IS NOT NULL "
             f"ORDER BY {_NEWEST_FIRST}"
         )
@@ -135,12 +113,12 @@ class Tracker(Queries):
     async def find_duplicate(self, new: NewUpdate) -> SequelUpdate | None:
         """An update already in the timeline with the same key, or the same headline and link."""
         if new.key is not None:
-            row = await self._one(
+            row = await self._db.one(
                 f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE key = ?", (new.key,)
             )
             if row:
                 return _update(row)
-        row = await self._one(
+        row = await self._db.one(
             f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates "
             "WHERE lower(headline) = lower(?) AND source_url IS ? LIMIT 1",
             (new.headline, new.source_url),
@@ -161,7 +139,7 @@ class Tracker(Queries):
         Returns the update and how many deliveries were queued.
         """
         stamp = iso(now or utcnow())
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
         update = await self.update(update_id)
         if update is None:  # only if another process deleted it within this instant
@@ -179,7 +157,7 @@ class Tracker(Queries):
         """
         stamp = iso(now or utcnow())
         ids: list[tuple[int, int, bool]] = []
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             for new in updates:
                 # Inside the transaction: a concurrent import cannot slip the same update in.
                 duplicate = await self.find_duplicate(new)
@@ -257,7 +235,7 @@ class Tracker(Queries):
         `mention_role`: posts ping the role (they could mention it themselves).
         """
         stamp = iso(now or utcnow())
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 """
                 INSERT INTO sequel_follows
@@ -301,7 +279,7 @@ class Tracker(Queries):
         """The news role's "Allow anyone to @mention" setting changed: posts ping it if it is
         now mentionable, or if the member who ran follow had Mention Everyone. Returns whether
         a follow was changed."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE sequel_follows SET mention_role = (configurer_mentions = 1 OR ?) "
                 "WHERE guild_id = ? AND role_id = ? "
@@ -312,14 +290,14 @@ class Tracker(Queries):
 
     @cached
     async def get_follow(self, guild_id: int) -> Follow | None:
-        row = await self._one(
+        row = await self._db.one(
             f"SELECT {_FOLLOW_COLUMNS} FROM sequel_follows WHERE guild_id = ?", (guild_id,)
         )
         return _follow(row) if row else None
 
     async def unfollow(self, guild_id: int, *, now: datetime | None = None) -> bool:
         """Stop following; deliveries still waiting for this server are skipped."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute("DELETE FROM sequel_follows WHERE guild_id = ?", (guild_id,))
             await self._skip_pending(db, guild_id, "the server unfollowed", now)
             return cursor.rowcount > 0
@@ -337,28 +315,28 @@ class Tracker(Queries):
     # ------------------------------------------------------------------ deliveries
 
     async def delivery_counts(self, update_id: int) -> DeliveryCounts:
-        rows = await self._all(
+        rows = await self._db.all(
             "SELECT state, count(*) FROM sequel_deliveries WHERE update_id = ? GROUP BY state",
             (update_id,),
         )
         return DeliveryCounts(update_id, **{state: int(n) for state, n in rows})
 
     async def deliveries(self, update_id: int) -> list[Delivery]:
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries WHERE update_id = ? ORDER BY id",
             (update_id,),
         )
         return [_delivery(r) for r in rows]
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
-        row = await self._one(
+        row = await self._db.one(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries WHERE id = ?", (delivery_id,)
         )
         return _delivery(row) if row else None
 
     async def record_delivery_pass(self, *, now: datetime | None = None) -> None:
         """Note that a bot process just ran a delivery pass (`news --wait` checks for one)."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES ('delivery_pass_at', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -366,12 +344,12 @@ class Tracker(Queries):
             )
 
     async def last_delivery_pass(self) -> datetime | None:
-        row = await self._one("SELECT value FROM meta WHERE key = 'delivery_pass_at'")
+        row = await self._db.one("SELECT value FROM meta WHERE key = 'delivery_pass_at'")
         return parse_iso(row[0]) if row else None
 
     async def updates_with_pending(self, *, now: datetime | None = None) -> list[int]:
         """Updates with a delivery due by `now` (one waiting for its retry time is not)."""
-        rows = await self._all(
+        rows = await self._db.all(
             "SELECT DISTINCT update_id FROM sequel_deliveries WHERE state = 'pending' "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY update_id",
             (iso(now or utcnow()),),
@@ -382,7 +360,7 @@ class Tracker(Queries):
         self, update_id: int, *, limit: int = 100, now: datetime | None = None
     ) -> list[Delivery]:
         """The update's deliveries due by `now`, oldest first."""
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries "
             "WHERE update_id = ? AND state = 'pending' "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
@@ -394,7 +372,7 @@ class Tracker(Queries):
         """When the earliest delivery waiting for a retry later than `after` is due (None: none
         is). Only future ones: a due row of a server another process serves must not make this
         one poll in a loop."""
-        row = await self._one(
+        row = await self._db.one(
             "SELECT min(next_attempt_at) FROM sequel_deliveries "
             "WHERE state = 'pending' AND next_attempt_at > ?",
             (iso(after),),
@@ -403,7 +381,7 @@ class Tracker(Queries):
 
     async def stale_sending(self, claimed_before: datetime) -> list[Delivery]:
         """Rows claimed for sending before `claimed_before` and never settled."""
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries "
             "WHERE state = 'sending' AND claimed_at < ? ORDER BY id",
             (iso(claimed_before),),
@@ -413,7 +391,7 @@ class Tracker(Queries):
     async def first_claim_since(self, claimed_since: datetime) -> datetime | None:
         """The earliest claim, at or after `claimed_since`, of a row still 'sending': the next
         one to become stale (None: none will)."""
-        row = await self._one(
+        row = await self._db.one(
             "SELECT min(claimed_at) FROM sequel_deliveries "
             "WHERE state = 'sending' AND claimed_at >= ?",
             (iso(claimed_since),),
@@ -426,7 +404,7 @@ class Tracker(Queries):
         `claimed_at` keeps the time of the first claim: a retry reuses the first attempt's
         nonce, which Discord honours only for a few minutes after it.
         """
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE sequel_deliveries SET state = 'sending', attempts = attempts + 1, "
                 "claimed_at = coalesce(claimed_at, ?) WHERE id = ? AND state = 'pending'",
@@ -442,7 +420,7 @@ class Tracker(Queries):
         """sending -> pending: retry later (only for outcomes known not to have posted, or
         retried with the first attempt's nonce), not before `retry_at` (None: at once). The
         time is stored, so this one delivery waits, even across a restart, and no other."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 "UPDATE sequel_deliveries SET state = 'pending', error = ?, next_attempt_at = ? "
                 "WHERE id = ? AND state = 'sending'",
@@ -453,7 +431,7 @@ class Tracker(Queries):
         self, delivery_id: int, message_id: int, *, now: datetime | None = None
     ) -> None:
         stamp = iso(now or utcnow())
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE sequel_deliveries SET state = 'sent', message_id = ?, error = NULL, "
                 "settled_at = ? WHERE id = ? AND state IN ('sending', 'uncertain') "
@@ -472,7 +450,7 @@ class Tracker(Queries):
     async def mark_uncertain(
         self, delivery_id: int, error: str, *, now: datetime | None = None
     ) -> None:
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 "UPDATE sequel_deliveries SET state = 'uncertain', error = ?, settled_at = ? "
                 "WHERE id = ? AND state IN ('sending', 'pending')",
@@ -493,7 +471,7 @@ class Tracker(Queries):
         reason. Returns the follow when this failure unfollowed it."""
         moment = now or utcnow()
         stamp = iso(moment)
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE sequel_deliveries SET state = 'failed', error = ?, settled_at = ? "
                 "WHERE id = ? AND state = 'sending' RETURNING guild_id, channel_id",

@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-import aiosqlite
+from bot.ui.display_names import clean_display_name
 
-from bot.display_names import clean_display_name
-
+from ._database import Repository
 from ._models import Source
-from ._queries import Queries
-
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
 POINTS_PER_CORRECT_ANSWER = 1
 DISPLAY_NAME_LIMIT = 100
@@ -86,22 +80,18 @@ class CreditRecord:
     source: Source
 
 
-class TriviaStore(Queries):
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        super().__init__(db)
-        self._transaction = transaction
-
+class TriviaStore(Repository):
     # ------------------------------------------------------------------ material for questions
 
     async def people(self) -> list[PersonName]:
-        rows = await self._all(
+        rows = await self._db.all(
             "SELECT p.key, p.name, p.excerpt, s.key, s.title, s.outlet, s.url, s.published "
             "FROM people p JOIN sources s ON s.id = p.source_id ORDER BY p.id"
         )
         return [PersonName(r[0], r[1], r[2], Source(*r[3:8])) for r in rows]
 
     async def credits(self) -> list[CreditRecord]:
-        rows = await self._all(
+        rows = await self._db.all(
             """
             SELECT w.key, w.title, w.kind, p.key, p.name, c.role, c.billing, c.top_billed,
                    c.excerpt, s.key, s.title, s.outlet, s.url, s.published
@@ -124,7 +114,7 @@ class TriviaStore(Queries):
     ) -> int | None:
         """Start a question; None when the channel already has one open."""
         try:
-            async with self._transaction() as db:
+            async with self._db.transaction() as db:
                 cursor = await db.execute(
                     "INSERT INTO trivia_rounds (guild_id, channel_id, question_key, correct_option)"
                     " VALUES (?, ?, ?, ?)",
@@ -140,7 +130,7 @@ class TriviaStore(Queries):
         """Record a member's only answer to an open question and score it, atomically."""
         # Stored already cleaned of direction overrides and pill syntax (bot/display_names.py).
         name = clean_display_name(display_name)[:DISPLAY_NAME_LIMIT] or str(user_id)
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             async with db.execute(
                 "SELECT guild_id, correct_option FROM trivia_rounds "
                 "WHERE id = ? AND closed_at IS NULL",
@@ -177,7 +167,7 @@ class TriviaStore(Queries):
     async def close_round(self, round_id: int) -> list[RoundAnswer]:
         """Close a question and return its answers in the order given; they are then deleted
         (the scores keep the totals)."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             async with db.execute(
                 """
                 SELECT a.user_id, coalesce(s.display_name, a.user_id), a.choice, a.correct
@@ -199,7 +189,7 @@ class TriviaStore(Queries):
 
     async def close_stale_rounds(self) -> int:
         """Close rounds left open by a previous run (their buttons no longer work)."""
-        async with self._transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute(
                 "DELETE FROM trivia_answers WHERE round_id IN "
                 "(SELECT id FROM trivia_rounds WHERE closed_at IS NULL)"
@@ -218,18 +208,20 @@ class TriviaStore(Queries):
     """
 
     async def leaderboard(self, guild_id: int, limit: int = 10) -> list[ScoreEntry]:
-        rows = await self._all(
+        rows = await self._db.all(
             self._RANKED + " ORDER BY points DESC, answered, updated_at, user_id LIMIT ?",
             (guild_id, max(1, min(limit, 100))),
         )
         return [ScoreEntry(*r) for r in rows]
 
     async def standing(self, guild_id: int, user_id: int) -> ScoreEntry | None:
-        rows = await self._all(
+        rows = await self._db.all(
             f"SELECT * FROM ({self._RANKED}) WHERE user_id = ?", (guild_id, user_id)
         )
         return ScoreEntry(*rows[0]) if rows else None
 
     async def player_count(self, guild_id: int) -> int:
-        rows = await self._all("SELECT count(*) FROM trivia_scores WHERE guild_id = ?", (guild_id,))
+        rows = await self._db.all(
+            "SELECT count(*) FROM trivia_scores WHERE guild_id = ?", (guild_id,)
+        )
         return int(rows[0][0])

@@ -101,7 +101,7 @@ async def test_forget_me_removes_the_member_from_every_feature_of_the_server(
 
         handle = await w.emu.slash("trivia forget-me", {"everywhere": True}, user=w.fan, guild=here)
         assert "in every server" in (await handle.response()).content
-        assert await rows_holding(store.connection, frozenset({member})) == []
+        assert await rows_holding(store.database.connection, frozenset({member})) == []
         # Anonymised, not deleted: the other server's follow keeps working.
         assert (await store.tracker.get_follow(there.id)).active  # type: ignore[union-attr]
         assert_clean(w.emu)
@@ -117,7 +117,7 @@ async def test_server_that_removed_the_bot_while_offline_is_forgotten_at_ready(
         settings = Settings(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
         async with running_bot(emu, settings) as (bot, _):
             assert await _checked(bot) == [departed]
-            db = bot.store.connection
+            db = bot.store.database.connection
             assert await rows_holding(db, rows[departed].ids) == []
             kept = await rows_holding(db, frozenset({present}))
             assert {cell.split(".")[0] for cell in kept} >= {
@@ -136,7 +136,7 @@ async def test_unavailable_server_at_ready_is_not_forgotten(tmp_path: Path) -> N
             assert await _checked(bot) == [departed]
             unavailable = bot.get_guild(outage)
             assert unavailable is not None and unavailable.unavailable
-            db = bot.store.connection
+            db = bot.store.database.connection
             assert len(await rows_holding(db, rows[outage].ids)) >= 10
             assert await rows_holding(db, rows[departed].ids) == []
         assert_clean(emu)
@@ -187,7 +187,7 @@ async def test_no_server_is_forgotten_before_every_shard_is_ready(tmp_path: Path
             assert not bot.guild_list_complete()
             assert await forget_departed(bot) is None
             assert not bot.departed_checked.is_set()
-            db = bot.store.connection
+            db = bot.store.database.connection
             for guild_id in (gone_0, gone_1):
                 assert len(await rows_holding(db, rows[guild_id].ids)) >= 10
             release.set()
@@ -209,7 +209,7 @@ async def test_servers_on_another_processes_shards_are_not_forgotten(tmp_path: P
         )
         async with running_bot(emu, settings) as (bot, _):
             assert await _checked(bot) == [gone_mine]
-            db = bot.store.connection
+            db = bot.store.database.connection
             assert len(await rows_holding(db, rows[gone_theirs].ids)) >= 10
             assert await rows_holding(db, rows[gone_mine].ids) == []
         assert_clean(emu)
@@ -222,4 +222,4 @@ async def test_sandbox_never_forgets_the_live_databases_other_servers(tmp_path: 
     async with open_sandbox(Settings(database_path=live), keep_data=True) as sandbox:
         assert await _checked(sandbox.bot) is None
         assert sandbox.bot.guild_list_complete()  # it could have run: only the setting stops it
-        assert len(await rows_holding(sandbox.bot.store.connection, rows[elsewhere].ids)) >= 10
+        assert len(await rows_holding(sandbox.bot.store.database.connection, rows[elsewhere].ids)) >= 10

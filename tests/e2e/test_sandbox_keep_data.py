@@ -12,8 +12,7 @@ from typing import Any
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
 from bot.settings import Settings
-from bot.store import NewUpdate, open_store
-from bot.store._tracker import utcnow
+from bot.store import NewUpdate, open_store, utcnow
 
 REAL = 300_000_000_007 << 22  # a server of the live bot, not in the sandbox
 REAL_CHANNEL = REAL + 1
