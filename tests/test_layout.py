@@ -1,0 +1,97 @@
+"""The layout's one import rule: a private name (`_x`) is imported only inside its own package.
+
+Every package's public face is its `__init__` (or a module's names without a leading
+underscore); anything else may change without notice. Checked on the source (every `import` and
+`from ... import`, relative ones resolved), not on what happens to be loaded.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKED = ("bot", "cogs")
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _module_name(path: Path) -> tuple[str, ...]:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _package_of(path: Path) -> tuple[str, ...]:
+    """The package a source file belongs to (a package's `__init__` belongs to itself)."""
+    return path.relative_to(ROOT).parent.parts
+
+
+def _is_package(dotted: tuple[str, ...]) -> bool:
+    return (ROOT.joinpath(*dotted) / "__init__.py").is_file()
+
+
+def _owner(target: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """For a dotted target naming something private: (the package owning the first private
+    name, the path down to that name). None when nothing in it is private."""
+    for index, part in enumerate(target):
+        if _is_private(part):
+            container = target[:index]
+            # A private module or package belongs to the package holding it; a private name in
+            # a module belongs to that module's package.
+            owner = container if not container or _is_package(container) else container[:-1]
+            return owner, target[: index + 1]
+    return None
+
+
+def _allowed(importer: tuple[str, ...], owner: tuple[str, ...], private: tuple[str, ...]) -> bool:
+    """Inside the owning package itself, or inside the private module/package named."""
+    return importer == owner or importer[: len(private)] == private
+
+
+def _targets(tree: ast.Module, path: Path) -> list[tuple[int, tuple[str, ...]]]:
+    """(line, dotted name) of everything imported, relative imports resolved."""
+    package = _package_of(path)
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, tuple(alias.name.split("."))) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - (node.level - 1)] if node.level else ()
+            module = (*base, *(node.module.split(".") if node.module else ()))
+            found.extend((node.lineno, (*module, alias.name)) for alias in node.names)
+    return found
+
+
+def private_imports() -> list[str]:
+    problems = []
+    for top in CHECKED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            importer = _package_of(path)
+            for line, target in _targets(tree, path):
+                owned = _owner(target)
+                if owned is not None and not _allowed(importer, *owned):
+                    where = path.relative_to(ROOT)
+                    problems.append(f"{where}:{line} imports {'.'.join(target)}")
+    return problems
+
+
+def test_no_module_imports_a_private_name_from_another_package() -> None:
+    assert private_imports() == []
+
+
+def test_the_rule_tells_a_package_from_its_neighbours() -> None:
+    # The checker itself, on the shapes it must tell apart (a check that never fires proves
+    # nothing): inside bot.store its own private modules are fine, from bot/ they are not.
+    store, film = ("bot", "store"), ("bot", "store", "_film", "FilmData")
+    assert _owner(film) == (store, ("bot", "store", "_film"))
+    assert _allowed(store, *_owner(film))  # type: ignore[misc]
+    assert not _allowed(("bot",), *_owner(film))  # type: ignore[misc]
+    assert not _allowed(("cogs", "sequel"), *_owner(film))  # type: ignore[misc]
+    # A private function of a module belongs to the module's package.
+    helper = ("bot", "store", "_film", "_source")
+    assert _owner(helper) == (store, ("bot", "store", "_film"))
+    assert _owner(("bot", "store", "FilmData")) is None
+    assert _owner(("bot", "__main__")) is None  # dunder names are not private
