@@ -107,27 +107,7 @@ class DailyQuotes(Repository):
                 size = int((await cursor.fetchone() or (0,))[0])
             if size == 0:
                 return None
-            async with db.execute(
-                "SELECT coalesce(max(cycle), 1) FROM quote_daily_history WHERE guild_id = ?",
-                (guild_id,),
-            ) as cursor:
-                cycle = int((await cursor.fetchone() or (1,))[0])
-            choice = await self._random_unshown(db, guild_id, cycle, avoid=None)
-            if choice is None:
-                # Every quote was shown in this cycle: start the next, never opening it with the
-                # quote that closed the last one.
-                async with db.execute(
-                    "SELECT quote_id FROM quote_daily_history WHERE guild_id = ? "
-                    "ORDER BY id DESC LIMIT 1",
-                    (guild_id,),
-                ) as cursor:
-                    last = await cursor.fetchone()
-                cycle += 1
-                choice = await self._random_unshown(
-                    db, guild_id, cycle, avoid=int(last[0]) if last and size > 1 else None
-                )
-                if choice is None:  # a new cycle has shown nothing yet, and quotes exist
-                    raise RuntimeError(f"no quote to pick in cycle {cycle} of server {guild_id}")
+            choice, cycle = await self._next_in_rotation(db, guild_id, size)
             async with db.execute(
                 "SELECT count(*) FROM quote_daily_history WHERE guild_id = ? AND cycle = ?",
                 (guild_id, cycle),
@@ -142,6 +122,34 @@ class DailyQuotes(Repository):
                 "UPDATE quote_daily SET last_posted_day = ? WHERE guild_id = ?", (day, guild_id)
             )
         return DailyPick(guild_id, choice, day, cycle, position, size)
+
+    @classmethod
+    async def _next_in_rotation(
+        cls, db: aiosqlite.Connection, guild_id: int, size: int
+    ) -> tuple[int, int]:
+        """A random quote not yet shown in the server's current cycle, and that cycle."""
+        async with db.execute(
+            "SELECT coalesce(max(cycle), 1) FROM quote_daily_history WHERE guild_id = ?",
+            (guild_id,),
+        ) as cursor:
+            cycle = int((await cursor.fetchone() or (1,))[0])
+        choice = await cls._random_unshown(db, guild_id, cycle, avoid=None)
+        if choice is not None:
+            return choice, cycle
+        # Every quote was shown in this cycle: start the next, never opening it with the quote
+        # that closed the last one.
+        async with db.execute(
+            "SELECT quote_id FROM quote_daily_history WHERE guild_id = ? ORDER BY id DESC LIMIT 1",
+            (guild_id,),
+        ) as cursor:
+            last = await cursor.fetchone()
+        cycle += 1
+        choice = await cls._random_unshown(
+            db, guild_id, cycle, avoid=int(last[0]) if last and size > 1 else None
+        )
+        if choice is None:  # a new cycle has shown nothing yet, and quotes exist
+            raise RuntimeError(f"no quote to pick in cycle {cycle} of server {guild_id}")
+        return choice, cycle
 
     @staticmethod
     async def _random_unshown(
