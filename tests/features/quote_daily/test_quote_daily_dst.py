@@ -1,10 +1,10 @@
 """Quote of the day across daylight-saving changes, on an injected clock.
 
 Two years of days in five zones, each with a post time the clock changes skip or repeat. What is
-expected is worked out here, independently of cogs/quote_daily/_service.py, straight from the rule: a
-day's quote comes at the first instant whose local date is that day and whose local time is the
-set time or later. So a time skipped by a spring-forward posts at the first minute after the gap,
-and a time that happens twice posts at the first of the two.
+expected is worked out here, independently of cogs/quote_daily/_service.py, straight from the
+rule: a day's quote comes at the first instant whose local date is that day and whose local time
+is the set time or later. So a time skipped by a spring-forward posts at the first minute after
+the gap, and a time that happens twice posts at the first of the two.
 """
 
 from __future__ import annotations
