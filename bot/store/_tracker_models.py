@@ -36,7 +36,7 @@ def stage_label(key: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NewUpdate:
-    """A validated update, ready to be stored (see bot.tracker.validate)."""
+    """A validated update, ready to be stored (see cogs/sequel/_validate.py)."""
 
     headline: str
     text: str
