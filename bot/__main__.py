@@ -25,8 +25,7 @@ from bot.settings import (
     load_env_file,
     load_settings,
 )
-from bot.store import StoreError
-from bot.store._connection import backup_database
+from bot.store import StoreError, backup_database
 
 log = logging.getLogger("bot")
 

@@ -128,7 +128,7 @@ class TriviaStore(Repository):
         self, round_id: int, user_id: int, display_name: str, choice: int
     ) -> AnswerOutcome:
         """Record a member's only answer to an open question and score it, atomically."""
-        # Stored already cleaned of direction overrides and pill syntax (bot/display_names.py).
+        # Stored already cleaned of direction overrides and pill syntax (bot/ui/display_names.py).
         name = clean_display_name(display_name)[:DISPLAY_NAME_LIMIT] or str(user_id)
         async with self._db.transaction() as db:
             async with db.execute(
