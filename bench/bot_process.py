@@ -22,9 +22,8 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import discord  # noqa: E402
-from discord.ext import commands  # noqa: E402
-
 from bot.emulator import redirect_discord_py  # noqa: E402
+from discord.ext import commands  # noqa: E402
 
 IMPORTED = time.time()
 
@@ -79,8 +78,8 @@ def _skip_identify_wait(bot: commands.Bot) -> None:
 async def run_heroes(args: argparse.Namespace) -> None:
     from dataclasses import replace
 
+    from bot.config import Secret, configure_logging, load_config
     from bot.runner import run_bot
-    from bot.settings import Secret, configure_logging, load_settings
 
     env = {
         "DATABASE_PATH": str(args.db),
@@ -92,7 +91,7 @@ async def run_heroes(args: argparse.Namespace) -> None:
     if args.shard_ids:
         env["SHARD_IDS"] = args.shard_ids
     # The same settings path as main(); the emulator's token is shorter than a real one.
-    settings = replace(load_settings(env), token=Secret(args.token))
+    settings = replace(load_config(env), token=Secret(args.token))
     configure_logging(settings.log_level)
 
     probes: list[asyncio.Future[None]] = []

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from bot.config import Config
 from bot.runner import seeded_store
-from bot.settings import Settings
 from bot.store import FILM_KEY, Store
 from bot.text import fold
 
@@ -150,7 +150,7 @@ async def run_scale(
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     out: dict[str, Any] = {"quotes": [], "cast": []}
-    settings = Settings(database_path=workdir / "scale.db")
+    settings = Config(database_path=workdir / "scale.db")
     async with seeded_store(settings) as store:
         # Each keystroke and search a member types is new text: measure the queries themselves,
         # not the read cache that serves repeats of the same text.

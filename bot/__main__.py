@@ -15,16 +15,16 @@ import discord
 from bot import __version__
 from bot.cli_news import add_parser as add_news_parser
 from bot.cli_news import run as run_news
-from bot.seed import SeedError
-from bot.settings import (
+from bot.config import (
     ENV_FILE_VARIABLE,
+    Config,
     ConfigError,
-    Settings,
     check_database_path,
     configure_logging,
+    load_config,
     load_env_file,
-    load_settings,
 )
+from bot.seed import SeedError
 from bot.store import StoreError, backup_database
 
 log = logging.getLogger("bot")
@@ -80,7 +80,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _run_sandbox(settings: Settings, *, keep_data: bool, banner: str | None = None) -> int:
+def _run_sandbox(settings: Config, *, keep_data: bool, banner: str | None = None) -> int:
     # Imported here: the emulator behind the sandbox is never loaded when connecting to Discord.
     from bot.sandbox import run_sandbox
 
@@ -88,7 +88,7 @@ def _run_sandbox(settings: Settings, *, keep_data: bool, banner: str | None = No
 
 
 @asynccontextmanager
-async def _news_store(settings: Settings) -> AsyncIterator[object]:
+async def _news_store(settings: Config) -> AsyncIterator[object]:
     from bot.runner import seeded_store
 
     check_database_path(settings.database_path)
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # The project folder's .env (or --env-file); real environment variables win over it.
         load_env_file(args.env_file)
-        settings = load_settings()
+        settings = load_config()
         token = settings.token.reveal() if settings.token else ""
         configure_logging(settings.log_level, secrets=(token,))
         if command == "news":

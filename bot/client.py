@@ -13,10 +13,10 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.config import Config
 from bot.departed import forget_departed
 from bot.invite import invite_url
 from bot.owners import application_owners
-from bot.settings import Settings
 from bot.store import Store
 from bot.sync import SyncOutcome, sync_commands
 from bot.tree import HeroesTree
@@ -46,7 +46,7 @@ def bot_intents() -> discord.Intents:
 
 class HeroesBot(commands.Bot):
     def __init__(
-        self, settings: Settings, store: Store, *, sync: str = "auto", **client_options: Any
+        self, settings: Config, store: Store, *, sync: str = "auto", **client_options: Any
     ) -> None:
         # The bot never joins voice, so discord.py's start-up warnings about its optional voice
         # libraries (PyNaCl, davey) would only alarm the person running it.
@@ -62,7 +62,7 @@ class HeroesBot(commands.Bot):
             owner_ids=set(settings.owner_ids) or None,
             **client_options,
         )
-        self.settings = settings
+        self.config = settings
         self.store = store
         self.sync_mode = sync  # "auto" (fingerprint), "force", or "off"
         self.sync_outcome: SyncOutcome | None = None
@@ -89,7 +89,7 @@ class HeroesBot(commands.Bot):
     async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and
         developers (bot/owners.py), as Discord reports them."""
-        if self.settings.owner_ids:
+        if self.config.owner_ids:
             return
         app = app or self.application
         if app is None:
@@ -129,7 +129,7 @@ class HeroesBot(commands.Bot):
         """Whether `guilds` is every server of every shard this process runs."""
         if not self.is_ready():
             return False
-        settings = self.settings
+        settings = self.config
         if settings.shard_count is None:
             return True
         owned = range(settings.shard_count) if settings.shard_ids is None else settings.shard_ids
@@ -164,7 +164,7 @@ class ShardedHeroesBot(HeroesBot, commands.AutoShardedBot):
     """The same bot over several gateway shards in one process (SHARD_COUNT / SHARD_IDS)."""
 
 
-def create_bot(settings: Settings, store: Store, *, sync: str = "auto") -> HeroesBot:
+def create_bot(settings: Config, store: Store, *, sync: str = "auto") -> HeroesBot:
     """A plain bot, or an auto-sharded one when SHARD_COUNT is set."""
     if not settings.sharded:
         return HeroesBot(settings, store, sync=sync)

@@ -9,7 +9,7 @@ irreversible, so it runs only on a complete guild list:
 - servers listed as unavailable (a Discord outage) count as present;
 - only servers on this process's shards are considered: with SHARD_IDS a share of SHARD_COUNT,
   the others belong to another process sharing the database;
-- never when `Settings.forget_departed_servers` is off (the sandbox, whose emulator has only
+- never when `Config.forget_departed_servers` is off (the sandbox, whose emulator has only
   its own server even when it runs on the live database).
 """
 
@@ -47,7 +47,7 @@ def departed_guilds(
 
 async def forget_departed(bot: HeroesBot) -> list[int] | None:
     """Forget every departed server; the ids forgotten, or None when it may not run now."""
-    settings = bot.settings
+    settings = bot.config
     if not settings.forget_departed_servers:
         log.info("departed servers not checked: turned off here (the sandbox)")
         return None

@@ -12,8 +12,8 @@ import aiohttp
 import discord
 
 from bot.client import HeroesBot, create_bot
+from bot.config import Config
 from bot.seed import load_seed
-from bot.settings import Settings
 from bot.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def describe_unreachable(exc: BaseException) -> str:
 
 @asynccontextmanager
 async def seeded_store(
-    settings: Settings, *, report_level: int = logging.INFO
+    settings: Config, *, report_level: int = logging.INFO
 ) -> AsyncIterator[Store]:
     """Open and migrate the database, then apply the seed (idempotent).
 
@@ -63,7 +63,7 @@ async def seeded_store(
 
 
 async def run_bot(
-    settings: Settings,
+    settings: Config,
     *,
     sync: str = "auto",
     on_bot: Callable[[HeroesBot], None] | None = None,
@@ -101,7 +101,7 @@ async def run_bot(
             await sleep(delay)
 
 
-async def sync_once(settings: Settings) -> str:
+async def sync_once(settings: Config) -> str:
     """Log in over HTTP only, force a command sync, and return what happened."""
     token = settings.require_token()
     async with seeded_store(settings) as store:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 from bot.store import (
     STAGE_KEYS,
     SeedCredit,

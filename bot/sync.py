@@ -49,7 +49,7 @@ def _meta_key(application_id: int) -> str:
 async def sync_commands(bot: HeroesBot, *, force: bool = False) -> SyncOutcome:
     if bot.application_id is None:
         raise RuntimeError("sync needs the application id (log in first)")
-    dev_guild_id = bot.settings.dev_guild_id
+    dev_guild_id = bot.config.dev_guild_id
     if dev_guild_id is not None:
         guild = discord.Object(dev_guild_id)
         bot.tree.copy_global_to(guild=guild)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.client import HeroesBot
+from bot.config import Config, Secret
 from bot.seed import load_seed
-from bot.settings import Secret, Settings
 from bot.store import SeedData, Store, open_store
 
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.fake-token-for-tests-only-0123456789abcdef"
@@ -31,12 +31,12 @@ async def store(db_path: Path, seed: SeedData) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
-    return Settings(token=Secret(FAKE_TOKEN), database_path=db_path, guild_ready_timeout=0.05)
+def settings(db_path: Path) -> Config:
+    return Config(token=Secret(FAKE_TOKEN), database_path=db_path, guild_ready_timeout=0.05)
 
 
 @pytest.fixture
-async def bot(settings: Settings, store: Store) -> AsyncIterator[HeroesBot]:
+async def bot(settings: Config, store: Store) -> AsyncIterator[HeroesBot]:
     """The real bot with every extension loaded, not connected to anything."""
     instance = HeroesBot(settings, store, sync="off")
     await instance.setup_hook()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 
 
 def test_bench_smoke_writes_both_bots_figures(tmp_path: Path) -> None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import logging
 
+from bot.config import Config
 from bot.sandbox._repl import describe_commands
 from bot.sandbox._session import open_sandbox
 from bot.sandbox._terminal import run_prompt
-from bot.settings import Settings
 
 __all__ = ["run_sandbox"]
 
 
-async def run_sandbox(settings: Settings, *, keep_data: bool, banner: str | None = None) -> int:
+async def run_sandbox(settings: Config, *, keep_data: bool, banner: str | None = None) -> int:
     # The bot's own log lines would interleave with the prompt: keep only warnings.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     print("Starting the sandbox: the real heroes-bot against a local Discord emulator…", flush=True)

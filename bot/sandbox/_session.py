@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import HeroesBot
+from bot.config import Config, Secret
 from bot.emulator import Emulator, InteractionHandle, Message, redirect_discord_py
 from bot.invite import invite_permissions
 from bot.runner import run_bot
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
-from bot.settings import Secret, Settings
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0
@@ -200,7 +200,7 @@ async def _until_ready(emu: Emulator, task: asyncio.Task[None]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def open_sandbox(settings: Settings, *, keep_data: bool) -> AsyncIterator[Sandbox]:
+async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sandbox]:
     """Start the emulator and the real bot (through run_bot, as main() does) against it."""
     with tempfile.TemporaryDirectory(prefix="heroes-sandbox-") as scratch:
         database = settings.database_path

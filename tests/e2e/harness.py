@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.client import HeroesBot
 from bot.emulator import Channel, Emulator, Guild, User, redirect_discord_py
+
+from bot.client import HeroesBot
+from bot.config import Config, Secret
 from bot.runner import run_bot
-from bot.settings import Secret, Settings
 
 ACK_DEADLINE = 3.0
 
@@ -29,7 +30,7 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emu: Emulator, settings: Settings, *, fast_reidentify: bool = True
+    emu: Emulator, settings: Config, *, fast_reidentify: bool = True
 ) -> AsyncIterator[tuple[HeroesBot, asyncio.Task[None]]]:
     """Run the real bot until the block ends; fail fast if it dies before it is ready."""
     holder: list[HeroesBot] = []
@@ -77,7 +78,7 @@ async def world(db_path: Path, **settings_overrides: object) -> AsyncIterator[Wo
         guild = emu.add_guild("Heroes HQ", channels=("general", "news"))
         fan = emu.add_user("fan")
         other = emu.add_user("other")
-        settings = Settings(token=None, database_path=db_path, guild_ready_timeout=0.05)
+        settings = Config(token=None, database_path=db_path, guild_ready_timeout=0.05)
         settings = replace(settings, **settings_overrides)  # type: ignore[arg-type]
         async with running_bot(emu, settings) as (bot, task):
             channel = next(iter(guild.channels.values()))

@@ -13,11 +13,11 @@ import socket
 from pathlib import Path
 
 import pytest
+from bot.emulator import Emulator, redirect_discord_py
 
 from bot.client import HeroesBot
-from bot.emulator import Emulator, redirect_discord_py
+from bot.config import Config, Secret
 from bot.runner import run_bot
-from bot.settings import Secret, Settings
 
 
 def _closed_port() -> int:
@@ -41,7 +41,7 @@ async def test_discord_unreachable_at_start_logs_one_line_per_attempt_and_ctrl_c
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     port = _closed_port()
-    settings = Settings(token=Secret("unreachable.token.x"), database_path=tmp_path / "heroes.db")
+    settings = Config(token=Secret("unreachable.token.x"), database_path=tmp_path / "heroes.db")
     delays: list[float] = []
     waiting = asyncio.Event()
 
@@ -80,7 +80,7 @@ async def test_discord_5xx_at_login_is_retried_until_the_bot_is_ready(
     async with Emulator(heartbeat_interval=5.0) as emu:
         emu.add_guild("Heroes HQ")
         emu.rest.inject_fault("GET /users/@me", status=503, times=3)
-        settings = Settings(
+        settings = Config(
             token=Secret(emu.token), database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05
         )
         bots: list[HeroesBot] = []

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from bot.emulator import PRIVILEGED_INTENTS, Emulator
+
 from tests.e2e.harness import World, assert_clean, running_bot, world
 
 HOSTILE = [
@@ -67,7 +67,7 @@ async def test_a_restart_does_not_sync_again_but_a_change_does(tmp_path: Path) -
     db = tmp_path / "heroes.db"
     async with world(db) as first:
         emu = first.emu
-        app_settings = first.bot.settings
+        app_settings = first.bot.config
         await first.bot.close()
         assert len(emu.command_sync_bodies()) == 1
         # Same application, same definitions: no PUT on restart.
@@ -206,11 +206,12 @@ async def test_heroes_bot_sync_forces_a_sync(tmp_path: Path) -> None:
     from dataclasses import replace
 
     from bot.emulator import redirect_discord_py
+
+    from bot.config import Config, Secret
     from bot.runner import sync_once
-    from bot.settings import Secret, Settings
 
     async with Emulator() as emu:
-        settings = Settings(token=Secret(emu.token), database_path=tmp_path / "heroes.db")
+        settings = Config(token=Secret(emu.token), database_path=tmp_path / "heroes.db")
         with redirect_discord_py(emu.port):
             assert await sync_once(settings) == "synced globally"
             assert await sync_once(replace(settings)) == "synced globally"  # forced again

@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
-from bot.client import HeroesBot
-from bot.departed import forget_departed
 from bot.emulator import Emulator, redirect_discord_py
+
+from bot.client import HeroesBot
+from bot.config import Config, Secret
+from bot.departed import forget_departed
 from bot.runner import run_bot
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
-from bot.settings import Secret, Settings
 from bot.store import STORED_DATA, NewUpdate, open_store
 from tests.e2e.harness import assert_clean, running_bot, world
 from tests.stored_rows import ServerRows, fill_server, rows_holding
@@ -114,7 +115,7 @@ async def test_server_that_removed_the_bot_while_offline_is_forgotten_at_ready(
     rows = await _prefilled(tmp_path / "heroes.db", present, departed)
     async with Emulator(heartbeat_interval=5.0) as emu:
         emu.add_guild("Still here", id=present)
-        settings = Settings(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
+        settings = Config(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
         async with running_bot(emu, settings) as (bot, _):
             assert await _checked(bot) == [departed]
             db = bot.store.database.connection
@@ -131,7 +132,7 @@ async def test_unavailable_server_at_ready_is_not_forgotten(tmp_path: Path) -> N
     rows = await _prefilled(tmp_path / "heroes.db", outage, departed)
     async with Emulator(heartbeat_interval=5.0) as emu:
         emu.add_guild("In an outage", id=outage).outage = True
-        settings = Settings(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
+        settings = Config(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
         async with running_bot(emu, settings) as (bot, _):
             assert await _checked(bot) == [departed]
             unavailable = bot.get_guild(outage)
@@ -144,7 +145,7 @@ async def test_unavailable_server_at_ready_is_not_forgotten(tmp_path: Path) -> N
 
 @contextlib.asynccontextmanager
 async def _bot_holding_shard_one(
-    emu: Emulator, settings: Settings, release: asyncio.Event
+    emu: Emulator, settings: Config, release: asyncio.Event
 ) -> AsyncIterator[HeroesBot]:
     """The real bot over two shards, shard 1's IDENTIFY held until `release` is set."""
     holder: list[HeroesBot] = []
@@ -178,7 +179,7 @@ async def test_no_server_is_forgotten_before_every_shard_is_ready(tmp_path: Path
     release = asyncio.Event()
     async with Emulator(shard_count=2, heartbeat_interval=5.0) as emu:
         emu.add_guild("On shard 0", id=present)
-        settings = Settings(
+        settings = Config(
             database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05, shard_count=2
         )
         async with _bot_holding_shard_one(emu, settings, release) as bot:
@@ -201,7 +202,7 @@ async def test_servers_on_another_processes_shards_are_not_forgotten(tmp_path: P
     rows = await _prefilled(tmp_path / "heroes.db", mine, gone_mine, gone_theirs)
     async with Emulator(shard_count=2, heartbeat_interval=5.0) as emu:
         emu.add_guild("Mine", id=mine)
-        settings = Settings(
+        settings = Config(
             database_path=tmp_path / "heroes.db",
             guild_ready_timeout=0.05,
             shard_count=2,
@@ -219,7 +220,10 @@ async def test_sandbox_never_forgets_the_live_databases_other_servers(tmp_path: 
     live = tmp_path / "heroes.db"
     elsewhere = on_shard(0, 7)
     rows = await _prefilled(live, elsewhere)
-    async with open_sandbox(Settings(database_path=live), keep_data=True) as sandbox:
+    async with open_sandbox(Config(database_path=live), keep_data=True) as sandbox:
         assert await _checked(sandbox.bot) is None
         assert sandbox.bot.guild_list_complete()  # it could have run: only the setting stops it
-        assert len(await rows_holding(sandbox.bot.store.database.connection, rows[elsewhere].ids)) >= 10
+        assert (
+            len(await rows_holding(sandbox.bot.store.database.connection, rows[elsewhere].ids))
+            >= 10
+        )

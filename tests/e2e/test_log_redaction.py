@@ -6,8 +6,8 @@ import io
 import logging
 from pathlib import Path
 
+from bot.config import configure_logging
 from bot.logging_setup import RedactingFilter
-from bot.settings import configure_logging
 from tests.e2e.harness import assert_clean, world
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import discord
+from bot.emulator import Channel, Emulator, Guild, Message, Role, User
 
 from bot.client import HeroesBot
-from bot.emulator import Channel, Emulator, Guild, Message, Role, User
+from bot.config import Config
 from bot.invite import invite_permissions
-from bot.settings import Settings
 from bot.store import NewUpdate
 from tests.e2e.harness import assert_clean, running_bot
 
@@ -60,7 +60,7 @@ async def server(tmp_path: Path, build: Build) -> AsyncIterator[Server]:
         users: dict[str, User] = {}
         build(emu, guild, roles, users)
         news = next(c for c in guild.channels.values() if c.name == "news")
-        settings = Settings(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
+        settings = Config(database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
         async with running_bot(emu, settings) as (bot, _):
             yield Server(emu, bot, guild, news, emu.app.owner, fan, roles, users)
 
@@ -123,7 +123,7 @@ async def test_news_role_with_administrator_chosen_by_a_manage_server_member_is_
         reply = await follow(s, manager, moderators)
         assert "Not following" in reply
         assert "**Administrator**" in reply and "**Kick Members**" in reply
-        assert "Server Settings → Roles" in reply  # how to fix it
+        assert "Server Config → Roles" in reply  # how to fix it
         assert await s.bot.store.tracker.get_follow(s.guild.id) is None
         # Even the owner can't make it the news role: anyone pressing would get Administrator.
         assert "**Administrator**" in await follow(s, s.owner, moderators)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.client import OWNERS_FRESH_FOR
 from bot.emulator import Emulator
-from bot.settings import Settings
+
+from bot.client import OWNERS_FRESH_FOR
+from bot.config import Config
 from tests.e2e.harness import assert_clean, running_bot
 
 INVITED, ACCEPTED = 1, 2
@@ -32,7 +33,7 @@ async def test_read_only_and_pending_team_members_are_not_owners(tmp_path: Path)
                 (invited_developer, INVITED, "developer"),
             ],
         )
-        settings = Settings(token=None, database_path=tmp_path / "heroes.db")
+        settings = Config(token=None, database_path=tmp_path / "heroes.db")
         async with running_bot(emu, settings) as (bot, _):
             opened = {}
             for user in (
@@ -69,7 +70,7 @@ async def test_team_member_made_read_only_loses_owner_rights_without_a_restart(
         team_owner = emu.add_user("team-owner")
         developer = emu.add_user("developer")
         emu.set_team(team_owner, [(developer, ACCEPTED, "developer")])
-        settings = Settings(token=None, database_path=tmp_path / "heroes.db")
+        settings = Config(token=None, database_path=tmp_path / "heroes.db")
         async with running_bot(emu, settings) as (bot, _):
             now = [bot.owners_clock()]
             bot.owners_clock = lambda: now[0]

@@ -9,9 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.config import Config
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
-from bot.settings import Settings
 from bot.store import NewUpdate, open_store, utcnow
 
 REAL = 300_000_000_007 << 22  # a server of the live bot, not in the sandbox
@@ -63,7 +63,7 @@ async def test_sandbox_keep_data_never_delivers_fails_unfollows_or_spends_real_s
         1,
     ]
 
-    async with open_sandbox(Settings(database_path=live), keep_data=True) as sandbox:
+    async with open_sandbox(Config(database_path=live), keep_data=True) as sandbox:
         # The sandbox's own server is served as usual: the loops are not simply off.
         bot, guild = sandbox.bot, sandbox.guild
         general, news = (

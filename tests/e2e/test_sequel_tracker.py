@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 from bot.emulator import Emulator
-from bot.settings import Settings
+
+from bot.config import Config
 from tests.e2e.harness import assert_clean, running_bot
 
 
@@ -17,7 +18,7 @@ async def test_follow_post_and_deliver_through_discord(tmp_path: Path) -> None:
         second = emu.add_guild("Fan club", channels=("general", "news"))
         news = next(c for c in first.channels.values() if c.name == "news")
         doomed = next(c for c in second.channels.values() if c.name == "news")
-        settings = Settings(
+        settings = Config(
             token=None,
             database_path=tmp_path / "heroes.db",
             guild_ready_timeout=0.05,
@@ -90,7 +91,7 @@ async def test_notify_buttons_give_and_take_the_role_and_survive_a_restart(tmp_p
         bot_role = guild.roles[guild.members[emu.app.bot.id].roles[0]]
         fans.position, bot_role.position = bot_role.position, fans.position
         news = next(c for c in guild.channels.values() if c.name == "news")
-        settings = Settings(
+        settings = Config(
             database_path=tmp_path / "heroes.db",
             guild_ready_timeout=0.05,
             owner_ids=frozenset({owner.id}),

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bot.emulator import Emulator
 
 from bot.client import ShardedHeroesBot
-from bot.emulator import Emulator
-from bot.settings import ConfigError, Settings, load_settings
+from bot.config import Config, ConfigError, load_config
 from tests.e2e.harness import assert_clean, running_bot
 
 
 def test_shard_settings() -> None:
-    settings = load_settings({"SHARD_COUNT": "4", "SHARD_IDS": "0-1,3"})
+    settings = load_config({"SHARD_COUNT": "4", "SHARD_IDS": "0-1,3"})
     assert (settings.shard_count, settings.shard_ids) == (4, (0, 1, 3))
-    assert load_settings({}).sharded is False
+    assert load_config({}).sharded is False
     for env in (
         {"SHARD_IDS": "0"},
         {"SHARD_COUNT": "0"},
@@ -24,7 +24,7 @@ def test_shard_settings() -> None:
         {"SHARD_COUNT": "2", "SHARD_IDS": "0,0"},
     ):
         with pytest.raises(ConfigError, match="SHARD_"):
-            load_settings(env)
+            load_config(env)
 
 
 @pytest.mark.parametrize("shard_ids", [None, (1,)])
@@ -34,7 +34,7 @@ async def test_sharded_bot_serves_guilds_on_its_shards(
     async with Emulator(shard_count=2, heartbeat_interval=5.0) as emu:
         guilds = [emu.add_guild(f"g{i}") for i in range(6)]
         fan = emu.add_user("fan")
-        settings = Settings(
+        settings = Config(
             database_path=tmp_path / "heroes.db",
             guild_ready_timeout=0.05,
             shard_count=2,

@@ -1,4 +1,6 @@
-"""Typed, frozen settings read from the environment.
+"""The bot's own configuration, typed and frozen, read from the environment.
+
+Per-server settings are something else: they live in the store (`store.settings`).
 
 `.env` is loaded by `bot.__main__.main()` only, never at import time, so tests and
 tools importing this module see exactly the environment they pass in.
@@ -54,7 +56,7 @@ class Secret:
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class Config:
     token: Secret | None = field(default=None, repr=False)
     database_path: Path = DEFAULT_DATABASE_PATH
     dev_guild_id: int | None = None
@@ -141,7 +143,7 @@ def load_env_file(explicit: str | None = None) -> Path | None:
     return path
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_ROOT) -> Settings:
+def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_ROOT) -> Config:
     """Build settings from `env` (default: `os.environ`), raising ConfigError on bad input.
 
     A relative DATABASE_PATH is taken from `root` (the project folder).
@@ -182,7 +184,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_
 
     shard_count, shard_ids = _shards(_optional(env, "SHARD_COUNT"), _optional(env, "SHARD_IDS"))
 
-    return Settings(
+    return Config(
         token=Secret(token_text) if token_text else None,
         database_path=database_path,
         dev_guild_id=_snowflake("DEV_GUILD_ID", dev_guild) if dev_guild else None,

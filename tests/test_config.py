@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import (
+from bot.config import (
     PROJECT_ROOT,
     ConfigError,
     Secret,
     check_database_path,
-    load_settings,
+    load_config,
 )
 from tests.conftest import FAKE_TOKEN
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults() -> None:
-    settings = load_settings({})
+    settings = load_config({})
     assert settings.token is None and not settings.has_token
     assert settings.database_path == PROJECT_ROOT / "data" / "heroes.db"
     assert settings.dev_guild_id is None and settings.owner_ids == frozenset()
@@ -28,7 +28,7 @@ def test_defaults() -> None:
 
 
 def test_all_keys() -> None:
-    settings = load_settings(
+    settings = load_config(
         {
             "DISCORD_TOKEN": FAKE_TOKEN,
             "DATABASE_PATH": "/tmp/x.db",
@@ -44,13 +44,13 @@ def test_all_keys() -> None:
 
 
 def test_settings_are_frozen() -> None:
-    settings = load_settings({})
+    settings = load_config({})
     with pytest.raises(AttributeError):
         settings.log_level = "DEBUG"  # type: ignore[misc]
 
 
 def test_the_token_never_shows() -> None:
-    settings = load_settings({"DISCORD_TOKEN": FAKE_TOKEN})
+    settings = load_config({"DISCORD_TOKEN": FAKE_TOKEN})
     for text in (repr(settings), str(settings), f"{settings.token}", repr(settings.token)):
         assert FAKE_TOKEN not in text
     assert settings.require_token().reveal() == FAKE_TOKEN
@@ -68,7 +68,7 @@ def test_the_token_never_shows() -> None:
 )
 def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
     with pytest.raises(ConfigError, match=names) as info:
-        load_settings(env)
+        load_config(env)
     assert "short" not in str(info.value) or names != "DISCORD_TOKEN"
 
 
@@ -153,10 +153,10 @@ def test_relative_database_path_is_taken_from_the_project_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # `heroes-bot news add` run from another folder
-    assert load_settings({"DATABASE_PATH": "data/other.db"}).database_path == (
+    assert load_config({"DATABASE_PATH": "data/other.db"}).database_path == (
         PROJECT_ROOT / "data" / "other.db"
     )
-    assert load_settings({}).database_path.is_absolute()
+    assert load_config({}).database_path.is_absolute()
 
 
 @pytest.mark.parametrize(
@@ -169,13 +169,13 @@ def test_relative_database_path_is_taken_from_the_project_folder(
 )
 def test_dev_guild_id_that_cannot_be_a_discord_id_says_why(raw: str, reason: str) -> None:
     with pytest.raises(ConfigError, match="DEV_GUILD_ID") as info:
-        load_settings({"DEV_GUILD_ID": raw})
+        load_config({"DEV_GUILD_ID": raw})
     assert reason in str(info.value) and "numeric Discord id (got '123')" not in str(info.value)
 
 
 def test_importing_the_package_does_not_read_dotenv(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("HEROES_MARKER=1\n")
-    code = "import os, bot.__main__, bot.settings; print(os.environ.get('HEROES_MARKER'))"
+    code = "import os, bot.__main__, bot.config; print(os.environ.get('HEROES_MARKER'))"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
