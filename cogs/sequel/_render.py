@@ -204,14 +204,14 @@ def sequel_card(
             superseded.append(f"~~{fact.label}: {_fact_value(fact)}~~")
         else:
             builder.field(fact.label, _fact_value(fact), inline=True)
-    why = [fact.value for fact in sequel.facts_of("reason") if fact.value]
-    why += [
-        f"{fact.label}: {fact.value}"
-        for fact in film_facts
-        if fact.kind == "viewership" and fact.value
-    ]
-    if why:
-        builder.field("Why a sequel", "\n".join(f"• {line}" for line in why))
+    # Each under its own record's label: the article gives the hit as the occasion for the
+    # sequel, but never gives THR's viewing figure as a reason, so the two are not merged.
+    for fact in sequel.facts_of("reason"):
+        if fact.value:
+            builder.field(fact.label, fact.value)
+    for fact in film_facts:
+        if fact.kind == "viewership" and fact.value:
+            builder.field(fact.label, fact.value)
     if status.stage:
         builder.field("Progress", stage_progress(status.stage, status.reached))
     if latest is not None:
