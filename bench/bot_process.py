@@ -22,8 +22,9 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import discord  # noqa: E402
-from bot.emulator import redirect_discord_py  # noqa: E402
 from discord.ext import commands  # noqa: E402
+
+from discord_emulator import redirect_discord_py  # noqa: E402
 
 IMPORTED = time.time()
 

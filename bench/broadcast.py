@@ -18,8 +18,8 @@ from typing import Any
 
 import discord
 
-from bot.emulator import RateLimitConfig, redirect_discord_py
 from bot.store import open_store
+from discord_emulator import RateLimitConfig, redirect_discord_py
 
 from .live import quiet_emulator
 

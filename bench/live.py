@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.emulator import Channel, Emulator, Guild, Interaction, Message, RateLimitConfig, User
+from discord_emulator import Channel, Emulator, Guild, Interaction, Message, RateLimitConfig, User
 
 ROOT = Path(__file__).resolve().parent.parent
 ACK_TIMEOUT = 10.0

@@ -13,9 +13,9 @@ import pytest
 
 from bot import __version__
 from bot.__main__ import _parser
-from bot.emulator._schema import SchemaValidator
 from bot.store import SequelUpdate
 from cogs.sequel import news_pages
+from discord_emulator import SchemaValidator
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ def test_the_production_path_does_not_import_the_emulator() -> None:
         "from bot.client import discover_extensions\n"
         "import importlib\n"
         "for name in discover_extensions(): importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('bot.emulator', 'bot.sandbox'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('discord_emulator', 'bot.sandbox'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

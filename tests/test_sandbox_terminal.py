@@ -6,7 +6,6 @@ import io
 import logging
 from typing import Any
 
-from bot.emulator import Message, User
 from bot.sandbox._complete import complete
 from bot.sandbox._form import form_fields
 from bot.sandbox._parse import Invocation
@@ -14,6 +13,7 @@ from bot.sandbox._render import render_message
 from bot.sandbox._repl import Repl
 from bot.sandbox._session import _LocalHeartbeatRace
 from cogs.sequel import PostUpdateModal
+from discord_emulator import Message, User
 
 BOT = User(id=1, username="heroes-bot", bot=True)
 

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator import EmulatorUsageError
 from bot.sandbox._parse import (
     BOOLEAN,
     CHANNEL,
@@ -24,6 +23,7 @@ from bot.sandbox._parse import (
     ParseError,
     parse,
 )
+from discord_emulator import EmulatorUsageError
 
 Suggest = Callable[[Invocation], Awaitable[list[dict[str, Any]]]]
 SANDBOX_COMMANDS = {"/help": "the commands, as the bot synced them"}

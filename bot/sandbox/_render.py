@@ -6,8 +6,8 @@ import re
 import time
 from typing import Any
 
-from bot.emulator import Message
 from bot.sandbox._markdown import BOLD, DIM, Block, Line, Span, parse, to_text, wrap
+from discord_emulator import Message
 
 WIDTH = 78
 

@@ -7,11 +7,11 @@ import contextlib
 import sys
 from typing import Any, Protocol, TextIO
 
-from bot.emulator import EmulatorUsageError, Message
 from bot.sandbox._form import FormField, form_fields
 from bot.sandbox._parse import ParseError, parse
 from bot.sandbox._render import buttons_of, render_message
 from bot.sandbox._session import Sandbox
+from discord_emulator import EmulatorUsageError, Message
 
 
 class Reader(Protocol):

@@ -15,10 +15,10 @@ from typing import Any
 
 from bot.client import HeroesBot
 from bot.config import Config, Secret
-from bot.emulator import Emulator, InteractionHandle, Message, redirect_discord_py
 from bot.invite import invite_permissions
 from bot.runner import run_bot
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
+from discord_emulator import Emulator, InteractionHandle, Message, redirect_discord_py
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0

@@ -7,12 +7,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from bot.emulator import Channel, Emulator, Guild, User, redirect_discord_py
+from typing import Any
 
 from bot.client import HeroesBot
-from bot.config import Config, Secret
-from bot.runner import run_bot
+from bot.config import Config
+from bot.emulated import emulated_bot
+from discord_emulator import Channel, Emulator, Guild, User
 
 ACK_DEADLINE = 3.0
 
@@ -30,46 +30,14 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emu: Emulator, settings: Config, *, fast_reidentify: bool = True
+    emu: Emulator, settings: Config, *, fast_reidentify: bool = True, **bot_options: Any
 ) -> AsyncIterator[tuple[HeroesBot, asyncio.Task[None]]]:
-    """Run the real bot until the block ends; fail fast if it dies before it is ready."""
-    holder: list[HeroesBot] = []
-    made = asyncio.Event()
-
-    def created(bot: HeroesBot) -> None:
-        if fast_reidentify:
-            # discord.py sleeps 5 s before every re-IDENTIFY (Discord's identify limit); the
-            # emulator has no such limit, so tests skip the wait.
-            async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
-                return None
-
-            bot.before_identify_hook = no_wait  # type: ignore[method-assign]
-        holder.append(bot)
-        made.set()
-
-    settings = replace(settings, token=Secret(emu.token))
-    with redirect_discord_py(emu.port):
-        task = asyncio.create_task(run_bot(settings, on_bot=created))
-        try:
-            async with asyncio.timeout(20):
-                waiting = asyncio.ensure_future(made.wait())
-                await asyncio.wait({waiting, task}, return_when=asyncio.FIRST_COMPLETED)
-                waiting.cancel()
-                if holder:
-                    ready = asyncio.ensure_future(holder[0].wait_until_ready())
-                    await asyncio.wait({ready, task}, return_when=asyncio.FIRST_COMPLETED)
-                    ready.cancel()
-            if task.done():
-                task.result()
-                raise AssertionError("the bot stopped before it was ready")
-            yield holder[0], task
-        finally:
-            if holder:
-                await holder[0].close()
-            else:
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 10)
+    """Run the real bot until the block ends (bot.emulated.emulated_bot); fail fast if it dies
+    before it is ready."""
+    async with emulated_bot(
+        settings, emu, fast_reidentify=fast_reidentify, **bot_options
+    ) as running:
+        yield running.bot, running.task
 
 
 @contextlib.asynccontextmanager

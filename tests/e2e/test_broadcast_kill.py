@@ -12,9 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 from bench.live import BotProcess, start_bot
-from bot.emulator import Emulator
 from bot.seed import load_seed
 from bot.store import NewUpdate, open_store
+from discord_emulator import Emulator
 
 FOLLOWERS = 120
 KILL_AT = 31  # the bot dies as Discord creates its 31st post, before the answer reaches it

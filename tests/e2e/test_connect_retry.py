@@ -13,7 +13,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from bot.emulator import Emulator, redirect_discord_py
+from discord_emulator import Emulator, redirect_discord_py
 
 from bot.client import HeroesBot
 from bot.config import Config, Secret

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.emulator import PRIVILEGED_INTENTS, Emulator
 
+from discord_emulator import PRIVILEGED_INTENTS, Emulator
 from tests.e2e.harness import World, assert_clean, running_bot, world
 
 HOSTILE = [
@@ -205,10 +205,9 @@ async def test_invalid_session_leads_to_a_fresh_identify(w: World) -> None:
 async def test_heroes_bot_sync_forces_a_sync(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from bot.emulator import redirect_discord_py
-
     from bot.config import Config, Secret
     from bot.runner import sync_once
+    from discord_emulator import redirect_discord_py
 
     async with Emulator() as emu:
         settings = Config(token=Secret(emu.token), database_path=tmp_path / "heroes.db")

@@ -9,8 +9,6 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
-from bot.emulator import Emulator, redirect_discord_py
-
 from bot.client import HeroesBot
 from bot.config import Config, Secret
 from bot.departed import forget_departed
@@ -18,6 +16,7 @@ from bot.runner import run_bot
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
 from bot.store import STORED_DATA, NewUpdate, open_store
+from discord_emulator import Emulator, redirect_discord_py
 from tests.e2e.harness import assert_clean, running_bot, world
 from tests.stored_rows import ServerRows, fill_server, rows_holding
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import ClientRefusal
+from discord_emulator import ClientRefusal
 from tests.e2e.harness import World, assert_clean, world
 from tests.e2e.test_every_command import _leaves, _required
 

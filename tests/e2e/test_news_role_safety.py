@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import discord
-from bot.emulator import Channel, Emulator, Guild, Message, Role, User
 
 from bot.client import HeroesBot
 from bot.config import Config
 from bot.invite import invite_permissions
 from bot.store import NewUpdate
+from discord_emulator import Channel, Emulator, Guild, Message, Role, User
 from tests.e2e.harness import assert_clean, running_bot
 
 P = discord.Permissions

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import ClientRefusal
+from discord_emulator import ClientRefusal
 from tests.e2e.harness import World, assert_clean, world
 
 

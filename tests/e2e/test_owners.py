@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.emulator import Emulator
-
 from bot.client import OWNERS_FRESH_FOR
 from bot.config import Config
+from discord_emulator import Emulator
 from tests.e2e.harness import assert_clean, running_bot
 
 INVITED, ACCEPTED = 1, 2

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.emulator import Emulator
-
 from bot.config import Config
+from discord_emulator import Emulator
 from tests.e2e.harness import assert_clean, running_bot
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bot.emulator import Emulator
 
 from bot.client import ShardedHeroesBot
 from bot.config import Config, ConfigError, load_config
+from discord_emulator import Emulator
 from tests.e2e.harness import assert_clean, running_bot
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import InteractionHandle, Message, User
 from bot.store import ScoreEntry
 from cogs.trivia import leaderboard_embed
+from discord_emulator import InteractionHandle, Message, User
 from tests.e2e.harness import World, assert_clean, world
 
 HOSTILE = "\u202eevil\u202c <@123> <@!4> <#5> <@&6> <t:0:R> </trivia play:7> @everyone @here\nx"

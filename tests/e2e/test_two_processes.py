@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.bot_process import PROBE_KEY
 from bench.live import BotProcess, start_bot
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 WRITES = 200
 

@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.emulator import Emulator, FakeClock, Guild, RateLimitConfig, redirect_discord_py
+from discord_emulator import Emulator, FakeClock, Guild, RateLimitConfig, redirect_discord_py
 
 READY_TIMEOUT = 5.0
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator import Emulator, FakeClock
+from discord_emulator import Emulator, FakeClock
 
 
 async def test_enforce_nonce_returns_the_first_message_instead_of_posting_twice() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.emulator import Emulator, RateLimitConfig, SchemaValidator, default_spec_path
-from bot.emulator import _limits as limits
-from bot.emulator._snowflake import SnowflakeGenerator, snowflake_time
+from discord_emulator import Emulator, RateLimitConfig, SchemaValidator, default_spec_path
+from discord_emulator import _limits as limits
+from discord_emulator._snowflake import SnowflakeGenerator, snowflake_time
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 import discord
 import pytest
 
-from bot.emulator import Emulator, redirect_discord_py
+from discord_emulator import Emulator, redirect_discord_py
 from bot.store import NewUpdate, Store
 from bot.ui.embeds import check_embed
 from bot.ui.posting import DiscordPoster

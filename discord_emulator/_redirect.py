@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -31,3 +32,17 @@ def redirect_discord_py(port: int) -> Iterator[None]:
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+def skip_identify_wait(client: Any) -> None:
+    """Make a discord.py client IDENTIFY at once, every time.
+
+    discord.py sleeps 5 s before every re-IDENTIFY and between shards (Discord's identify
+    rate limit, in ``Client.before_identify_hook``); the emulator has no such limit, so a test
+    of a reconnect or of several shards need not wait. Call it before the client connects.
+    """
+
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+    client.before_identify_hook = no_wait

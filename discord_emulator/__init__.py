@@ -31,7 +31,7 @@ from ._emulator import Emulator
 from ._errors import Violation
 from ._gateway import PRIVILEGED_INTENTS, Identify
 from ._ratelimit import RateLimitConfig
-from ._redirect import redirect_discord_py
+from ._redirect import redirect_discord_py, skip_identify_wait
 from ._rest import RequestRecord
 from ._schema import SPEC_ENV_VAR, SchemaValidator, default_spec_path
 from ._state import Channel, Guild, Interaction, Member, Message, Role, User
@@ -61,4 +61,5 @@ __all__ = [
     "Violation",
     "default_spec_path",
     "redirect_discord_py",
+    "skip_identify_wait",
 ]

@@ -21,16 +21,33 @@ _log = logging.getLogger(__name__)
 
 SPEC_ENV_VAR = "DISCORD_OPENAPI_SPEC"
 _SPEC_URI = "urn:discord-api-spec"
-# bot/emulator/_schema.py -> project root is parents[2]; the spec lives beside it.
-_DEFAULT_SPEC = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "discord-api-spec" / "openapi.json"
-)
+_SPEC_PARTS = ("shared", "discord-api-spec", "openapi.json")
+
+
+def _spec_candidates() -> list[Path]:
+    """``shared/discord-api-spec/openapi.json`` in the working directory or any folder above
+    it, then beside any folder holding this package (e.g. ``<project>/../shared/...``)."""
+    starts = [Path.cwd(), Path(__file__).resolve().parent]
+    seen: list[Path] = []
+    for start in starts:
+        for folder in (start, *start.parents):
+            candidate = folder.joinpath(*_SPEC_PARTS)
+            if candidate not in seen:
+                seen.append(candidate)
+    return seen
 
 
 def default_spec_path() -> Path:
-    """``$DISCORD_OPENAPI_SPEC`` if set, else ``<root>/../shared/discord-api-spec/openapi.json``."""
+    """``$DISCORD_OPENAPI_SPEC`` if set, else the first ``shared/discord-api-spec/openapi.json``
+    found from the working directory or this package upwards (none found: the one beside the
+    folder holding this package, which ``skipped_reason`` then names). Pass ``spec_path`` to
+    ``Emulator``/``SchemaValidator`` to choose another."""
     env = os.environ.get(SPEC_ENV_VAR)
-    return Path(env) if env else _DEFAULT_SPEC
+    if env:
+        return Path(env)
+    candidates = _spec_candidates()
+    found = next((c for c in candidates if c.is_file()), None)
+    return found or Path(__file__).resolve().parents[1].parent.joinpath(*_SPEC_PARTS)
 
 
 class SchemaValidator:

@@ -42,6 +42,12 @@ INTENT_MESSAGE_CONTENT = 1 << 15
 PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
 
 REPLAY_BUFFER = 2000
+# discord.py's heartbeat thread notes the send time only after the event loop has written the
+# heartbeat; an emulator on the same machine (or in the same process) can acknowledge before
+# that, so discord.py computes latency from the *previous* heartbeat (~interval, e.g. "30003 ms",
+# and warns "Can't keep up"). Discord is never that fast; 10 ms keeps the order even when the
+# heartbeat thread waits a GIL switch interval (5 ms) to run.
+HEARTBEAT_ACK_DELAY = 0.01
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ class Gateway:
         self.heartbeats = 0
         self.close_codes_sent: list[int] = []
         self.presence_updates: list[dict[str, Any]] = []
+        self._pending_acks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ websocket
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -197,7 +204,8 @@ class Gateway:
         data = msg.get("d")
         if op == OP_HEARTBEAT:
             self.heartbeats += 1
-            await conn.send({"op": OP_HEARTBEAT_ACK})
+            self._notify()
+            self._ack_later(conn)
         elif op == OP_IDENTIFY:
             await self._identify(conn, data or {})
         elif op == OP_RESUME:
@@ -208,6 +216,17 @@ class Gateway:
             _log.debug("gateway op %s ignored", op)
         else:
             await self._close(conn, 4001, f"unknown opcode {op}")
+
+    def _ack_later(self, conn: Connection) -> None:
+        """Send HEARTBEAT_ACK after HEARTBEAT_ACK_DELAY, without holding up the reader."""
+
+        async def ack() -> None:
+            await asyncio.sleep(HEARTBEAT_ACK_DELAY)
+            await conn.send({"op": OP_HEARTBEAT_ACK})  # a closed connection just skips it
+
+        task = asyncio.get_running_loop().create_task(ack())
+        self._pending_acks.add(task)
+        task.add_done_callback(self._pending_acks.discard)
 
     async def _close(self, conn: Connection, code: int, why: str) -> None:
         _log.warning("gateway closing connection with %s: %s", code, why)
@@ -330,6 +349,8 @@ class Gateway:
 
     def drop(self) -> None:
         """Abruptly drop every live connection (no close frame: client sees 1006)."""
+        for task in self._pending_acks:
+            task.cancel()
         for conn in self._live_connections():
             if conn.session is not None and conn.session.connection is conn:
                 conn.session.connection = None
