@@ -261,6 +261,22 @@ async def dispatch(
         )
         _say(err, f"heroes-bot news: {reason}; nothing was added. Run the same command again.")
         return 1
+    added, total_queued = _report_added(results, no_post=args.no_post, out=out)
+    if not added:
+        print("Nothing new to add.", file=out)
+        return 0
+    if args.no_post or not total_queued:
+        return 0
+    return await _follow_delivery(
+        store, added, args, now=now, out=out, sleep=sleep, monotonic=monotonic
+    )
+
+
+def _report_added(
+    results: list[tuple[SequelUpdate, int, bool]], *, no_post: bool, out: TextIO
+) -> tuple[list[int], int]:
+    """One line per update (added where to, or skipped as a duplicate); the ids added and the
+    deliveries queued in all."""
     added = []
     total_queued = 0
     for stored, queued, duplicate in results:
@@ -272,17 +288,26 @@ async def dispatch(
         stage = f", stage → {stage_label(stored.stage)}" if stored.stage else ""
         where_to = (
             "not posted (--no-post)"
-            if args.no_post
+            if no_post
             else f"queued for {_count(queued, 'following server')}"
             if queued
             else "no server follows the news yet"
         )
         print(f"added update #{stored.id} ({stored.date_text}{stage}): {where_to}", file=out)
-    if not added:
-        print("Nothing new to add.", file=out)
-        return 0
-    if args.no_post or not total_queued:
-        return 0
+    return added, total_queued
+
+
+async def _follow_delivery(
+    store: Store,
+    added: list[int],
+    args: argparse.Namespace,
+    *,
+    now: datetime,
+    out: TextIO,
+    sleep: Callable[[float], Awaitable[None]],
+    monotonic: Callable[[], float],
+) -> int:
+    """Once updates are queued: say whether a bot is delivering, and wait for it with --wait."""
     bot_running = await delivery_is_running(store, now)
     if not bot_running:
         print(
