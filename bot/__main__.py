@@ -96,6 +96,36 @@ async def _news_store(settings: Config) -> AsyncIterator[object]:
         yield store
 
 
+def _run_without_token(settings: Config) -> int:
+    """`run` with no token: the sandbox at a terminal; a service is told what is missing."""
+    if not sys.stdin.isatty():
+        # A service (no terminal) has no one to type at a sandbox: say what is missing.
+        settings.require_token()
+    return _run_sandbox(
+        settings,
+        keep_data=False,
+        banner="No DISCORD_TOKEN is configured, so this is the local SANDBOX: "
+        "a built-in Discord emulator, no Discord account needed. "
+        "Set DISCORD_TOKEN in .env to connect to Discord for real.",
+    )
+
+
+def _sync(settings: Config) -> int:
+    """`sync`: force a command sync once and say what happened."""
+    from bot.runner import UNREACHABLE, describe_unreachable, sync_once
+
+    try:
+        outcome = asyncio.run(sync_once(settings))
+    except UNREACHABLE as exc:  # a one-off command: say so and stop, no traceback
+        print(
+            f"heroes-bot: can't reach Discord: {describe_unreachable(exc)}; try again later",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"heroes-bot: commands {outcome}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -118,35 +148,14 @@ def main(argv: list[str] | None = None) -> int:
             log.debug("database: %s", settings.database_path)
             return _run_sandbox(settings, keep_data=args.keep_data)
         if command == "run" and not settings.has_token:
-            if not sys.stdin.isatty():
-                # A service (no terminal) has no one to type at a sandbox: say what is missing.
-                settings.require_token()
-            return _run_sandbox(
-                settings,
-                keep_data=False,
-                banner="No DISCORD_TOKEN is configured, so this is the local SANDBOX: "
-                "a built-in Discord emulator, no Discord account needed. "
-                "Set DISCORD_TOKEN in .env to connect to Discord for real.",
-            )
-        from bot.runner import run_bot, sync_once
+            return _run_without_token(settings)
+        from bot.runner import run_bot
 
         settings.require_token()
         # Absolute: a second database created by mistake elsewhere shows at once in the log.
         log.info("database: %s", settings.database_path)
         if command == "sync":
-            from bot.runner import UNREACHABLE, describe_unreachable
-
-            try:
-                outcome = asyncio.run(sync_once(settings))
-            except UNREACHABLE as exc:  # a one-off command: say so and stop, no traceback
-                print(
-                    f"heroes-bot: can't reach Discord: {describe_unreachable(exc)}; "
-                    "try again later",
-                    file=sys.stderr,
-                )
-                return 1
-            print(f"heroes-bot: commands {outcome}")
-            return 0
+            return _sync(settings)
         # Waits out a Discord that cannot be reached (one log line per attempt); Ctrl-C during
         # the wait ends here as KeyboardInterrupt, below.
         asyncio.run(run_bot(settings))
