@@ -133,6 +133,72 @@ def outlet_from_url(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def _check_headline(headline: str | None) -> tuple[str, list[str]]:
+    clean = _one_line(headline or "")
+    if not clean:
+        return clean, ["Headline: required."]
+    if len(clean) > MAX_HEADLINE:
+        return clean, [f"Headline: {len(clean)} characters; at most {MAX_HEADLINE}."]
+    if _control_characters(clean):
+        return clean, ["Headline: contains invisible control characters; retype it."]
+    return clean, []
+
+
+def _check_text(text: str | None) -> tuple[str, list[str]]:
+    clean = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not clean:
+        return clean, ["Text: required."]
+    if len(clean) > MAX_TEXT:
+        return clean, [f"Text: {len(clean)} characters; at most {MAX_TEXT}."]
+    if _control_characters(clean):
+        return clean, ["Text: contains invisible control characters; retype it."]
+    return clean, []
+
+
+def _check_outlet(outlet: str | None, clean_url: str | None) -> tuple[str | None, list[str]]:
+    """The source's name as given, else the link's website; or why it is refused."""
+    clean = _one_line(outlet or "") or None
+    if clean is None:
+        return (outlet_from_url(clean_url) if clean_url else None), []
+    if len(clean) > MAX_OUTLET:
+        return clean, [f"Source name: {len(clean)} characters; at most {MAX_OUTLET}."]
+    if _control_characters(clean):
+        return clean, ["Source name: contains invisible control characters; retype it."]
+    if _LINK_SYNTAX.search(clean):
+        # The name is shown beside the link as plain text; it must not look like a link.
+        return clean, [
+            "Source name: a name like Variety, not a link or Markdown; put the link in Source link."
+        ]
+    return clean, []
+
+
+def _check_date(published: str | None, today: date) -> tuple[date, list[str]]:
+    """The publication day (`today` when not given), or why it is refused."""
+    if published is None or not published.strip():
+        return today, []
+    raw_date = published.strip()
+    try:
+        if not _DATE.match(raw_date):
+            raise ValueError
+        day = date.fromisoformat(raw_date)
+    except ValueError:
+        return today, [f"Date: “{printable(raw_date[:20])}” is not a date; use YYYY-MM-DD."]
+    if day > today + timedelta(days=1):
+        return day, [f"Date: {day.isoformat()} is in the future; news has happened."]
+    if day < EARLIEST_DATE:
+        return day, [f"Date: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}."]
+    return day, []
+
+
+def _check_key(key: str | None) -> list[str]:
+    if key is not None and (not key or len(key) > MAX_KEY or not _KEY.match(key)):
+        return [
+            f"Key: “{printable(key[:MAX_KEY])}” must be 1-{MAX_KEY} lowercase letters, digits and "
+            "hyphens, starting with a letter or digit."
+        ]
+    return []
+
+
 def check_update(
     *,
     headline: str | None,
@@ -144,70 +210,23 @@ def check_update(
     key: str | None = None,
     today: date,
 ) -> Checked:
-    """Validate raw input into a NewUpdate. `published` defaults to `today`."""
-    problems: list[str] = []
-
-    clean_headline = _one_line(headline or "")
-    if not clean_headline:
-        problems.append("Headline: required.")
-    elif len(clean_headline) > MAX_HEADLINE:
-        problems.append(f"Headline: {len(clean_headline)} characters; at most {MAX_HEADLINE}.")
-    elif _control_characters(clean_headline):
-        problems.append("Headline: contains invisible control characters; retype it.")
-
-    clean_text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not clean_text:
-        problems.append("Text: required.")
-    elif len(clean_text) > MAX_TEXT:
-        problems.append(f"Text: {len(clean_text)} characters; at most {MAX_TEXT}.")
-    elif _control_characters(clean_text):
-        problems.append("Text: contains invisible control characters; retype it.")
-
+    """Validate raw input into a NewUpdate. `published` defaults to `today`. Every field is
+    checked, so every problem is reported at once, in the form's order."""
+    clean_headline, problems = _check_headline(headline)
+    clean_text, text_problems = _check_text(text)
+    problems += text_problems
     clean_url: str | None = None
     if source_url and source_url.strip():
         clean_url, url_problems = check_url(source_url)
         problems += url_problems
-
-    clean_outlet = _one_line(outlet or "") or None
-    if clean_outlet is not None:
-        if len(clean_outlet) > MAX_OUTLET:
-            problems.append(f"Source name: {len(clean_outlet)} characters; at most {MAX_OUTLET}.")
-        elif _control_characters(clean_outlet):
-            problems.append("Source name: contains invisible control characters; retype it.")
-        elif _LINK_SYNTAX.search(clean_outlet):
-            # The name is shown beside the link as plain text; it must not look like a link.
-            problems.append(
-                "Source name: a name like Variety, not a link or Markdown; put the link in "
-                "Source link."
-            )
-    elif clean_url:
-        clean_outlet = outlet_from_url(clean_url)
-
+    clean_outlet, outlet_problems = _check_outlet(outlet, clean_url)
+    problems += outlet_problems
     stage_key, stage_problem = parse_stage(stage)
     if stage_problem:
         problems.append(stage_problem)
-
-    day = today
-    if published is not None and published.strip():
-        raw_date = published.strip()
-        try:
-            if not _DATE.match(raw_date):
-                raise ValueError
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            problems.append(f"Date: “{printable(raw_date[:20])}” is not a date; use YYYY-MM-DD.")
-        else:
-            if day > today + timedelta(days=1):
-                problems.append(f"Date: {day.isoformat()} is in the future; news has happened.")
-            elif day < EARLIEST_DATE:
-                problems.append(f"Date: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}.")
-
-    if key is not None and (not key or len(key) > MAX_KEY or not _KEY.match(key)):
-        problems.append(
-            f"Key: “{printable(key[:MAX_KEY])}” must be 1-{MAX_KEY} lowercase letters, digits and "
-            "hyphens, starting with a letter or digit."
-        )
-
+    day, date_problems = _check_date(published, today)
+    problems += date_problems
+    problems += _check_key(key)
     if problems:
         return Checked(None, problems)
     return Checked(
