@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 from typing import Any
 
 from bot.sandbox._complete import complete
@@ -11,7 +10,6 @@ from bot.sandbox._form import form_fields
 from bot.sandbox._parse import Invocation
 from bot.sandbox._render import render_message
 from bot.sandbox._repl import Repl
-from bot.sandbox._session import _LocalHeartbeatRace
 from cogs.sequel import PostUpdateModal
 from discord_emulator import Message, User
 
@@ -183,17 +181,3 @@ async def test_buttons_expiring_say_so_in_one_line_instead_of_reprinting_the_lis
     assert after.count("\n") == 0, after  # one line
     assert "buttons on “We Can Be Heroes — cast” are off now" in after
     assert "Pedro Pascal" not in after
-
-
-def test_the_sandbox_hides_discord_pys_false_heartbeat_warning_only() -> None:
-    """In one process the emulator acknowledges a heartbeat before discord.py notes it sent it,
-    so discord.py warned "Can't keep up … 30.0s behind" at a new user every 30 s."""
-    race = _LocalHeartbeatRace()
-
-    def record(msg: str, *args: object) -> logging.LogRecord:
-        return logging.LogRecord("discord.gateway", logging.WARNING, "", 0, msg, args, None)
-
-    assert not race.filter(
-        record("Can't keep up, shard ID %s websocket is %.1fs behind.", None, 30.0)
-    )
-    assert race.filter(record("Shard ID %s has stopped responding to the gateway.", None))

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import HeroesBot
-from bot.config import Config, Secret
+from bot.config import Config
+from bot.emulated import emulated_bot
 from bot.invite import invite_permissions
-from bot.runner import run_bot
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
-from discord_emulator import Emulator, InteractionHandle, Message, redirect_discord_py
+from discord_emulator import Emulator, InteractionHandle, Message
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0
@@ -33,15 +33,6 @@ def _copy_database(source: Path, target: Path) -> None:
         contextlib.closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
-
-
-class _LocalHeartbeatRace(logging.Filter):
-    """discord.py measures heartbeat latency from when its heartbeat thread notes the send; an
-    emulator in the same process acknowledges before that, so discord.py warns "Can't keep up
-    … 30.0s behind" about a link that is not behind at all. That warning only, dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Can't keep up")
 
 
 class Sandbox:
@@ -187,18 +178,6 @@ class Sandbox:
         return names
 
 
-async def _until_ready(emu: Emulator, task: asyncio.Task[None]) -> None:
-    """Wait for READY and the command sync, or re-raise why the bot stopped first."""
-    ready = asyncio.ensure_future(emu.wait_ready(timeout=60))
-    done, _ = await asyncio.wait({ready, task}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        ready.cancel()
-        task.result()  # raises the bot's own error (bad database, ...)
-        raise RuntimeError("the bot stopped before it was ready")
-    ready.result()
-    await emu.wait_synced(timeout=30)
-
-
 @contextlib.asynccontextmanager
 async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sandbox]:
     """Start the emulator and the real bot (through run_bot, as main() does) against it."""
@@ -207,11 +186,7 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
         if not keep_data:
             database = Path(scratch) / "sandbox.db"
             _copy_database(settings.database_path, database)
-        gateway_log = logging.getLogger("discord.gateway")
-        race = _LocalHeartbeatRace()
-        gateway_log.addFilter(race)
         async with contextlib.AsyncExitStack() as cleanup:
-            cleanup.callback(gateway_log.removeFilter, race)
             emu = await cleanup.enter_async_context(Emulator(heartbeat_interval=30.0))
             # The bot's role has what the invite link asks for, and sits above a role members
             # can opt into, as after a normal invite.
@@ -225,7 +200,6 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
             fans.position, bot_role.position = bot_role.position, fans.position
             sandbox_settings = replace(
                 settings,
-                token=Secret(emu.token),
                 database_path=database,
                 dev_guild_id=None,
                 guild_ready_timeout=0.05,
@@ -233,17 +207,11 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
                 # --keep-data) database would look departed and be deleted.
                 forget_departed_servers=False,
             )
-            holder: list[HeroesBot] = []
-            with redirect_discord_py(emu.port):
-                task = asyncio.create_task(run_bot(sandbox_settings, on_bot=holder.append))
-                try:
-                    await _until_ready(emu, task)
-                    yield Sandbox(emu, holder[0])
-                finally:
-                    if holder:
-                        await holder[0].close()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await asyncio.wait_for(task, 10)
+            running = await cleanup.enter_async_context(
+                emulated_bot(sandbox_settings, emu, ready_timeout=60)
+            )
+            await emu.wait_synced(timeout=30)
+            yield Sandbox(emu, running.bot)
         if keep_data:
             log.info("sandbox used %s directly", database)
         shutil.rmtree(scratch, ignore_errors=True)
