@@ -95,3 +95,37 @@ def test_the_rule_tells_a_package_from_its_neighbours() -> None:
     assert _owner(helper) == (store, ("bot", "store", "_film"))
     assert _owner(("bot", "store", "FilmData")) is None
     assert _owner(("bot", "__main__")) is None  # dunder names are not private
+
+
+# ---------------------------------------------------------------- function length
+
+MAX_FUNCTION_LINES = 60  # a longer function does several jobs: split it by job
+
+
+def long_functions(source: str, where: str) -> list[str]:
+    """Every function (or method) in `source` longer than MAX_FUNCTION_LINES, with its size."""
+    return [
+        f"{where}:{node.lineno} {node.name} is {node.end_lineno - node.lineno + 1} lines"
+        for node in ast.walk(ast.parse(source, where))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+
+
+def test_no_function_in_the_bot_is_over_60_lines() -> None:
+    found = [
+        problem
+        for top in CHECKED
+        for path in sorted((ROOT / top).rglob("*.py"))
+        for problem in long_functions(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
+    assert found == []
+
+
+def test_the_length_rule_counts_a_function_from_its_def_to_its_last_line() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES - 1))
+    assert long_functions(f"def fits():\n{body}", "m.py") == []
+    assert long_functions(f"async def over():\n{body}    return 0\n", "m.py") == [
+        "m.py:1 over is 61 lines"
+    ]
