@@ -24,7 +24,7 @@ from pathlib import Path  # noqa: E402
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
 
-from discord_emulator import redirect_discord_py  # noqa: E402
+from discord_emulator import redirect_discord_py, skip_identify_wait  # noqa: E402
 
 IMPORTED = time.time()
 
@@ -67,20 +67,9 @@ def _report(bot: commands.Bot) -> None:
     print("READY " + json.dumps(line), flush=True)
 
 
-def _skip_identify_wait(bot: commands.Bot) -> None:
-    # discord.py waits 5 s between IDENTIFYs of several shards (Discord's identify limit);
-    # the emulator has no such limit. Both bots skip it alike.
-    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
-        return None
-
-    bot.before_identify_hook = no_wait  # type: ignore[method-assign]
-
-
 async def run_heroes(args: argparse.Namespace) -> None:
-    from dataclasses import replace
-
-    from bot.config import Secret, configure_logging, load_config
-    from bot.runner import run_bot
+    from bot.config import configure_logging, load_config
+    from bot.emulated import RemoteEmulator, emulated_bot
 
     env = {
         "DATABASE_PATH": str(args.db),
@@ -91,14 +80,13 @@ async def run_heroes(args: argparse.Namespace) -> None:
         env["SHARD_COUNT"] = str(args.shard_count)
     if args.shard_ids:
         env["SHARD_IDS"] = args.shard_ids
-    # The same settings path as main(); the emulator's token is shorter than a real one.
-    settings = replace(load_config(env), token=Secret(args.token))
+    # The same settings path as main(); emulated_bot() gives it the emulator's token.
+    settings = load_config(env)
     configure_logging(settings.log_level)
 
     probes: list[asyncio.Future[None]] = []
 
     def created(bot: commands.Bot) -> None:
-        _skip_identify_wait(bot)
         if args.delivery_stale_after is not None:
             _shorten_stale_after(bot, args.delivery_stale_after)
 
@@ -111,7 +99,11 @@ async def run_heroes(args: argparse.Namespace) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
 
-    await run_bot(settings, on_bot=created)
+    # The same start as the tests and the sandbox (run_bot, redirected, identify without the
+    # 5 s wait); the emulator runs in the benchmark's process. Runs until SIGTERM closes the bot.
+    emulator = RemoteEmulator(args.port, args.token)
+    async with emulated_bot(settings, emulator, on_bot=created, ready_timeout=None) as running:
+        await running.task
 
 
 def _shorten_stale_after(bot: commands.Bot, seconds: float) -> None:
@@ -159,7 +151,7 @@ async def run_baseline(args: argparse.Namespace) -> None:
         sync=args.sync,
         shard_count=args.shard_count,
     )
-    _skip_identify_wait(bot)
+    skip_identify_wait(bot)  # as emulated_bot() does for heroes-bot
 
     async def on_ready() -> None:
         _report(bot)
@@ -181,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
 
         profiler = Profiler(interval=0.0005, async_mode="disabled")
         profiler.start()
-    with redirect_discord_py(args.port), contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_baseline(args) if args.baseline else run_heroes(args))
+    with contextlib.suppress(KeyboardInterrupt):
+        if args.baseline:
+            with redirect_discord_py(args.port):
+                asyncio.run(run_baseline(args))
+        else:
+            asyncio.run(run_heroes(args))  # emulated_bot() redirects
     if profiler is not None:
         profiler.stop()
         kind = "baseline" if args.baseline else "heroes"
