@@ -97,6 +97,32 @@ def test_the_rule_tells_a_package_from_its_neighbours() -> None:
     assert _owner(("bot", "__main__")) is None  # dunder names are not private
 
 
+# ---------------------------------------------------------------- the emulator stands alone
+
+EMULATOR = "discord_emulator"
+
+
+def imports_of_the_bot(top: str) -> tuple[int, list[str]]:
+    """(files checked, every import of `bot` or `cogs` in them) under the package `top`."""
+    paths = sorted((ROOT / top).rglob("*.py"))
+    problems = [
+        f"{path.relative_to(ROOT)}:{line} imports {'.'.join(target)}"
+        for path in paths
+        for line, target in _targets(ast.parse(path.read_text(encoding="utf-8"), str(path)), path)
+        if target[0] in CHECKED
+    ]
+    return len(paths), problems
+
+
+def test_the_discord_emulator_imports_nothing_of_the_bot() -> None:
+    # Usable by any discord.py project (as httpx ships MockTransport): a top-level package that
+    # neither imports the bot nor lives inside it.
+    checked, problems = imports_of_the_bot(EMULATOR)
+    assert checked > 10
+    assert problems == []
+    assert not (ROOT / "bot" / "emulator").exists()
+
+
 # ---------------------------------------------------------------- function length
 
 MAX_FUNCTION_LINES = 60  # a longer function does several jobs: split it by job

@@ -1,4 +1,4 @@
-"""Connecting to Discord never loads the emulator or the sandbox."""
+"""Connecting to Discord never loads the emulator (discord_emulator, bot.emulated) or sandbox."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def test_the_production_path_does_not_import_the_emulator() -> None:
         "from bot.client import discover_extensions\n"
         "import importlib\n"
         "for name in discover_extensions(): importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('discord_emulator', 'bot.sandbox'))))"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.startswith(('discord_emulator', 'bot.emulated', 'bot.sandbox'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
