@@ -1,28 +1,32 @@
-"""Protocol-level Discord emulator for testing an unmodified discord.py bot.
+"""A Discord emulator for testing an unmodified discord.py bot (see README.md beside this file).
 
 REST (``/api/v10``) and the v10 gateway are served by aiohttp on one
 127.0.0.1 port. The emulator is strict like Discord: request bodies are checked
 against Discord's documented limits (and, when the OpenAPI spec is available,
 its JSON schemas), interaction timing/ack rules are enforced, and every breach
 is answered with Discord's error body *and* recorded in ``Emulator.violations``.
+What Discord's *client* would never send (an option out of range, a command in
+the wrong place) is refused with :class:`ClientRefusal` before it reaches the bot.
 
 Typical test::
 
     async with Emulator() as emu:
-        guild = emu.add_guild("Heroes")
+        guild = emu.add_guild("Test server")
         with redirect_discord_py(emu.port):
             task = asyncio.create_task(bot.start(emu.token))
             await emu.wait_ready()
             await emu.wait_synced(guild)          # after the bot's tree.sync()
-            handle = await emu.slash("cast", {"name": "pedro"})
+            handle = await emu.slash("ping")
             response = await handle.response()
-            assert response.content == "..."
+            assert response.content == "pong"
             choices = await emu.autocomplete("cast", "name", "pe")
             click = await emu.press(handle.original, "vote")
             await bot.close(); await task
         assert emu.violations == []
 
-Nothing in the bot's production code imports this package.
+A package of its own: it imports nothing of the project that tests with it
+(tests/test_layout.py), and the project's production code never imports it
+(tests/test_production_imports.py).
 """
 
 from ._clock import Clock, FakeClock, SystemClock
@@ -30,9 +34,10 @@ from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, Inter
 from ._emulator import Emulator
 from ._errors import Violation
 from ._gateway import PRIVILEGED_INTENTS, Identify
+from ._limits import check_embeds
 from ._ratelimit import RateLimitConfig
 from ._redirect import redirect_discord_py, skip_identify_wait
-from ._rest import RequestRecord
+from ._rest import Fault, RequestRecord
 from ._schema import SPEC_ENV_VAR, SchemaValidator, default_spec_path
 from ._state import Channel, Guild, Interaction, Member, Message, Role, User
 
@@ -45,6 +50,7 @@ __all__ = [
     "Emulator",
     "EmulatorUsageError",
     "FakeClock",
+    "Fault",
     "Guild",
     "Identify",
     "Interaction",
@@ -59,6 +65,7 @@ __all__ = [
     "SystemClock",
     "User",
     "Violation",
+    "check_embeds",
     "default_spec_path",
     "redirect_discord_py",
     "skip_identify_wait",

@@ -18,7 +18,7 @@ from ._errors import DiscordHTTPError, Violation
 from ._gateway import Gateway, GatewayConfig, Identify
 from ._http import json_body
 from ._ratelimit import RateLimitConfig, RateLimiter
-from ._rest import RequestRecord, RestApi, RestConfig
+from ._rest import Fault, RequestRecord, RestApi, RestConfig
 from ._schema import SchemaValidator
 from ._server import HttpServer
 from ._state import Application, Channel, Guild, Interaction, Member, Message, Role, State, User
@@ -421,6 +421,11 @@ class Emulator:
 
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         await self.gateway.invalidate_session(resumable=resumable)
+
+    def inject_fault(self, route: str, **options: Any) -> Fault:
+        """Answer REST requests to ``route`` (e.g. ``"GET /users/@me"``) with an error, as
+        Discord sometimes does: a 503 once by default (see :class:`Fault` for the options)."""
+        return self.rest.inject_fault(route, **options)
 
     # ------------------------------------------------------------------ user actions
     def _context(
