@@ -18,6 +18,7 @@ from typing import Any
 
 import discord
 
+from bot.clock import SystemClock
 from bot.store import open_store
 from discord_emulator import RateLimitConfig, redirect_discord_py
 
@@ -56,7 +57,11 @@ async def run_broadcast(
                     await client.login(emu.token)
                     try:
                         broadcaster = Broadcaster(
-                            store.tracker, DiscordPoster(client), compose, **broadcaster_options
+                            store.tracker,
+                            DiscordPoster(client),
+                            compose,
+                            clock=SystemClock(),  # measured in real time
+                            **broadcaster_options,
                         )
                         served_before = emu.limiter.served_429
                         start = time.perf_counter()

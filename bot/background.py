@@ -1,4 +1,15 @@
-"""A background loop a cog starts in `cog_load` and stops in `cog_unload`."""
+"""A background loop a cog starts in `cog_load` and stops in `cog_unload`.
+
+Why not discord.ext.tasks.Loop: its waits are `loop.call_later` on the event loop's real time
+(tasks.SleepHandle, `discord.utils.utcnow()`), so it cannot wait on the bot's injected Clock
+(bot/clock.py) and a test would have to sleep on the wall clock to see an iteration; and it
+runs at a fixed interval or fixed times of day, while both loops here sleep for a delay they
+compute each time (the next delivery retry, the next server's quote time, a backoff after
+trouble) and the delivery loop is woken early by an event (a new update), which a Loop can
+only approximate by being restarted. The loops sleep through `clock.sleep` and
+`bot.clock.wait_for_event` instead; this class only runs them as one named task, once the
+client is ready, and stops them.
+"""
 
 from __future__ import annotations
 

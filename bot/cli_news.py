@@ -14,14 +14,14 @@ import os
 import sqlite3
 import stat
 import sys
-import time
 import tomllib
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.clock import Clock, SystemClock
 from bot.store import DeliveryCounts, NewUpdate, SequelUpdate, Store, stage_label
 from cogs.sequel import check_update, printable, stage_choices
 
@@ -86,6 +86,8 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
 
     opened = False  # whether the input was checked and the database opened
 
+    clock = SystemClock()  # the command's one clock: today's date, the waits of --wait
+
     async def go() -> int:
         nonlocal opened
         prepared = None
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
             # Checked before the database is opened: a refused file or a dry run creates no
             # database (or folder) and changes nothing.
             try:
-                prepared = prepare(args, datetime.now(UTC).date(), sys.stderr)
+                prepared = prepare(args, clock.now().date(), sys.stderr)
             except _Refused:
                 return 1
             if getattr(args, "dry_run", False):
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
                 return 0
         opened = True
         async with store_factory() as store:
-            return await dispatch(args, store, prepared=prepared)
+            return await dispatch(args, store, clock=clock, prepared=prepared)
 
     try:
         return asyncio.run(go())
@@ -226,14 +228,12 @@ async def dispatch(
     *,
     out: TextIO | None = None,
     err: TextIO | None = None,
-    today: datetime | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    monotonic: Callable[[], float] = time.monotonic,
+    clock: Clock,
     prepared: list[NewUpdate] | None = None,
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    now = today or datetime.now(UTC)
+    now = clock.now()
     if args.news_command == "list":
         return await _list(store, args.limit, out)
 
@@ -252,7 +252,7 @@ async def dispatch(
         return 0
 
     try:
-        results = await _store_all(store, updates, announce=not args.no_post, err=err, sleep=sleep)
+        results = await _store_all(store, updates, announce=not args.no_post, err=err, clock=clock)
     except sqlite3.Error as exc:
         reason = (
             "the database stayed busy (another process kept writing)"
@@ -267,9 +267,7 @@ async def dispatch(
         return 0
     if args.no_post or not total_queued:
         return 0
-    return await _follow_delivery(
-        store, added, args, now=now, out=out, sleep=sleep, monotonic=monotonic
-    )
+    return await _follow_delivery(store, added, args, out=out, clock=clock)
 
 
 def _report_added(
@@ -302,13 +300,11 @@ async def _follow_delivery(
     added: list[int],
     args: argparse.Namespace,
     *,
-    now: datetime,
     out: TextIO,
-    sleep: Callable[[float], Awaitable[None]],
-    monotonic: Callable[[], float],
+    clock: Clock,
 ) -> int:
     """Once updates are queued: say whether a bot is delivering, and wait for it with --wait."""
-    bot_running = await delivery_is_running(store, now)
+    bot_running = await delivery_is_running(store, clock.now())
     if not bot_running:
         print(
             "No bot is delivering from this database right now (no delivery pass in the last "
@@ -324,9 +320,7 @@ async def _follow_delivery(
             file=out,
         )
         return 0
-    return await wait_for_delivery(
-        store, added, out=out, give_up_after=args.timeout, sleep=sleep, monotonic=monotonic
-    )
+    return await wait_for_delivery(store, added, out=out, give_up_after=args.timeout, clock=clock)
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -344,13 +338,13 @@ async def _store_all(
     *,
     announce: bool,
     err: TextIO,
-    sleep: Callable[[float], Awaitable[None]],
+    clock: Clock,
 ) -> list[tuple[SequelUpdate, int, bool]]:
     """Every update in one transaction (all or none), retried while another process writes."""
     attempt = 1
     while True:
         try:
-            return await store.tracker.add_updates(updates, announce=announce)
+            return await store.tracker.add_updates(updates, announce=announce, now=clock.now())
         except sqlite3.OperationalError as exc:
             if not _busy(exc) or attempt >= STORE_ATTEMPTS:
                 raise
@@ -360,7 +354,7 @@ async def _store_all(
                 f"retrying in {delay:g} s ({attempt}/{STORE_ATTEMPTS - 1})",
                 file=err,
             )
-            await sleep(delay)
+            await clock.sleep(delay)
             attempt += 1
 
 
@@ -470,20 +464,19 @@ async def wait_for_delivery(
     out: TextIO,
     give_up_after: float | None = None,
     interval: float = 1.0,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    monotonic: Callable[[], float] = time.monotonic,
+    clock: Clock,
 ) -> int:
     """Poll the deliveries until none is pending or sending; a bar on a terminal, lines
     otherwise. Returns 0 when done, 3 on timeout."""
     tty = out.isatty()
-    start = last_change = monotonic()
+    start = last_change = clock.monotonic()
     last_line = ""
     hinted = False
     while True:
         counts = [await store.tracker.delivery_counts(u) for u in update_ids]
         line = progress_bar(counts)
         if line != last_line:
-            last_change = monotonic()
+            last_change = clock.monotonic()
             if tty:
                 out.write("\r" + line)
             else:
@@ -495,7 +488,7 @@ async def wait_for_delivery(
                 out.write("\n")
             print("delivered.", file=out)
             return 0
-        now = monotonic()
+        now = clock.monotonic()
         if not hinted and now - last_change >= STALL_HINT_AFTER:
             hinted = True
             print(
@@ -512,7 +505,7 @@ async def wait_for_delivery(
                 file=out,
             )
             return 3
-        await sleep(interval)
+        await clock.sleep(interval)
 
 
 async def _list(store: Store, limit: int, out: TextIO) -> int:

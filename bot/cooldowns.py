@@ -8,13 +8,12 @@ every bot instance (and every test) starts fresh.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
+from bot.clock import Clock
 from bot.errors import UserFacingError
 
 Scope = Literal["member", "channel"]
@@ -63,16 +62,17 @@ def format_wait(seconds: float) -> str:
 
 
 class PublicCooldown:
-    """`member` uses per member and `channel` uses per channel, each as (uses, seconds)."""
+    """`member` uses per member and `channel` uses per channel, each as (uses, seconds), on
+    the bot's clock."""
 
     def __init__(
         self,
         command: str,
         *,
+        clock: Clock,
         member: tuple[int, float] = MEMBER_RATE,
         channel: tuple[int, float] = CHANNEL_RATE,
         private_option: bool = True,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.command = command
         self.member_rate = member
@@ -102,7 +102,7 @@ class PublicCooldown:
         """
         if interaction.guild_id is None:
             return
-        now = self.clock()
+        now = self.clock.monotonic()
         member = self._bucket(
             self._members, (interaction.guild_id, interaction.user.id), self.member_rate, now
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import json
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ import pytest
 
 from bot.__main__ import _parser
 from bot.cli_news import DELIVERY_SEEN_WITHIN, delivery_is_running, dispatch, wait_for_delivery
+from bot.clock import SystemClock
 from bot.seed import SeedData
 from bot.store import NewUpdate, Store
 from cogs.sequel import Broadcaster, DeliveryWorker, compose_post
@@ -31,9 +31,7 @@ async def news(store: Store, *argv: str) -> tuple[int, str, str]:
         store,
         out=out,
         err=err,
-        today=clock(),
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
+        clock=clock,
     )
     return code, out.getvalue(), err.getvalue()
 
@@ -123,7 +121,7 @@ date = "2025-01-05"
     assert code == 0 and out.count("added update") == 2
     code, out, _ = await news(store, "import", str(toml))
     assert code == 0 and out.count("skipped") == 2 and "Nothing new" in out
-    assert await store.tracker.current_stage() == "filming"
+    assert (await store.tracker.stage_history())[0].stage == "filming"
 
     bad = tmp_path / "bad.json"
     bad.write_text(
@@ -148,25 +146,24 @@ date = "2025-01-05"
 
 
 async def test_wait_shows_progress_until_the_bot_delivered(store: Store) -> None:
-    clock = FakeClock()
     for guild_id in range(1, 4):
         await store.tracker.follow(guild_id, 10 + guild_id, None)
     update, _ = await store.tracker.add_update(NewUpdate("Hi", "there"))
-    broadcaster = Broadcaster(store.tracker, FakePoster(), compose_post, per_second=None)
+    broadcaster = Broadcaster(
+        store.tracker, FakePoster(), compose_post, clock=SystemClock(), per_second=None
+    )
     out = io.StringIO()
     polls = 0
 
-    async def sleep(seconds: float) -> None:  # the "running bot" delivers while the CLI polls
-        nonlocal polls
-        polls += 1
-        clock.advance(seconds=seconds)
-        if polls == 2:
-            await broadcaster.run_pass()
-        await asyncio.sleep(0)
+    class Delivering(FakeClock):
+        async def sleep(self, seconds: float) -> None:  # the "running bot" delivers meanwhile
+            nonlocal polls
+            polls += 1
+            self.advance(seconds=seconds)
+            if polls == 2:
+                await broadcaster.run_pass()
 
-    code = await wait_for_delivery(
-        store, [update.id], out=out, sleep=sleep, monotonic=clock.monotonic
-    )
+    code = await wait_for_delivery(store, [update.id], out=out, clock=Delivering())
     lines = out.getvalue().splitlines()
     assert code == 0 and lines[0].startswith("[....") and "0/3" in lines[0]
     assert "[######" in lines[-2] and "3/3 · 3 sent" in lines[-2] and lines[-1] == "delivered."
@@ -208,12 +205,14 @@ async def test_seeding_twice_keeps_one_timeline_entry(store: Store, seed: SeedDa
         "seed",
         "ComicBook.com",
     )
-    assert await store.tracker.current_stage() == "in-development"
+    assert (await store.tracker.stage_history())[0].stage == "in-development"
     assert (await store.tracker.delivery_counts(first.id)).total == 0  # never posted
 
 
 async def test_a_delivery_pass_tells_news_wait_that_a_bot_is_running(store: Store) -> None:
-    broadcaster = Broadcaster(store.tracker, FakePoster(), compose_post, per_second=None)
+    broadcaster = Broadcaster(
+        store.tracker, FakePoster(), compose_post, clock=SystemClock(), per_second=None
+    )
     now = datetime.now(UTC)
     assert not await delivery_is_running(store, now)
     await DeliveryWorker(broadcaster).run_once()

@@ -19,17 +19,17 @@ from tests.tracker_fakes import FakeClock
 GOOD = {"headline": "Filming begins", "text": "Cameras roll.", "date": "2025-01-05"}
 
 
-async def run_import(store: Store, path: Path, *flags: str, sleep=None) -> tuple[int, str, str]:
+async def run_import(
+    store: Store, path: Path, *flags: str, clock: FakeClock | None = None
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    clock = FakeClock()
+    clock = clock or FakeClock()
     code = await dispatch(
         _parser().parse_args(["news", "import", str(path), *flags]),
         store,
         out=out,
         err=err,
-        today=clock(),
-        sleep=sleep or clock.sleep,
-        monotonic=clock.monotonic,
+        clock=clock,
     )
     return code, out.getvalue(), err.getvalue()
 
@@ -59,15 +59,16 @@ async def test_import_retries_while_another_process_holds_the_database(
     other.execute("BEGIN IMMEDIATE")  # another process is writing
     waits: list[float] = []
 
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        if other.in_transaction:
-            other.execute("COMMIT")  # ...and finishes while the import waits
+    class Waiting(FakeClock):
+        async def sleep(self, seconds: float) -> None:
+            waits.append(seconds)
+            if other.in_transaction:
+                other.execute("COMMIT")  # ...and finishes while the import waits
 
     records = [{**GOOD, "headline": h} for h in ("First", "Second")]
     try:
         code, out, err = await run_import(
-            store, write_json(tmp_path / "news.json", records), sleep=sleep
+            store, write_json(tmp_path / "news.json", records), clock=Waiting()
         )
     finally:
         other.close()

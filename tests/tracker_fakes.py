@@ -230,21 +230,27 @@ class FakePoster:
 
 
 class FakeClock:
-    """Aware UTC time that only moves when told to."""
+    """A Clock (bot/clock.py) whose time moves only when told to, and whose `sleep` moves it at
+    once: for a service driven by one task that only sleeps (the scheduler, the rate gate), a
+    test runs it without advancing anything. `at` may be set directly (a wall time to probe).
+    For the whole bot, with sleepers woken in order, see bot.clock.ManualClock."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
+        self.at = start or datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
         self.monotonic_value = 1000.0
 
+    def now(self) -> datetime:
+        return self.at
+
     def __call__(self) -> datetime:
-        return self.now
+        return self.at
 
     def monotonic(self) -> float:
         return self.monotonic_value
 
     def advance(self, **delta: float) -> None:
         step = timedelta(**delta)
-        self.now += step
+        self.at += step
         self.monotonic_value += step.total_seconds()
 
     async def sleep(self, seconds: float) -> None:

@@ -15,6 +15,12 @@ class LoggedView(discord.ui.View):
     """The base of every view: anyone may press; disabled on timeout; errors logged and answered.
 
     `message` is the message carrying the view, set by whoever sends it, so it can be edited.
+
+    `timeout` stays discord.py's own, which runs on the event loop's real time, not on the
+    bot's Clock: it is also how discord.py drops an expired view from its store, and a second
+    timer on the bot's clock would mean two expiries to keep in step. Nothing the bot states
+    depends on it (a trivia question closes itself on the bot's clock, its view's timeout is a
+    safety net a minute later), so tests never wait for it: they call `on_timeout()`.
     """
 
     def __init__(self, *, timeout: float | None = 180) -> None:

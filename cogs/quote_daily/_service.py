@@ -18,15 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.background import BackgroundLoop
-from bot.store import DailyConfig, DailyPick, Quote, Store, utcnow
+from bot.clock import Clock
+from bot.store import DailyConfig, DailyPick, Quote, Store
 from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
 from ._timezones import find_timezone, suggest_timezones
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-Sleep = Callable[[float], Awaitable[None]]
 ComposeQuote = Callable[[Quote, DailyPick], OutgoingPost]
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:h.](\d{2})\s*$")
@@ -131,8 +130,7 @@ class DailyQuoteScheduler(BackgroundLoop):
         poster: Poster,
         compose: ComposeQuote,
         *,
-        clock: Clock = utcnow,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock,
         max_sleep: float = 60.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
         serves: Callable[[int], bool] | None = None,
@@ -145,13 +143,12 @@ class DailyQuoteScheduler(BackgroundLoop):
         # server it isn't in is left untouched: another shard's process posts for it, or this is
         # the sandbox on the real database, whose servers must not be spent or paused.
         self.serves = serves
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = clock
         self.max_sleep = max_sleep
         self._lock = asyncio.Lock()
 
     def now(self) -> datetime:
-        return self._clock()
+        return self.clock.now()
 
     async def run_due(self) -> list[DailyPick]:
         """Post every quote due now; returns what was picked (posted or not).
@@ -160,7 +157,7 @@ class DailyQuoteScheduler(BackgroundLoop):
         the others' posts.
         """
         async with self._lock:
-            now = self._clock()
+            now = self.clock.now()
             picks: list[DailyPick] = []
             for config in await self._configs():
                 try:
@@ -220,7 +217,7 @@ class DailyQuoteScheduler(BackgroundLoop):
             log.warning("quote of the day paused in server %s: %s", config.guild_id, reason)
 
     async def seconds_until_next(self) -> float:
-        now = self._clock()
+        now = self.clock.now()
         waits = []
         for config in await self._configs():
             try:
@@ -237,4 +234,4 @@ class DailyQuoteScheduler(BackgroundLoop):
             except Exception:
                 log.exception("quote of the day check failed")
                 delay = self.max_sleep
-            await self._sleep(delay)
+            await self.clock.sleep(delay)

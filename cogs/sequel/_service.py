@@ -24,24 +24,21 @@ never send the same row.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import discord
 
 from bot.background import BackgroundLoop
-from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker, parse_iso, utcnow
+from bot.clock import Clock, wait_for_event
+from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker, parse_iso
 from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-Sleep = Callable[[float], Awaitable[None]]
 ProgressFn = Callable[[DeliveryCounts], Awaitable[None]]
 
 
@@ -61,12 +58,10 @@ class RateGate:
         self,
         per_second: float | None,
         *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock,
     ) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
-        self._monotonic = monotonic
-        self._sleep = sleep
+        self._clock = clock
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -74,9 +69,9 @@ class RateGate:
         if not self._interval:
             return
         async with self._lock:
-            now = self._monotonic()
+            now = self._clock.monotonic()
             if self._next > now:
-                await self._sleep(self._next - now)
+                await self._clock.sleep(self._next - now)
                 now = self._next
             self._next = now + self._interval
 
@@ -91,23 +86,23 @@ class ProgressThrottle:
         self,
         callback: ProgressFn | None,
         *,
+        clock: Clock,
         interval: float = 2.0,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._callback = callback
         self._interval = interval
-        self._monotonic = monotonic
+        self._clock = clock
         self._last: float | None = None
 
     def due(self) -> bool:
         if self._callback is None:
             return False
-        return self._last is None or self._monotonic() - self._last >= self._interval
+        return self._last is None or self._clock.monotonic() - self._last >= self._interval
 
     async def __call__(self, counts: DeliveryCounts, *, final: bool = False) -> None:
         if self._callback is None or not (final or self.due()):
             return
-        self._last = self._monotonic()
+        self._last = self._clock.monotonic()
         try:
             await self._callback(counts)
         except Exception as exc:
@@ -138,9 +133,7 @@ class Broadcaster:
         poster: Poster,
         compose: Compose,
         *,
-        clock: Clock = utcnow,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock,
         concurrency: int = 3,
         # Discord allows a bot 50 requests a second in all; 48 leaves room for the bot's other
         # calls, and measured at 1.04x the 50/s floor with no 429 (BENCHMARKS.md).
@@ -161,9 +154,8 @@ class Broadcaster:
         self.tracker = tracker
         self.poster = poster
         self.compose = compose
-        self._clock = clock
-        self._monotonic = monotonic
-        self._gate = RateGate(per_second, monotonic=monotonic, sleep=sleep)
+        self.clock = clock
+        self._gate = RateGate(per_second, clock=clock)
         self.concurrency = max(1, concurrency)
         self.unfollow_after = unfollow_after
         self.max_attempts = max_attempts
@@ -188,7 +180,7 @@ class Broadcaster:
     async def recover(self) -> int:
         """Sends interrupted by a crash (rows left 'sending') go back to 'pending': each is
         then retried with its first nonce if that is recent enough, else marked 'uncertain'."""
-        stale = await self.tracker.stale_sending(self._clock() - self.stale_after)
+        stale = await self.tracker.stale_sending(self.clock.now() - self.stale_after)
         count = 0
         for delivery in stale:
             if delivery.id in self._in_flight or not self._serves(delivery.guild_id):
@@ -215,7 +207,7 @@ class Broadcaster:
             # its update may have been delivered already in this pass.
             if await self.recover():
                 done.clear()
-            due = await self.tracker.updates_with_pending(now=self._clock())
+            due = await self.tracker.updates_with_pending(now=self.clock.now())
             update_ids = [u for u in due if u not in done]
             if not update_ids:
                 break
@@ -228,7 +220,7 @@ class Broadcaster:
     async def next_retry_in(self) -> float | None:
         """Seconds until a delivery waiting for its retry is due, or a send interrupted by a
         crash becomes stale and is recovered (None: nothing is waiting)."""
-        now = self._clock()
+        now = self.clock.now()
         due = [await self.tracker.next_retry_at(after=now)]
         claimed = await self.tracker.first_claim_since(now - self.stale_after)
         if claimed is not None:
@@ -244,16 +236,14 @@ class Broadcaster:
     ) -> DeliveryCounts:
         """Deliver one update's pending deliveries; returns the counts afterwards."""
         update = await self.tracker.update(update_id)
-        throttle = ProgressThrottle(
-            progress, interval=self.progress_interval, monotonic=self._monotonic
-        )
+        throttle = ProgressThrottle(progress, interval=self.progress_interval, clock=self.clock)
         if update is None:
             return await self.tracker.delivery_counts(update_id)
         await throttle(await self.tracker.delivery_counts(update_id))
         others: set[int] = set()  # deliveries to servers this process does not serve
         while True:
             batch = await self.tracker.pending(
-                update_id, limit=self.batch_size + len(others), now=self._clock()
+                update_id, limit=self.batch_size + len(others), now=self.clock.now()
             )
             new = [delivery for delivery in batch if delivery.id not in others]
             if not new:
@@ -274,7 +264,7 @@ class Broadcaster:
         return counts
 
     async def _deliver_one(self, update: SequelUpdate, delivery: Delivery) -> None:
-        claimed = await self.tracker.claim(delivery.id, now=self._clock())
+        claimed = await self.tracker.claim(delivery.id, now=self.clock.now())
         if claimed is None:
             return  # another task or process took it
         self._in_flight.add(claimed.id)
@@ -285,7 +275,7 @@ class Broadcaster:
 
     async def _send_claimed(self, update: SequelUpdate, claimed: Delivery) -> None:
         where = f"update #{update.id} to channel {claimed.channel_id} (server {claimed.guild_id})"
-        now = self._clock()
+        now = self.clock.now()
         first_attempt = parse_iso(claimed.claimed_at) if claimed.claimed_at else now
         if claimed.attempts > 1 and now - first_attempt > self.nonce_window:
             reason = (
@@ -297,7 +287,10 @@ class Broadcaster:
             return
         if claimed.attempts > self.max_attempts:
             await self.tracker.mark_failed(
-                claimed.id, f"gave up after {self.max_attempts} attempts", channel_fault=False
+                claimed.id,
+                f"gave up after {self.max_attempts} attempts",
+                channel_fault=False,
+                now=now,
             )
             return
         try:
@@ -319,7 +312,7 @@ class Broadcaster:
             )
         except discord.RateLimited as exc:  # refused before sending: safe to retry
             log.warning("rate limited while posting %s; retrying later: %s", where, exc)
-            retry_at = self._clock() + timedelta(seconds=exc.retry_after)
+            retry_at = self.clock.now() + timedelta(seconds=exc.retry_after)
             await self.tracker.release(claimed.id, "rate limited; will retry", retry_at=retry_at)
         except (discord.NotFound, discord.Forbidden) as exc:
             reason, channel_fault = describe_failure(exc)
@@ -332,7 +325,7 @@ class Broadcaster:
         except Exception as exc:  # network trouble: the post may or may not exist
             await self._unknown(claimed, where, f"{type(exc).__name__}: {exc}")
         else:
-            await self.tracker.mark_sent(claimed.id, message_id, now=self._clock())
+            await self.tracker.mark_sent(claimed.id, message_id, now=self.clock.now())
 
     async def _failed(
         self, claimed: Delivery, where: str, reason: str, *, channel_fault: bool
@@ -343,7 +336,7 @@ class Broadcaster:
             reason,
             channel_fault=channel_fault,
             unfollow_after=self.unfollow_after,
-            now=self._clock(),
+            now=self.clock.now(),
         )
         if unfollowed is not None:
             log.warning(
@@ -364,7 +357,7 @@ class Broadcaster:
             reason,
             delay,
         )
-        retry_at = self._clock() + timedelta(seconds=delay)
+        retry_at = self.clock.now() + timedelta(seconds=delay)
         await self.tracker.release(claimed.id, reason, retry_at=retry_at)
 
 
@@ -403,7 +396,7 @@ class DeliveryWorker(BackgroundLoop):
             report = await self.broadcaster.run_pass(dict(self._listeners))
             # A heartbeat in the database: `heroes-bot news --wait` tells "no bot is running"
             # from "the bot is busy".
-            await self.broadcaster.tracker.record_delivery_pass()
+            await self.broadcaster.tracker.record_delivery_pass(now=self.broadcaster.clock.now())
         for update_id, counts in report.counts.items():
             if counts.done:
                 self._listeners.pop(update_id, None)
@@ -424,5 +417,4 @@ class DeliveryWorker(BackgroundLoop):
             delay = min(delay * 2, self.max_backoff) if report.aborted else self.interval
             if retry_in is not None and not report.aborted:
                 delay = min(delay, retry_in)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            await wait_for_event(self.broadcaster.clock, self._wake, delay)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from collections.abc import Callable
 
 import discord
 
+from bot.clock import Clock, wait_for_event
 from bot.store import AnswerStatus, RoundAnswer, Store
 from bot.ui.embeds import shorten
 
@@ -36,6 +35,7 @@ class TriviaGame:
         guild_id: int,
         channel_id: int,
         seconds: float,
+        clock: Clock,
         expected: frozenset[int] = frozenset(),
         on_closed: Callable[[TriviaGame], None] = lambda game: None,
         refresh_delay: float = 2.0,
@@ -46,14 +46,18 @@ class TriviaGame:
         self.guild_id = guild_id
         self.channel_id = channel_id
         self.seconds = seconds
+        self.clock = clock
         self.expected = expected
         self.on_closed = on_closed
         self.refresh_delay = refresh_delay
-        self.closes_at = int(time.time() + seconds + 0.999)  # for Discord's live countdown
+        # For Discord's live countdown, which members' own clocks run.
+        self.closes_at = int(clock.now().timestamp() + seconds + 0.999)
         self.answers: dict[int, str] = {}  # user id -> display name, as recorded
         self.forgotten: set[int] = set()  # asked to be forgotten during this question
         self.result: list[RoundAnswer] | None = None
         self.closed = False
+        # The question closes itself on `clock` (_run); the view's own timeout, which discord.py
+        # runs on the event loop's real time, is only a safety net well after that.
         self.view = QuestionView(self, timeout=seconds + 60)
         self._lock = asyncio.Lock()
         self._everyone_in = asyncio.Event()
@@ -73,8 +77,7 @@ class TriviaGame:
         )
 
     async def _run(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._everyone_in.wait(), timeout=self.seconds)
+        await wait_for_event(self.clock, self._everyone_in, self.seconds)
         try:
             await self.close()
         except Exception:
@@ -143,7 +146,7 @@ class TriviaGame:
             self._refresh = asyncio.get_running_loop().create_task(self._refresh_count())
 
     async def _refresh_count(self) -> None:
-        await asyncio.sleep(self.refresh_delay)
+        await self.clock.sleep(self.refresh_delay)
         if self.closed or self.message is None:
             return
         try:

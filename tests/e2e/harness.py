@@ -12,7 +12,7 @@ from typing import Any
 from bot.client import HeroesBot
 from bot.config import Config
 from bot.emulated import emulated_bot
-from discord_emulator import Channel, Emulator, Guild, User
+from discord_emulator import Channel, Emulator, FakeClock, Guild, User
 
 ACK_DEADLINE = 3.0
 
@@ -41,14 +41,19 @@ async def running_bot(
 
 
 @contextlib.asynccontextmanager
-async def world(db_path: Path, **settings_overrides: object) -> AsyncIterator[World]:
-    async with Emulator(heartbeat_interval=5.0) as emu:
+async def world(
+    db_path: Path, *, clock: FakeClock | None = None, **settings_overrides: object
+) -> AsyncIterator[World]:
+    """A server, two members and the bot. With `clock`, the emulator and the bot share it: a
+    test advances it past a deadline (a trivia question's close) instead of waiting."""
+    async with Emulator(heartbeat_interval=5.0, clock=clock) as emu:
         guild = emu.add_guild("Heroes HQ", channels=("general", "news"))
         fan = emu.add_user("fan")
         other = emu.add_user("other")
         settings = Config(token=None, database_path=db_path, guild_ready_timeout=0.05)
         settings = replace(settings, **settings_overrides)  # type: ignore[arg-type]
-        async with running_bot(emu, settings) as (bot, task):
+        options = {} if clock is None else {"clock": clock}
+        async with running_bot(emu, settings, **options) as (bot, task):
             channel = next(iter(guild.channels.values()))
             yield World(emu, bot, guild, channel, fan, other, task)
 

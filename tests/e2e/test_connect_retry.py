@@ -1,7 +1,8 @@
 """Discord unreachable at start: one line per attempt, a backoff, no traceback, a clean stop.
 
 The real start-up path (bot.runner.run_bot, as main() runs it) against a closed port and against
-the emulator answering 503 to the login call; the backoff's sleep and jitter are injected.
+the emulator answering 503 to the login call; the backoff's jitter and the clock it sleeps on
+are injected.
 """
 
 from __future__ import annotations
@@ -10,14 +11,33 @@ import asyncio
 import gc
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from discord_emulator import Emulator, redirect_discord_py
 
 from bot.client import HeroesBot
+from bot.clock import SystemClock
 from bot.config import Config, Secret
 from bot.runner import run_bot
+from discord_emulator import Emulator, redirect_discord_py
+
+
+class SleepRecorder(SystemClock):
+    """The real time, with the waits made while no bot is connected (the backoff's) handed to
+    the test; a connected bot's own loops wait as usual."""
+
+    def __init__(
+        self, sleep: Callable[[float], Awaitable[None]], bots: list[HeroesBot] | None = None
+    ) -> None:
+        self._sleep = sleep
+        self._bots = bots or []
+
+    async def sleep(self, seconds: float) -> None:
+        if any(bot.is_ready() for bot in self._bots):
+            await super().sleep(seconds)
+        else:
+            await self._sleep(seconds)
 
 
 def _closed_port() -> int:
@@ -53,7 +73,9 @@ async def test_discord_unreachable_at_start_logs_one_line_per_attempt_and_ctrl_c
 
     caplog.set_level(logging.INFO)
     with redirect_discord_py(port):
-        task = asyncio.create_task(run_bot(settings, sleep=sleep, jitter=lambda: 0.0))
+        task = asyncio.create_task(
+            run_bot(settings, clock=SleepRecorder(sleep), jitter=lambda: 0.0)
+        )
         await asyncio.wait_for(waiting.wait(), 20)
         task.cancel()  # what asyncio.run does with the main task on Ctrl-C
         with pytest.raises(asyncio.CancelledError):
@@ -86,7 +108,12 @@ async def test_discord_5xx_at_login_is_retried_until_the_bot_is_ready(
         bots: list[HeroesBot] = []
         with redirect_discord_py(emu.port):
             task = asyncio.create_task(
-                run_bot(settings, on_bot=bots.append, sleep=sleep, jitter=lambda: 0.5)
+                run_bot(
+                    settings,
+                    on_bot=bots.append,
+                    clock=SleepRecorder(sleep, bots),
+                    jitter=lambda: 0.5,
+                )
             )
             try:
                 await emu.wait_until(

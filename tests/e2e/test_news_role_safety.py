@@ -16,6 +16,7 @@ from pathlib import Path
 import discord
 
 from bot.client import HeroesBot
+from bot.clock import ManualClock
 from bot.config import Config
 from bot.invite import invite_permissions
 from bot.store import NewUpdate
@@ -259,12 +260,15 @@ async def test_role_its_chooser_could_not_mention_is_posted_without_a_ping(tmp_p
         assert post.components  # the Notify buttons are still there
 
         # Made mentionable later: anyone could mention it now, so posts ping it again.
+        seen = asyncio.ensure_future(s.bot.wait_for("guild_role_update", timeout=5))
         await s.emu.update_role(s.guild, fans, mentionable=True)
-        for _ in range(100):
-            follow_row = await tracker.get_follow(s.guild.id)
-            if follow_row is not None and follow_row.mention_role:
-                break
-            await asyncio.sleep(0.02)
+        await seen
+        # The bot's listeners for that event were started as it was dispatched (discord.py names
+        # their tasks after the event): wait for them to finish instead of polling the database.
+        await asyncio.gather(
+            *(t for t in asyncio.all_tasks() if t.get_name() == "discord.py: on_guild_role_update")
+        )
+        follow_row = await tracker.get_follow(s.guild.id)
         assert follow_row is not None and follow_row.mention_role
         assert_clean(s.emu)
 
@@ -273,10 +277,10 @@ async def test_thirty_rapid_notify_presses_make_at_most_three_role_calls(tmp_pat
     async with server(tmp_path, fans_role(mentionable=True)) as s:
         fans = s.roles["fans"]
         assert "Following" in await follow(s, s.owner, fans)
-        now = [1000.0]
+        clock = ManualClock()  # the presses' time: it stands still until advanced
         guard = getattr(s.bot.get_cog("Sequel"), "notify_guard", None)
         if guard is not None:  # absent before issue 9: the test then fails on the role calls
-            guard.clock = lambda: now[0]
+            guard.clock = clock
         card, notify, stop = await status_card(s)
         presses = []
         for i in range(30):  # alternately Notify me / Stop notifying me, without waiting
@@ -291,7 +295,7 @@ async def test_thirty_rapid_notify_presses_make_at_most_three_role_calls(tmp_pat
         assert len(deferred) == 3 and all(p.interaction.response_body for p in deferred)
         assert all(r.ephemeral for r in replies)
 
-        now[0] += 10.0  # ten seconds later: pressing works again
+        await clock.advance(10.0)  # ten seconds later: pressing works again
         reply = await press_reply(
             s, card, stop if fans.id in s.guild.members[s.fan.id].roles else notify
         )

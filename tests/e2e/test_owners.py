@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.client import OWNERS_FRESH_FOR
 from bot.config import Config
-from discord_emulator import Emulator
+from discord_emulator import Emulator, FakeClock
 from tests.e2e.harness import assert_clean, running_bot
 
 INVITED, ACCEPTED = 1, 2
@@ -70,9 +70,8 @@ async def test_team_member_made_read_only_loses_owner_rights_without_a_restart(
         developer = emu.add_user("developer")
         emu.set_team(team_owner, [(developer, ACCEPTED, "developer")])
         settings = Config(token=None, database_path=tmp_path / "heroes.db")
-        async with running_bot(emu, settings) as (bot, _):
-            now = [bot.owners_clock()]
-            bot.owners_clock = lambda: now[0]
+        clock = FakeClock()  # the bot's: an hour passes in a call, not in an hour
+        async with running_bot(emu, settings, clock=clock) as (bot, _):
 
             async def opens_the_form() -> bool:
                 handle = await emu.slash("sequel-admin post", guild=guild, user=developer)
@@ -80,7 +79,7 @@ async def test_team_member_made_read_only_loses_owner_rights_without_a_restart(
 
             assert await opens_the_form()
             emu.set_team(team_owner, [(developer, ACCEPTED, "read_only")])
-            now[0] += OWNERS_FRESH_FOR + 1
+            clock.advance(OWNERS_FRESH_FOR + 1)
             assert not await opens_the_form()
             assert bot.owner_ids == {team_owner.id}
         assert_clean(emu)

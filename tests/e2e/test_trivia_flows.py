@@ -8,20 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from discord_emulator import FakeClock
 from tests.e2e.harness import World, assert_clean, world
 
 
 @pytest.fixture
 async def w(tmp_path: Path) -> AsyncIterator[World]:
-    async with world(tmp_path / "heroes.db") as value:
-        value.bot.get_cog("Trivia").time_scale = 0.05  # type: ignore[union-attr]
+    # The emulator and the bot share a clock the tests advance: questions close without waiting.
+    async with world(tmp_path / "heroes.db", clock=FakeClock()) as value:
         yield value
         assert_clean(value.emu)
 
 
 async def test_trivia_many_members_at_once_twice_and_the_reveal(w: World) -> None:
     players = [w.emu.add_user(f"player{i}") for i in range(8)]
-    handle = await w.emu.slash("trivia play", {"seconds": 30}, user=w.fan)  # 1.5 s here
+    handle = await w.emu.slash("trivia play", {"seconds": 30}, user=w.fan)
     question = await handle.wait_message()
     assert not (await handle.response()).ephemeral
     ids = [c["custom_id"] for row in question.components for c in row["components"]]
@@ -37,6 +38,9 @@ async def test_trivia_many_members_at_once_twice_and_the_reveal(w: World) -> Non
     busy = await w.emu.slash("trivia play", user=w.other)
     assert "already running" in (await busy.response()).content
 
+    clock = w.emu.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(30)  # the question's 30 seconds
     revealed = await w.emu.wait_until(
         lambda: (m := handle.original) is not None and "answer" in m.embeds[0]["title"] and m,
         5.0,

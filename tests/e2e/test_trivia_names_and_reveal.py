@@ -10,7 +10,7 @@ import pytest
 
 from bot.store import ScoreEntry
 from cogs.trivia import leaderboard_embed
-from discord_emulator import InteractionHandle, Message, User
+from discord_emulator import FakeClock, InteractionHandle, Message, User
 from tests.e2e.harness import World, assert_clean, world
 
 HOSTILE = "\u202eevil\u202c <@123> <@!4> <#5> <@&6> <t:0:R> </trivia play:7> @everyone @here\nx"
@@ -19,8 +19,8 @@ PILLS = ("<@", "<#", "<t:", "</", "@everyone", "@here", "\u202e", "\u202c", "\n"
 
 @pytest.fixture
 async def w(tmp_path: Path) -> AsyncIterator[World]:
-    async with world(tmp_path / "heroes.db") as value:
-        value.bot.get_cog("Trivia").time_scale = 0.05  # type: ignore[union-attr]
+    # The emulator and the bot share a clock the tests advance: questions close without waiting.
+    async with world(tmp_path / "heroes.db", clock=FakeClock()) as value:
         yield value
         assert_clean(value.emu)
 
@@ -31,10 +31,17 @@ async def _play(w: World, user: User) -> tuple[InteractionHandle, Message, Inter
     question = await handle.wait_message()
     game = w.bot.get_cog("Trivia").games[w.channel.id]  # type: ignore[union-attr]
     right = question.components[0]["components"][game.question.answer]["custom_id"]
-    return handle, question, await w.emu.press(question, right, user=user)
+    answer = await w.emu.press(question, right, user=user)
+    await answer.response()  # acknowledged before the test moves the clock
+    return handle, question, answer
 
 
-async def _reveal(w: World, handle: InteractionHandle) -> Message:
+async def _reveal(w: World, handle: InteractionHandle, *, close: bool = True) -> Message:
+    """The reveal; with `close`, after moving the clock past the question's 30 seconds."""
+    if close:
+        clock = w.emu.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(30)
     return await w.emu.wait_until(
         lambda: (m := handle.original) is not None and "answer" in m.embeds[0]["title"] and m,
         5.0,
@@ -71,4 +78,4 @@ async def test_last_expected_answer_is_not_told_the_reveal_is_seconds_away(w: Wo
     text = (await answer.response()).content or ""
     assert text.startswith("Locked in")
     assert "<t:" not in text and "revealed now" in text
-    await _reveal(w, second)
+    await _reveal(w, second, close=False)  # closed by that answer: the clock never moved

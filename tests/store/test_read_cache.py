@@ -6,8 +6,16 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.clock import ManualClock
 from bot.store import Store
 from bot.store._cache import ReadCache
+
+
+def _value(value: str):
+    async def load() -> str:
+        return value
+
+    return load
 
 
 async def test_reads_are_cached_and_dropped_by_a_write_here(store: Store) -> None:
@@ -58,36 +66,48 @@ async def test_the_cache_is_bounded(store: Store) -> None:
 async def test_concurrent_misses_share_one_load(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.database.connection)
+    # Time stands still: after the first read the cache does not re-check the database, so
+    # every caller below asks while the one load is under way.
+    cache = ReadCache(store.database.connection, clock=ManualClock().monotonic)
+    assert await cache.get("warm", _value("x")) == "x"
     loads = 0
+    started, release = asyncio.Event(), asyncio.Event()
 
-    async def load() -> str:
+    async def load() -> str:  # a slow query: it ends when the test says so
         nonlocal loads
         loads += 1
-        await asyncio.sleep(0.01)
+        started.set()
+        await release.wait()
         return "card"
 
-    results = await asyncio.gather(*(cache.get("sequel", load) for _ in range(200)))
+    gathered = asyncio.gather(*(cache.get("sequel", load) for _ in range(200)))
+    await started.wait()  # every caller has asked by now, while the load is under way
+    release.set()
+    results = await gathered
     assert results == ["card"] * 200 and loads == 1
 
 
 async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.database.connection)
+    cache = ReadCache(store.database.connection, clock=ManualClock().monotonic)
+    assert await cache.get("warm", _value("x")) == "x"
     calls = 0
+    started, release = asyncio.Event(), asyncio.Event()
 
-    async def load() -> str:
+    async def load() -> str:  # the first load is slow, and fails
         nonlocal calls
         calls += 1
-        await asyncio.sleep(0.01)
         if calls == 1:
+            started.set()
+            await release.wait()
             raise RuntimeError("database went away")
         return "ok"
 
-    results = await asyncio.gather(
-        *(cache.get("k", load) for _ in range(5)), return_exceptions=True
-    )
+    gathered = asyncio.gather(*(cache.get("k", load) for _ in range(5)), return_exceptions=True)
+    await started.wait()
+    release.set()
+    results = await gathered
     assert all(isinstance(r, RuntimeError) for r in results)
     assert await cache.get("k", load) == "ok"
 

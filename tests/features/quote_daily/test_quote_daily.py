@@ -10,7 +10,6 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.store import Store
-from bot.ui.embeds import check_embed
 from cogs.quote_daily import (
     PAUSE_AFTER,
     DailyQuoteScheduler,
@@ -20,6 +19,7 @@ from cogs.quote_daily import (
     parse_time,
     parse_timezone,
 )
+from tests.discord_limits import refused_by_discord
 from tests.features.sequel.test_sequel_cog import FULL, GUILD, run, world
 from tests.tracker_fakes import FakeClock, FakePoster, FakeTextChannel, GuildInteraction
 
@@ -27,7 +27,7 @@ CHANNEL = 321
 
 
 def scheduler(store: Store, poster: FakePoster, clock: FakeClock) -> DailyQuoteScheduler:
-    return DailyQuoteScheduler(store, poster, compose_quote, clock=clock, sleep=clock.sleep)
+    return DailyQuoteScheduler(store, poster, compose_quote, clock=clock)
 
 
 async def configure(store: Store, clock: FakeClock, time: str, zone: str) -> None:
@@ -81,16 +81,16 @@ async def test_across_midnight_and_restarts_one_post_a_day(store: Store) -> None
     clock.advance(hours=3)
     assert await restarted.run_due() == []
 
-    clock.now = datetime(2025, 1, 11, 4, 59, tzinfo=UTC)  # 23:59 on the 10th in New York
+    clock.at = datetime(2025, 1, 11, 4, 59, tzinfo=UTC)  # 23:59 on the 10th in New York
     assert await restarted.run_due() == []
     clock.advance(minutes=2)  # just past local midnight: a new day, but not yet 09:00
     assert await restarted.run_due() == []
-    clock.now = datetime(2025, 1, 11, 14, 0, tzinfo=UTC)
+    clock.at = datetime(2025, 1, 11, 14, 0, tzinfo=UTC)
     (pick,) = await restarted.run_due()
     assert pick.day == "2025-01-11"
 
     # Down the whole morning of the 12th; started at 15:00 local: the missed post, once.
-    clock.now = datetime(2025, 1, 12, 20, 0, tzinfo=UTC)
+    clock.at = datetime(2025, 1, 12, 20, 0, tzinfo=UTC)
     late = scheduler(store, poster, clock)
     assert [p.day for p in await late.run_due()] == ["2025-01-12"]
     assert await scheduler(store, poster, clock).run_due() == []
@@ -100,7 +100,7 @@ async def test_across_midnight_and_restarts_one_post_a_day(store: Store) -> None
     config = await store.daily.get(GUILD)
     assert config is not None and config.last_posted_day == "2025-01-12"
     for posted in poster.posted:
-        assert check_embed(posted.message.embed) == []
+        assert refused_by_discord(posted.message.embed) == []
 
 
 async def test_set_after_todays_time_starts_tomorrow(store: Store) -> None:
@@ -157,13 +157,15 @@ async def test_the_loop_runs_on_an_injected_clock_without_sleeping(store: Store)
     class Stop(Exception):
         pass
 
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.advance(seconds=seconds)
-        if clock() > datetime(2025, 1, 12, 9, 0, tzinfo=UTC):
-            raise Stop
+    class StoppingClock(FakeClock):
+        async def sleep(self, seconds: float) -> None:
+            slept.append(seconds)
+            self.advance(seconds=seconds)
+            if self() > datetime(2025, 1, 12, 9, 0, tzinfo=UTC):
+                raise Stop
 
-    looping = DailyQuoteScheduler(store, poster, compose_quote, clock=clock, sleep=sleep)
+    clock = StoppingClock(clock())
+    looping = DailyQuoteScheduler(store, poster, compose_quote, clock=clock)
     with pytest.raises(Stop):
         await looping.loop()
     assert len(poster.posted) == 3  # the 10th, 11th and 12th at 08:00

@@ -169,14 +169,13 @@ async def sweep(
         poster,
         compose_quote,
         clock=clock,
-        sleep=clock.sleep,
     )
     wrong: list[str] = []
     finished: dict[datetime, list[Schedule]] = {}
     for s, instants in expected.items():
         finished.setdefault(instants[-1], []).append(s)
     for probe in sorted(probes):
-        clock.now = probe
+        clock.at = probe
         await scheduler.run_due()
         for s in finished.get(probe, []):  # the plan's last day is posted: no more
             await store.daily.disable(s.guild_id)
