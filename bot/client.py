@@ -6,13 +6,13 @@ import asyncio
 import gc
 import logging
 import pkgutil
-import time
 from typing import Any
 
 import discord
 from discord.ext import commands
 
 import cogs
+from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
 from bot.invite import invite_url
@@ -46,7 +46,13 @@ def bot_intents() -> discord.Intents:
 
 class HeroesBot(commands.Bot):
     def __init__(
-        self, settings: Config, store: Store, *, sync: str = "auto", **client_options: Any
+        self,
+        settings: Config,
+        store: Store,
+        *,
+        sync: str = "auto",
+        clock: Clock | None = None,
+        **client_options: Any,
     ) -> None:
         # The bot never joins voice, so discord.py's start-up warnings about its optional voice
         # libraries (PyNaCl, davey) would only alarm the person running it.
@@ -66,14 +72,15 @@ class HeroesBot(commands.Bot):
         self.store = store
         self.sync_mode = sync  # "auto" (fingerprint), "force", or "off"
         self.sync_outcome: SyncOutcome | None = None
-        self.started_at = time.monotonic()
+        # The one clock every cog, service and view reads time and waits through (bot/clock.py).
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.started_at = self.clock.monotonic()
         self._frozen = False
         # Shards whose READY guild list is fully loaded (sharded bots); see guild_list_complete.
         self._complete_shards: set[int] = set()
         # Set once the check for servers that removed the bot while it was offline has run.
         self.departed_checked = asyncio.Event()
         self.departed: list[int] | None = None
-        self.owners_clock = time.monotonic  # replaced by tests
         self._owners_read_at: float | None = None
 
     async def setup_hook(self) -> None:
@@ -95,7 +102,7 @@ class HeroesBot(commands.Bot):
         if app is None:
             return
         self.owner_ids = set(application_owners(app))
-        self._owners_read_at = self.owners_clock()
+        self._owners_read_at = self.clock.monotonic()
 
     async def is_owner(self, user: discord.abc.User) -> bool:
         # Never reach discord.py's own fallback: with no owner resolved it re-reads the
@@ -103,7 +110,7 @@ class HeroesBot(commands.Bot):
         if not self.owner_ids:
             await self._resolve_owners()
         read_at = self._owners_read_at
-        if read_at is not None and self.owners_clock() - read_at > OWNERS_FRESH_FOR:
+        if read_at is not None and self.clock.monotonic() - read_at > OWNERS_FRESH_FOR:
             # The team changes without a restart: read it again (the last answer stands if
             # Discord can't be asked right now).
             try:
@@ -142,7 +149,7 @@ class HeroesBot(commands.Bot):
             user,
             user.id if user else "?",
             len(self.guilds),
-            time.monotonic() - self.started_at,
+            self.clock.monotonic() - self.started_at,
         )
         if not self._frozen:
             # What exists once ready (modules, the command tree, the guild cache) lives as long
@@ -164,14 +171,17 @@ class ShardedHeroesBot(HeroesBot, commands.AutoShardedBot):
     """The same bot over several gateway shards in one process (SHARD_COUNT / SHARD_IDS)."""
 
 
-def create_bot(settings: Config, store: Store, *, sync: str = "auto") -> HeroesBot:
+def create_bot(
+    settings: Config, store: Store, *, sync: str = "auto", clock: Clock | None = None
+) -> HeroesBot:
     """A plain bot, or an auto-sharded one when SHARD_COUNT is set."""
     if not settings.sharded:
-        return HeroesBot(settings, store, sync=sync)
+        return HeroesBot(settings, store, sync=sync, clock=clock)
     return ShardedHeroesBot(
         settings,
         store,
         sync=sync,
+        clock=clock,
         shard_count=settings.shard_count,
         shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
     )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import aiohttp
 import discord
 
 from bot.client import HeroesBot, create_bot
+from bot.clock import Clock
 from bot.config import Config
 from bot.seed import load_seed
 from bot.store import Store, open_store
@@ -67,7 +67,7 @@ async def run_bot(
     *,
     sync: str = "auto",
     on_bot: Callable[[HeroesBot], None] | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Clock | None = None,
     jitter: Callable[[], float] = random.random,
 ) -> None:
     """Run the bot until it is closed. `on_bot` receives the bot before it connects.
@@ -76,13 +76,14 @@ async def run_bot(
     one line and the next comes after a capped, jittered backoff; cancelling (Ctrl-C) during
     the wait just ends. Each attempt uses a new bot (a failed login leaves discord.py's HTTP
     session closed), so `on_bot` is called again. Once logged in, discord.py's own reconnect
-    logic keeps the gateway connected.
+    logic keeps the gateway connected. `clock` is the bot's (HeroesBot's default when None),
+    and the wait between attempts is on it.
     """
     token = settings.require_token()
     async with seeded_store(settings) as store:
         attempt = 0
         while True:
-            bot = create_bot(settings, store, sync=sync)
+            bot = create_bot(settings, store, sync=sync, clock=clock)
             if on_bot is not None:
                 on_bot(bot)
             async with bot:
@@ -98,7 +99,7 @@ async def run_bot(
             log.warning(
                 "can't reach Discord: %s, retrying in %.0f s", describe_unreachable(failure), delay
             )
-            await sleep(delay)
+            await bot.clock.sleep(delay)
 
 
 async def sync_once(settings: Config) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.client import HeroesBot
+from bot.clock import ManualClock
 from bot.config import Config, Secret
 from bot.seed import load_seed
 from bot.store import SeedData, Store, open_store
@@ -36,9 +37,15 @@ def settings(db_path: Path) -> Config:
 
 
 @pytest.fixture
-async def bot(settings: Config, store: Store) -> AsyncIterator[HeroesBot]:
-    """The real bot with every extension loaded, not connected to anything."""
-    instance = HeroesBot(settings, store, sync="off")
+def clock() -> ManualClock:
+    """The bot's time: it moves only when a test advances it."""
+    return ManualClock()
+
+
+@pytest.fixture
+async def bot(settings: Config, store: Store, clock: ManualClock) -> AsyncIterator[HeroesBot]:
+    """The real bot with every extension loaded, not connected to anything, on `clock`."""
+    instance = HeroesBot(settings, store, sync="off", clock=clock)
     await instance.setup_hook()
     yield instance
     await instance.close()

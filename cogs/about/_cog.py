@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from discord import Interaction, app_commands
 from discord.ext import commands
 
@@ -18,7 +16,7 @@ from ._render import about_card
 class About(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/about")
+        self.cooldown = PublicCooldown("/about", clock=bot.clock)
 
     @app_commands.command(name="about")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
@@ -29,7 +27,7 @@ class About(commands.Cog):
         store = self.bot.store
         embed = about_card(
             version=bot_package.__version__,
-            uptime=time.monotonic() - self.bot.started_at,
+            uptime=self.bot.clock.monotonic() - self.bot.started_at,
             latency=self.bot.latency,
             servers=len(self.bot.guilds),
             counts=await store.counts(),

@@ -23,7 +23,7 @@ NAME_MAX = 100
 class Cast(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/cast")
+        self.cooldown = PublicCooldown("/cast", clock=bot.clock)
 
     @app_commands.command(name="cast")
     @app_commands.describe(

@@ -17,7 +17,7 @@ from ._render import film_card
 class Film(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/film")
+        self.cooldown = PublicCooldown("/film", clock=bot.clock)
 
     @app_commands.command(name="film")
     @app_commands.describe(private=PRIVATE_DESCRIBE)

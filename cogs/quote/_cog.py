@@ -20,7 +20,7 @@ SUGGESTION_CANDIDATES = 50
 class Quotes(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/quote")
+        self.cooldown = PublicCooldown("/quote", clock=bot.clock)
 
     @app_commands.command(name="quote")
     @app_commands.describe(

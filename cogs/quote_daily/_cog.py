@@ -54,6 +54,7 @@ class QuoteDaily(commands.Cog):
             bot.store,
             DiscordPoster(bot),
             compose_quote,
+            clock=bot.clock,
             wait_ready=bot.wait_until_ready,
             serves=in_guilds_of(bot),
         )

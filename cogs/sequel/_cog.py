@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import discord
 from discord import Interaction, app_commands
@@ -70,12 +69,16 @@ class Sequel(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
         self.broadcaster = Broadcaster(
-            bot.store.tracker, DiscordPoster(bot), compose_post, serves=in_guilds_of(bot)
+            bot.store.tracker,
+            DiscordPoster(bot),
+            compose_post,
+            clock=bot.clock,
+            serves=in_guilds_of(bot),
         )
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
-        self.status_cooldown = PublicCooldown("/sequel status")
-        self.news_cooldown = PublicCooldown("/sequel news")
-        self.notify_guard = NotifyGuard()
+        self.status_cooldown = PublicCooldown("/sequel status", clock=bot.clock)
+        self.news_cooldown = PublicCooldown("/sequel news", clock=bot.clock)
+        self.notify_guard = NotifyGuard(clock=bot.clock)
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
@@ -200,6 +203,7 @@ class Sequel(commands.Cog):
             by=interaction.user.id,
             configurer_mentions=configurer_mentions,
             mention_role=mention_role,
+            now=self.bot.clock.now(),
         )
         text = f"Following: each new sequel update will be posted in {channel.mention}"
         if role and not mention_role:
@@ -217,7 +221,9 @@ class Sequel(commands.Cog):
     @admin.command(name="unfollow")
     async def unfollow(self, interaction: Interaction) -> None:
         """Stop posting sequel updates in this server."""
-        if await self.bot.store.tracker.unfollow(guild_id_of(interaction)):
+        if await self.bot.store.tracker.unfollow(
+            guild_id_of(interaction), now=self.bot.clock.now()
+        ):
             text = "Unfollowed: no more sequel updates will be posted in this server."
         else:
             text = "This server wasn't following the sequel news."
@@ -254,7 +260,7 @@ class Sequel(commands.Cog):
             source_url=values.get("source_url"),
             outlet=values.get("outlet"),
             stage=values.get("stage"),
-            today=datetime.now(UTC).date(),
+            today=self.bot.clock.now().date(),
         )
         if checked.update is None:
             problems = "\n".join(f"• {echo(p, 300)}" for p in checked.problems)
@@ -273,7 +279,9 @@ class Sequel(commands.Cog):
                 ephemeral=True,
             )
             return
-        update, queued = await tracker.add_update(checked.update, added_by=interaction.user.id)
+        update, queued = await tracker.add_update(
+            checked.update, added_by=interaction.user.id, now=self.bot.clock.now()
+        )
         log.info(
             "update #%s added by %s; %d deliveries queued", update.id, interaction.user.id, queued
         )

@@ -12,13 +12,12 @@ because roles and permissions change after /sequel-admin follow.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.clock import Clock
 from bot.cooldowns import format_wait
 from bot.store import Store
 from bot.ui.embeds import shorten
@@ -149,14 +148,14 @@ def granter_problem(guild: discord.Guild, member: discord.Member, role: discord.
 
 class NotifyGuard:
     """Per-bot state of the Notify buttons: the per-member press limit, and recent checks of
-    the member who chose the news role. `clock` is injected (tests never sleep)."""
+    the member who chose the news role, timed on the bot's clock."""
 
     def __init__(
         self,
         *,
+        clock: Clock,
         rate: tuple[int, float] = NOTIFY_RATE,
         granter_recheck: float = GRANTER_RECHECK,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
         self.granter_recheck = granter_recheck
@@ -166,7 +165,7 @@ class NotifyGuard:
 
     def press(self, guild_id: int, user_id: int) -> float:
         """Count one press; returns 0 if allowed, else the seconds until the next one is."""
-        now = self.clock()
+        now = self.clock.monotonic()
         key = (guild_id, user_id)
         bucket = self._presses.get(key)
         if bucket is None:
@@ -186,7 +185,7 @@ class NotifyGuard:
         if chooser_id == guild.owner_id:
             return None
         key = (guild.id, chooser_id, role.id)
-        now = self.clock()
+        now = self.clock.monotonic()
         seen = self._granters.get(key)
         if seen is not None and now - seen[0] < self.granter_recheck:
             return seen[1]
@@ -277,7 +276,7 @@ async def toggle_notify(
     guild_id: int,
     *,
     on: bool,
-    guard: NotifyGuard | None = None,
+    guard: NotifyGuard,
 ) -> str:
     """Give or take the news role; returns what to tell the member (always ephemerally)."""
     guild = interaction.guild
@@ -314,7 +313,7 @@ async def toggle_notify(
         if unsafe:
             log.warning("refused news role %s in %s: it gives permissions", role.id, guild.id)
             return f"I won't give you {role.mention} right now. {unsafe} (Tell a server manager.)"
-        gap = await (guard or NotifyGuard()).granter_problem(guild, follow.followed_by, role)
+        gap = await guard.granter_problem(guild, follow.followed_by, role)
         if gap:
             return (
                 f"I won't give you {role.mention} right now: {gap}, and the bot only gives a "

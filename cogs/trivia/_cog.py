@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections import deque
 
 import discord
@@ -41,13 +40,16 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         self._last_players: dict[int, tuple[int, frozenset[int], float]] = {}
         self._recent: dict[int, deque[str]] = {}
         self.rng = random.Random()
-        self.time_scale = 1.0  # tests shrink every wait with this
         self.refresh_delay = 2.0
-        self.clock = time.monotonic
+        self.clock = bot.clock  # questions close, and their counts refresh, on the bot's clock
         self.play_cooldown = PublicCooldown(
-            "/trivia play", member=(3, 60.0), channel=(6, 60.0), private_option=False
+            "/trivia play",
+            clock=bot.clock,
+            member=(3, 60.0),
+            channel=(6, 60.0),
+            private_option=False,
         )
-        self.board_cooldown = PublicCooldown("/trivia leaderboard")
+        self.board_cooldown = PublicCooldown("/trivia leaderboard", clock=bot.clock)
 
     async def cog_load(self) -> None:
         stale = await self.bot.store.trivia.close_stale_rounds()
@@ -113,10 +115,11 @@ class Trivia(commands.GroupCog, group_name="trivia"):
             round_id=round_id,
             guild_id=guild_id,
             channel_id=channel_id,
-            seconds=seconds * self.time_scale,
+            seconds=seconds,
+            clock=self.clock,
             expected=self._expected(channel_id),
             on_closed=self._on_closed,
-            refresh_delay=self.refresh_delay * self.time_scale,
+            refresh_delay=self.refresh_delay,
         )
         self.games[channel_id] = game
         try:
@@ -129,7 +132,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
 
     def _expected(self, channel_id: int) -> frozenset[int]:
         last = self._last_players.get(channel_id)
-        if last is None or self.clock() - last[2] > SESSION_WINDOW:
+        if last is None or self.clock.monotonic() - last[2] > SESSION_WINDOW:
             return frozenset()
         return last[1]
 
@@ -138,7 +141,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
             del self.games[game.channel_id]
         players = game.players()
         if players:
-            self._last_players[game.channel_id] = (game.guild_id, players, self.clock())
+            self._last_players[game.channel_id] = (game.guild_id, players, self.clock.monotonic())
 
     # ------------------------------------------------------------------ scores
 

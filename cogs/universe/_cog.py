@@ -18,7 +18,7 @@ UNIVERSE_KIND = "universe"
 class Universe(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/universe")
+        self.cooldown = PublicCooldown("/universe", clock=bot.clock)
 
     @app_commands.command(name="universe")
     @app_commands.describe(private=PRIVATE_DESCRIBE)

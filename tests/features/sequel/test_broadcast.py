@@ -7,7 +7,6 @@ from datetime import timedelta
 import discord
 import pytest
 
-from discord_emulator import Emulator, redirect_discord_py
 from bot.store import NewUpdate, Store
 from bot.ui.embeds import check_embed
 from bot.ui.posting import DiscordPoster
@@ -19,6 +18,7 @@ from cogs.sequel import (
     compose_post,
     follow_card,
 )
+from discord_emulator import Emulator, redirect_discord_py
 from tests.tracker_fakes import FakeClock, FakePoster, SimulatedCrash
 
 GUILDS = 40
@@ -53,8 +53,6 @@ def broadcaster(store: Store, poster: FakePoster, clock: FakeClock, **kw: object
         poster,
         compose_post,
         clock=clock,
-        monotonic=clock.monotonic,
-        sleep=clock.sleep,
         **kw,  # type: ignore[arg-type]
     )
 
@@ -212,8 +210,6 @@ async def test_a_503_on_one_channel_delays_only_that_channel(
                     DiscordPoster(client),
                     compose_post,
                     clock=clock,
-                    monotonic=clock.monotonic,
-                    sleep=clock.sleep,
                     jitter=lambda: 0.5,
                 )
                 start = clock.monotonic()
@@ -283,7 +279,7 @@ async def test_progress_is_throttled_and_ends_with_the_final_state(store: Store)
 
 async def test_rate_gate_spaces_sends() -> None:
     clock = FakeClock()
-    gate = RateGate(20.0, monotonic=clock.monotonic, sleep=clock.sleep)
+    gate = RateGate(20.0, clock=clock)
     start = clock.monotonic()
     for _ in range(41):
         await gate.wait()
@@ -298,7 +294,7 @@ async def test_a_failing_progress_callback_is_dropped() -> None:
         calls += 1
         raise RuntimeError("interaction expired")
 
-    throttle = ProgressThrottle(broken, interval=0)
+    throttle = ProgressThrottle(broken, interval=0, clock=FakeClock())
     from bot.store import DeliveryCounts
 
     await throttle(DeliveryCounts(1))

@@ -157,40 +157,46 @@ async def test_follow_refuses_a_ping_the_bot_cannot_make(bot: HeroesBot) -> None
 
 
 async def test_notify_buttons_add_and_remove_the_role(bot: HeroesBot) -> None:
+    guard = bot.get_cog("Sequel").notify_guard
     guild, role = world()
     await bot.store.tracker.follow(GUILD, 77, role.id, by=guild.owner_id, mention_role=True)
     store = bot.store
     member = FakeMember(1001)
     on = GuildInteraction(guild, member)
-    assert "now have" in await toggle_notify(on, store, GUILD, on=True)
+    assert "now have" in await toggle_notify(on, store, GUILD, on=True, guard=guard)
     assert member.calls == [("add", 7000)] and member.get_role(7000)
-    assert "already have" in await toggle_notify(on, store, GUILD, on=True)
+    assert "already have" in await toggle_notify(on, store, GUILD, on=True, guard=guard)
     assert member.calls == [("add", 7000)]  # nothing changed
-    assert "removed" in await toggle_notify(on, store, GUILD, on=False)
+    assert "removed" in await toggle_notify(on, store, GUILD, on=False, guard=guard)
     assert member.calls[-1] == ("remove", 7000) and member.get_role(7000) is None
-    assert "not being mentioned" in await toggle_notify(on, store, GUILD, on=False)
+    assert "not being mentioned" in await toggle_notify(on, store, GUILD, on=False, guard=guard)
 
 
 async def test_notify_button_explains_what_is_wrong(bot: HeroesBot) -> None:
+    guard = bot.get_cog("Sequel").notify_guard
     store = bot.store
     guild, role = world(manage_roles=False)
     member = FakeMember(1001)
     interaction = GuildInteraction(guild, member)
-    assert "doesn't follow" in await toggle_notify(interaction, store, GUILD, on=True)
+    assert "doesn't follow" in await toggle_notify(interaction, store, GUILD, on=True, guard=guard)
     await store.tracker.follow(GUILD, 77, None)
-    assert "don't mention a role" in await toggle_notify(interaction, store, GUILD, on=True)
+    assert "don't mention a role" in await toggle_notify(
+        interaction, store, GUILD, on=True, guard=guard
+    )
     await store.tracker.follow(GUILD, 77, role.id)
-    assert "Manage Roles" in await toggle_notify(interaction, store, GUILD, on=True)
+    assert "Manage Roles" in await toggle_notify(interaction, store, GUILD, on=True, guard=guard)
     guild, role = world(bot_position=2)
     interaction = GuildInteraction(guild, member)
-    assert "Drag my role above" in await toggle_notify(interaction, store, GUILD, on=True)
+    assert "Drag my role above" in await toggle_notify(
+        interaction, store, GUILD, on=True, guard=guard
+    )
     assert member.calls == []
     other = GuildInteraction(FakeGuild(1, guild.me), member)
-    assert "only in the server" in await toggle_notify(other, store, GUILD, on=True)
+    assert "only in the server" in await toggle_notify(other, store, GUILD, on=True, guard=guard)
     guild, role = world()
     await store.tracker.follow(GUILD, 77, role.id, by=guild.owner_id)
     refused = GuildInteraction(guild, FakeMember(1001, refuse=True))
-    assert "Discord refused" in await toggle_notify(refused, store, GUILD, on=True)
+    assert "Discord refused" in await toggle_notify(refused, store, GUILD, on=True, guard=guard)
 
 
 async def test_notify_button_is_persistent(bot: HeroesBot) -> None:
@@ -328,7 +334,7 @@ async def test_markdown_and_mentions_in_a_post_ping_no_one(bot: HeroesBot) -> No
     )
     assert await bot.store.tracker.count_updates() == 2
     poster = FakePoster()
-    worker = DeliveryWorker(Broadcaster(bot.store.tracker, poster, compose_post))
+    worker = DeliveryWorker(Broadcaster(bot.store.tracker, poster, compose_post, clock=FakeClock()))
     await worker.run_once()
     message = poster.posted[0].message
     assert message.content == f"<@&{role.id}>"  # the only text outside the embed
@@ -345,9 +351,7 @@ async def test_post_stores_queues_and_reports_progress(bot: HeroesBot) -> None:
     interaction = GuildInteraction(guild, FakeUser(OWNER))
     cog = bot.get_cog("Sequel")
     poster = FakePoster(missing={103})
-    cog.worker.broadcaster = Broadcaster(
-        bot.store.tracker, poster, compose_post, clock=clock, monotonic=clock.monotonic
-    )
+    cog.worker.broadcaster = Broadcaster(bot.store.tracker, poster, compose_post, clock=clock)
     values = {
         "headline": "Filming begins",
         "text": "Cameras roll in Austin.",

@@ -6,6 +6,7 @@ import discord
 import pytest
 
 from bot.client import HeroesBot
+from bot.clock import ManualClock
 from bot.cooldowns import PublicCooldown, PublicCooldownError
 from bot.tree import describe_error
 from bot.ui.embeds import check_embed
@@ -68,10 +69,7 @@ async def test_private_cast_pages_still_belong_to_the_asker(bot: HeroesBot) -> N
     assert all(item.disabled for item in sent.view.children)
 
 
-async def test_cooldown_per_member_with_time_left(bot: HeroesBot) -> None:
-    cog = bot.get_cog("Film")
-    now = [1000.0]
-    cog.cooldown.clock = lambda: now[0]
+async def test_cooldown_per_member_with_time_left(bot: HeroesBot, clock: ManualClock) -> None:
     for _ in range(5):
         await _run(bot, "film")
     with pytest.raises(PublicCooldownError) as refused:
@@ -85,18 +83,15 @@ async def test_cooldown_per_member_with_time_left(bot: HeroesBot) -> None:
     # Private replies are never limited, and another member is not held back.
     assert (await _run(bot, "film", private=True)).sent[0].ephemeral
     await _run(bot, "film", FakeInteraction(FakeUser(2, "b")))
-    now[0] += 45
+    await clock.advance(45)
     with pytest.raises(PublicCooldownError) as later:
         await _run(bot, "film")
     assert "15s" in str(later.value)
-    now[0] += 16
+    await clock.advance(16)
     await _run(bot, "film")
 
 
 async def test_cooldown_per_channel(bot: HeroesBot) -> None:
-    cog = bot.get_cog("Quotes")
-    now = [500.0]
-    cog.cooldown.clock = lambda: now[0]
     for user in range(12):
         await _run(bot, "quote", FakeInteraction(FakeUser(user, f"u{user}")))
     with pytest.raises(PublicCooldownError) as refused:
@@ -108,7 +103,7 @@ async def test_cooldown_per_channel(bot: HeroesBot) -> None:
 
 
 async def test_the_tree_answers_a_cooldown_ephemerally(bot: HeroesBot) -> None:
-    cooldown = PublicCooldown("/cast", member=(1, 30.0), clock=lambda: 100.0)
+    cooldown = PublicCooldown("/cast", member=(1, 30.0), clock=ManualClock())
     interaction = FakeInteraction()
     cooldown.hit(interaction)
     with pytest.raises(PublicCooldownError) as refused:

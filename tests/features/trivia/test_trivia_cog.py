@@ -1,4 +1,7 @@
-"""/trivia through the real cog with strict fakes: buttons pressed at once, twice, too late."""
+"""/trivia through the real cog with strict fakes: buttons pressed at once, twice, too late.
+
+The bot runs on a ManualClock (tests/conftest.py): a question closes when the test advances the
+clock past its seconds, never by waiting on the wall clock."""
 
 from __future__ import annotations
 
@@ -9,12 +12,11 @@ import discord
 import pytest
 
 from bot.client import HeroesBot
+from bot.clock import ManualClock
 from bot.cooldowns import PublicCooldownError
 from bot.ui.embeds import check_embed
 from cogs.trivia import Trivia, TriviaGame  # for annotations only
 from tests.fakes import FakeInteraction, FakeUser, Sent
-
-SCALE = 0.01  # seconds=10 closes after 0.1 s
 
 
 @pytest.fixture
@@ -22,7 +24,6 @@ def cog(bot: HeroesBot) -> Trivia:
     # Extensions are re-imported per bot, so compare by name, not class identity.
     trivia = bot.get_cog("Trivia")
     assert type(trivia).__name__ == "Trivia"
-    trivia.time_scale = SCALE
     trivia.rng = random.Random(5)
     return trivia
 
@@ -107,10 +108,15 @@ async def test_a_member_answering_twice_is_told_so(bot: HeroesBot, cog: Trivia) 
     assert entry is not None and entry.answered == 1
 
 
-async def test_timeout_reveals_answer_winners_and_source(bot: HeroesBot, cog: Trivia) -> None:
-    interaction, game = await _play(bot, cog, seconds=10)  # 0.1 s here
+async def test_timeout_reveals_answer_winners_and_source(
+    bot: HeroesBot, cog: Trivia, clock: ManualClock
+) -> None:
+    interaction, game = await _play(bot, cog, seconds=10)
     await _press(game, FakeUser(7, "**Speedy**"), game.question.answer)
-    await asyncio.wait_for(game.wait_closed(), timeout=2)
+    await clock.advance(9.9)
+    assert not game.closed  # open for its full 10 seconds of the bot's clock
+    await clock.advance(0.1)
+    await asyncio.wait_for(game.wait_closed(), timeout=2)  # a guard: it has closed already
     assert game.closed and 777 not in cog.games
     embed = _reveal(interaction)
     fields = {f.name: f.value for f in embed.fields}
@@ -121,8 +127,11 @@ async def test_timeout_reveals_answer_winners_and_source(bot: HeroesBot, cog: Tr
     assert late.ephemeral and "closed" in late.content
 
 
-async def test_nobody_answering_is_said_plainly(bot: HeroesBot, cog: Trivia) -> None:
+async def test_nobody_answering_is_said_plainly(
+    bot: HeroesBot, cog: Trivia, clock: ManualClock
+) -> None:
     interaction, game = await _play(bot, cog, seconds=10)
+    await clock.advance(10)
     await asyncio.wait_for(game.wait_closed(), timeout=2)
     fields = {f.name: f.value for f in _reveal(interaction).fields}
     assert fields["Who got it"] == "Nobody answered this time."
@@ -157,13 +166,17 @@ async def test_closes_early_once_last_questions_players_have_answered(
     assert not second.closed
     await _press(second, b, 0)
     await asyncio.wait_for(second.wait_closed(), timeout=2)
-    assert second.closed  # long before its 120 (scaled: 1.2) seconds
+    assert second.closed  # the clock never moved: long before its 120 seconds
 
 
-async def test_answer_count_is_refreshed_while_open(bot: HeroesBot, cog: Trivia) -> None:
+async def test_answer_count_is_refreshed_while_open(
+    bot: HeroesBot, cog: Trivia, clock: ManualClock
+) -> None:
     interaction, game = await _play(bot, cog, seconds=120)
     await _press(game, FakeUser(21, "x"), 0)
-    await asyncio.sleep(0.1)  # refresh_delay 2 s scaled to 0.02 s
+    await clock.advance(1.9)
+    assert not [s for s in interaction.sent if s.kind == "edit_original"]  # edits are paced
+    await clock.advance(0.1)  # refresh_delay: 2 s
     refreshes = [s for s in interaction.sent if s.kind == "edit_original"]
     assert (
         refreshes and {f.name: f.value for f in refreshes[-1].embeds[0].fields}["Answered"] == "1"
@@ -213,16 +226,14 @@ async def test_forget_me_during_a_question_drops_the_answer(bot: HeroesBot, cog:
     assert await bot.store.trivia.standing(4242, 31) is None
 
 
-async def test_play_cooldown_per_member(bot: HeroesBot, cog: Trivia) -> None:
-    now = [1000.0]
-    cog.play_cooldown.clock = lambda: now[0]
+async def test_play_cooldown_per_member(bot: HeroesBot, cog: Trivia, clock: ManualClock) -> None:
     for channel in range(3):
         _, game = await _play(bot, cog, seconds=120, channel_id=900 + channel)
         await game.close()
     with pytest.raises(PublicCooldownError) as refused:
         await _call(bot, "play", FakeInteraction(FakeUser(1, "host1"), channel_id=999))
     assert refused.value.scope == "member" and "again in" in str(refused.value)
-    now[0] += 61
+    await clock.advance(61)
     _, game = await _play(bot, cog, seconds=120, channel_id=999)
     await game.close()
 
