@@ -18,7 +18,7 @@ from bot.departed import forget_departed
 from bot.invite import invite_url
 from bot.owners import application_owners
 from bot.store import Store
-from bot.sync import SyncOutcome, sync_commands
+from bot.sync import SyncMode, SyncOutcome, sync_commands
 from bot.tree import HeroesTree
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class HeroesBot(commands.Bot):
         settings: Config,
         store: Store,
         *,
-        sync: str = "auto",
+        sync: SyncMode = SyncMode.AUTO,
         clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
@@ -70,7 +70,7 @@ class HeroesBot(commands.Bot):
         )
         self.config = settings
         self.store = store
-        self.sync_mode = sync  # "auto" (fingerprint), "force", or "off"
+        self.sync_mode = sync
         self.sync_outcome: SyncOutcome | None = None
         # The one clock every cog, service and view reads time and waits through (bot/clock.py).
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -88,8 +88,8 @@ class HeroesBot(commands.Bot):
             await self.load_extension(extension)
         log.info("loaded %d extensions", len(self.extensions))
         await self._resolve_owners()
-        if self.sync_mode != "off":
-            self.sync_outcome = await sync_commands(self, force=self.sync_mode == "force")
+        if self.sync_mode is not SyncMode.OFF:
+            self.sync_outcome = await sync_commands(self, force=self.sync_mode is SyncMode.FORCE)
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
 
@@ -172,7 +172,7 @@ class ShardedHeroesBot(HeroesBot, commands.AutoShardedBot):
 
 
 def create_bot(
-    settings: Config, store: Store, *, sync: str = "auto", clock: Clock | None = None
+    settings: Config, store: Store, *, sync: SyncMode = SyncMode.AUTO, clock: Clock | None = None
 ) -> HeroesBot:
     """A plain bot, or an auto-sharded one when SHARD_COUNT is set."""
     if not settings.sharded:

@@ -7,7 +7,7 @@ import discord
 from bot.ui.embeds import CHOICE_NAME, CHOICE_VALUE, shorten
 
 
-def echo(text: str, limit: int = 80) -> str:
+def escape_input(text: str, limit: int = 80) -> str:
     """User input safe to show back: shortened, markdown escaped (pings are off globally)."""
     return discord.utils.escape_markdown(shorten(" ".join(text.split()), limit))
 

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.seed import load_seed
 from bot.store import Store, open_store
+from bot.sync import SyncMode
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ async def seeded_store(
 async def run_bot(
     settings: Config,
     *,
-    sync: str = "auto",
+    sync: SyncMode = SyncMode.AUTO,
     on_bot: Callable[[HeroesBot], None] | None = None,
     clock: Clock | None = None,
     jitter: Callable[[], float] = random.random,
@@ -106,7 +107,7 @@ async def sync_once(settings: Config) -> str:
     """Log in over HTTP only, force a command sync, and return what happened."""
     token = settings.require_token()
     async with seeded_store(settings) as store:
-        bot = create_bot(settings, store, sync="force")
+        bot = create_bot(settings, store, sync=SyncMode.FORCE)
         async with bot:
             await bot.login(token.reveal())  # setup_hook runs here and syncs
         return bot.sync_outcome.value if bot.sync_outcome else "not synced"

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class SyncMode(Enum):
+    """When the bot syncs its commands at start."""
+
+    AUTO = "auto"  # to the dev guild always; globally only when the fingerprint changed
+    FORCE = "force"  # always (the `sync` command of the CLI)
+    OFF = "off"  # never (tests, which have no application to sync to)
+
+
 class SyncOutcome(Enum):
     GUILD = "synced to the dev guild"
     GLOBAL = "synced globally"

@@ -1,5 +1,6 @@
-"""The command tree: one place that enforces what every command declares, and answers every
-command failure, ephemerally."""
+"""The command tree: one place that enforces what every command declares (bot/policy.py: servers
+only, owners only, reply policy; the option declarations), and answers every refusal and failure,
+ephemerally, in one wording per kind."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from discord import app_commands
 from bot.cooldowns import format_wait
 from bot.errors import UserFacingError
 from bot.option_check import option_problem, suggestions_wanted
-from bot.replies import echo
+from bot.replies import escape_input
 
 log = logging.getLogger(__name__)
 
@@ -34,27 +35,12 @@ def is_guild_only(command: AnyCommand) -> bool:
     return top.guild_only
 
 
-def guild_id_of(interaction: discord.Interaction) -> int:
-    """The server an interaction comes from; in a DM, the same refusal as the tree's."""
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
-
-
-def guild_of(interaction: discord.Interaction) -> discord.Guild:
-    """The server an interaction comes from, as a cached guild; in a DM, the tree's refusal."""
-    guild = interaction.guild
-    if guild is None:
-        raise app_commands.NoPrivateMessage()
-    return guild
-
-
 def _unconvertible(error: app_commands.TransformerError) -> str:
     """What a failed conversion says: the raw value only when it is text or a number the member
     typed, escaped; never a Python object's repr (an AppCommandChannel, a Member...)."""
     value = error.value
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return f"I couldn't understand “{echo(str(value), 100)}” for that option."
+        return f"I couldn't understand “{escape_input(str(value), 100)}” for that option."
     kind = {
         discord.AppCommandOptionType.channel: "that channel",
         discord.AppCommandOptionType.role: "that role",

@@ -22,8 +22,16 @@ def find_command(bot: HeroesBot, name: str) -> discord.app_commands.Command:
 
 
 async def invoke(bot: HeroesBot, name: str, interaction: Any = None, /, **options: Any) -> Any:
-    """Run the command's callback as discord.py would; return the interaction to inspect."""
+    """Run the command as discord.py would: its declared checks (bot/policy.py), whose refusal
+    the tree answers, then its callback. Return the interaction to inspect."""
     interaction = interaction if interaction is not None else FakeInteraction()
+    interaction.client = bot  # a real interaction carries its client; checks read it
     command = find_command(bot, name)
+    try:
+        for check in command.checks:
+            await discord.utils.maybe_coroutine(check, interaction)
+    except discord.app_commands.CheckFailure as refused:
+        await bot.tree.on_error(interaction, refused)
+        return interaction
     await command.callback(command.binding, interaction, **options)
     return interaction

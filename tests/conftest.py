@@ -10,6 +10,7 @@ from bot.clock import ManualClock
 from bot.config import Config, Secret
 from bot.seed import load_seed
 from bot.store import SeedData, Store, open_store
+from bot.sync import SyncMode
 
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.fake-token-for-tests-only-0123456789abcdef"
 
@@ -45,7 +46,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 async def bot(settings: Config, store: Store, clock: ManualClock) -> AsyncIterator[HeroesBot]:
     """The real bot with every extension loaded, not connected to anything, on `clock`."""
-    instance = HeroesBot(settings, store, sync="off", clock=clock)
+    instance = HeroesBot(settings, store, sync=SyncMode.OFF, clock=clock)
     await instance.setup_hook()
     yield instance
     await instance.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.client import HeroesBot
-from bot.ui.embeds import check_embed
 from tests.commands import invoke
+from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction, FakeUser, Sent
 
 
@@ -18,7 +18,7 @@ def _only(interaction: FakeInteraction) -> Sent:
     assert len(interaction.sent) == 1, interaction.sent
     sent = interaction.sent[0]
     for embed in sent.embeds:
-        assert check_embed(embed) == []
+        assert refused_by_discord(embed) == []
     return sent
 
 
@@ -129,10 +129,26 @@ async def test_quote_search_and_no_match(bot: HeroesBot) -> None:
     assert sent.ephemeral and "No quote matches" in sent.content
 
 
-@pytest.mark.parametrize("text", ['"', "NEAR(", "*", "🦈", "(((", "x" * 100])
-async def test_quote_hostile_search(bot: HeroesBot, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('"', '"'),
+        ("NEAR(", "NEAR("),  # FTS5 syntax is searched as words, never run as a query
+        ("*", "\\*"),  # Markdown escaped
+        ("🦈", "🦈"),
+        ("(((", "((("),
+        ("x" * 100, "x" * 79 + "…"),  # shortened
+    ],
+)
+async def test_quote_hostile_search_is_answered_privately_with_the_input_escaped(
+    bot: HeroesBot, text: str, shown: str
+) -> None:
+    # Was `ephemeral or embeds`: an error message, a crash reply or a random quote all passed.
     sent = _only(await _run(bot, "quote", search=text))
-    assert sent.ephemeral or sent.embeds
+    assert sent.kind == "send_message" and sent.ephemeral and not sent.embeds
+    assert sent.content == (
+        f"No quote matches “{shown}”. Try other words, or /quote alone for a random one."
+    )
 
 
 async def test_quote_autocomplete(bot: HeroesBot) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ui.embeds import ELLIPSIS, EmbedBuilder, check_embed, shorten
+from bot.ui.embeds import ELLIPSIS, EmbedBuilder, shorten
+from tests.discord_limits import refused_by_discord
 
 
 def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
@@ -23,5 +24,5 @@ def test_the_builder_never_exceeds_any_limit(size: int) -> None:
         builder.field(f"name {i} " + "n" * size, "v" * size)
     builder.footer("F" * size)
     embed = builder.build()
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     assert builder._size == len(embed) - len(embed.footer.text or "")

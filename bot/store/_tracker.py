@@ -93,15 +93,6 @@ class Tracker(Repository):
         return updates[0] if updates else None
 
     @cached
-    async def current_stage(self) -> str | None:
-        """The stage set by the newest update that sets one."""
-        row = await self._db.one(
-            f"SELECT stage FROM sequel_updates WHERE stage IS NOT NULL ORDER BY {_NEWEST_FIRST} "
-            "LIMIT 1"
-        )
-        return row[0] if row else None
-
-    @cached
     async def stage_history(self) -> list[SequelUpdate]:
         """Every update that sets a stage, newest first (the first one sets the current stage)."""
         rows = await self._db.all(

@@ -28,29 +28,6 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-") + ELLIPSIS
 
 
-def check_embed(embed: discord.Embed) -> list[str]:
-    """Every way `embed` breaks Discord's limits (empty when it is fine)."""
-    problems = []
-    if embed.title and len(embed.title) > TITLE:
-        problems.append(f"title {len(embed.title)} > {TITLE}")
-    if embed.description and len(embed.description) > DESCRIPTION:
-        problems.append(f"description {len(embed.description)} > {DESCRIPTION}")
-    if len(embed.fields) > FIELDS:
-        problems.append(f"{len(embed.fields)} fields > {FIELDS}")
-    for i, field in enumerate(embed.fields):
-        if not field.name or len(field.name) > FIELD_NAME:
-            problems.append(f"field {i} name length {len(field.name or '')}")
-        if not field.value or len(field.value) > FIELD_VALUE:
-            problems.append(f"field {i} value length {len(field.value or '')}")
-    if embed.footer.text and len(embed.footer.text) > FOOTER:
-        problems.append(f"footer {len(embed.footer.text)} > {FOOTER}")
-    if embed.author.name and len(embed.author.name) > AUTHOR:
-        problems.append(f"author {len(embed.author.name)} > {AUTHOR}")
-    if len(embed) > EMBED_TOTAL:
-        problems.append(f"total {len(embed)} > {EMBED_TOTAL}")
-    return problems
-
-
 class EmbedBuilder:
     """Builds an embed that never exceeds Discord's limits, whatever text it is fed.
 

@@ -78,7 +78,7 @@ POSTING_PERMISSIONS = (
 )
 
 
-def posting_problem(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
+def missing_post_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
     """Which permission the bot lacks to post in `channel`, said with the fix; None if none."""
     permissions = channel.permissions_for(me)
     missing = [label for name, label in POSTING_PERMISSIONS if not getattr(permissions, name)]

@@ -8,7 +8,7 @@ from discord.ext import commands
 import bot as bot_package
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
 
 from ._render import about_card
 
@@ -16,14 +16,14 @@ from ._render import about_card
 class About(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/about", clock=bot.clock)
+        self.replies = ReplyPolicy(bot.store, PublicCooldown("/about", clock=bot.clock))
 
     @app_commands.command(name="about")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def about(self, interaction: Interaction, private: bool | None = None) -> None:
         """Version, uptime, what the bot stores about you and how to delete it, its source."""
         store = self.bot.store
-        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        ephemeral = await self.replies.decide(interaction, private)
         store = self.bot.store
         embed = about_card(
             version=bot_package.__version__,

@@ -7,9 +7,9 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.replies import choice, echo
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.replies import choice, escape_input
 from bot.ui.views import Paginator
-from bot.visibility import PRIVATE_DESCRIBE, is_private
 
 from ._render import cast_pages, person_card
 
@@ -23,7 +23,7 @@ NAME_MAX = 100
 class Cast(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/cast", clock=bot.clock)
+        self.replies = ReplyPolicy(bot.store, PublicCooldown("/cast", clock=bot.clock))
 
     @app_commands.command(name="cast")
     @app_commands.describe(
@@ -37,11 +37,9 @@ class Cast(commands.Cog):
     ) -> None:
         """The cast of We Can Be Heroes, or one person's card."""
         store = self.bot.store
-        ephemeral = await is_private(interaction, private, store)
         if name is None:
             pages = cast_pages(await store.cast())
-            if not ephemeral:
-                self.cooldown.hit(interaction)
+            ephemeral = await self.replies.decide(interaction, private)
             paginator = Paginator(pages, interaction.user.id, command_hint="/cast")
             await paginator.send(interaction, ephemeral=ephemeral)
             return
@@ -55,7 +53,7 @@ class Cast(commands.Cog):
             elif top:
                 names = ", ".join(m.name for m in top)
                 await interaction.response.send_message(
-                    f"Several people match “{echo(name)}”: {names}. "
+                    f"Several people match “{escape_input(name)}”: {names}. "
                     "Pick one from the suggestions as you type.",
                     ephemeral=True,
                 )
@@ -69,11 +67,10 @@ class Cast(commands.Cog):
                 else " Try /cast with no name for the whole list."
             )
             await interaction.response.send_message(
-                f"I don't know anyone called “{echo(name)}”.{hint}", ephemeral=True
+                f"I don't know anyone called “{escape_input(name)}”.{hint}", ephemeral=True
             )
             return
-        if not ephemeral:
-            self.cooldown.hit(interaction)
+        ephemeral = await self.replies.decide(interaction, private)
         await interaction.response.send_message(embed=person_card(person), ephemeral=ephemeral)
 
     @cast.autocomplete("name")

@@ -8,8 +8,8 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
 from bot.store import FILM_KEY, SEQUEL_KEY
-from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._render import film_card
 
@@ -17,7 +17,7 @@ from ._render import film_card
 class Film(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/film", clock=bot.clock)
+        self.replies = ReplyPolicy(bot.store, PublicCooldown("/film", clock=bot.clock))
 
     @app_commands.command(name="film")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
@@ -27,7 +27,7 @@ class Film(commands.Cog):
         card = await store.work_card(FILM_KEY)
         if card is None:
             raise UserFacingError("The store knows nothing about the film yet.")
-        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        ephemeral = await self.replies.decide(interaction, private)
         embed = film_card(card, await store.cast(FILM_KEY), sequel=await store.work(SEQUEL_KEY))
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 

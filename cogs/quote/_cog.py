@@ -7,8 +7,8 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.replies import choice, echo
-from bot.visibility import PRIVATE_DESCRIBE, is_private
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.replies import choice, escape_input
 
 from ._render import quote_card
 
@@ -20,7 +20,7 @@ SUGGESTION_CANDIDATES = 50
 class Quotes(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/quote", clock=bot.clock)
+        self.replies = ReplyPolicy(bot.store, PublicCooldown("/quote", clock=bot.clock))
 
     @app_commands.command(name="quote")
     @app_commands.describe(
@@ -43,16 +43,14 @@ class Quotes(commands.Cog):
             found = results[0] if results else None
         if found is None:
             text = (
-                f"No quote matches “{echo(search)}”. Try other words, or /quote alone for a "
-                "random one."
+                f"No quote matches “{escape_input(search)}”. Try other words, or /quote alone "
+                "for a random one."
                 if search
                 else "The store holds no quotes yet."
             )
             await interaction.response.send_message(text, ephemeral=True)
             return
-        ephemeral = await is_private(interaction, private, store)
-        if not ephemeral:
-            self.cooldown.hit(interaction)
+        ephemeral = await self.replies.decide(interaction, private)
         await interaction.response.send_message(embed=quote_card(found), ephemeral=ephemeral)
 
     @quote.autocomplete("search")

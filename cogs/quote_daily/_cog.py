@@ -15,9 +15,9 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.policy import guild_of, guild_only, in_guild
 from bot.replies import choice
-from bot.tree import guild_id_of, guild_of
-from bot.ui.posting import DiscordPoster, in_guilds_of, posting_problem
+from bot.ui.posting import DiscordPoster, in_guilds_of, missing_post_permissions
 
 from ._render import compose_quote, daily_card
 from ._service import (
@@ -40,7 +40,7 @@ def when(moment: datetime) -> str:
 
 class QuoteDaily(commands.Cog):
     # Servers only, declared once: synced as contexts [0] and enforced by the tree (bot/tree.py).
-    daily = app_commands.guild_only(
+    daily = guild_only(
         app_commands.Group(
             name="quote-daily",
             description="A Robert Rodriguez quote every day in a channel of this server",
@@ -89,7 +89,7 @@ class QuoteDaily(commands.Cog):
         zone, problem = parse_timezone(timezone)
         if problem:
             problems.append(problem)
-        problem = posting_problem(channel, guild.me)
+        problem = missing_post_permissions(channel, guild.me)
         if problem:
             problems.append(problem)
         if problems or post_time is None or zone is None:
@@ -125,7 +125,7 @@ class QuoteDaily(commands.Cog):
     @daily.command(name="off")
     async def off(self, interaction: Interaction) -> None:
         """Stop the quote of the day in this server."""
-        if await self.bot.store.daily.disable(guild_id_of(interaction)):
+        if await self.bot.store.daily.disable(in_guild(interaction).guild_id):
             text = "Quote of the day is off. The rotation is remembered if you turn it on again."
         else:
             text = "Quote of the day was not on in this server."
@@ -134,7 +134,7 @@ class QuoteDaily(commands.Cog):
     @daily.command(name="show")
     async def show(self, interaction: Interaction) -> None:
         """This server's quote-of-the-day setting and when the next one comes."""
-        config = await self.bot.store.daily.get(guild_id_of(interaction))
+        config = await self.bot.store.daily.get(in_guild(interaction).guild_id)
         upcoming = when(next_post_at(config, self.scheduler.now())) if config else None
         await interaction.response.send_message(
             embed=daily_card(config, next_post=upcoming), ephemeral=True

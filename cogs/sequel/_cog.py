@@ -20,13 +20,20 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.replies import echo
+from bot.policy import (
+    NOT_OWNER,
+    PRIVATE_DESCRIBE,
+    ReplyPolicy,
+    guild_of,
+    guild_only,
+    in_guild,
+    owner_only,
+)
+from bot.replies import escape_input
 from bot.store import FILM_KEY, SEQUEL_KEY, DeliveryCounts
-from bot.tree import guild_id_of, guild_of
 from bot.ui.embeds import shorten
-from bot.ui.posting import DiscordPoster, in_guilds_of, posting_problem
+from bot.ui.posting import DiscordPoster, in_guilds_of, missing_post_permissions
 from bot.ui.views import Paginator
-from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
@@ -58,7 +65,7 @@ class Sequel(commands.Cog):
         name="sequel", description="The We Can Be Heroes sequel: where it stands, and its news"
     )
     # Servers only, declared once: synced as contexts [0] and enforced by the tree (bot/tree.py).
-    admin = app_commands.guild_only(
+    admin = guild_only(
         app_commands.Group(
             name="sequel-admin",
             description="Follow the sequel news in this server; post updates (bot owners)",
@@ -76,8 +83,10 @@ class Sequel(commands.Cog):
             serves=in_guilds_of(bot),
         )
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
-        self.status_cooldown = PublicCooldown("/sequel status", clock=bot.clock)
-        self.news_cooldown = PublicCooldown("/sequel news", clock=bot.clock)
+        self.status_replies = ReplyPolicy(
+            bot.store, PublicCooldown("/sequel status", clock=bot.clock)
+        )
+        self.news_replies = ReplyPolicy(bot.store, PublicCooldown("/sequel news", clock=bot.clock))
         self.notify_guard = NotifyGuard(clock=bot.clock)
 
     async def cog_load(self) -> None:
@@ -109,7 +118,7 @@ class Sequel(commands.Cog):
         card = await store.work_card(SEQUEL_KEY)
         if card is None:
             raise UserFacingError("The store knows nothing about the sequel yet.")
-        ephemeral = await reply_privately(interaction, private, store, self.status_cooldown)
+        ephemeral = await self.status_replies.decide(interaction, private)
         embed = sequel_card(
             card,
             await store.facts(work_key=FILM_KEY),
@@ -131,7 +140,7 @@ class Sequel(commands.Cog):
     async def news(self, interaction: Interaction, private: bool | None = None) -> None:
         """Every sequel update, newest first."""
         tracker = self.bot.store.tracker
-        ephemeral = await reply_privately(interaction, private, self.bot.store, self.news_cooldown)
+        ephemeral = await self.news_replies.decide(interaction, private)
         pages = news_pages(
             await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
         )
@@ -153,12 +162,6 @@ class Sequel(commands.Cog):
     ) -> None:
         """Post each new sequel update in a channel of this server."""
         guild = guild_of(interaction)
-        me = guild.me
-        problems = []
-        permissions = channel.permissions_for(me)
-        problem = posting_problem(channel, me)
-        if problem:
-            problems.append(problem)
         member = interaction.user
         # In a server Discord always sends the member (with roles); a bare user can't be checked.
         is_member = not isinstance(member, discord.User)
@@ -167,29 +170,7 @@ class Sequel(commands.Cog):
             channel.permissions_for(member).mention_everyone  # type: ignore[arg-type]
         )
         mention_role = role is not None and (role.mentionable or configurer_mentions)
-        if role is not None:
-            # The bot hands this role to anyone who presses Notify me: it must give nothing
-            # beyond @everyone, and the member choosing it must be able to give it themselves.
-            role_problems = [
-                role_problem(me, role),
-                role_permission_problem(guild, role),
-                granter_problem(guild, member, role)  # type: ignore[arg-type]
-                if is_member
-                else "I couldn't read your roles in this server, so I can't check that you "
-                "could give this role yourself. Please try again.",
-            ]
-            problems.extend(p for p in role_problems if p)
-            if (
-                not any(role_problems)
-                and mention_role
-                and not role.mentionable
-                and not permissions.mention_everyone
-            ):
-                problems.append(
-                    f"I can't mention {role.mention} in {channel.mention}: turn on “Allow anyone "
-                    "to @mention this role” in the role's settings, or give my role “Mention "
-                    "@everyone, @here and All Roles” in that channel."
-                )
+        problems = _follow_problems(guild, member, channel, role, mention_role=mention_role)
         if problems:
             await interaction.response.send_message(
                 shorten("Not following yet:\n" + "\n".join(f"• {p}" for p in problems), 2000),
@@ -205,25 +186,14 @@ class Sequel(commands.Cog):
             mention_role=mention_role,
             now=self.bot.clock.now(),
         )
-        text = f"Following: each new sequel update will be posted in {channel.mention}"
-        if role and not mention_role:
-            text += (
-                f", without mentioning {role.mention}: it isn't mentionable and you don't have "
-                "Mention Everyone there, and the bot pings only what you could ping yourself."
-            )
-        else:
-            text += f", mentioning {role.mention}." if role else "."
-        if role:
-            text += " Members get the role with the Notify me button under /sequel status and "
-            text += "under each post."
+        text = _following_text(channel, role, mention_role=mention_role)
         await interaction.response.send_message(text, embed=follow_card(follow), ephemeral=True)
 
     @admin.command(name="unfollow")
     async def unfollow(self, interaction: Interaction) -> None:
         """Stop posting sequel updates in this server."""
-        if await self.bot.store.tracker.unfollow(
-            guild_id_of(interaction), now=self.bot.clock.now()
-        ):
+        guild_id = in_guild(interaction).guild_id
+        if await self.bot.store.tracker.unfollow(guild_id, now=self.bot.clock.now()):
             text = "Unfollowed: no more sequel updates will be posted in this server."
         else:
             text = "This server wasn't following the sequel news."
@@ -232,27 +202,20 @@ class Sequel(commands.Cog):
     @admin.command(name="following")
     async def following(self, interaction: Interaction) -> None:
         """Where this server gets the sequel news, and any delivery trouble."""
-        follow = await self.bot.store.tracker.get_follow(guild_id_of(interaction))
+        follow = await self.bot.store.tracker.get_follow(in_guild(interaction).guild_id)
         await interaction.response.send_message(embed=follow_card(follow), ephemeral=True)
 
     @admin.command(name="post")
+    @owner_only()
     async def post(self, interaction: Interaction) -> None:
         """Add an update to the timeline and post it to every following server (bot owners)."""
-        if not await self.bot.is_owner(interaction.user):
-            await interaction.response.send_message(
-                "Only the people running this bot (OWNER_IDS) can post sequel updates.",
-                ephemeral=True,
-            )
-            return
         await interaction.response.send_modal(PostUpdateModal(self.submit_update))
 
     async def submit_update(self, interaction: Interaction, values: dict[str, str]) -> None:
         """The modal's submission: validate, store with its deliveries, report progress."""
+        # A modal is answered outside the tree's checks: the owner check is repeated here.
         if not await self.bot.is_owner(interaction.user):
-            await interaction.response.send_message(
-                "Only the people running this bot (OWNER_IDS) can post sequel updates.",
-                ephemeral=True,
-            )
+            await interaction.response.send_message(NOT_OWNER, ephemeral=True)
             return
         checked = check_update(
             headline=values.get("headline"),
@@ -263,19 +226,20 @@ class Sequel(commands.Cog):
             today=self.bot.clock.now().date(),
         )
         if checked.update is None:
-            problems = "\n".join(f"• {echo(p, 300)}" for p in checked.problems)
+            problems = "\n".join(f"• {escape_input(p, 300)}" for p in checked.problems)
+            retry = RetryView(interaction.user.id, self.submit_update, values)
             await interaction.response.send_message(
-                f"Nothing was posted. Please fix:\n{problems}",
-                view=RetryView(interaction.user.id, self.submit_update, values),
-                ephemeral=True,
+                f"Nothing was posted. Please fix:\n{problems}", view=retry, ephemeral=True
             )
+            # The message the view edits at timeout to switch its button off.
+            retry.message = await interaction.original_response()
             return
         tracker = self.bot.store.tracker
         duplicate = await tracker.find_duplicate(checked.update)
         if duplicate is not None:
             await interaction.response.send_message(
                 f"Already in the timeline as update #{duplicate.id} ({duplicate.date_text}): "
-                f"“{echo(duplicate.headline, 120)}”. Nothing was posted again.",
+                f"“{escape_input(duplicate.headline, 120)}”. Nothing was posted again.",
                 ephemeral=True,
             )
             return
@@ -298,3 +262,63 @@ class Sequel(commands.Cog):
 
             self.worker.watch(update.id, report)
             self.worker.wake()
+
+
+def _follow_problems(
+    guild: discord.Guild,
+    member: discord.Member | discord.User,
+    channel: discord.TextChannel,
+    role: discord.Role | None,
+    *,
+    mention_role: bool,
+) -> list[str]:
+    """Everything that stops /sequel-admin follow, each with its fix; empty when it can go."""
+    me = guild.me
+    problems = []
+    problem = missing_post_permissions(channel, me)
+    if problem:
+        problems.append(problem)
+    if role is None:
+        return problems
+    # The bot hands this role to anyone who presses Notify me: it must give nothing beyond
+    # @everyone, and the member choosing it must be able to give it themselves.
+    role_problems = [
+        role_problem(me, role),
+        role_permission_problem(guild, role),
+        # In a server Discord always sends the member (with roles); a bare user can't be checked.
+        granter_problem(guild, member, role)  # type: ignore[arg-type]
+        if not isinstance(member, discord.User)
+        else "I couldn't read your roles in this server, so I can't check that you "
+        "could give this role yourself. Please try again.",
+    ]
+    problems.extend(p for p in role_problems if p)
+    if (
+        not any(role_problems)
+        and mention_role
+        and not role.mentionable
+        and not channel.permissions_for(me).mention_everyone
+    ):
+        problems.append(
+            f"I can't mention {role.mention} in {channel.mention}: turn on “Allow anyone "
+            "to @mention this role” in the role's settings, or give my role “Mention "
+            "@everyone, @here and All Roles” in that channel."
+        )
+    return problems
+
+
+def _following_text(
+    channel: discord.TextChannel, role: discord.Role | None, *, mention_role: bool
+) -> str:
+    """The confirmation of /sequel-admin follow: where, and whether the role is mentioned."""
+    text = f"Following: each new sequel update will be posted in {channel.mention}"
+    if role and not mention_role:
+        text += (
+            f", without mentioning {role.mention}: it isn't mentionable and you don't have "
+            "Mention Everyone there, and the bot pings only what you could ping yourself."
+        )
+    else:
+        text += f", mentioning {role.mention}." if role else "."
+    if role:
+        text += " Members get the role with the Notify me button under /sequel status and "
+        text += "under each post."
+    return text

@@ -270,6 +270,46 @@ def notify_view(guild_id: int) -> discord.ui.View:
     return view
 
 
+async def _refuse_to_grant(
+    guild: discord.Guild, role: discord.Role, followed_by: int | None, guard: NotifyGuard
+) -> str | None:
+    """Why the role is not given right now, or None. Checked again at every press: the role
+    or the member who chose it may have changed since /sequel-admin follow."""
+    unsafe = role_permission_problem(guild, role)
+    if unsafe:
+        log.warning("refused news role %s in %s: it gives permissions", role.id, guild.id)
+        return f"I won't give you {role.mention} right now. {unsafe} (Tell a server manager.)"
+    gap = await guard.granter_problem(guild, followed_by, role)
+    if gap:
+        return (
+            f"I won't give you {role.mention} right now: {gap}, and the bot only gives a "
+            "role the member who chose it could give themselves. A server manager should "
+            "run /sequel-admin follow again."
+        )
+    return None
+
+
+async def _change_role(
+    guild: discord.Guild, member: discord.Member, role: discord.Role, *, on: bool
+) -> str | None:
+    """Give or take the role; what Discord's refusal means for the member, or None when done."""
+    try:
+        if on:
+            await member.add_roles(role, reason="Opted in to sequel news (Notify me button)")
+        else:
+            await member.remove_roles(role, reason="Opted out of sequel news (button)")
+    except discord.Forbidden as exc:
+        log.warning("could not change role %s for a member of %s: %s", role.id, guild.id, exc)
+        return (
+            f"Discord refused to change {role.mention} for you ({exc.text or 'Forbidden'}). "
+            "A server manager should check that my role is above it and has Manage Roles."
+        )
+    except discord.HTTPException as exc:
+        log.warning("role change %s in %s failed: %s", role.id, guild.id, exc)
+        return f"Discord didn't change {role.mention} just now ({exc.status}). Please try again."
+    return None
+
+
 async def toggle_notify(
     interaction: discord.Interaction,
     store: Store,
@@ -307,33 +347,11 @@ async def toggle_notify(
     problem = role_problem(guild.me, role)
     if problem:
         return problem + " (Tell a server manager.)"
-    if on:
-        # Checked again at every press: the role or its chooser may have changed since follow.
-        unsafe = role_permission_problem(guild, role)
-        if unsafe:
-            log.warning("refused news role %s in %s: it gives permissions", role.id, guild.id)
-            return f"I won't give you {role.mention} right now. {unsafe} (Tell a server manager.)"
-        gap = await guard.granter_problem(guild, follow.followed_by, role)
-        if gap:
-            return (
-                f"I won't give you {role.mention} right now: {gap}, and the bot only gives a "
-                "role the member who chose it could give themselves. A server manager should "
-                "run /sequel-admin follow again."
-            )
-    try:
-        if on:
-            await member.add_roles(role, reason="Opted in to sequel news (Notify me button)")
-        else:
-            await member.remove_roles(role, reason="Opted out of sequel news (button)")
-    except discord.Forbidden as exc:
-        log.warning("could not change role %s for a member of %s: %s", role.id, guild.id, exc)
-        return (
-            f"Discord refused to change {role.mention} for you ({exc.text or 'Forbidden'}). "
-            "A server manager should check that my role is above it and has Manage Roles."
-        )
-    except discord.HTTPException as exc:
-        log.warning("role change %s in %s failed: %s", role.id, guild.id, exc)
-        return f"Discord didn't change {role.mention} just now ({exc.status}). Please try again."
+    refused = await _refuse_to_grant(guild, role, follow.followed_by, guard) if on else None
+    if refused is None:
+        refused = await _change_role(guild, member, role, on=on)
+    if refused is not None:
+        return refused
     if on and not follow.mention_role:
         return (
             f"Done: you now have {role.mention}. News posts here don't ping it at the moment; "

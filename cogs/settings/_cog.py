@@ -9,7 +9,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
-from bot.tree import guild_id_of
+from bot.policy import guild_only, in_guild
 
 from ._render import replies_text
 
@@ -23,7 +23,7 @@ class ServerSettings(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="settings")
-    @app_commands.guild_only()
+    @guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(
         replies="Whether /cast, /sequel, /quote, /film, /universe answer publicly or privately"
@@ -38,7 +38,7 @@ class ServerSettings(commands.Cog):
         self, interaction: Interaction, replies: app_commands.Choice[str] | None = None
     ) -> None:
         """This server's defaults for the bot's replies (Manage Server)."""
-        guild_id = guild_id_of(interaction)  # the tree refuses DMs first (guild_only)
+        guild_id = in_guild(interaction).guild_id
         store = self.bot.store.settings
         if replies is None:
             current = await store.get(guild_id)

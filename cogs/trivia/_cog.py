@@ -13,9 +13,8 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.tree import guild_id_of
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, guild_only, in_guild
 from bot.ui.privacy import forget_reply
-from bot.visibility import PRIVATE_DESCRIBE, reply_privately
 
 from ._questions import generate_questions, load_material, pick_question
 from ._render import leaderboard_embed
@@ -29,7 +28,7 @@ RECENT_QUESTIONS = 12  # per channel, not asked again until the others have been
 LEADERBOARD_SIZE = 10
 
 
-@app_commands.guild_only()
+@guild_only()
 class Trivia(commands.GroupCog, group_name="trivia"):
     """Multiple-choice questions about the film and its sequel, with scores per server."""
 
@@ -42,14 +41,20 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         self.rng = random.Random()
         self.refresh_delay = 2.0
         self.clock = bot.clock  # questions close, and their counts refresh, on the bot's clock
-        self.play_cooldown = PublicCooldown(
-            "/trivia play",
-            clock=bot.clock,
-            member=(3, 60.0),
-            channel=(6, 60.0),
-            private_option=False,
+        # A question is always asked publicly (no `private` option): every play is charged.
+        self.play_replies = ReplyPolicy(
+            bot.store,
+            PublicCooldown(
+                "/trivia play",
+                clock=bot.clock,
+                member=(3, 60.0),
+                channel=(6, 60.0),
+                private_option=False,
+            ),
         )
-        self.board_cooldown = PublicCooldown("/trivia leaderboard", clock=bot.clock)
+        self.board_replies = ReplyPolicy(
+            bot.store, PublicCooldown("/trivia leaderboard", clock=bot.clock)
+        )
 
     async def cog_load(self) -> None:
         stale = await self.bot.store.trivia.close_stale_rounds()
@@ -68,13 +73,13 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         self, interaction: Interaction, seconds: app_commands.Range[int, 10, 120] = DEFAULT_SECONDS
     ) -> None:
         """Ask a multiple-choice question here; everyone may answer once."""
-        guild_id, channel_id = guild_id_of(interaction), interaction.channel_id
+        guild_id, channel_id = in_guild(interaction).guild_id, interaction.channel_id
         if channel_id is None:  # Discord always names the channel of a slash command
             raise UserFacingError("Trivia needs a channel to ask in.")
         if channel_id in self.games or channel_id in self._starting:
             await self._refuse_running(interaction, channel_id)
             return
-        self.play_cooldown.hit(interaction)
+        await self.play_replies.decide(interaction, private=False)
         self._starting.add(channel_id)
         try:
             await self._start(interaction, guild_id, channel_id, float(seconds))
@@ -149,12 +154,12 @@ class Trivia(commands.GroupCog, group_name="trivia"):
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def leaderboard(self, interaction: Interaction, private: bool | None = None) -> None:
         """This server's top 10 trivia players, and your own rank."""
-        guild_id = self._guild(interaction)
+        guild_id = in_guild(interaction).guild_id
         trivia = self.bot.store.trivia
         top = await trivia.leaderboard(guild_id, LEADERBOARD_SIZE)
         mine = await trivia.standing(guild_id, interaction.user.id)
         players = await trivia.player_count(guild_id)
-        ephemeral = await reply_privately(interaction, private, self.bot.store, self.board_cooldown)
+        ephemeral = await self.board_replies.decide(interaction, private)
         embed = leaderboard_embed(top, mine, players=players, where="this server")
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 
@@ -164,7 +169,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
     )
     async def forget_me(self, interaction: Interaction, everywhere: bool = False) -> None:
         """Delete what the bot keeps about you here: trivia score, name, your id on settings."""
-        guild_id = self._guild(interaction)
+        guild_id = in_guild(interaction).guild_id
         user_id = interaction.user.id
         # Every feature's rows, as declared in bot/store/_stored_data.py (not only trivia's).
         report = await self.bot.store.lifecycle.forget_member(
@@ -179,10 +184,6 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         await interaction.response.send_message(
             forget_reply(report, everywhere=everywhere), ephemeral=True
         )
-
-    @staticmethod
-    def _guild(interaction: Interaction) -> int:
-        return guild_id_of(interaction)  # the tree refuses DMs first (guild_only)
 
     # ------------------------------------------------------------------ leaving a server
 

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.visibility import PRIVATE_DESCRIBE, reply_privately
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
 
 from ._render import universe_card
 from ._service import quotes_about, universe_titles
@@ -18,7 +18,7 @@ UNIVERSE_KIND = "universe"
 class Universe(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
-        self.cooldown = PublicCooldown("/universe", clock=bot.clock)
+        self.replies = ReplyPolicy(bot.store, PublicCooldown("/universe", clock=bot.clock))
 
     @app_commands.command(name="universe")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
@@ -30,7 +30,7 @@ class Universe(commands.Cog):
         named = universe_titles(await store.works(), quotes, facts)
         about = quotes_about(named, quotes, also_shown=[f.excerpt for f in facts])
         embed = universe_card(facts, named, about)
-        ephemeral = await reply_privately(interaction, private, store, self.cooldown)
+        ephemeral = await self.replies.decide(interaction, private)
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 
 

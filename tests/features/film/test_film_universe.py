@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.client import HeroesBot
-from bot.ui.embeds import check_embed
+from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction
 
 
@@ -16,7 +16,7 @@ async def _embed(bot: HeroesBot, name: str, **options: object) -> discord.Embed:
     await command.callback(command.binding, interaction, **options)  # type: ignore[arg-type]
     assert len(interaction.sent) == 1 and not interaction.sent[0].ephemeral
     embed = interaction.sent[0].embeds[0]
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     return embed
 
 

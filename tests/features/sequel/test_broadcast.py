@@ -8,7 +8,6 @@ import discord
 import pytest
 
 from bot.store import NewUpdate, Store
-from bot.ui.embeds import check_embed
 from bot.ui.posting import DiscordPoster
 from cogs.sequel import (
     Broadcaster,
@@ -19,6 +18,7 @@ from cogs.sequel import (
     follow_card,
 )
 from discord_emulator import Emulator, redirect_discord_py
+from tests.discord_limits import refused_by_discord
 from tests.tracker_fakes import FakeClock, FakePoster, SimulatedCrash
 
 GUILDS = 40
@@ -90,7 +90,7 @@ async def test_broadcast_to_many_with_a_deleted_channel_and_a_403(store: Store) 
     without = poster.messages_in(channel_of(2))[0].message
     assert without.content is None and without.view is None
     assert without.allowed_mentions.to_dict() == {"parse": []}
-    assert check_embed(without.embed) == []
+    assert refused_by_discord(without.embed) == []
 
     # A second pass sends nothing more.
     await broadcaster(store, poster, clock).run_pass()

@@ -9,7 +9,6 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.store import NewUpdate
-from bot.ui.embeds import check_embed
 from cogs.sequel import (
     Broadcaster,
     DeliveryWorker,
@@ -21,6 +20,7 @@ from cogs.sequel import (
     toggle_notify,
 )
 from tests.commands import find_command, invoke
+from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeUser
 from tests.tracker_fakes import (
     FakeClock,
@@ -90,7 +90,7 @@ async def test_follow_with_permissions_and_a_role(bot: HeroesBot) -> None:
     assert sent.ephemeral and "Following" in sent.content and "<#77>" in sent.content
     follow = await bot.store.tracker.get_follow(GUILD)
     assert follow and (follow.channel_id, follow.role_id, follow.active) == (77, 7000, True)
-    assert check_embed(sent.embeds[0]) == []
+    assert refused_by_discord(sent.embeds[0]) == []
 
     following = GuildInteraction(guild)
     await run(bot, "sequel-admin following", following)
@@ -226,7 +226,7 @@ async def test_status_card_with_progress_latest_update_and_notify(bot: HeroesBot
     assert "Latest update — date unknown" in fields
     assert "ComicBook.com" in fields["Latest update — date unknown"]
     assert plain.sent[0].view is None
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
 
     await bot.store.tracker.follow(GUILD, 77, role.id)
     await bot.store.tracker.add_update(
@@ -253,7 +253,7 @@ async def test_news_is_paginated_newest_first(bot: HeroesBot) -> None:
     assert view is not None
     last = view.pages[-1]
     assert last.fields[-1].name.startswith("date unknown · We Can Be Heroes Sequel")
-    assert all(check_embed(page) == [] for page in view.pages)
+    assert all(refused_by_discord(page) == [] for page in view.pages)
 
 
 async def test_post_is_for_owners_only(bot: HeroesBot) -> None:
@@ -299,6 +299,21 @@ HOSTILE_POSTS = [
     ({"headline": "x", "text": "y", "stage": "filmin"}, ["Did you mean “filming”"]),
     ({"headline": "x\x00", "text": "y"}, ["control characters"]),
 ]
+
+
+async def test_retry_button_is_switched_off_at_timeout(bot: HeroesBot) -> None:
+    # RetryView.message was never set, so at timeout the 'Edit and try again' button stayed
+    # pressable on Discord (a modal then opened for an expired form).
+    bot.owner_ids = {OWNER}
+    guild, _ = world()
+    interaction = GuildInteraction(guild, FakeUser(OWNER))
+    await bot.get_cog("Sequel").submit_update(interaction, {"headline": "", "text": ""})
+    view = interaction.sent[0].view
+    assert is_a(view, RetryView)
+    await view.on_timeout()
+    edit = interaction.sent[-1]
+    assert edit.kind == "edit_original" and edit.view is view
+    assert all(item.disabled for item in view.children)
 
 
 @pytest.mark.parametrize(("values", "expected"), HOSTILE_POSTS)
@@ -365,7 +380,7 @@ async def test_post_stores_queues_and_reports_progress(bot: HeroesBot) -> None:
     card = first.embeds[0]
     assert card.title == "Filming begins" and card.url is None  # no masked title link
     assert f"<{values['source_url']}>" in {f.name: f.value for f in card.fields}["Source"]
-    assert await bot.store.tracker.current_stage() == "filming"
+    assert (await bot.store.tracker.stage_history())[0].stage == "filming"
     await cog.worker.run_once()
     final = interaction.sent[-1]
     assert final.kind == "edit_original_response"

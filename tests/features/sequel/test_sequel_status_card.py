@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.store import FILM_KEY, SEQUEL_KEY, STAGE_KEYS, NewUpdate, Store
-from bot.ui.embeds import check_embed
 from cogs.sequel import sequel_card
+from tests.discord_limits import refused_by_discord
 
 LATER_STAGES = STAGE_KEYS[STAGE_KEYS.index("in-development") + 1 :]
 
@@ -21,7 +21,7 @@ async def card_fields(store: Store) -> tuple[str, dict[str, str]]:
         history=await store.tracker.stage_history(),
         latest=await store.tracker.latest_update(),
     )
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     return embed.description or "", {f.name: f.value for f in embed.fields}
 
 

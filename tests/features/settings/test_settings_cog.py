@@ -9,9 +9,9 @@ from bot.client import HeroesBot
 from bot.clock import ManualClock
 from bot.cooldowns import PublicCooldown, PublicCooldownError
 from bot.tree import describe_error
-from bot.ui.embeds import check_embed
 from bot.ui.privacy import deleting_text, stored_fields
 from tests.commands import find_command, invoke
+from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction, FakeUser
 
 INFO_COMMANDS = ["cast", "quote", "film", "universe", "sequel status", "sequel news"]
@@ -126,7 +126,7 @@ async def test_about(bot: HeroesBot) -> None:
     assert fields["Uptime"].endswith("s") or fields["Uptime"].endswith("m")
     assert "user id" in fields["What it stores: Trivia"]
     assert "display name" in fields["What it stores: Trivia"]
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     for name, value in [*stored_fields(), ("Having it deleted", deleting_text())]:
         assert fields[name] == value  # every privacy field shown whole, none cut or dropped
     assert "/trivia forget-me" in fields["Having it deleted"]

@@ -14,8 +14,8 @@ import pytest
 from bot.client import HeroesBot
 from bot.clock import ManualClock
 from bot.cooldowns import PublicCooldownError
-from bot.ui.embeds import check_embed
 from cogs.trivia import Trivia, TriviaGame  # for annotations only
+from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction, FakeUser, Sent
 
 
@@ -49,7 +49,7 @@ async def _play(
     await _call(bot, "play", interaction, seconds=seconds)
     sent = interaction.sent[0]
     assert sent.kind == "send_message" and not sent.ephemeral
-    assert check_embed(sent.embeds[0]) == []
+    assert refused_by_discord(sent.embeds[0]) == []
     return interaction, cog.games[channel_id]
 
 
@@ -63,7 +63,7 @@ async def _press(game: TriviaGame, user: FakeUser, choice: int) -> Sent:
 def _reveal(interaction: FakeInteraction) -> discord.Embed:
     edits = [s for s in interaction.sent if s.kind == "edit_original" and s.embeds]
     embed = edits[-1].embeds[0]
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     return embed
 
 
@@ -198,7 +198,7 @@ async def test_leaderboard_and_forget_me(bot: HeroesBot, cog: Trivia) -> None:
     me = FakeUser(211, "player11")
     board = await _call(bot, "leaderboard", FakeInteraction(me))
     embed = board.sent[0].embeds[0]
-    assert check_embed(embed) == []
+    assert refused_by_discord(embed) == []
     lines = embed.description.splitlines()
     assert len(lines) == 10 and lines[0].startswith("` 1.`")
     assert "player11" in {f.name: f.value for f in embed.fields}["You"]
