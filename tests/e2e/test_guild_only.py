@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy import NOT_OWNER
 from discord_emulator import ClientRefusal
 from tests.e2e.harness import World, assert_clean, world
 from tests.e2e.test_every_command import _leaves, _required
@@ -71,3 +72,12 @@ async def test_wrong_channel_type_reply_never_shows_a_python_object(w: World) ->
     response = await handle.response()
     assert response.ephemeral
     assert response.content == "I can't use that channel for this option here: please pick another."
+
+
+async def test_owner_only_command_refuses_a_non_owner_in_the_one_owner_wording(w: World) -> None:
+    # The owner check was written twice in the sequel cog, each with its own wording; now
+    # `@owner_only()` declares it and the tree's on_error answers NotOwner.
+    handle = await w.emu.slash("sequel-admin post", {}, channel=w.channel, user=w.fan, forged=True)
+    response = await handle.response()
+    assert (response.content, response.ephemeral) == (NOT_OWNER, True)
+    assert response.type == 4  # a message, not the modal (type 9)
