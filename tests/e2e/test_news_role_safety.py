@@ -124,7 +124,7 @@ async def test_news_role_with_administrator_chosen_by_a_manage_server_member_is_
         reply = await follow(s, manager, moderators)
         assert "Not following" in reply
         assert "**Administrator**" in reply and "**Kick Members**" in reply
-        assert "Server Config → Roles" in reply  # how to fix it
+        assert "Server Settings → Roles" in reply  # how to fix it
         assert await s.bot.store.tracker.get_follow(s.guild.id) is None
         # Even the owner can't make it the news role: anyone pressing would get Administrator.
         assert "**Administrator**" in await follow(s, s.owner, moderators)
