@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.runner import seeded_store
 from bot.store import FILM_KEY, Store
@@ -141,7 +142,7 @@ def _cogs(store: Store) -> tuple[Any, Any]:
     from cogs.cast import Cast
     from cogs.quote import Quotes
 
-    bot = SimpleNamespace(store=store)
+    bot = SimpleNamespace(store=store, clock=SystemClock())
     return Cast(bot), Quotes(bot)  # type: ignore[arg-type]
 
 
