@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from ._models import NameMatch
 
 # The longest query that is matched at all: a name option is at most 100 characters, and no
@@ -90,6 +88,10 @@ class NameIndex:
     def _scores(self, folded: str, cutoff: float, limit: int, *, words: bool) -> dict[int, float]:
         """Row position -> the best similarity of the query with the spelling (or a word of it),
         for the spellings scoring best."""
+        # Imported at the first misspelling, not at start: rapidfuzz loads about 2.6 MB of
+        # modules that most processes (names found by SQL alone) never need.
+        from rapidfuzz import fuzz, process
+
         best: dict[int, float] = {}
         top = max(1, limit) * CANDIDATES_PER_MATCH
         found = process.extract(
