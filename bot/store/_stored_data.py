@@ -107,8 +107,8 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         SEQUEL_NEWS,
         "sequel_follows",
-        "per server: the channel and role news goes to, and the user id of the member who set "
-        "it up",
+        "per server: the channel and role news goes to, the user id of the member who set it "
+        "up, and whether they could mention that role",
         server="guild_id",
         members=(
             MemberId(
