@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ("bot", "cogs")
 
@@ -95,6 +97,38 @@ def test_the_rule_tells_a_package_from_its_neighbours() -> None:
     assert _owner(helper) == (store, ("bot", "store", "_film"))
     assert _owner(("bot", "store", "FilmData")) is None
     assert _owner(("bot", "__main__")) is None  # dunder names are not private
+
+
+def _flagged(source: str, importer: str) -> list[tuple[str, ...]]:
+    """What the rule reports in `source` as if it were the file `importer`."""
+    path = ROOT / importer
+    return [
+        target
+        for _, target in _targets(ast.parse(source), path)
+        if (owned := _owner(target)) is not None and not _allowed(_package_of(path), *owned)
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from cogs.sequel._render import sequel_card",
+        "import bot.store._film",
+        "import bot.store._film as film",
+        "from bot.store import _film",
+        "from bot.ui.views import _Helper",
+        "from ..sequel import _render",
+        "from ..sequel._render import sequel_card",
+    ],
+)
+def test_the_rule_catches_every_form_of_private_import(source: str) -> None:
+    # Each spelling of reaching into another package, from cogs/film/_cog.py.
+    assert _flagged(source, "cogs/film/_cog.py") != []
+
+
+def test_the_rule_lets_a_package_import_its_own_private_modules() -> None:
+    assert _flagged("from ._render import film_card", "cogs/film/_cog.py") == []
+    assert _flagged("from bot.store._film import FilmData", "bot/store/_store.py") == []
 
 
 # ---------------------------------------------------------------- the emulator stands alone

@@ -63,12 +63,6 @@ def render_message(
     return "\n".join(to_text(line, styled=styled) for line in lines)
 
 
-def render_buttons(message: Message, *, styled: bool = False, width: int = WIDTH) -> str:
-    """Only the message's buttons, for an edit that changed nothing else."""
-    lines = _Writer({}, width).buttons(message)
-    return "\n".join(to_text(line, styled=styled) for line in lines)
-
-
 def _plain(text: str) -> list[Block]:
     """Text Discord shows as typed (embed author and footer): no Markdown."""
     return [Block([Span(line)], [], []) for line in text.split("\n")]
