@@ -52,18 +52,30 @@ def deleting_text() -> str:
     )
 
 
+def _bullets(phrases: list[str]) -> str:
+    return "\n".join(f"• {phrase}" for phrase in phrases)
+
+
 def forget_reply(report: ForgetReport, *, everywhere: bool) -> str:
     """The answer to /trivia forget-me: what was deleted, from the declarations."""
     where = "in every server" if everywhere else "in this server"
-    gone: list[str] = []
+    # What is kept per server was deleted `where`; what is kept for no server (the author id on
+    # news updates) wherever it is, as /about says: listed apart, not as if it were per server.
+    here: list[str] = []
+    anywhere: list[str] = []
     for change in report.changes:
-        if change.member is not None and change.member.forgotten not in gone:
-            gone.append(change.member.forgotten)
-    if not gone:
+        if change.member is not None:
+            gone = here if change.datum.server is not None else anywhere
+            if change.member.forgotten not in gone:
+                gone.append(change.member.forgotten)
+    if not here and not anywhere:
         return f"There was nothing to delete: the bot keeps nothing about you {where}."
-    lines = "\n".join(f"• {phrase}" for phrase in gone)
+    parts = [f"Done, deleted {where}:\n" + _bullets(here)] if here else []
+    if anywhere:
+        heading = "Deleted wherever it is:" if here else "Done, deleted wherever it is:"
+        parts.append(f"{heading}\n" + _bullets(anywhere))
     return (
-        f"Done, deleted {where}:\n{lines}\n"
+        "\n".join(parts) + "\n"
         "Nothing else the bot stores names you there. Answering a trivia question again starts "
         "a new score."
     )
