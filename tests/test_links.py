@@ -94,3 +94,13 @@ def test_plain_text_escapes_everything_markdown_could_build() -> None:
     for hostile in ("**bold**", "`code`", "> quote", "# Heading", "<@123>", "a_b_c", "[x](y)"):
         escaped = plain(hostile)
         assert not re.search(r"(?<!\\)[*`>#<\[\]()_]", escaped), escaped
+
+
+def test_words_typed_as_the_source_link_are_told_what_a_link_looks_like() -> None:
+    checked = check_update(
+        headline="Filming begins", text="Cameras roll.", source_url="not a link",
+        today=date(2025, 6, 1),
+    )  # fmt: skip
+    assert checked.problems == [
+        "Source link: must be a web address starting with https:// (or http://)."
+    ]

@@ -96,6 +96,10 @@ def check_url(raw: str) -> tuple[str | None, list[str]]:
     problems: list[str] = []
     if len(url) > MAX_URL:
         return None, [f"Source link: {len(url)} characters; at most {MAX_URL}."]
+    if "://" not in url:
+        # Words typed where the link goes ("not a link"): say what a link looks like, rather
+        # than which of its characters are wrong.
+        return None, ["Source link: must be a web address starting with https:// (or http://)."]
     if any(c.isspace() or unicodedata.category(c) in {"Cc", "Cf"} for c in url):
         # Cf covers zero-width and bidi characters, which can make one host look like another.
         return None, [
