@@ -40,6 +40,11 @@ def leaf_options(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [o for o in options if isinstance(o, Mapping)]
 
 
+def _is_snowflake(value: Any) -> bool:
+    """Whether a user/channel/role/... option's value is an id discord.py can look up."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
+
+
 def _number(value: float) -> str:
     # A forged integer may have thousands of digits: the echo must stay short.
     text = f"{value:g}" if isinstance(value, float) else str(value)
@@ -62,7 +67,7 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
     name, kind = param.display_name, param.type
     if kind is AppCommandOptionType.string:
         if not isinstance(value, str):
-            return f"`{name}` must be text."
+            return _kind_problem(param)
         low = int(param.min_value) if param.min_value is not None else None
         high = int(param.max_value) if param.max_value is not None else STRING_MAX
         if (low is not None and len(value) < low) or len(value) > high:
@@ -71,9 +76,9 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
     elif kind in (AppCommandOptionType.integer, AppCommandOptionType.number):
         integer = kind is AppCommandOptionType.integer
         if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
-            return f"`{name}` must be {'a whole number' if integer else 'a number'}."
+            return _kind_problem(param)
         if isinstance(value, float) and not math.isfinite(value):  # an int may exceed a float
-            return f"`{name}` must be a number."
+            return _kind_problem(param)
         low = param.min_value if param.min_value is not None else -INTEGER_LIMIT
         high = param.max_value if param.max_value is not None else INTEGER_LIMIT
         problem = _range_problem(name, value, low, high)
@@ -81,11 +86,9 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
             return problem
     elif kind is AppCommandOptionType.boolean:
         if not isinstance(value, bool):
-            return f"`{name}` must be true or false."
-    elif kind in _SNOWFLAKE_TYPES and not (
-        isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
-    ):
-        return f"`{name}` is not something I can look up."
+            return _kind_problem(param)
+    elif kind in _SNOWFLAKE_TYPES and not _is_snowflake(value):
+        return _kind_problem(param)
     choices = param.choices
     if choices and not param.autocomplete and value not in [c.value for c in choices]:
         names = ", ".join(f"`{c.name}`" for c in choices[:10])  # the bot's own declarations
@@ -108,9 +111,7 @@ def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any])
         value = option.get("value")
         if option.get("focused"):
             continue
-        if param.type in _SNOWFLAKE_TYPES and not (
-            isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
-        ):
+        if param.type in _SNOWFLAKE_TYPES and not _is_snowflake(value):
             return False
         if param.type is AppCommandOptionType.number and (
             isinstance(value, bool) or not isinstance(value, int | float)
