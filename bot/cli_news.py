@@ -98,9 +98,7 @@ def run(args: argparse.Namespace, store_factory: Callable[[], Any]) -> int:
                 prepared = prepare(args, clock.now().date(), sys.stderr)
             except _Refused:
                 return 1
-            if getattr(args, "dry_run", False):
-                count = _count(len(prepared), "update is", "updates are")
-                print(f"{count} valid; nothing was added (dry run).")
+            if _dry_run(args, prepared, sys.stdout):
                 return 0
         opened = True
         async with store_factory() as store:
@@ -243,12 +241,7 @@ async def dispatch(
         except _Refused:
             return 1
     updates = prepared
-    if getattr(args, "dry_run", False):
-        print(
-            f"{_count(len(updates), 'update is', 'updates are')} valid; "
-            "nothing was added (dry run).",
-            file=out,
-        )
+    if _dry_run(args, updates, out):
         return 0
 
     try:
@@ -321,6 +314,15 @@ async def _follow_delivery(
         )
         return 0
     return await wait_for_delivery(store, added, out=out, give_up_after=args.timeout, clock=clock)
+
+
+def _dry_run(args: argparse.Namespace, updates: list[NewUpdate], out: TextIO) -> bool:
+    """With --dry-run: say how many updates are valid, and that nothing was added."""
+    if not getattr(args, "dry_run", False):
+        return False
+    count = _count(len(updates), "update is", "updates are")
+    print(f"{count} valid; nothing was added (dry run).", file=out)
+    return True
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
