@@ -1,5 +1,5 @@
 """The `meta` table: small named values the bot keeps about itself (the command-sync
-fingerprint, when the seed was applied), and the size of the film data for /about."""
+fingerprint), and the size of the film data for /about."""
 
 from __future__ import annotations
 
