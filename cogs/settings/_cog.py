@@ -26,7 +26,10 @@ class ServerSettings(commands.Cog):
     @guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(
-        replies="Whether /cast, /sequel, /quote, /film, /universe answer publicly or privately"
+        replies=(
+            "Whether commands with a private option answer publicly or privately when it is "
+            "left out"
+        )
     )
     @app_commands.choices(
         replies=[

@@ -142,3 +142,18 @@ async def test_leaving_a_server_deletes_its_data(bot: HeroesBot) -> None:
     await bot.get_cog("ServerSettings").on_guild_remove(guild)
     assert (await bot.store.settings.get(4242)).private_replies is False
     assert await bot.store.trivia.leaderboard(4242) == []
+
+
+def test_settings_replies_describe_names_every_command_it_governs(bot: HeroesBot) -> None:
+    # The server default applies to every command with a `private` option (/about and
+    # /trivia leaderboard too): the option's description must not promise a shorter list.
+    governed = [
+        f"/{command.qualified_name}"
+        for command in bot.tree.walk_commands()
+        if isinstance(command, discord.app_commands.Command)
+        and any(p.name == "private" for p in command.parameters)
+    ]
+    assert governed
+    replies = next(p for p in _command(bot, "settings").parameters if p.name == "replies")
+    named = [name for name in governed if name in replies.description]
+    assert named in ([], governed), (replies.description, governed)
