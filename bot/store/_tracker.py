@@ -132,10 +132,7 @@ class Tracker(Repository):
         stamp = iso(now or utcnow())
         async with self._db.transaction() as db:
             update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
-        update = await self.update(update_id)
-        if update is None:  # only if another process deleted it within this instant
-            raise RuntimeError(f"update #{update_id} vanished right after it was stored")
-        return update, queued
+        return await self._stored(update_id), queued
 
     async def add_updates(
         self, updates: list[NewUpdate], *, announce: bool = True, now: datetime | None = None
@@ -157,13 +154,14 @@ class Tracker(Repository):
                     continue
                 update_id, queued = await self._insert_update(db, new, None, announce, stamp)
                 ids.append((update_id, queued, False))
-        results = []
-        for update_id, queued, duplicate in ids:
-            update = await self.update(update_id)
-            if update is None:
-                raise LookupError(f"update {update_id} vanished after it was stored")
-            results.append((update, queued, duplicate))
-        return results
+        return [(await self._stored(i), queued, duplicate) for i, queued, duplicate in ids]
+
+    async def _stored(self, update_id: int) -> SequelUpdate:
+        """The update just stored (or found), read back as the timeline shows it."""
+        update = await self.update(update_id)
+        if update is None:  # only if another process deleted it within this instant
+            raise RuntimeError(f"update #{update_id} vanished right after it was stored")
+        return update
 
     @staticmethod
     async def _insert_update(
