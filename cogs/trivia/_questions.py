@@ -37,6 +37,7 @@ from bot.store import (
     Work,
 )
 from bot.text import fold
+from bot.ui.excerpts import list_heading
 
 OPTIONS = 4
 LETTERS = ("A", "B", "C", "D")
@@ -155,11 +156,6 @@ def _figure_specs(material: Material) -> list[_Spec]:
     return specs
 
 
-def _list_heading(excerpt: str, first_name: str) -> str:
-    at = excerpt.find(first_name)
-    return excerpt[:at].strip(" ,:") if at > 0 else ""
-
-
 def _cast_list_specs(material: Material) -> list[_Spec]:
     """The source prints the cast in separate lists: which of these names is in this one. The
     wrong options are names it prints in another list."""
@@ -174,7 +170,7 @@ def _cast_list_specs(material: Material) -> list[_Spec]:
             continue  # one list: nothing the source sets against it
         name = work_name(works.get(work_key), work_key)
         for excerpt, members in printed.items():
-            heading = _list_heading(excerpt, members[0].person_name)
+            heading = list_heading(excerpt, members[0].person_name)
             if not heading:
                 continue
             others = [c for e, group in printed.items() if e != excerpt for c in group]
