@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # How long the application's team, as read from Discord, decides who the owners are: a member
 # the team removes or makes read-only loses owner-only commands within this many seconds.
 OWNERS_FRESH_FOR = 300.0
+# A re-read slower than this keeps the last answer (an owner command answers within 3 s).
+OWNERS_REREAD_TIMEOUT = 1.5
 
 
 def discover_extensions() -> list[str]:
@@ -82,6 +84,7 @@ class HeroesBot(commands.Bot):
         self.departed_checked = asyncio.Event()
         self.departed: list[int] | None = None
         self._owners_read_at: float | None = None
+        self._owners_lock = asyncio.Lock()
 
     async def setup_hook(self) -> None:
         for extension in discover_extensions():
@@ -109,17 +112,36 @@ class HeroesBot(commands.Bot):
         # application and counts team members whose invitation is still pending.
         if not self.owner_ids:
             await self._resolve_owners()
-        read_at = self._owners_read_at
-        if read_at is not None and self.clock.monotonic() - read_at > OWNERS_FRESH_FOR:
-            # The team changes without a restart: read it again (the last answer stands if
-            # Discord can't be asked right now).
-            try:
-                app = await self.application_info()
-            except discord.HTTPException as exc:
-                log.warning("could not re-read the application's owners: %s", exc)
-            else:
-                await self._resolve_owners(app)
+        if self._owners_stale():
+            # One re-read at a time: simultaneous owner commands wait for it instead of each
+            # asking Discord.
+            async with self._owners_lock:
+                if self._owners_stale():
+                    await self._reread_owners()
         return user.id in (self.owner_ids or ())
+
+    def _owners_stale(self) -> bool:
+        read_at = self._owners_read_at
+        return read_at is not None and self.clock.monotonic() - read_at > OWNERS_FRESH_FOR
+
+    async def _reread_owners(self) -> None:
+        """The team changes without a restart: read it again. The last answer stands, for
+        another OWNERS_FRESH_FOR, if Discord can't be asked now or is slow: the command waiting
+        on this (a form, which can't be deferred) must answer within Discord's 3 seconds."""
+        fetch = asyncio.ensure_future(self.application_info())
+        timer = asyncio.ensure_future(self.clock.sleep(OWNERS_REREAD_TIMEOUT))
+        await asyncio.wait({fetch, timer}, return_when=asyncio.FIRST_COMPLETED)
+        timer.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            problem: object = f"no answer within {OWNERS_REREAD_TIMEOUT:g} s"
+        elif isinstance(fetch.exception(), discord.HTTPException):
+            problem = fetch.exception()
+        else:
+            await self._resolve_owners(fetch.result())
+            return
+        log.warning("could not re-read the application's owners: %s", problem)
+        self._owners_read_at = self.clock.monotonic()
 
     async def on_shard_connect(self, shard_id: int) -> None:
         # A new session: this shard's guild list is being rebuilt from its READY.
