@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ from bot.config import Config, Secret
 from bot.seed import load_seed
 from bot.store import SeedData, Store, open_store
 from bot.sync import SyncMode
+from tests.postgres_server import (
+    MISSING_BINARIES,
+    PostgresServer,
+    database_names,
+    find_postgres_bin,
+    temporary_database,
+)
 
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.fake-token-for-tests-only-0123456789abcdef"
 
@@ -50,3 +58,28 @@ async def bot(settings: Config, store: Store, clock: ManualClock) -> AsyncIterat
     await instance.setup_hook()
     yield instance
     await instance.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server for the whole session: its base URL (POSTGRES_TEST_URL if set)."""
+    if given := os.environ.get("POSTGRES_TEST_URL"):
+        yield given
+        return
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(MISSING_BINARIES)  # a skipped PostgreSQL test in CI tests nothing
+        pytest.skip(MISSING_BINARIES)
+    with PostgresServer.start(bin_dir=bin_dir) as server:
+        yield server.url
+
+
+_DATABASE_NAMES = database_names()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A brand-new empty database for this test alone (dropped after it): its URL."""
+    async with temporary_database(postgres_server, next(_DATABASE_NAMES)) as url:
+        yield url
