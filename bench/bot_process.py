@@ -130,8 +130,7 @@ async def _write_probe(bot: commands.Bot, count: int) -> None:
     store = bot.store  # type: ignore[attr-defined]
     for _ in range(count):
         async with store.database.transaction() as db:
-            async with db.execute("SELECT value FROM meta WHERE key = ?", (PROBE_KEY,)) as cur:
-                row = await cur.fetchone()
+            row = await db.one("SELECT value FROM meta WHERE key = ?", (PROBE_KEY,))
             value = int(row[0]) if row else 0
             await asyncio.sleep(0)  # let the other tasks (and process) run mid-transaction
             await db.execute(

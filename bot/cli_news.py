@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import Clock, SystemClock
-from bot.store import DeliveryCounts, NewUpdate, SequelUpdate, Store, stage_label
+from bot.store import (
+    DeliveryCounts,
+    NewUpdate,
+    SequelUpdate,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    stage_label,
+)
 from cogs.sequel import check_update, printable, stage_choices
 
 IMPORT_FIELDS = {"key", "headline", "text", "source", "outlet", "stage", "date"}
@@ -246,9 +254,10 @@ async def dispatch(
 
     try:
         results = await _store_all(store, updates, announce=not args.no_post, err=err, clock=clock)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
         reason = (
-            "the database stayed busy (another process kept writing)"
+            "the database stayed busy or out of reach (another process kept writing, or "
+            "PostgreSQL could not be reached)"
             if _busy(exc)
             else f"the database refused it ({exc})"
         )
@@ -329,7 +338,11 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
-def _busy(exc: sqlite3.Error) -> bool:
+def _busy(exc: sqlite3.Error | StoreError) -> bool:
+    """Worth another try: SQLite's write lock held by another process, or PostgreSQL gone for
+    a moment (nothing of the transaction was committed either way)."""
+    if isinstance(exc, StoreUnavailable):
+        return True
     text = str(exc).lower()
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
@@ -347,7 +360,7 @@ async def _store_all(
     while True:
         try:
             return await store.tracker.add_updates(updates, announce=announce, now=clock.now())
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, StoreUnavailable) as exc:
             if not _busy(exc) or attempt >= STORE_ATTEMPTS:
                 raise
             delay = STORE_RETRY_DELAY * attempt

@@ -1,22 +1,22 @@
-"""The bot's data layer: one SQLite database, numbered migrations, and every query.
+"""The bot's data layer: one database (SQLite or PostgreSQL), numbered migrations, every query.
 
-A `Database` (the connection, its transactions and read cache) is shared by one repository per
-feature, each keeping its SQL in one module: `_film.py` (cast, people, works, facts, quotes),
-`_tracker.py` (sequel news), `_daily.py` (quote of the day), `_trivia.py`, `_guild_settings.py`,
-`_lifecycle.py` (forgetting), `_meta.py`, `_seed.py`. `Store` holds them all (`store.tracker`,
-`store.daily`, ...). SQLite-specific SQL: `BEGIN IMMEDIATE` in `_database.py`, FTS5 in
-`_film.py` and migration 4. Features import from here and never write SQL themselves.
+A `Database` (reads, write transactions, read cache; `_sqlite.py` or `_postgres.py`) is shared by
+one repository per feature, each keeping its SQL in one module: `_film.py` (cast, people, works,
+facts, quotes), `_tracker.py` (sequel news), `_daily.py` (quote of the day), `_trivia.py`,
+`_guild_settings.py`, `_lifecycle.py` (forgetting), `_meta.py`, `_seed.py`. Where the engines'
+SQL differs, both spellings sit side by side in that module (`Database.dialect`). `Store` holds
+them all (`store.tracker`, `store.daily`, ...). Features import from here and never write SQL.
 """
 
-from ._connection import backup_database, open_store
+from ._connection import backup_database, is_postgres, open_store, redacted, sqlite_path
 from ._daily import DailyQuotes
-from ._database import Database, Transaction
-from ._errors import StoreError
+from ._database import Database, Transaction, Tx
+from ._errors import ConstraintError, StoreError, StoreUnavailable
 from ._film import FILM_KEY, SEQUEL_KEY, FilmData
 from ._guild_settings import GuildSettings, GuildSettingsStore
 from ._lifecycle import ForgetReport, Forgotten, Lifecycle
 from ._meta import Meta
-from ._migrations import current_version, load_migrations, migrate
+from ._migrations import current_version, load_migrations, migrate, migrate_postgres
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
 from ._name_search import MAX_QUERY as MAX_NAME_QUERY
 from ._seed import Seeding
@@ -81,6 +81,7 @@ __all__ = [
     "AnswerStatus",
     "ByParent",
     "CastMember",
+    "ConstraintError",
     "Credit",
     "CreditRecord",
     "DailyConfig",
@@ -121,20 +122,26 @@ __all__ = [
     "Source",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoredData",
     "Tracker",
     "Transaction",
     "TriviaStore",
+    "Tx",
     "Work",
     "WorkCard",
     "backup_database",
     "current_version",
     "features",
+    "is_postgres",
     "iso",
     "load_migrations",
     "migrate",
+    "migrate_postgres",
     "open_store",
     "parse_iso",
+    "redacted",
+    "sqlite_path",
     "stage_label",
     "utcnow",
 ]

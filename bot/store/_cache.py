@@ -2,9 +2,11 @@
 
 Most of what members ask for (a person's card, the sequel's status, a server's settings) changes
 only when someone writes, which is rare next to reads; under load every avoided query is a trip
-to aiosqlite's one thread saved (see BENCHMARKS.md). A write through this process's Database drops
-the cache at once; a write by another process sharing the file (a second shard process, the news
-CLI) is noticed through SQLite's `PRAGMA data_version` within `recheck` seconds.
+to the database saved (see BENCHMARKS.md). A write through this process's Database drops the cache
+at once. A write by another process is noticed by the engine: on SQLite (a second shard process,
+the news CLI) through `PRAGMA data_version`, asked at most every `recheck` seconds; on PostgreSQL
+through LISTEN/NOTIFY (`_postgres.py`), which calls `clear()`, and while that notice channel is
+down the cache is `suspend()`ed: every read goes to the database.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from collections.abc import Awaitable, Callable, Hashable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-import aiosqlite
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -27,13 +27,15 @@ _MISSING = object()
 class ReadCache:
     def __init__(
         self,
-        db: aiosqlite.Connection,
+        data_version: Callable[[], Awaitable[Hashable]] | None = None,
         *,
         recheck: float = 1.0,
         max_entries: int = 4096,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._db = db
+        # Asked at most every `recheck` seconds: a new answer means another process wrote.
+        self._version_of_data = data_version
+        self._suspended = False
         self._recheck = recheck
         self._max = max_entries
         self._clock = clock
@@ -42,7 +44,7 @@ class ReadCache:
         # of all querying at once (200 members asking /sequel together is one set of queries).
         self._loading: dict[Hashable, asyncio.Future[Any]] = {}
         self._generation = 0
-        self._data_version: int | None = None
+        self._data_version: Hashable = None
         self._checked_at = float("-inf")
         self.hits = self.misses = 0
 
@@ -51,18 +53,32 @@ class ReadCache:
         self._entries.clear()
         self._generation += 1
 
+    def suspend(self) -> None:
+        """Other processes' writes cannot be noticed for now: read from the database."""
+        self._suspended = True
+        self.clear()
+
+    def resume(self) -> None:
+        """Other processes' writes are noticed again (anything cached before is gone)."""
+        self.clear()
+        self._suspended = False
+
     async def _still_valid(self) -> None:
+        if self._version_of_data is None:
+            return
         now = self._clock()
         if now - self._checked_at < self._recheck:
             return
         self._checked_at = now
-        rows = await self._db.execute_fetchall("PRAGMA data_version")
-        version = next(iter(rows))[0]
+        version = await self._version_of_data()
         if version != self._data_version:
             self._data_version = version
             self.clear()
 
     async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        if self._suspended:
+            self.misses += 1
+            return await load()
         await self._still_valid()
         value = self._entries.get(key, _MISSING)
         if value is not _MISSING:

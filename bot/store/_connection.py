@@ -1,4 +1,4 @@
-"""Opening the one database connection the bot uses."""
+"""Opening the store on the engine its address names: a SQLite file or a PostgreSQL URL."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiosqlite
 
 from ._errors import StoreError
 from ._migrations import migrate
+from ._sqlite import SqliteDatabase
 from ._store import Store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -74,10 +76,53 @@ def make_private(path: Path) -> None:
                 candidate.chmod(mode & PRIVATE_FILE)
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def sqlite_path(target: Path | str) -> Path:
+    """The file a SQLite address names: a path, or `sqlite:///relative` / `sqlite:////absolute`."""
+    if isinstance(target, str) and target.startswith("sqlite://"):
+        rest = target.removeprefix("sqlite://")
+        if not rest.startswith("/"):
+            raise StoreError(
+                f"{target!r}: a SQLite URL has three slashes, e.g. sqlite:///data/heroes.db"
+            )
+        return Path(rest[1:] or ":memory:")
+    return Path(target)
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
 @asynccontextmanager
-async def open_store(path: Path | str) -> AsyncIterator[Store]:
-    """Open (creating if needed) and migrate the database, yielding a ready Store."""
-    path = Path(path)
+async def open_store(target: Path | str) -> AsyncIterator[Store]:
+    """Open (creating if needed) and migrate the database, yielding a ready Store.
+
+    `target`: a SQLite file path or `sqlite:///` URL, or a `postgresql://` URL.
+    """
+    if is_postgres(target):
+        # Imported here: asyncpg is an optional extra that SQLite users do not install.
+        from ._pg_open import open_postgres
+
+        async with open_postgres(str(target)) as store:
+            yield store
+        return
+    async with _open_sqlite(sqlite_path(target)) as store:
+        yield store
+
+
+@asynccontextmanager
+async def _open_sqlite(path: Path) -> AsyncIterator[Store]:
     in_memory = str(path) == ":memory:"
     if not in_memory:
         _refuse_foreign_file(path)
@@ -96,7 +141,7 @@ async def open_store(path: Path | str) -> AsyncIterator[Store]:
                 make_private(path)  # a file created by an older version, and its WAL and SHM
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} cannot be used as a database: {exc}") from exc
-        yield Store(db)
+        yield Store(SqliteDatabase(db))
     finally:
         await db.close()
 

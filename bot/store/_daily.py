@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from ._database import Repository
+from ._database import Repository, Tx
 from ._times import iso, utcnow
 from ._tracker_models import DailyConfig, DailyPick
 
@@ -74,8 +72,8 @@ class DailyQuotes(Repository):
     async def disable(self, guild_id: int) -> bool:
         """Stop posting; the history stays so the rotation resumes where it was if re-enabled."""
         async with self._db.transaction() as db:
-            cursor = await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount > 0
+            changed = await db.execute("DELETE FROM quote_daily WHERE guild_id = ?", (guild_id,))
+            return changed > 0
 
     async def pick_for_day(
         self, guild_id: int, day: str, *, now: datetime | None = None
@@ -86,16 +84,18 @@ class DailyQuotes(Repository):
         no quotes). A quote is not repeated in a server until every quote has been shown there.
         """
         async with self._db.transaction() as db:
-            async with db.execute(
+            row = await db.one(
                 "SELECT last_posted_day FROM quote_daily WHERE guild_id = ?", (guild_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None or row[0] == day:
                 return None
-            async with db.execute(
-                "SELECT 1 FROM quote_daily_history WHERE guild_id = ? AND day = ?", (guild_id, day)
-            ) as cursor:
-                already = await cursor.fetchone() is not None
+            already = (
+                await db.one(
+                    "SELECT 1 FROM quote_daily_history WHERE guild_id = ? AND day = ?",
+                    (guild_id, day),
+                )
+                is not None
+            )
             if already:
                 # The day's quote was picked under an earlier schedule (switched off and on, or
                 # by another process): that was the day's one quote.
@@ -103,16 +103,15 @@ class DailyQuotes(Repository):
                     "UPDATE quote_daily SET last_posted_day = ? WHERE guild_id = ?", (day, guild_id)
                 )
                 return None
-            async with db.execute("SELECT count(*) FROM quotes") as cursor:
-                size = int((await cursor.fetchone() or (0,))[0])
+            size = int((await db.one("SELECT count(*) FROM quotes") or (0,))[0])
             if size == 0:
                 return None
             choice, cycle = await self._next_in_rotation(db, guild_id, size)
-            async with db.execute(
+            shown = await db.one(
                 "SELECT count(*) FROM quote_daily_history WHERE guild_id = ? AND cycle = ?",
                 (guild_id, cycle),
-            ) as cursor:
-                position = int((await cursor.fetchone() or (0,))[0]) + 1
+            )
+            position = int(shown[0] if shown else 0) + 1
             await db.execute(
                 "INSERT INTO quote_daily_history (guild_id, quote_id, day, cycle, shown_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -124,25 +123,26 @@ class DailyQuotes(Repository):
         return DailyPick(guild_id, choice, day, cycle, position, size)
 
     @classmethod
-    async def _next_in_rotation(
-        cls, db: aiosqlite.Connection, guild_id: int, size: int
-    ) -> tuple[int, int]:
+    async def _next_in_rotation(cls, db: Tx, guild_id: int, size: int) -> tuple[int, int]:
         """A random quote not yet shown in the server's current cycle, and that cycle."""
-        async with db.execute(
-            "SELECT coalesce(max(cycle), 1) FROM quote_daily_history WHERE guild_id = ?",
-            (guild_id,),
-        ) as cursor:
-            cycle = int((await cursor.fetchone() or (1,))[0])
+        cycle = int(
+            (
+                await db.one(
+                    "SELECT coalesce(max(cycle), 1) FROM quote_daily_history WHERE guild_id = ?",
+                    (guild_id,),
+                )
+                or (1,)
+            )[0]
+        )
         choice = await cls._random_unshown(db, guild_id, cycle, avoid=None)
         if choice is not None:
             return choice, cycle
         # Every quote was shown in this cycle: start the next, never opening it with the quote
         # that closed the last one.
-        async with db.execute(
+        last = await db.one(
             "SELECT quote_id FROM quote_daily_history WHERE guild_id = ? ORDER BY id DESC LIMIT 1",
             (guild_id,),
-        ) as cursor:
-            last = await cursor.fetchone()
+        )
         cycle += 1
         choice = await cls._random_unshown(
             db, guild_id, cycle, avoid=int(last[0]) if last and size > 1 else None
@@ -153,9 +153,9 @@ class DailyQuotes(Repository):
 
     @staticmethod
     async def _random_unshown(
-        db: aiosqlite.Connection, guild_id: int, cycle: int, *, avoid: int | None
+        db: Tx, guild_id: int, cycle: int, *, avoid: int | None
     ) -> int | None:
-        async with db.execute(
+        row = await db.one(
             """
             SELECT id FROM quotes
             WHERE id NOT IN (
@@ -164,8 +164,7 @@ class DailyQuotes(Repository):
             ORDER BY random() LIMIT 1
             """,
             (guild_id, cycle, avoid),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else None
 
     async def record_posted(self, guild_id: int, day: str, message_id: int) -> None:
@@ -182,13 +181,11 @@ class DailyQuotes(Repository):
     async def record_failure(self, guild_id: int, error: str) -> int:
         """Count a failed post; returns the failures in a row."""
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            row = await db.one(
                 "UPDATE quote_daily SET failure_count = failure_count + 1, last_error = ? "
                 "WHERE guild_id = ? RETURNING failure_count",
                 (error, guild_id),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
         return int(row[0]) if row else 0
 
     async def history(self, guild_id: int) -> list[tuple[str, int, int]]:

@@ -1,100 +1,87 @@
-"""The one database connection every repository shares: reads, transactions, the read cache.
+"""What every repository is given: reads, write transactions and the read cache, on one engine.
 
-Each feature's repository (film data, sequel tracker, quote of the day, ...) is given this object
-and keeps its own SQL; only this module knows how a transaction begins on SQLite.
+Each feature's repository (film data, sequel tracker, quote of the day, ...) keeps its own SQL
+and runs it through a `Database`; only the engine modules know how a transaction begins, how
+parameters are passed and how other processes' writes are noticed:
+
+- `_sqlite.py`: one aiosqlite connection (the zero-setup default);
+- `_postgres.py`: an asyncpg pool (several processes and hosts on one database).
+
+SQL is written once, with SQLite's parameter marks (`?`, `:name`), which the PostgreSQL engine
+numbers (`$1`). Where the two dialects differ, the repository keeps both spellings side by side
+and picks one with `Database.dialect(sqlite=..., postgres=...)`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-import sqlite3
-import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
-
-import aiosqlite
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
 
 from ._cache import ReadCache
 
-log = logging.getLogger(__name__)
-
 # Positional (`?`) or named (`:name`) parameters, never string formatting of values.
-Params = tuple[Any, ...] | dict[str, Any]
+Params = Sequence[Any] | dict[str, Any]
+# A result row: indexable and iterable (aiosqlite.Row, asyncpg.Record).
+Row = Any
+Engine = Literal["sqlite", "postgres"]
+
+
+class Tx(Protocol):
+    """The statements of one write transaction: they commit together or not at all."""
+
+    engine: Engine
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        ...
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement once per parameter set."""
+        ...
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Every row of a query (or of an `INSERT/UPDATE ... RETURNING`)."""
+        ...
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        """The first row, or None."""
+        ...
+
+
 # What `Database.transaction` is: the statements run inside it commit together or not at all.
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
-
-BEGIN_ATTEMPTS = 3
+Transaction = AbstractAsyncContextManager[Tx]
 
 
-class Database:
-    """One aiosqlite connection, its write transactions, and the cache of read results.
+class Database(ABC):
+    """One engine's reads, write transactions, and the cache of read results."""
 
-    Reads run in one trip to aiosqlite's thread: a read must never leave its statement open
-    between two trips, since another task's `BEGIN IMMEDIATE` could run in between, and a
-    connection holding an open read on an old snapshot is refused the write lock at once
-    (SQLITE_BUSY, no busy wait) whenever another process has written meanwhile. One trip instead
-    of three (execute, fetch, close) is also faster under load (BENCHMARKS.md).
-    """
-
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
-        # One connection serves every task: write transactions must not interleave.
-        self._write_lock = asyncio.Lock()
-        # Reads of rarely changing data, dropped at every write (see _cache.py).
-        self.cache: ReadCache | None = ReadCache(connection)
+    engine: Engine
+    # Reads of rarely changing data, dropped at every write (see _cache.py); None: no cache.
+    cache: ReadCache | None
 
     def bypass_read_cache(self) -> None:
         """Send every read to the database from now on (benchmarks of the queries' own cost)."""
         self.cache = None
 
-    async def all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        return list(await self.connection.execute_fetchall(sql, params))
+    def dialect(self, *, sqlite: str, postgres: str) -> str:
+        """The spelling of a statement (or a piece of one) for this engine."""
+        return sqlite if self.engine == "sqlite" else postgres
 
-    async def one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        rows = await self.connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+    @abstractmethod
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._write_lock:
-            await self._begin()
-            try:
-                yield self.connection
-            except BaseException:
-                await self.connection.rollback()
-                raise
-            else:
-                await self.connection.commit()
-            finally:
-                if self.cache is not None:
-                    self.cache.clear()
+    @abstractmethod
+    async def one(self, sql: str, params: Params = ()) -> Row | None: ...
 
-    async def _begin(self) -> None:
-        """SQLite: BEGIN IMMEDIATE (take the write lock now), waiting out other processes' writes.
+    @abstractmethod
+    def transaction(self) -> Transaction:
+        """A write transaction; the read cache is dropped when it ends, here and (PostgreSQL)
+        in every other process sharing the database."""
 
-        SQLite's busy timeout (5 s) waits for the write lock, but its locks are not fair: another
-        process writing back to back can keep this one out past it. Each retry first waits a
-        random moment, which lands between the other's transactions.
-        """
-        for attempt in range(1, BEGIN_ATTEMPTS + 1):
-            started = time.monotonic()
-            try:
-                await self.connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or attempt == BEGIN_ATTEMPTS:
-                    raise
-                log.warning(
-                    "database busy (attempt %d of %d): %s %s",
-                    attempt,
-                    BEGIN_ATTEMPTS,
-                    getattr(exc, "sqlite_errorname", "?"),
-                    f"{exc} after {time.monotonic() - started:.3f}s",
-                )
-                await asyncio.sleep(random.uniform(0.001, 0.02 * attempt))
+    @abstractmethod
+    async def close(self) -> None: ...
 
 
 class Repository:

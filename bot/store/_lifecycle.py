@@ -75,9 +75,9 @@ class Lifecycle(Repository):
                         sql = f"DELETE FROM {datum.table} WHERE {where}"
                     else:
                         sql = f"UPDATE {datum.table} SET {member.column} = NULL WHERE {where}"
-                    cursor = await db.execute(sql, {"user": user_id, "guild": guild_id})
-                    if cursor.rowcount > 0:
-                        changes.append(Forgotten(datum, cursor.rowcount, member))
+                    changed = await db.execute(sql, {"user": user_id, "guild": guild_id})
+                    if changed > 0:
+                        changes.append(Forgotten(datum, changed, member))
         return ForgetReport(guild_id, tuple(changes))
 
     async def forget_guild(self, guild_id: int) -> ForgetReport:
@@ -85,11 +85,11 @@ class Lifecycle(Repository):
         changes: list[Forgotten] = []
         async with self._db.transaction() as db:
             for datum in _children_first(d for d in STORED_DATA if d.server is not None):
-                cursor = await db.execute(
+                changed = await db.execute(
                     f"DELETE FROM {datum.table} WHERE {_server_clause(datum)}", {"guild": guild_id}
                 )
-                if cursor.rowcount > 0:
-                    changes.append(Forgotten(datum, cursor.rowcount))
+                if changed > 0:
+                    changes.append(Forgotten(datum, changed))
         return ForgetReport(guild_id, tuple(changes))
 
     async def stored_guild_ids(self) -> set[int]:

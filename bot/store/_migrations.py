@@ -1,4 +1,10 @@
-"""Numbered SQL migrations, applied in one transaction; the version lives in PRAGMA user_version."""
+"""Numbered SQL migrations per engine, applied at start in one transaction.
+
+SQLite's live in `migrations/` and its version in `PRAGMA user_version`; PostgreSQL's live in
+`migrations/postgres/`, with the same numbers and names (migration N describes the same tables
+and columns on both engines: tests/store/test_schema_parity.py), and its version in the
+`heroes_schema` table. A database newer than the code is refused on both.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,18 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from ._errors import StoreError
+
+if TYPE_CHECKING:  # asyncpg is an optional extra: only the PostgreSQL engine imports it
+    import asyncpg
+
+# Held for the whole migration transaction: processes starting together migrate one at a time.
+# (Any fixed 64-bit number; this one is "heroes" in ASCII.)
+MIGRATION_LOCK = 0x6865726F6573
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -21,9 +35,11 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> list[Migration]:
-    """Every migration shipped with the package, checked to be numbered 1..N without gaps."""
+def load_migrations(engine: str = "sqlite") -> list[Migration]:
+    """Every migration shipped for `engine`, checked to be numbered 1..N without gaps."""
     folder = resources.files("bot.store") / "migrations"
+    if engine == "postgres":
+        folder = folder / "postgres"
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
@@ -50,11 +66,7 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
     migrations = load_migrations() if migrations is None else migrations
     latest = len(migrations)
     version = await current_version(db)
-    if version > latest:
-        raise StoreError(
-            f"the database is at schema version {version} but this heroes-bot knows only up to "
-            f"{latest}: upgrade heroes-bot, or point DATABASE_PATH at another file."
-        )
+    _refuse_newer(version, latest, "DATABASE_PATH at another file")
     if version == latest:
         return version
     # Another process sharing the file may be migrating it right now: take the write lock
@@ -73,6 +85,47 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
         if db.in_transaction:
             await db.rollback()
         raise
+    return latest
+
+
+def _refuse_newer(version: int, latest: int, elsewhere: str) -> None:
+    if version > latest:
+        raise StoreError(
+            f"the database is at schema version {version} but this heroes-bot knows only up to "
+            f"{latest}: upgrade heroes-bot, or point {elsewhere}."
+        )
+
+
+async def current_version_postgres(connection: asyncpg.Connection) -> int:
+    exists = await connection.fetchval("SELECT to_regclass('heroes_schema') IS NOT NULL")
+    if not exists:
+        return 0
+    return int(await connection.fetchval("SELECT coalesce(max(version), 0) FROM heroes_schema"))
+
+
+async def migrate_postgres(
+    connection: asyncpg.Connection, migrations: list[Migration] | None = None
+) -> int:
+    """PostgreSQL: every pending migration in ONE transaction under an advisory lock, so
+    processes starting at once migrate one after the other (the later ones find nothing to do).
+    A database newer than the code is refused. Returns the version."""
+    migrations = load_migrations("postgres") if migrations is None else migrations
+    latest = len(migrations)
+    async with connection.transaction():
+        await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        version = await current_version_postgres(connection)
+        _refuse_newer(version, latest, "DATABASE_URL at another database")
+        if version == latest:
+            return version
+        await connection.execute(
+            "CREATE TABLE IF NOT EXISTS heroes_schema (version BIGINT PRIMARY KEY, "
+            "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for migration in (m for m in migrations if m.version > version):
+            await connection.execute(migration.sql)  # no arguments: several statements at once
+            await connection.execute(
+                "INSERT INTO heroes_schema (version) VALUES ($1)", migration.version
+            )
     return latest
 
 

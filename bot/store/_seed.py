@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot.text import fold
 
-from ._database import Repository
+from ._database import Repository, Tx
 from ._seed_types import (
     SeedCredit,
     SeedData,
@@ -25,24 +23,20 @@ from ._seed_types import (
 _GUARDED = {"works", "people", "quotes", "facts"}
 
 
-async def _id_of(db: aiosqlite.Connection, table: str, key: str) -> int:
-    async with db.execute(f"SELECT id FROM {table} WHERE key = ?", (key,)) as cursor:
-        row = await cursor.fetchone()
+async def _id_of(db: Tx, table: str, key: str) -> int:
+    row = await db.one(f"SELECT id FROM {table} WHERE key = ?", (key,))
     if row is None:
         raise ValueError(f"seed refers to unknown {table} key {key!r}")
     return int(row[0])
 
 
-async def _upsert(
-    db: aiosqlite.Connection, table: str, key: str, values: dict[str, Any], report: SeedReport
-) -> None:
+async def _upsert(db: Tx, table: str, key: str, values: dict[str, Any], report: SeedReport) -> None:
     """Insert the row, or update it when it is the seed's own, unedited and different."""
     columns = list(values)
     guard = ", origin, edited" if table in _GUARDED else ""
-    async with db.execute(
+    existing = await db.one(
         f"SELECT {', '.join(columns)}{guard} FROM {table} WHERE key = ?", (key,)
-    ) as cursor:
-        existing = await cursor.fetchone()
+    )
     if existing is None:
         names = ", ".join(["key", *columns])
         marks = ", ".join("?" * (len(columns) + 1))
@@ -95,7 +89,7 @@ def _source_values(source: SeedSource) -> dict[str, Any]:
     }
 
 
-async def _work_values(db: aiosqlite.Connection, work: SeedWork) -> dict[str, Any]:
+async def _work_values(db: Tx, work: SeedWork) -> dict[str, Any]:
     return {
         "title": work.title,
         "kind": work.kind,
@@ -107,7 +101,7 @@ async def _work_values(db: aiosqlite.Connection, work: SeedWork) -> dict[str, An
     }
 
 
-async def _apply_person(db: aiosqlite.Connection, person: SeedPerson, report: SeedReport) -> None:
+async def _apply_person(db: Tx, person: SeedPerson, report: SeedReport) -> None:
     """The person's row, then every spelling of the name (the name and its aliases)."""
     values = {
         "name": person.name,
@@ -130,7 +124,7 @@ async def _apply_person(db: aiosqlite.Connection, person: SeedPerson, report: Se
         )
 
 
-async def _apply_credit(db: aiosqlite.Connection, credit: SeedCredit, report: SeedReport) -> None:
+async def _apply_credit(db: Tx, credit: SeedCredit, report: SeedReport) -> None:
     """A credit is keyed by (work, person, role) and has no `edited` flag: the seed's wins."""
     params = (
         await _id_of(db, "works", credit.work),
@@ -141,11 +135,13 @@ async def _apply_credit(db: aiosqlite.Connection, credit: SeedCredit, report: Se
         credit.excerpt,
         await _id_of(db, "sources", credit.source),
     )
-    async with db.execute(
-        "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
-    ) as cursor:
-        existed = await cursor.fetchone() is not None
-    cursor = await db.execute(
+    existed = (
+        await db.one(
+            "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
+        )
+        is not None
+    )
+    changed = await db.execute(
         """
         INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, source_id)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -159,13 +155,13 @@ async def _apply_credit(db: aiosqlite.Connection, credit: SeedCredit, report: Se
     )
     if not existed:
         report.added += 1
-    elif cursor.rowcount:
+    elif changed:
         report.updated += 1
     else:
         report.unchanged += 1
 
 
-async def _quote_values(db: aiosqlite.Connection, quote: SeedQuote) -> dict[str, Any]:
+async def _quote_values(db: Tx, quote: SeedQuote) -> dict[str, Any]:
     return {
         "person_id": await _id_of(db, "people", quote.person),
         "text": quote.text,
@@ -175,7 +171,7 @@ async def _quote_values(db: aiosqlite.Connection, quote: SeedQuote) -> dict[str,
     }
 
 
-async def _fact_values(db: aiosqlite.Connection, fact: SeedFact) -> dict[str, Any]:
+async def _fact_values(db: Tx, fact: SeedFact) -> dict[str, Any]:
     return {
         "work_id": await _id_of(db, "works", fact.work) if fact.work else None,
         "kind": fact.kind,
@@ -186,13 +182,10 @@ async def _fact_values(db: aiosqlite.Connection, fact: SeedFact) -> dict[str, An
     }
 
 
-async def _upsert_update(db: aiosqlite.Connection, update: SeedUpdate, report: SeedReport) -> None:
+async def _upsert_update(db: Tx, update: SeedUpdate, report: SeedReport) -> None:
     """A sequel-tracker timeline entry: added once, updated while it is the seed's own; never
     queued for delivery (followers get only news posted after they follow)."""
-    async with db.execute(
-        "SELECT title, outlet, url FROM sources WHERE key = ?", (update.source,)
-    ) as c:
-        source = await c.fetchone()
+    source = await db.one("SELECT title, outlet, url FROM sources WHERE key = ?", (update.source,))
     if source is None:
         raise ValueError(f"seed refers to unknown sources key {update.source!r}")
     values = (
@@ -204,12 +197,11 @@ async def _upsert_update(db: aiosqlite.Connection, update: SeedUpdate, report: S
         update.stage,
         update.excerpt,
     )
-    async with db.execute(
+    existing = await db.one(
         "SELECT headline, body, published_at, source_outlet, source_url, stage, excerpt, origin "
         "FROM sequel_updates WHERE key = ?",
         (update.key,),
-    ) as cursor:
-        existing = await cursor.fetchone()
+    )
     if existing is None:
         await db.execute(
             "INSERT INTO sequel_updates (key, headline, body, published_at, source_outlet, "

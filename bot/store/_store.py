@@ -6,8 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
-import aiosqlite
-
 from ._daily import DailyQuotes
 from ._database import Database
 from ._film import FilmData
@@ -42,8 +40,8 @@ class Store:
     reachable on the store itself (`store.cast()`, `store.person()`), as before the split.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.database = Database(connection)
+    def __init__(self, database: Database) -> None:
+        self.database = database
         self.film = FilmData(self.database)
         self.tracker = Tracker(self.database)  # sequel news: updates, follows, deliveries
         self.daily = DailyQuotes(self.database)  # quote of the day
@@ -53,6 +51,11 @@ class Store:
         self.lifecycle = Lifecycle(self.database)
         self.meta = Meta(self.database)  # the command-sync fingerprint and other bot metadata
         self.seeding = Seeding(self.database)
+
+    @property
+    def engine(self) -> str:
+        """'sqlite' or 'postgres'."""
+        return self.database.engine
 
     def bypass_read_cache(self) -> None:
         """Send every read to the database from now on (benchmarks of the queries' own cost)."""

@@ -12,10 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from ._cache import cached
-from ._database import Repository
+from ._database import Repository, Tx
 from ._times import iso, parse_iso, utcnow
 from ._tracker_models import (
     Delivery,
@@ -165,18 +163,19 @@ class Tracker(Repository):
 
     @staticmethod
     async def _insert_update(
-        db: aiosqlite.Connection,
+        db: Tx,
         new: NewUpdate,
         added_by: int | None,
         announce: bool,
         stamp: str,
     ) -> tuple[int, int]:
-        cursor = await db.execute(
+        inserted = await db.one(
             """
             INSERT INTO sequel_updates
                 (key, headline, body, published_at, source_outlet, source_url, stage,
                  origin, added_by, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'admin', ?, ?)
+            RETURNING id
             """,
             (
                 new.key,
@@ -190,10 +189,10 @@ class Tracker(Repository):
                 stamp,
             ),
         )
-        update_id = int(cursor.lastrowid or 0)
+        update_id = int(inserted[0]) if inserted else 0
         queued = 0
         if announce:
-            cursor = await db.execute(
+            changed = await db.execute(
                 """
                 INSERT INTO sequel_deliveries
                     (update_id, guild_id, channel_id, role_id, state, created_at)
@@ -202,7 +201,7 @@ class Tracker(Repository):
                 """,
                 (update_id, stamp),
             )
-            queued = cursor.rowcount
+            queued = changed
         return update_id, queued
 
     # ------------------------------------------------------------------ following
@@ -269,13 +268,13 @@ class Tracker(Repository):
         now mentionable, or if the member who ran follow had Mention Everyone. Returns whether
         a follow was changed."""
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            changed = await db.execute(
                 "UPDATE sequel_follows SET mention_role = (configurer_mentions = 1 OR ?) "
                 "WHERE guild_id = ? AND role_id = ? "
                 "AND mention_role != (configurer_mentions = 1 OR ?)",
                 (int(mentionable), guild_id, role_id, int(mentionable)),
             )
-            return cursor.rowcount > 0
+            return changed > 0
 
     @cached
     async def get_follow(self, guild_id: int) -> Follow | None:
@@ -287,14 +286,12 @@ class Tracker(Repository):
     async def unfollow(self, guild_id: int, *, now: datetime | None = None) -> bool:
         """Stop following; deliveries still waiting for this server are skipped."""
         async with self._db.transaction() as db:
-            cursor = await db.execute("DELETE FROM sequel_follows WHERE guild_id = ?", (guild_id,))
+            changed = await db.execute("DELETE FROM sequel_follows WHERE guild_id = ?", (guild_id,))
             await self._skip_pending(db, guild_id, "the server unfollowed", now)
-            return cursor.rowcount > 0
+            return changed > 0
 
     @staticmethod
-    async def _skip_pending(
-        db: aiosqlite.Connection, guild_id: int, reason: str, now: datetime | None
-    ) -> None:
+    async def _skip_pending(db: Tx, guild_id: int, reason: str, now: datetime | None) -> None:
         await db.execute(
             "UPDATE sequel_deliveries SET state = 'skipped', error = ?, settled_at = ? "
             "WHERE guild_id = ? AND state = 'pending'",
@@ -394,12 +391,12 @@ class Tracker(Repository):
         nonce, which Discord honours only for a few minutes after it.
         """
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            changed = await db.execute(
                 "UPDATE sequel_deliveries SET state = 'sending', attempts = attempts + 1, "
                 "claimed_at = coalesce(claimed_at, ?) WHERE id = ? AND state = 'pending'",
                 (iso(now or utcnow()), delivery_id),
             )
-            if cursor.rowcount != 1:
+            if changed != 1:
                 return None
         return await self.delivery(delivery_id)
 
@@ -421,14 +418,12 @@ class Tracker(Repository):
     ) -> None:
         stamp = iso(now or utcnow())
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            row = await db.one(
                 "UPDATE sequel_deliveries SET state = 'sent', message_id = ?, error = NULL, "
                 "settled_at = ? WHERE id = ? AND state IN ('sending', 'uncertain') "
                 "RETURNING guild_id, channel_id",
                 (message_id, stamp, delivery_id),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
             if row is not None:
                 await db.execute(
                     "UPDATE sequel_follows SET failure_count = 0, last_delivered_at = ? "
@@ -461,24 +456,20 @@ class Tracker(Repository):
         moment = now or utcnow()
         stamp = iso(moment)
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            row = await db.one(
                 "UPDATE sequel_deliveries SET state = 'failed', error = ?, settled_at = ? "
                 "WHERE id = ? AND state = 'sending' RETURNING guild_id, channel_id",
                 (error, stamp, delivery_id),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
             if row is None or not channel_fault:
                 return None
             guild_id, channel_id = int(row[0]), int(row[1])
-            cursor = await db.execute(
+            counted = await db.one(
                 "UPDATE sequel_follows SET failure_count = failure_count + 1, last_error = ?, "
                 "last_error_at = ? WHERE guild_id = ? AND channel_id = ? AND active = 1 "
                 "RETURNING failure_count",
                 (error, stamp, guild_id, channel_id),
             )
-            counted = await cursor.fetchone()
-            await cursor.close()
             if counted is None or int(counted[0]) < unfollow_after:
                 return None
             reason = (

@@ -9,12 +9,12 @@ nor double a point.
 from __future__ import annotations
 
 import enum
-import sqlite3
 from dataclasses import dataclass
 
 from bot.ui.display_names import clean_display_name
 
 from ._database import Repository
+from ._errors import ConstraintError
 from ._models import Source
 
 POINTS_PER_CORRECT_ANSWER = 1
@@ -115,13 +115,13 @@ class TriviaStore(Repository):
         """Start a question; None when the channel already has one open."""
         try:
             async with self._db.transaction() as db:
-                cursor = await db.execute(
+                inserted = await db.one(
                     "INSERT INTO trivia_rounds (guild_id, channel_id, question_key, correct_option)"
-                    " VALUES (?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?) RETURNING id",
                     (guild_id, channel_id, question_key, correct_option),
                 )
-                return cursor.lastrowid
-        except sqlite3.IntegrityError:
+                return int(inserted[0]) if inserted else None
+        except ConstraintError:
             return None
 
     async def record_answer(
@@ -131,22 +131,21 @@ class TriviaStore(Repository):
         # Stored already cleaned of direction overrides and pill syntax (bot/ui/display_names.py).
         name = clean_display_name(display_name)[:DISPLAY_NAME_LIMIT] or str(user_id)
         async with self._db.transaction() as db:
-            async with db.execute(
+            row = await db.one(
                 "SELECT guild_id, correct_option FROM trivia_rounds "
                 "WHERE id = ? AND closed_at IS NULL",
                 (round_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return AnswerOutcome(AnswerStatus.CLOSED)
             guild_id, correct_option = row
             correct = int(choice == correct_option)
-            cursor = await db.execute(
+            changed = await db.execute(
                 "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (round_id, user_id, choice, correct),
             )
-            if cursor.rowcount == 0:
+            if changed == 0:
                 return AnswerOutcome(AnswerStatus.DUPLICATE)
             await db.execute(
                 f"""
@@ -168,7 +167,7 @@ class TriviaStore(Repository):
         """Close a question and return its answers in the order given; they are then deleted
         (the scores keep the totals)."""
         async with self._db.transaction() as db:
-            async with db.execute(
+            rows = await db.all(
                 """
                 SELECT a.user_id, coalesce(s.display_name, a.user_id), a.choice, a.correct
                 FROM trivia_answers a
@@ -178,8 +177,7 @@ class TriviaStore(Repository):
                 ORDER BY a.answered_at, a.user_id
                 """,
                 (round_id,),
-            ) as cursor:
-                rows = await cursor.fetchall()
+            )
             await db.execute(
                 f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE id = ? AND closed_at IS NULL",
                 (round_id,),
@@ -194,10 +192,10 @@ class TriviaStore(Repository):
                 "DELETE FROM trivia_answers WHERE round_id IN "
                 "(SELECT id FROM trivia_rounds WHERE closed_at IS NULL)"
             )
-            cursor = await db.execute(
+            changed = await db.execute(
                 f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE closed_at IS NULL"
             )
-            return cursor.rowcount
+            return changed
 
     # ------------------------------------------------------------------ scores
 

@@ -41,7 +41,7 @@ async def test_a_write_by_another_process_is_seen_after_the_recheck(
     store: Store, db_path: Path
 ) -> None:
     now = [0.0]
-    cache = ReadCache(store.database.connection, recheck=1.0, clock=lambda: now[0])
+    cache = ReadCache(store.database.data_version, recheck=1.0, clock=lambda: now[0])
     store.database.cache = cache  # every repository reads through the one Database's cache
     assert (await store.settings.get(42)).private_replies is False
     async with aiosqlite.connect(db_path) as other:  # another process's connection
@@ -53,7 +53,7 @@ async def test_a_write_by_another_process_is_seen_after_the_recheck(
 
 
 async def test_the_cache_is_bounded(store: Store) -> None:
-    cache = ReadCache(store.database.connection, max_entries=3)
+    cache = ReadCache(store.database.data_version, max_entries=3)
 
     async def load() -> int:
         return 1
@@ -68,7 +68,7 @@ async def test_concurrent_misses_share_one_load(store: Store) -> None:
 
     # Time stands still: after the first read the cache does not re-check the database, so
     # every caller below asks while the one load is under way.
-    cache = ReadCache(store.database.connection, clock=ManualClock().monotonic)
+    cache = ReadCache(store.database.data_version, clock=ManualClock().monotonic)
     assert await cache.get("warm", _value("x")) == "x"
     loads = 0
     started, release = asyncio.Event(), asyncio.Event()
@@ -90,7 +90,7 @@ async def test_concurrent_misses_share_one_load(store: Store) -> None:
 async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.database.connection, clock=ManualClock().monotonic)
+    cache = ReadCache(store.database.data_version, clock=ManualClock().monotonic)
     assert await cache.get("warm", _value("x")) == "x"
     calls = 0
     started, release = asyncio.Event(), asyncio.Event()
@@ -115,7 +115,7 @@ async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store
 async def test_a_write_during_a_load_keeps_the_stale_result_out(store: Store) -> None:
     import asyncio
 
-    cache = ReadCache(store.database.connection)
+    cache = ReadCache(store.database.data_version)
     values = iter(["old", "new"])
     started, proceed = asyncio.Event(), asyncio.Event()
 
