@@ -12,6 +12,7 @@ from bot.config import Config, Secret
 from bot.seed import load_seed
 from bot.store import SeedData, Store, open_store
 from bot.sync import SyncMode
+from tests.engines import engines_for
 from tests.postgres_server import (
     MISSING_BINARIES,
     PostgresServer,
@@ -34,8 +35,33 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path, seed: SeedData) -> AsyncIterator[Store]:
-    async with open_store(db_path) as opened:
+def engine() -> str:
+    """The store engine of a test: SQLite, unless it runs on both (tests/engines.py: the
+    store's own tests and the features' repository tests do)."""
+    return "sqlite"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames and (engines := engines_for(metafunc)) is not None:
+        metafunc.parametrize("engine", engines)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_engines: run on SQLite and PostgreSQL")
+    config.addinivalue_line("markers", "engine_only(name): run on that store engine only")
+
+
+@pytest.fixture
+def database_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """What `open_store` is given: the SQLite file, or a new PostgreSQL database's URL."""
+    if engine == "sqlite":
+        return db_path
+    return request.getfixturevalue("postgres_url")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def store(database_target: Path | str, seed: SeedData) -> AsyncIterator[Store]:
+    async with open_store(database_target) as opened:
         await opened.apply_seed(seed)
         yield opened
 

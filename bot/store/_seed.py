@@ -18,6 +18,7 @@ from ._seed_types import (
     SeedUpdate,
     SeedWork,
 )
+from ._times import iso, utcnow
 
 # Tables whose rows carry `origin` and `edited`; only the seed's own, unedited rows are updated.
 _GUARDED = {"works", "people", "quotes", "facts"}
@@ -119,7 +120,8 @@ async def _apply_person(db: Tx, person: SeedPerson, report: SeedReport) -> None:
             "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (person_id, folded) DO UPDATE SET "
             "name = excluded.name, is_alias = excluded.is_alias "
-            "WHERE (name, is_alias) IS NOT (excluded.name, excluded.is_alias)",
+            "WHERE person_names.name IS DISTINCT FROM excluded.name "
+            "OR person_names.is_alias IS DISTINCT FROM excluded.is_alias",
             (person_id, spelling, fold(spelling), is_alias),
         )
 
@@ -148,7 +150,8 @@ async def _apply_credit(db: Tx, credit: SeedCredit, report: SeedReport) -> None:
         ON CONFLICT (work_id, person_id, role) DO UPDATE SET
             billing = excluded.billing, top_billed = excluded.top_billed,
             excerpt = excluded.excerpt, source_id = excluded.source_id
-        WHERE (billing, top_billed, excerpt, source_id) IS NOT
+        WHERE (credits.billing, credits.top_billed, credits.excerpt, credits.source_id)
+              IS DISTINCT FROM
               (excluded.billing, excluded.top_billed, excluded.excerpt, excluded.source_id)
         """,
         params,
@@ -206,8 +209,8 @@ async def _upsert_update(db: Tx, update: SeedUpdate, report: SeedReport) -> None
         await db.execute(
             "INSERT INTO sequel_updates (key, headline, body, published_at, source_outlet, "
             "source_url, stage, excerpt, origin, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'seed', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
-            (update.key, *values),
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'seed', ?)",
+            (update.key, *values, iso(utcnow())),
         )
         report.added += 1
     elif existing[-1] != "seed":
