@@ -91,7 +91,8 @@ def _run_sandbox(settings: Config, *, keep_data: bool, banner: str | None = None
 async def _news_store(settings: Config) -> AsyncIterator[object]:
     from bot.runner import seeded_store
 
-    check_database_path(settings.database_path)
+    if not settings.postgres:
+        check_database_path(settings.database_path)
     async with seeded_store(settings, report_level=logging.DEBUG) as store:
         yield store
 
@@ -136,16 +137,23 @@ def main(argv: list[str] | None = None) -> int:
         token = settings.token.reveal() if settings.token else ""
         configure_logging(settings.log_level, secrets=(token,))
         if command == "news":
-            log.debug("database: %s", settings.database_path)
+            log.debug("database: %s", settings.database_label)
             # The folder and file are created only once the input was accepted (cli_news).
             return run_news(args, lambda: _news_store(settings))
         if command == "backup":
+            if settings.postgres:
+                return _fail(
+                    "backup copies the SQLite file; with DATABASE_URL on PostgreSQL use "
+                    f"pg_dump (README, Scaling): pg_dump --format=custom --file={args.file} "
+                    '"$DATABASE_URL"'
+                )
             backup_database(settings.database_path, args.file)
             print(f"heroes-bot: backed up {settings.database_path} to {args.file}")
             return 0
-        check_database_path(settings.database_path)
+        if not settings.postgres:
+            check_database_path(settings.database_path)
         if command == "sandbox":
-            log.debug("database: %s", settings.database_path)
+            log.debug("database: %s", settings.database_label)
             return _run_sandbox(settings, keep_data=args.keep_data)
         if command == "run" and not settings.has_token:
             return _run_without_token(settings)
@@ -153,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
         settings.require_token()
         # Absolute: a second database created by mistake elsewhere shows at once in the log.
-        log.info("database: %s", settings.database_path)
+        log.info("database: %s", settings.database_label)
         if command == "sync":
             return _sync(settings)
         # Waits out a Discord that cannot be reached (one log line per attempt); Ctrl-C during

@@ -59,6 +59,9 @@ class Secret:
 class Config:
     token: Secret | None = field(default=None, repr=False)
     database_path: Path = DEFAULT_DATABASE_PATH
+    # DATABASE_URL=postgresql://...: the shared PostgreSQL database (None: the SQLite file at
+    # database_path). A Secret: the URL may carry a password.
+    database_url: Secret | None = field(default=None, repr=False)
     dev_guild_id: int | None = None
     owner_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
@@ -76,6 +79,24 @@ class Config:
     @property
     def sharded(self) -> bool:
         return self.shard_count is not None
+
+    @property
+    def postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def database_target(self) -> Path | str:
+        """What the store is opened on: the SQLite file, or the PostgreSQL URL."""
+        return self.database_url.reveal() if self.database_url else self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages and logs: the file, or the URL without its password."""
+        if self.database_url is None:
+            return str(self.database_path)
+        from bot.store import redacted  # the store's one wording of a URL
+
+        return redacted(self.database_url.reveal())
 
     @property
     def has_token(self) -> bool:
@@ -157,10 +178,9 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_RO
             "portal (Bot > Reset Token), without quotes or spaces."
         )
 
-    database = _optional(env, "DATABASE_PATH")
-    database_path = Path(database).expanduser() if database else DEFAULT_DATABASE_PATH
-    if not database_path.is_absolute():
-        database_path = root / database_path
+    database_path, database_url = _database(
+        _optional(env, "DATABASE_URL"), _optional(env, "DATABASE_PATH"), root
+    )
 
     dev_guild = _optional(env, "DEV_GUILD_ID")
     owners_text = _optional(env, "OWNER_IDS")
@@ -187,6 +207,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_RO
     return Config(
         token=Secret(token_text) if token_text else None,
         database_path=database_path,
+        database_url=database_url,
         dev_guild_id=_snowflake("DEV_GUILD_ID", dev_guild) if dev_guild else None,
         owner_ids=owner_ids,
         log_level=log_level,
@@ -194,6 +215,33 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_RO
         shard_count=shard_count,
         shard_ids=shard_ids,
     )
+
+
+_SQLITE_URL = "sqlite:///"
+_POSTGRES_URLS = ("postgresql://", "postgres://")
+
+
+def _database(url: str | None, path: str | None, root: Path) -> tuple[Path, Secret | None]:
+    """DATABASE_URL (sqlite:///file or postgresql://...) or DATABASE_PATH (a SQLite file)."""
+    if url is not None and path is not None:
+        raise ConfigError(
+            "DATABASE_URL and DATABASE_PATH are both set: keep one (DATABASE_URL=sqlite:///"
+            f"{path} is the same as DATABASE_PATH={path})."
+        )
+    if url is not None and url.startswith(_POSTGRES_URLS):
+        return DEFAULT_DATABASE_PATH, Secret(url)
+    if url is not None:
+        if not url.startswith(_SQLITE_URL) or url == _SQLITE_URL:
+            shown = url.split("@")[-1] if "@" in url else url  # never echo a password
+            raise ConfigError(
+                f"DATABASE_URL must be sqlite:///path/to/heroes.db or "
+                f"postgresql://user:password@host:5432/database (got {shown!r})."
+            )
+        path = url.removeprefix(_SQLITE_URL)
+    database_path = Path(path).expanduser() if path else DEFAULT_DATABASE_PATH
+    if not database_path.is_absolute():
+        database_path = root / database_path
+    return database_path, None
 
 
 def _shards(

@@ -50,7 +50,7 @@ async def seeded_store(
     running `heroes-bot news ...` sees only the answer.
     """
     seed = load_seed()
-    async with open_store(settings.database_path) as store:
+    async with open_store(settings.database_target) as store:
         report = await store.apply_seed(seed)
         log.log(
             report_level,

@@ -185,3 +185,32 @@ def test_importing_the_package_does_not_read_dotenv(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "None"
+
+
+def test_database_url_names_the_engine(tmp_path: Path) -> None:
+    pg = load_config({"DATABASE_URL": "postgresql://heroes:s3cret@db.internal:5432/heroes"})
+    assert (
+        pg.postgres and pg.database_target == "postgresql://heroes:s3cret@db.internal:5432/heroes"
+    )
+    assert pg.database_label == "postgresql://heroes@db.internal:5432/heroes"  # no password
+    assert "s3cret" not in repr(pg)
+    relative = load_config({"DATABASE_URL": "sqlite:///data/other.db"}, root=tmp_path)
+    assert not relative.postgres and relative.database_target == tmp_path / "data" / "other.db"
+    absolute = load_config({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, root=Path("/elsewhere"))
+    assert absolute.database_path == tmp_path / "x.db"
+
+
+@pytest.mark.parametrize(
+    ("env", "fix"),
+    [
+        ({"DATABASE_URL": "mysql://root:hunter2@db/heroes"}, "postgresql://user:password@host"),
+        ({"DATABASE_URL": "sqlite:///"}, "sqlite:///path/to/heroes.db"),
+        ({"DATABASE_URL": "sqlite:///a.db", "DATABASE_PATH": "a.db"}, "keep one"),
+    ],
+)
+def test_a_bad_database_url_says_the_fix_and_never_the_password(
+    env: dict[str, str], fix: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(env)
+    assert fix in str(raised.value) and "hunter2" not in str(raised.value)

@@ -184,8 +184,10 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
     with tempfile.TemporaryDirectory(prefix="heroes-sandbox-") as scratch:
         database = settings.database_path
         if not keep_data:
+            # A scratch SQLite file: a copy of the live SQLite file, or (PostgreSQL) a fresh one.
             database = Path(scratch) / "sandbox.db"
-            _copy_database(settings.database_path, database)
+            if not settings.postgres:
+                _copy_database(settings.database_path, database)
         async with contextlib.AsyncExitStack() as cleanup:
             emu = await cleanup.enter_async_context(Emulator(heartbeat_interval=30.0))
             # The bot's role has what the invite link asks for, and sits above a role members
@@ -201,6 +203,8 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
             sandbox_settings = replace(
                 settings,
                 database_path=database,
+                # --keep-data on PostgreSQL: the live database itself, as with a SQLite file.
+                database_url=settings.database_url if keep_data else None,
                 dev_guild_id=None,
                 guild_ready_timeout=0.05,
                 # The emulator has one server: every other server in the (possibly live,
@@ -213,5 +217,5 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
             await emu.wait_synced(timeout=30)
             yield Sandbox(emu, running.bot)
         if keep_data:
-            log.info("sandbox used %s directly", database)
+            log.info("sandbox used %s directly", sandbox_settings.database_label)
         shutil.rmtree(scratch, ignore_errors=True)

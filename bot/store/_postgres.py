@@ -157,4 +157,5 @@ class PostgresDatabase(Database):
 
 def pool_settings() -> dict[str, Any]:
     """How the pool is opened (one place: the bot, the CLI and the tests share it)."""
-    return {"min_size": 1, "max_size": 10, "command_timeout": 30}
+    # timeout: connecting (a firewalled host must not hang the start for a minute).
+    return {"min_size": 1, "max_size": 10, "command_timeout": 30, "timeout": 10}
