@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.store import NewUpdate, Store
+from bot.store import Database, NewUpdate, Store
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 # A column whose name says it holds a Discord id (user, server, channel, role, message, ...):
@@ -78,26 +78,57 @@ async def fill_server(
     return ServerRows(guild_id, channel_id, role_id, member_id, frozenset(messages))
 
 
-async def tables(db: aiosqlite.Connection) -> list[str]:
-    rows = await db.execute_fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    )
-    return [row[0] for row in rows]
+# What the schema listing leaves out: each engine's own bookkeeping, not the bot's tables.
+# SQLite's internal tables are `sqlite_*` (its schema version is PRAGMA user_version, no table);
+# PostgreSQL's migration runner records its versions in `heroes_schema`.
+_TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+    "ORDER BY name",
+    "postgres": "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
+    "AND table_name <> 'heroes_schema' ORDER BY table_name",
+}
+_COLUMNS = {
+    "sqlite": "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+    "postgres": "SELECT column_name FROM information_schema.columns "
+    "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+}
+
+# A store's Database (either engine), or the aiosqlite connection older callers pass.
+Source = Database | aiosqlite.Connection
 
 
-async def columns(db: aiosqlite.Connection, table: str) -> list[str]:
-    return [row[1] for row in await db.execute_fetchall(f"PRAGMA table_info({table})")]
+async def _all(db: Source, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(db, aiosqlite.Connection):
+        return [tuple(row) for row in await db.execute_fetchall(sql, params)]
+    return [tuple(row) for row in await db.all(sql, params)]
 
 
-async def rows_holding(db: aiosqlite.Connection, values: frozenset[int]) -> list[str]:
-    """`table.column = value` for every cell of every table holding one of `values`."""
+def _engine(db: Source) -> str:
+    return "sqlite" if isinstance(db, aiosqlite.Connection) else db.engine
+
+
+async def tables(db: Source) -> list[str]:
+    """The bot's tables, by name (on SQLite with the FTS index's shadow tables)."""
+    return [str(row[0]) for row in await _all(db, _TABLES[_engine(db)])]
+
+
+async def columns(db: Source, table: str) -> list[str]:
+    return [str(row[0]) for row in await _all(db, _COLUMNS[_engine(db)], (table,))]
+
+
+async def rows_holding(db: Source, values: frozenset[int]) -> list[str]:
+    """`table.column = value` for every cell of every table holding one of `values`.
+
+    Every column is compared as text, one spelling for both engines: PostgreSQL refuses to
+    compare a text column with an integer, and an id kept as text is found as well."""
     found = []
     marks = ", ".join("?" * len(values))
+    texts = tuple(str(value) for value in values)
     for table in await tables(db):
         for column in await columns(db, table):
-            hits = await db.execute_fetchall(
-                f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", tuple(values)
+            hits = await _all(
+                db, f"SELECT {column} FROM {table} WHERE CAST({column} AS TEXT) IN ({marks})", texts
             )
             found += [f"{table}.{column} = {hit[0]}" for hit in hits]
     return found

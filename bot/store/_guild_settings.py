@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ._cache import cached
 from ._database import Repository
+from ._stamps import millisecond_stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +30,17 @@ class GuildSettingsStore(Repository):
             return GuildSettings(guild_id)
         return GuildSettings(guild_id, bool(row[0]), row[1])
 
-    async def set_private_replies(self, guild_id: int, private: bool) -> GuildSettings:
+    async def set_private_replies(
+        self, guild_id: int, private: bool, *, now: datetime | None = None
+    ) -> GuildSettings:
         async with self._db.transaction() as db:
             await db.execute(
                 """
-                INSERT INTO guild_settings (guild_id, private_replies) VALUES (?, ?)
+                INSERT INTO guild_settings (guild_id, private_replies, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT(guild_id) DO UPDATE SET
                     private_replies = excluded.private_replies,
-                    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    updated_at = excluded.updated_at
                 """,
-                (guild_id, int(private)),
+                (guild_id, int(private), millisecond_stamp(now)),
             )
         return await self.get(guild_id)

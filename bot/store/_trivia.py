@@ -1,25 +1,40 @@
 """Trivia: rounds, one answer per member per question, and per-server scores.
 
-Answers and points are written in one transaction under the store's write lock, and the
-database itself refuses a second answer (primary key) and decides whether an answer is right
-(it holds the right option of every open round), so many simultaneous presses can neither lose
-nor double a point.
+Answers and points are written in one transaction (under SQLite's write lock; on PostgreSQL the
+open round's row is locked while an answer is recorded), and the database itself refuses a
+second answer (primary key) and decides whether an answer is right (it holds the right option of
+every open round), so many simultaneous presses can neither lose nor double a point.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.ui.display_names import clean_display_name
 
 from ._database import Repository
 from ._errors import ConstraintError
 from ._models import Source
+from ._stamps import millisecond_stamp
 
 POINTS_PER_CORRECT_ANSWER = 1
 DISPLAY_NAME_LIMIT = 100
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+# One answer's points, added to the member's score in that server (created at the first).
+# The score's own columns are named with the table: PostgreSQL finds a bare `points` ambiguous
+# next to `excluded.points`.
+_ADD_TO_SCORE = """
+    INSERT INTO trivia_scores (guild_id, user_id, display_name, points, answered, correct,
+                               updated_at)
+    VALUES (?, ?, ?, ?, 1, ?, ?)
+    ON CONFLICT(guild_id, user_id) DO UPDATE SET
+        points = trivia_scores.points + excluded.points,
+        answered = trivia_scores.answered + 1,
+        correct = trivia_scores.correct + excluded.correct,
+        display_name = excluded.display_name,
+        updated_at = excluded.updated_at
+"""
 
 
 class AnswerStatus(enum.Enum):
@@ -110,30 +125,47 @@ class TriviaStore(Repository):
     # ------------------------------------------------------------------ rounds and answers
 
     async def open_round(
-        self, guild_id: int, channel_id: int, question_key: str, correct_option: int
+        self,
+        guild_id: int,
+        channel_id: int,
+        question_key: str,
+        correct_option: int,
+        *,
+        now: datetime | None = None,
     ) -> int | None:
-        """Start a question; None when the channel already has one open."""
+        """Start a question; None when the channel already has one open (the database's unique
+        index on open rounds refuses a second one, on both engines, even from another process)."""
         try:
             async with self._db.transaction() as db:
                 inserted = await db.one(
-                    "INSERT INTO trivia_rounds (guild_id, channel_id, question_key, correct_option)"
-                    " VALUES (?, ?, ?, ?) RETURNING id",
-                    (guild_id, channel_id, question_key, correct_option),
+                    "INSERT INTO trivia_rounds (guild_id, channel_id, question_key, correct_option,"
+                    " started_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (guild_id, channel_id, question_key, correct_option, millisecond_stamp(now)),
                 )
                 return int(inserted[0]) if inserted else None
         except ConstraintError:
             return None
 
     async def record_answer(
-        self, round_id: int, user_id: int, display_name: str, choice: int
+        self,
+        round_id: int,
+        user_id: int,
+        display_name: str,
+        choice: int,
+        *,
+        now: datetime | None = None,
     ) -> AnswerOutcome:
         """Record a member's only answer to an open question and score it, atomically."""
         # Stored already cleaned of direction overrides and pill syntax (bot/ui/display_names.py).
         name = clean_display_name(display_name)[:DISPLAY_NAME_LIMIT] or str(user_id)
+        stamp = millisecond_stamp(now)
         async with self._db.transaction() as db:
+            # PostgreSQL: the shared lock holds close_round off until this answer is in (and an
+            # answer waiting on a closing round sees it closed); SQLite's write lock does both.
             row = await db.one(
                 "SELECT guild_id, correct_option FROM trivia_rounds "
-                "WHERE id = ? AND closed_at IS NULL",
+                "WHERE id = ? AND closed_at IS NULL"
+                + self._db.dialect(sqlite="", postgres=" FOR SHARE"),
                 (round_id,),
             )
             if row is None:
@@ -141,35 +173,30 @@ class TriviaStore(Repository):
             guild_id, correct_option = row
             correct = int(choice == correct_option)
             changed = await db.execute(
-                "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (round_id, user_id, choice, correct),
+                "INSERT INTO trivia_answers (round_id, user_id, choice, correct, answered_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (round_id, user_id, choice, correct, stamp),
             )
             if changed == 0:
                 return AnswerOutcome(AnswerStatus.DUPLICATE)
-            await db.execute(
-                f"""
-                INSERT INTO trivia_scores (guild_id, user_id, display_name, points, answered,
-                                           correct)
-                VALUES (?, ?, ?, ?, 1, ?)
-                ON CONFLICT(guild_id, user_id) DO UPDATE SET
-                    points = points + excluded.points,
-                    answered = answered + 1,
-                    correct = correct + excluded.correct,
-                    display_name = excluded.display_name,
-                    updated_at = {_NOW}
-                """,
-                (guild_id, user_id, name, correct * POINTS_PER_CORRECT_ANSWER, correct),
-            )
+            points = correct * POINTS_PER_CORRECT_ANSWER
+            await db.execute(_ADD_TO_SCORE, (guild_id, user_id, name, points, correct, stamp))
             return AnswerOutcome(AnswerStatus.RECORDED, bool(correct))
 
-    async def close_round(self, round_id: int) -> list[RoundAnswer]:
+    async def close_round(self, round_id: int, *, now: datetime | None = None) -> list[RoundAnswer]:
         """Close a question and return its answers in the order given; they are then deleted
         (the scores keep the totals)."""
         async with self._db.transaction() as db:
+            # Closed first: on PostgreSQL this waits for answers being recorded, so the answers
+            # read next include every one that scored.
+            await db.execute(
+                "UPDATE trivia_rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                (millisecond_stamp(now), round_id),
+            )
             rows = await db.all(
                 """
-                SELECT a.user_id, coalesce(s.display_name, a.user_id), a.choice, a.correct
+                SELECT a.user_id, coalesce(s.display_name, CAST(a.user_id AS TEXT)), a.choice,
+                       a.correct
                 FROM trivia_answers a
                 JOIN trivia_rounds r ON r.id = a.round_id
                 LEFT JOIN trivia_scores s ON s.guild_id = r.guild_id AND s.user_id = a.user_id
@@ -178,14 +205,10 @@ class TriviaStore(Repository):
                 """,
                 (round_id,),
             )
-            await db.execute(
-                f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE id = ? AND closed_at IS NULL",
-                (round_id,),
-            )
             await db.execute("DELETE FROM trivia_answers WHERE round_id = ?", (round_id,))
         return [RoundAnswer(r[0], str(r[1]), r[2], bool(r[3])) for r in rows]
 
-    async def close_stale_rounds(self) -> int:
+    async def close_stale_rounds(self, *, now: datetime | None = None) -> int:
         """Close rounds left open by a previous run (their buttons no longer work)."""
         async with self._db.transaction() as db:
             await db.execute(
@@ -193,7 +216,8 @@ class TriviaStore(Repository):
                 "(SELECT id FROM trivia_rounds WHERE closed_at IS NULL)"
             )
             changed = await db.execute(
-                f"UPDATE trivia_rounds SET closed_at = {_NOW} WHERE closed_at IS NULL"
+                "UPDATE trivia_rounds SET closed_at = ? WHERE closed_at IS NULL",
+                (millisecond_stamp(now),),
             )
             return changed
 
@@ -214,7 +238,7 @@ class TriviaStore(Repository):
 
     async def standing(self, guild_id: int, user_id: int) -> ScoreEntry | None:
         rows = await self._db.all(
-            f"SELECT * FROM ({self._RANKED}) WHERE user_id = ?", (guild_id, user_id)
+            f"SELECT * FROM ({self._RANKED}) AS ranked WHERE user_id = ?", (guild_id, user_id)
         )
         return ScoreEntry(*rows[0]) if rows else None
 

@@ -12,7 +12,7 @@ GUILD, OTHER = SNOW + 1, SNOW + 2
 
 
 async def test_every_table_and_discord_id_column_in_the_schema_is_declared(store: Store) -> None:
-    db = store.database.connection
+    db = store.database
     declared = {d.table: d for d in STORED_DATA}
     assert len(declared) == len(STORED_DATA), "a table is declared twice"
     schema = await tables(db)
@@ -56,7 +56,7 @@ async def test_leaving_a_server_leaves_no_row_keyed_by_it_in_any_table(store: St
         member_id=SNOW + 23,
         message_base=SNOW + 24_000,
     )
-    db = store.database.connection
+    db = store.database
     assert len(await rows_holding(db, gone.ids)) >= 12  # every feature had rows for it
     report = await store.lifecycle.forget_guild(GUILD)
     assert {c.datum.table for c in report.changes} == {
@@ -103,7 +103,7 @@ async def test_forget_member_in_one_server_keeps_their_rows_in_another(store: St
     assert (await store.tracker.get_follow(OTHER)).followed_by == member  # type: ignore[union-attr]
     everywhere = await store.lifecycle.forget_member(member, None)
     assert everywhere.rows == 4
-    assert await rows_holding(store.database.connection, frozenset({member})) == []
+    assert await rows_holding(store.database, frozenset({member})) == []
 
 
 def test_about_privacy_text_lists_every_declared_datum() -> None:

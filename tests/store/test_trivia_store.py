@@ -1,13 +1,13 @@
-"""Trivia scores in SQLite: atomic under simultaneous answers, one answer each, deletable."""
+"""Trivia scores on both engines: atomic under simultaneous answers, one answer each, deletable."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.store import AnswerStatus, Store
+from bot.store import AnswerStatus, ConstraintError, Store
 
 GUILD, OTHER_GUILD, CHANNEL = 10, 20, 30
 
@@ -61,13 +61,14 @@ async def test_one_open_question_per_channel_is_enforced_by_the_database(store: 
     await trivia.close_round(first)
     assert await trivia.open_round(GUILD, CHANNEL, "b", 0) is not None
     # A second answer is impossible even bypassing the store.
-    with pytest.raises(sqlite3.IntegrityError):
-        for _ in range(2):
-            await store.database.connection.execute(
-                "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
-                "VALUES (?, 1, 0, 0)",
-                (first,),
-            )
+    with pytest.raises(ConstraintError):
+        async with store.database.transaction() as tx:
+            for _ in range(2):
+                await tx.execute(
+                    "INSERT INTO trivia_answers (round_id, user_id, choice, correct) "
+                    "VALUES (?, 1, 0, 0)",
+                    (first,),
+                )
 
 
 async def test_stale_rounds_are_closed_at_start(store: Store) -> None:
@@ -141,3 +142,40 @@ async def test_forget_guild_and_settings(store: Store) -> None:
     assert await store.trivia.leaderboard(GUILD) == []
     assert (await store.settings.get(GUILD)).private_replies is False
     assert await store.trivia.leaderboard(OTHER_GUILD)
+
+
+async def test_answers_racing_the_close_are_either_revealed_or_refused(store: Store) -> None:
+    """An answer that scored is in the reveal: none lands between the reveal and the close."""
+    trivia = store.trivia
+    round_id = await trivia.open_round(GUILD, CHANNEL, "q", correct_option=0)
+    assert round_id is not None
+    presses = [trivia.record_answer(round_id, user, f"fan {user}", 0) for user in range(40)]
+    *outcomes, revealed = await asyncio.gather(*presses[:20], trivia.close_round(round_id))
+    outcomes += await asyncio.gather(*presses[20:])
+    scored = {user for user, o in enumerate(outcomes) if o.status is AnswerStatus.RECORDED}
+    assert {answer.user_id for answer in revealed} == scored
+    assert sum(e.points for e in await trivia.leaderboard(GUILD, 100)) == len(scored)
+    assert all(o.status is AnswerStatus.CLOSED for o in outcomes[20:])
+
+
+async def test_times_are_written_from_the_given_clock_in_sqlites_format(store: Store) -> None:
+    """The text SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') wrote, so old rows compare."""
+    now = datetime(2026, 5, 1, 12, 0, 7, 123_456, tzinfo=UTC)
+    stamp = "2026-05-01T12:00:07.123Z"
+    settings = await store.settings.set_private_replies(GUILD, True, now=now)
+    assert settings.updated_at == stamp
+    round_id = await store.trivia.open_round(GUILD, CHANNEL, "q", 0, now=now)
+    assert round_id is not None
+    await store.trivia.record_answer(round_id, 1, "fan", 0, now=now)
+    answered = await store.database.all("SELECT answered_at FROM trivia_answers")
+    await store.trivia.close_round(round_id, now=now)
+    round_row = await store.database.one(
+        "SELECT started_at, closed_at FROM trivia_rounds WHERE id = ?", (round_id,)
+    )
+    score = await store.database.one("SELECT updated_at FROM trivia_scores")
+    assert [row[0] for row in answered] == [stamp]
+    assert tuple(round_row) == (stamp, stamp) and tuple(score) == (stamp,)  # type: ignore[arg-type]
+    later = await store.trivia.open_round(GUILD, CHANNEL, "q2", 0, now=now)
+    assert await store.trivia.close_stale_rounds(now=now) == 1
+    closed = await store.database.one("SELECT closed_at FROM trivia_rounds WHERE id = ?", (later,))
+    assert tuple(closed) == (stamp,)  # type: ignore[arg-type]
