@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news]."""
+"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | db]."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 import discord
 
 from bot import __version__
+from bot.cli_db import add_parser as add_db_parser
+from bot.cli_db import run as run_db
 from bot.cli_news import add_parser as add_news_parser
 from bot.cli_news import run as run_news
 from bot.config import (
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", type=Path, metavar="FILE")
     add_news_parser(sub)
+    add_db_parser(sub)
     return parser
 
 
@@ -140,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             log.debug("database: %s", settings.database_label)
             # The folder and file are created only once the input was accepted (cli_news).
             return run_news(args, lambda: _news_store(settings))
+        if command == "db":  # names its databases itself (status defaults to the configured one)
+            return run_db(args, settings.database_target)
         if command == "backup":
             if settings.postgres:
                 return _fail(

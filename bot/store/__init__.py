@@ -9,6 +9,17 @@ them all (`store.tracker`, `store.daily`, ...). Features import from here and ne
 """
 
 from ._connection import backup_database, is_postgres, open_store, redacted, sqlite_path
+from ._copy import (
+    CopyFailed,
+    CopyMismatch,
+    CopyOutcome,
+    CopyRefused,
+    TableCheck,
+    copy_database,
+    row_counts,
+    stored_version,
+    table_checksums,
+)
 from ._daily import DailyQuotes
 from ._database import Database, Transaction, Tx
 from ._errors import ConstraintError, StoreError, StoreUnavailable
@@ -82,6 +93,10 @@ __all__ = [
     "ByParent",
     "CastMember",
     "ConstraintError",
+    "CopyFailed",
+    "CopyMismatch",
+    "CopyOutcome",
+    "CopyRefused",
     "Credit",
     "CreditRecord",
     "DailyConfig",
@@ -124,6 +139,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "StoredData",
+    "TableCheck",
     "Tracker",
     "Transaction",
     "TriviaStore",
@@ -131,6 +147,7 @@ __all__ = [
     "Work",
     "WorkCard",
     "backup_database",
+    "copy_database",
     "current_version",
     "features",
     "is_postgres",
@@ -141,7 +158,10 @@ __all__ = [
     "open_store",
     "parse_iso",
     "redacted",
+    "row_counts",
     "sqlite_path",
     "stage_label",
+    "stored_version",
+    "table_checksums",
     "utcnow",
 ]

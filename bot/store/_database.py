@@ -54,6 +54,20 @@ class Tx(Protocol):
 Transaction = AbstractAsyncContextManager[Tx]
 
 
+class Reader(Protocol):
+    """Reads only: what `Database.snapshot` gives (a `Tx` is one too)."""
+
+    engine: Engine
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+
+# What `Database.snapshot` is: reads that all see the database as it was at one moment.
+Snapshot = AbstractAsyncContextManager[Reader]
+
+
 class Database(ABC):
     """One engine's reads, write transactions, and the cache of read results."""
 
@@ -79,6 +93,11 @@ class Database(ABC):
     def transaction(self) -> Transaction:
         """A write transaction; the read cache is dropped when it ends, here and (PostgreSQL)
         in every other process sharing the database."""
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot:
+        """Read-only: every read inside sees the same moment, whatever other processes commit
+        meanwhile (copying a live database: `db copy`)."""
 
     @abstractmethod
     async def close(self) -> None: ...

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from ._cache import ReadCache
-from ._database import Database, Engine, Params, Row, Transaction
+from ._database import Database, Engine, Params, Row, Snapshot, Transaction
 from ._errors import ConstraintError, StoreUnavailable
 from ._pg_params import numbered
 
@@ -146,6 +146,21 @@ class PostgresDatabase(Database):
         finally:
             if self.cache is not None:
                 self.cache.clear()
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot()
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[PostgresTx]:
+        # REPEATABLE READ: every statement sees the snapshot taken at the first one.
+        try:
+            async with (
+                self.pool.acquire() as connection,
+                connection.transaction(isolation="repeatable_read", readonly=True),
+            ):
+                yield PostgresTx(connection)
+        except CONNECTION_ERRORS as exc:
+            raise StoreUnavailable(f"the database connection was lost: {exc}") from exc
 
     async def run(self, call: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         """Run engine-specific work (advisory locks, LISTEN) on a pooled connection."""

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 import aiosqlite
 
 from ._cache import ReadCache
-from ._database import Database, Engine, Params, Row, Transaction
+from ._database import Database, Engine, Params, Row, Snapshot, Transaction
 from ._errors import ConstraintError
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,20 @@ class SqliteDatabase(Database):
             finally:
                 if self.cache is not None:
                     self.cache.clear()
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot()
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[SqliteTx]:
+        # One read transaction: from its first read on, every read sees the same snapshot (WAL),
+        # whatever other processes commit. The lock keeps this process's writes out of it.
+        async with self._write_lock:
+            await self.connection.execute("BEGIN")
+            try:
+                yield SqliteTx(self.connection)
+            finally:
+                await self.connection.rollback()
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE (take the write lock now), waiting out other processes' writes.
