@@ -6,11 +6,20 @@ STAMP_TOOLS := $(VENV)/.installed-tools
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_BENCH := $(VENV)/.installed-bench
+STAMP_PG := $(VENV)/.installed-postgres
 # Exact versions with their hashes: what `make run` and `make test` install (`make lock` refreshes).
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 # pip and setuptools themselves, by hash too: setuptools builds the bot (--no-build-isolation).
 TOOLS_LOCK := requirements-tools.lock
+# The runtime lock plus asyncpg: installed by `make run` only when DATABASE_URL (in the
+# environment or .env) names PostgreSQL; a SQLite user installs nothing more.
+PG_LOCK := requirements-postgres.lock
+ENV_FILE ?= $(or $(HEROES_ENV_FILE),.env)
+WANTS_PG := $(or $(filter postgres%,$(DATABASE_URL)),$(shell grep -sqE \
+	'^[[:space:]]*(export[[:space:]]+)?DATABASE_URL[[:space:]]*=[[:space:]]*["'"'"']?postgres' \
+	$(ENV_FILE) && echo yes))
+RUN_NEEDS := $(STAMP_RUN) $(if $(WANTS_PG),$(STAMP_PG))
 UV := uv==0.13.9
 COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --upgrade --quiet --custom-compile-command "make lock"
@@ -32,6 +41,10 @@ $(STAMP_RUN): pyproject.toml $(LOCK) | $(STAMP_TOOLS)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+$(STAMP_PG): pyproject.toml $(PG_LOCK) | $(STAMP_RUN)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(PG_LOCK)
+	touch $@
+
 $(STAMP_DEV): pyproject.toml $(DEV_LOCK) | $(STAMP_TOOLS)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -41,13 +54,13 @@ $(STAMP_BENCH): pyproject.toml | $(STAMP_DEV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@ $(STAMP_DEV) $(STAMP_RUN)
 
-run: $(STAMP_RUN)
+run: $(RUN_NEEDS)
 	$(BIN)/python -m bot
 
-sandbox: $(STAMP_RUN)
+sandbox: $(RUN_NEEDS)
 	$(BIN)/python -m bot sandbox
 
-sync: $(STAMP_RUN)
+sync: $(RUN_NEEDS)
 	$(BIN)/python -m bot sync
 
 test: $(STAMP_DEV)
@@ -75,6 +88,7 @@ lock: | $(STAMP_TOOLS)
 	$(BIN)/python -m pip install --quiet "$(UV)"
 	$(COMPILE) -o $(LOCK)
 	$(COMPILE) --extra dev --constraints $(LOCK) -o $(DEV_LOCK)
+	$(COMPILE) --extra postgres --constraints $(LOCK) -o $(PG_LOCK)
 	printf 'pip\nsetuptools>=78.1.1\n' | $(COMPILE:pyproject.toml=-) -o $(TOOLS_LOCK)
 
 clean:

@@ -3,3 +3,25 @@ from discord import app_commands
 
 class UserFacingError(app_commands.AppCommandError):
     """A failure whose message is meant for the member, shown ephemerally as it is."""
+
+
+# One wording, wherever the database drops out under a member's command or button press.
+DATABASE_AWAY = (
+    "The bot's database can't be reached for a moment, so nothing was changed. "
+    "Please try again in a minute."
+)
+
+
+def database_away(error: BaseException) -> bool:
+    """True when `error` (or what it wraps: discord.py's CommandInvokeError) is the store
+    saying the database was out of reach: a moment's outage, not a bug."""
+    from bot.store import StoreUnavailable  # here: the errors module stays import-light
+
+    seen: BaseException | None = error
+    for _ in range(4):
+        if seen is None:
+            return False
+        if isinstance(seen, StoreUnavailable):
+            return True
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return False

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.cooldowns import format_wait
-from bot.errors import UserFacingError
+from bot.errors import DATABASE_AWAY, UserFacingError, database_away
 from bot.option_check import option_problem, suggestions_wanted
 from bot.replies import escape_input
 
@@ -58,6 +58,8 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
     """The member-facing message for an expected failure, or None for a crash."""
     if isinstance(error, UserFacingError):
         return str(error)
+    if database_away(error):
+        return DATABASE_AWAY
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down — you can use this again in {format_wait(error.retry_after)}."
     if isinstance(error, app_commands.MissingPermissions):
@@ -111,6 +113,8 @@ class HeroesTree(app_commands.CommandTree):
         message = describe_error(error)
         if isinstance(error, app_commands.CommandSignatureMismatch):
             log.warning("%s (a stale command definition, or a modified client)", error)
+        if message == DATABASE_AWAY:
+            log.warning("database out of reach during /%s: %s", interaction.command, error)
         if message is None:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error(

@@ -171,6 +171,15 @@ class PostgresServer:
     def _init_and_start(self) -> None:
         self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
                   "-E", "utf8", "--no-sync", *self._locale_args())  # fmt: skip
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server as a crash or an outage would (connections dropped); its data stays
+        for `resume`."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again) on the same port and data."""
         options = f"-h 127.0.0.1 -p {self.port} -k {self.directory / 'socket'} {FAST_SETTINGS}"
         self._run("pg_ctl", "-D", str(self.data_dir), "-o", options, "-l", str(self.log_path),
                   "-t", str(START_TIMEOUT_SECONDS), "-w", "start")  # fmt: skip

@@ -42,6 +42,7 @@ from ._seed_types import (
     SeedUpdate,
     SeedWork,
 )
+from ._send_pacing import SendPacing
 from ._store import Store
 from ._stored_data import (
     BOT_TABLES,
@@ -133,6 +134,7 @@ __all__ = [
     "SeedUpdate",
     "SeedWork",
     "Seeding",
+    "SendPacing",
     "SequelUpdate",
     "Source",
     "Store",

@@ -15,7 +15,7 @@ and picks one with `Database.dialect(sqlite=..., postgres=...)`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -74,10 +74,20 @@ class Database(ABC):
     engine: Engine
     # Reads of rarely changing data, dropped at every write (see _cache.py); None: no cache.
     cache: ReadCache | None
+    change_listeners: list[Callable[[], None]]
 
     def bypass_read_cache(self) -> None:
         """Send every read to the database from now on (benchmarks of the queries' own cost)."""
         self.cache = None
+
+    def add_change_listener(self, listener: Callable[[], None]) -> None:
+        """Call `listener` when another process commits a change (PostgreSQL's notices; on
+        SQLite, processes sharing the file notice each other by polling instead)."""
+        self.change_listeners.append(listener)
+
+    def remove_change_listener(self, listener: Callable[[], None]) -> None:
+        if listener in self.change_listeners:
+            self.change_listeners.remove(listener)
 
     def dialect(self, *, sqlite: str, postgres: str) -> str:
         """The spelling of a statement (or a piece of one) for this engine."""
@@ -90,9 +100,11 @@ class Database(ABC):
     async def one(self, sql: str, params: Params = ()) -> Row | None: ...
 
     @abstractmethod
-    def transaction(self) -> Transaction:
+    def transaction(self, *, changes_cached: bool = True) -> Transaction:
         """A write transaction; the read cache is dropped when it ends, here and (PostgreSQL)
-        in every other process sharing the database."""
+        in every other process sharing the database. `changes_cached=False`: the writes change
+        nothing a cached read returns (delivery bookkeeping, the send pace), so no cache is
+        dropped: a broadcast does not empty every process's cache at each send."""
 
     @abstractmethod
     def snapshot(self) -> Snapshot:

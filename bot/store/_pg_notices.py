@@ -30,6 +30,7 @@ class CacheNotices:
         self._database = database
         self._connection: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
+        self._lost = asyncio.Event()  # set by asyncpg when the connection closes under us
         self.notices = 0  # other processes' writes seen (tests, /about-style diagnostics)
 
     async def start(self) -> None:
@@ -46,22 +47,31 @@ class CacheNotices:
             self._database.cache.resume()
 
     def _on_notice(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
-        if payload != self._database.token and self._database.cache is not None:
-            self.notices += 1
+        if payload == self._database.token:
+            return
+        self.notices += 1
+        if self._database.cache is not None:
             self._database.cache.clear()
+        for listener in list(self._database.change_listeners):
+            listener()
 
-    def _on_lost(self, _connection: object) -> None:
+    def _on_lost(self, connection: object) -> None:
+        if connection is not self._connection:
+            return  # a connection already replaced (closed by _reconnect itself)
         if self._database.cache is not None:
             self._database.cache.suspend()
+        self._lost.set()
 
     async def _watch(self) -> None:
-        """Ping the listening connection; when it is gone, suspend the cache and reconnect."""
+        """Reconnect as soon as the listening connection closes, and ping it every
+        `PING_EVERY` seconds to find a silent network failure (no close ever arrives)."""
         while True:
-            await asyncio.sleep(PING_EVERY)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lost.wait(), PING_EVERY)
             connection = self._connection
             try:
-                if connection is None or connection.is_closed():
-                    raise ConnectionError("the notice connection is closed")
+                if self._lost.is_set() or connection is None or connection.is_closed():
+                    raise ConnectionError("the notice connection closed")
                 await connection.fetchval("SELECT 1", timeout=PING_TIMEOUT)
             except CONNECTION_ERRORS as exc:
                 self._on_lost(connection)
@@ -72,6 +82,7 @@ class CacheNotices:
         if self._connection is not None:
             self._connection.terminate()
             self._connection = None
+        self._lost.clear()
         attempt = 0
         while True:
             try:

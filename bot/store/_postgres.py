@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 NOTICE_CHANNEL = "heroes_store"
-# Waits between attempts of a read whose connection was lost (about 3.5 s in all).
-READ_RETRY_WAITS = (0.1, 0.4, 1.0, 2.0)
+# Waits between attempts of a read whose connection was lost: 1.2 s in all, so a member's
+# command still gets its answer (or the one "can't be reached" wording) within Discord's 3 s.
+READ_RETRY_WAITS = (0.1, 0.3, 0.8)
 
 # The server went away, refused us for now, or the connection broke under the statement.
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -103,6 +104,7 @@ class PostgresDatabase(Database):
         self._sleep = sleep
         # Starts suspended: the notice listener resumes it once it is listening.
         self.cache: ReadCache | None = ReadCache()
+        self.change_listeners = []
         self.cache.suspend()
         # This process's own notices are skipped: its cache was dropped at commit already.
         self.token = uuid.uuid4().hex
@@ -129,22 +131,22 @@ class PostgresDatabase(Database):
         args = statement.arguments(params)
         return await self._read(lambda c: c.fetchrow(statement.sql, *args))
 
-    def transaction(self) -> Transaction:
-        return self._transaction()
+    def transaction(self, *, changes_cached: bool = True) -> Transaction:
+        return self._transaction(changes_cached)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[PostgresTx]:
+    async def _transaction(self, changes_cached: bool) -> AsyncIterator[PostgresTx]:
         try:
             async with self.pool.acquire() as connection, connection.transaction():
                 yield PostgresTx(connection)
-                # Sent at commit, and only if it commits.
-                await connection.execute("SELECT pg_notify($1, $2)", NOTICE_CHANNEL, self.token)
+                if changes_cached:  # sent at commit, and only if it commits
+                    await connection.execute("SELECT pg_notify($1, $2)", NOTICE_CHANNEL, self.token)
         except CONNECTION_ERRORS as exc:
             raise StoreUnavailable(
                 f"the database connection was lost; the change was not saved: {exc}"
             ) from exc
         finally:
-            if self.cache is not None:
+            if self.cache is not None and changes_cached:
                 self.cache.clear()
 
     def snapshot(self) -> Snapshot:

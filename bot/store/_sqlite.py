@@ -71,6 +71,7 @@ class SqliteDatabase(Database):
         # One connection serves every task: write transactions must not interleave.
         self._write_lock = asyncio.Lock()
         self.cache = ReadCache(self.data_version)
+        self.change_listeners = []
 
     async def data_version(self) -> Hashable:
         """Changes whenever another connection (another process) commits a write."""
@@ -84,11 +85,11 @@ class SqliteDatabase(Database):
         rows = await self.connection.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    def transaction(self) -> Transaction:
-        return self._transaction()
+    def transaction(self, *, changes_cached: bool = True) -> Transaction:
+        return self._transaction(changes_cached)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[SqliteTx]:
+    async def _transaction(self, changes_cached: bool) -> AsyncIterator[SqliteTx]:
         async with self._write_lock:
             await self._begin()
             try:
@@ -99,7 +100,7 @@ class SqliteDatabase(Database):
             else:
                 await self.connection.commit()
             finally:
-                if self.cache is not None:
+                if self.cache is not None and changes_cached:
                     self.cache.clear()
 
     def snapshot(self) -> Snapshot:

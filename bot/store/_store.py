@@ -14,6 +14,7 @@ from ._lifecycle import Lifecycle
 from ._meta import Meta
 from ._seed import Seeding
 from ._seed_types import SeedData, SeedReport
+from ._send_pacing import SendPacing
 from ._tracker import Tracker
 from ._trivia import TriviaStore
 
@@ -51,6 +52,8 @@ class Store:
         self.lifecycle = Lifecycle(self.database)
         self.meta = Meta(self.database)  # the command-sync fingerprint and other bot metadata
         self.seeding = Seeding(self.database)
+        # The pace of broadcast sends, shared by every process on the database.
+        self.pacing = SendPacing(self.database)
 
     @property
     def engine(self) -> str:

@@ -208,16 +208,25 @@ class TriviaStore(Repository):
             await db.execute("DELETE FROM trivia_answers WHERE round_id = ?", (round_id,))
         return [RoundAnswer(r[0], str(r[1]), r[2], bool(r[3])) for r in rows]
 
-    async def close_stale_rounds(self, *, now: datetime | None = None) -> int:
-        """Close rounds left open by a previous run (their buttons no longer work)."""
+    async def close_stale_rounds(
+        self, *, started_before: datetime | None = None, now: datetime | None = None
+    ) -> int:
+        """Close rounds left open by a previous run (their buttons no longer work).
+
+        `started_before`: only rounds started before then. Processes sharing the database (shards)
+        must pass it, so one restarting never closes another's live question: a round older than
+        the longest question is nobody's any more."""
+        stale = "closed_at IS NULL AND (CAST(:cutoff AS TEXT) IS NULL OR started_at < :cutoff)"
+        cutoff = millisecond_stamp(started_before) if started_before else None
         async with self._db.transaction() as db:
             await db.execute(
-                "DELETE FROM trivia_answers WHERE round_id IN "
-                "(SELECT id FROM trivia_rounds WHERE closed_at IS NULL)"
+                f"DELETE FROM trivia_answers WHERE round_id IN "
+                f"(SELECT id FROM trivia_rounds WHERE {stale})",
+                {"cutoff": cutoff},
             )
             changed = await db.execute(
-                "UPDATE trivia_rounds SET closed_at = ? WHERE closed_at IS NULL",
-                (millisecond_stamp(now),),
+                f"UPDATE trivia_rounds SET closed_at = :now WHERE {stale}",
+                {"now": millisecond_stamp(now), "cutoff": cutoff},
             )
             return changed
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import discord
 
+from bot.errors import DATABASE_AWAY, database_away
+
 log = logging.getLogger(__name__)
 
 
@@ -43,14 +45,20 @@ class LoggedView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        log.error(
-            "view %s item %r failed for user %s",
-            type(self).__name__,
-            getattr(item, "custom_id", item),
-            interaction.user.id,
-            exc_info=error,
-        )
-        text = "That button failed on our side; it has been logged. Try the command again."
+        if database_away(error):
+            log.warning(
+                "database out of reach during a press on %s: %s", type(self).__name__, error
+            )
+            text = DATABASE_AWAY
+        else:
+            log.error(
+                "view %s item %r failed for user %s",
+                type(self).__name__,
+                getattr(item, "custom_id", item),
+                interaction.user.id,
+                exc_info=error,
+            )
+            text = "That button failed on our side; it has been logged. Try the command again."
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:

@@ -81,6 +81,8 @@ class Sequel(commands.Cog):
             compose_post,
             clock=bot.clock,
             serves=in_guilds_of(bot),
+            # One pace for the sends of every process on the database (Discord's global limit).
+            pacing=bot.store.pacing,
         )
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
         self.status_replies = ReplyPolicy(
@@ -92,11 +94,14 @@ class Sequel(commands.Cog):
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
         self.bot.add_dynamic_items(NotifyButton)
-        # Finishes deliveries a restart interrupted, then picks up new updates every 30 s.
+        # Finishes deliveries a restart interrupted, then picks up new updates every 30 s, or at
+        # once when another process posts one (PostgreSQL's notices).
         self.worker.start()
+        self.bot.store.database.add_change_listener(self.worker.wake)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(NotifyButton)
+        self.bot.store.database.remove_change_listener(self.worker.wake)
         await self.worker.stop()
 
     @commands.Cog.listener()

@@ -34,7 +34,7 @@ import discord
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
-from bot.store import Delivery, DeliveryCounts, SequelUpdate, Tracker, parse_iso
+from bot.store import Delivery, DeliveryCounts, SendPacing, SequelUpdate, Tracker, parse_iso
 from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,31 @@ def delivery_nonce(delivery: Delivery) -> str:
 
 class RateGate:
     """Spaces sends at most `per_second` apart, on top of discord.py's per-route waits, so a
-    broadcast to thousands of channels never bursts into Discord's global limit."""
+    broadcast to thousands of channels never bursts into Discord's global limit.
+
+    With `pacing` (the store's SendPacing), the pace is shared by every process on the database:
+    each send reserves its slot there, so three shard processes broadcasting together still send
+    `per_second` in all, not three times that. Without it, the pace is this process's alone."""
 
     def __init__(
         self,
         per_second: float | None,
         *,
         clock: Clock,
+        pacing: SendPacing | None = None,
     ) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
         self._clock = clock
+        self._pacing = pacing
         self._next = 0.0
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         if not self._interval:
+            return
+        if self._pacing is not None:
+            now = self._clock.now().timestamp()
+            await self._clock.sleep(await self._pacing.reserve(self._interval, now=now))
             return
         async with self._lock:
             now = self._clock.monotonic()
@@ -150,12 +160,13 @@ class Broadcaster:
         retry_cap: float = 30.0,
         jitter: Callable[[], float] = random.random,
         serves: Callable[[int], bool] | None = None,
+        pacing: SendPacing | None = None,
     ) -> None:
         self.tracker = tracker
         self.poster = poster
         self.compose = compose
         self.clock = clock
-        self._gate = RateGate(per_second, clock=clock)
+        self._gate = RateGate(per_second, clock=clock, pacing=pacing)
         self.concurrency = max(1, concurrency)
         self.unfollow_after = unfollow_after
         self.max_attempts = max_attempts

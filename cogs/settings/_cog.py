@@ -48,7 +48,7 @@ class ServerSettings(commands.Cog):
             text = replies_text(current.private_replies, changed=False)
         else:
             private = replies.value == PRIVATE
-            await store.set_private_replies(guild_id, private)
+            await store.set_private_replies(guild_id, private, now=self.bot.clock.now())
             text = replies_text(private, changed=True)
             log.info("guild %s set replies to %s", guild_id, replies.value)
         await interaction.response.send_message(text, ephemeral=True)

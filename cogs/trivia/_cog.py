@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import deque
+from datetime import timedelta
 
 import discord
 from discord import Interaction, app_commands
@@ -23,6 +24,9 @@ from ._service import TriviaGame
 log = logging.getLogger(__name__)
 
 DEFAULT_SECONDS = 30
+MAX_SECONDS = 120  # the longest a question stays open
+# A round still open this long after the longest question could have closed is nobody's.
+STALE_GRACE_SECONDS = 60
 SESSION_WINDOW = 600.0  # players of a question closed this recently are waited for at the next
 RECENT_QUESTIONS = 12  # per channel, not asked again until the others have been
 LEADERBOARD_SIZE = 10
@@ -57,7 +61,12 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         )
 
     async def cog_load(self) -> None:
-        stale = await self.bot.store.trivia.close_stale_rounds()
+        # Only rounds older than the longest question: another process (shard) sharing the
+        # database may have one open right now.
+        now = self.bot.clock.now()
+        stale = await self.bot.store.trivia.close_stale_rounds(
+            started_before=now - timedelta(seconds=MAX_SECONDS + STALE_GRACE_SECONDS), now=now
+        )
         if stale:
             log.info("closed %d trivia questions left open by a previous run", stale)
 
@@ -70,7 +79,9 @@ class Trivia(commands.GroupCog, group_name="trivia"):
     @app_commands.command(name="play")
     @app_commands.describe(seconds="How long the question stays open: 10 to 120 seconds (30)")
     async def play(
-        self, interaction: Interaction, seconds: app_commands.Range[int, 10, 120] = DEFAULT_SECONDS
+        self,
+        interaction: Interaction,
+        seconds: app_commands.Range[int, 10, MAX_SECONDS] = DEFAULT_SECONDS,
     ) -> None:
         """Ask a multiple-choice question here; everyone may answer once."""
         guild_id, channel_id = in_guild(interaction).guild_id, interaction.channel_id
@@ -108,7 +119,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         if question is None:
             raise UserFacingError("The store holds too little to make a question yet.")
         round_id = await store.trivia.open_round(
-            guild_id, channel_id, question.key, question.answer
+            guild_id, channel_id, question.key, question.answer, now=self.bot.clock.now()
         )
         if round_id is None:  # another process, or a race the in-memory check did not see
             await self._refuse_running(interaction, channel_id)

@@ -101,7 +101,7 @@ class TriviaGame:
                 return
             else:
                 outcome = await self.store.trivia.record_answer(
-                    self.round_id, user.id, user.display_name, choice
+                    self.round_id, user.id, user.display_name, choice, now=self.clock.now()
                 )
                 status = outcome.status
                 if outcome.recorded:
@@ -167,7 +167,7 @@ class TriviaGame:
             if task is not None and task is not current and not task.done():
                 task.cancel()
         try:
-            answers = await self.store.trivia.close_round(self.round_id)
+            answers = await self.store.trivia.close_round(self.round_id, now=self.clock.now())
             self.result = [a for a in answers if a.user_id not in self.forgotten]
             self.view.reveal()
             self.view.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -78,6 +78,24 @@ async def test_stale_rounds_are_closed_at_start(store: Store) -> None:
     assert await store.trivia.close_stale_rounds() == 1
     assert await store.trivia.open_round(GUILD, CHANNEL, "b", 0) is not None
     assert (await store.trivia.standing(GUILD, 1)).points == 1  # type: ignore[union-attr]
+
+
+async def test_a_restarting_process_leaves_another_processs_live_question_open(
+    store: Store,
+) -> None:
+    """Shards share the database: one starting up closes only rounds older than the longest
+    question, never the question another process has open right now."""
+    start = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+    old = await store.trivia.open_round(GUILD, CHANNEL, "old", 0, now=start)
+    live = await store.trivia.open_round(GUILD, CHANNEL + 1, "live", 0, now=start.replace(minute=9))
+    assert old is not None and live is not None
+    now = start.replace(minute=10)
+    closed = await store.trivia.close_stale_rounds(
+        started_before=now - timedelta(minutes=3), now=now
+    )
+    assert closed == 1
+    answered = await store.trivia.record_answer(live, 1, "fan", 0, now=now)
+    assert answered.recorded  # still open: its players' answers count
 
 
 async def _score(store: Store, guild: int, user: int, name: str, points: int) -> None:
