@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import platform
@@ -23,6 +24,7 @@ from typing import Any
 import discord
 
 from . import live, report
+from .postgres import BenchPostgres, bench_postgres, server_version
 from .scale import run_scale
 
 
@@ -41,10 +43,12 @@ class Preset:
     scale_repeats: int
     guild_ready_timeout: float = 0.1
     extra: dict[str, Any] = field(default_factory=dict)
+    # Channels of the broadcast by three shard processes on PostgreSQL.
+    sharded_follows: list[int] = field(default_factory=list)
 
 
 PRESETS = {
-    "smoke": Preset(8, 24, 1, [50], 0.5, 1, [1, 5], [10, 50], [24, 40], [5], 1),
+    "smoke": Preset(8, 24, 1, [50], 0.5, 1, [1], [10, 50], [24, 40], [5], 1, sharded_follows=[30]),
     "quick": Preset(
         200,
         1000,
@@ -57,6 +61,7 @@ PRESETS = {
         [24, 1000],
         [10, 100],
         3,
+        sharded_follows=[1000],
     ),
     "full": Preset(
         200,
@@ -70,6 +75,7 @@ PRESETS = {
         [24, 100, 1000, 10_000],
         [10, 100, 1000, 10_000],
         5,
+        sharded_follows=[10_000],
     ),
 }
 KINDS = ["cast_name", "quote_search", "sequel", "autocomplete_cast", "autocomplete_quote", "button"]
@@ -107,72 +113,101 @@ def machine() -> dict[str, Any]:
 
 
 def _pair(heroes: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
-    ratio = {
-        k: round(heroes[k] / baseline[k], 3)
+    return {"heroes": heroes, "baseline": baseline, "ratio": _ratios(heroes, baseline)}
+
+
+def _ratios(figure: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float]:
+    return {
+        k: round(figure[k] / baseline[k], 3)
         for k in ("p50", "p95", "p99")
-        if k in heroes and baseline.get(k)
+        if k in figure and baseline.get(k)
     }
-    return {"heroes": heroes, "baseline": baseline, "ratio": ratio}
 
 
-async def phase_latency(p: Preset, work: Path, log: Any) -> dict[str, Any]:
-    """Both bots up at once (each on its own emulator); kinds measured alternately."""
+async def phase_latency(
+    p: Preset, work: Path, log: Any, pg: BenchPostgres | None = None
+) -> dict[str, Any]:
+    """The bots up at once (each on its own emulator); kinds measured alternately.
+
+    heroes-bot on SQLite ("heroes"), the baseline, and with `pg` heroes-bot on PostgreSQL too
+    ("postgres": the same bot with DATABASE_URL, its database on the bench's server)."""
     out: dict[str, Any] = {"in_flight": p.in_flight, "kinds": {}, "sustained": {}}
-    users = p.in_flight
     # The emulator keeps every interaction and message it sees; its full garbage collections
     # grow with that and would stall the load generator, so they wait until the phase ends.
     gc.collect()
     gc.disable()
     try:
-        return await _latency(p, work, log, out, users)
+        async with contextlib.AsyncExitStack() as stack:
+            dbs: dict[str, Path | str | None] = {"heroes": None, "baseline": None}
+            if pg is not None:
+                dbs["postgres"] = await stack.enter_async_context(pg.database("latency"))
+            targets = {
+                name: await stack.enter_async_context(
+                    live.target(
+                        "baseline" if name == "baseline" else "heroes",
+                        workdir=work,
+                        users=p.in_flight,
+                        guild_ready_timeout=0.1,
+                        db=db,
+                    )
+                )
+                for name, db in dbs.items()
+            }
+            await _latency(p, log, out, targets)
+            await _sustained(p, log, out, targets)
     finally:
         gc.enable()
+    return out
 
 
 async def _latency(
-    p: Preset, work: Path, log: Any, out: dict[str, Any], users: int
-) -> dict[str, Any]:
-    async with (
-        live.target("heroes", workdir=work, users=users, guild_ready_timeout=0.1) as heroes,
-        live.target("baseline", workdir=work, users=users, guild_ready_timeout=0.1) as base,
-    ):
-        targets = {"heroes": heroes, "baseline": base}
-        for kind in KINDS:
-            samples: dict[str, list[float]] = {"heroes": [], "baseline": []}
-            for round_ in range(p.rounds):
-                order = ["heroes", "baseline"] if round_ % 2 == 0 else ["baseline", "heroes"]
-                for name in order:
-                    send = targets[name].sends[kind]
-                    await live.closed_loop(send, total=p.in_flight, in_flight=p.in_flight)
-                    samples[name] += await live.closed_loop(
-                        send, total=p.per_kind // p.rounds, in_flight=p.in_flight
-                    )
-            out["kinds"][kind] = _pair(
-                live.percentiles(samples["heroes"]), live.percentiles(samples["baseline"])
-            )
-            log(f"latency {kind}: {out['kinds'][kind]['ratio']}")
-        # Peak memory at the closed-loop load (200 in flight), before the sustained-rate steps
-        # push each bot past what it can serve (a backlog then grows until the step ends).
-        out["memory_in_flight_kb"] = {name: t.bot.memory() for name, t in targets.items()}
-        for name, t in targets.items():
-            steps = []
-            for rate in p.rates:
-                step = await live.open_loop(
-                    live.mixed(t.sends), rate=rate, duration=p.step_seconds, pid=t.bot.pid
+    p: Preset, log: Any, out: dict[str, Any], targets: dict[str, live.Target]
+) -> None:
+    names = list(targets)
+    for kind in KINDS:
+        samples: dict[str, list[float]] = {name: [] for name in names}
+        for round_ in range(p.rounds):
+            # Each round starts with the next bot: none is always measured first (or last).
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                send = targets[name].sends[kind]
+                await live.closed_loop(send, total=p.in_flight, in_flight=p.in_flight)
+                samples[name] += await live.closed_loop(
+                    send, total=p.per_kind // p.rounds, in_flight=p.in_flight
                 )
-                steps.append(step)
-                log(f"sustained {name} {rate}/s: p99 {step.get('p99')} ms")
-                if step["timeouts"] or step.get("p99", 1e9) > 100:
-                    break
-            ok = [s for s in steps if not s["timeouts"] and s.get("p99", 1e9) <= 100]
-            out["sustained"][name] = {
-                "max_rate_p99_under_100ms": ok[-1]["offered_per_s"] if ok else 0,
-                "limited_by_steps": bool(ok) and ok[-1] is steps[-1],
-                "steps": steps,
-            }
-        out["memory_kb"] = {name: t.bot.memory() for name, t in targets.items()}
-        out["violations"] = {name: len(t.emu.violations) for name, t in targets.items()}
-    return out
+        figures = {name: live.percentiles(samples[name]) for name in names}
+        out["kinds"][kind] = _pair(figures["heroes"], figures["baseline"])
+        if "postgres" in figures:
+            out["kinds"][kind]["postgres"] = figures["postgres"]
+            out["kinds"][kind]["postgres_ratio"] = _ratios(figures["postgres"], figures["baseline"])
+        figure = out["kinds"][kind]
+        log(f"latency {kind}: {figure['ratio']}, PostgreSQL {figure.get('postgres_ratio')}")
+    # Peak memory at the closed-loop load (200 in flight), before the sustained-rate steps
+    # push each bot past what it can serve (a backlog then grows until the step ends).
+    out["memory_in_flight_kb"] = {name: t.bot.memory() for name, t in targets.items()}
+
+
+async def _sustained(
+    p: Preset, log: Any, out: dict[str, Any], targets: dict[str, live.Target]
+) -> None:
+    for name, t in targets.items():
+        steps = []
+        for rate in p.rates:
+            step = await live.open_loop(
+                live.mixed(t.sends), rate=rate, duration=p.step_seconds, pid=t.bot.pid
+            )
+            steps.append(step)
+            log(f"sustained {name} {rate}/s: p99 {step.get('p99')} ms")
+            if step["timeouts"] or step.get("p99", 1e9) > 100:
+                break
+        ok = [s for s in steps if not s["timeouts"] and s.get("p99", 1e9) <= 100]
+        out["sustained"][name] = {
+            "max_rate_p99_under_100ms": ok[-1]["offered_per_s"] if ok else 0,
+            "limited_by_steps": bool(ok) and ok[-1] is steps[-1],
+            "steps": steps,
+        }
+    out["memory_kb"] = {name: t.bot.memory() for name, t in targets.items()}
+    out["violations"] = {name: len(t.emu.violations) for name, t in targets.items()}
 
 
 async def phase_ready(p: Preset, work: Path, log: Any) -> dict[str, Any]:
@@ -246,11 +281,31 @@ async def phase_servers(p: Preset, work: Path, log: Any) -> list[dict[str, Any]]
     return rows
 
 
-async def phase_broadcast(p: Preset, work: Path, log: Any) -> dict[str, Any]:
-    from .broadcast import run_broadcast
+async def phase_scale(p: Preset, work: Path, log: Any, pg: BenchPostgres | None) -> dict[str, Any]:
+    """Handler time by data size on SQLite, and (with `pg`) the same on PostgreSQL."""
+    sizes = {"quotes": p.quotes, "cast": p.cast, "repeats": p.scale_repeats}
+    log("handler scale (SQLite) ...")
+    out = await run_scale(work / "scale.db", **sizes)
+    if pg is not None:
+        log("handler scale (PostgreSQL) ...")
+        async with pg.database("scale") as url:
+            out["postgres"] = await run_scale(url, **sizes)
+    return out
+
+
+async def phase_broadcast(
+    p: Preset, work: Path, log: Any, pg: BenchPostgres | None
+) -> dict[str, Any]:
+    from .broadcast import run_broadcast, run_sharded_broadcast
 
     options = p.extra.get("broadcaster", {})
-    return await run_broadcast(p.follows, work, log, **options)
+    out = await run_broadcast(p.follows, work, log, **options)
+    if pg is not None and "pending" not in out:
+        out["sharded_postgres"] = []
+        for count in p.sharded_follows:
+            async with pg.database(f"broadcast_{count}") as url:
+                out["sharded_postgres"].append(await run_sharded_broadcast(count, url, work, log))
+    return out
 
 
 # ---------------------------------------------------------------------------- main
@@ -275,8 +330,21 @@ def _parser() -> argparse.ArgumentParser:
         help="Broadcaster(per_second=...) for the broadcast phase; 0 disables its own pacing "
         "(default: the broadcaster's default)",
     )
-    parser.add_argument("--follows", help="comma-separated following-channel counts")
+    parser.add_argument("--follows", help="comma-separated following-channel counts ('' for none)")
+    parser.add_argument(
+        "--sharded-follows",
+        help="comma-separated channel counts of the three-process broadcast on PostgreSQL",
+    )
+    parser.add_argument(
+        "--no-postgres",
+        action="store_true",
+        help="skip the PostgreSQL figures (no server is started): a quicker local run",
+    )
     return parser
+
+
+def _counts(text: str) -> list[int]:
+    return [int(n) for n in text.split(",") if n.strip()]
 
 
 PHASES = ("latency", "ready", "servers", "scale", "broadcast")
@@ -287,8 +355,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     p = PRESETS[preset_name]
     if args.broadcast_per_second is not None:
         p.extra["broadcaster"] = {"per_second": args.broadcast_per_second or None}
-    if args.follows:
-        p.follows = [int(n) for n in args.follows.split(",")]
+    if args.follows is not None:
+        p.follows = _counts(args.follows)
+    if args.sharded_follows is not None:
+        p.sharded_follows = _counts(args.sharded_follows)
     phases = args.only.split(",") if args.only else list(PHASES)
     work = Path(tempfile.mkdtemp(prefix="heroes-bench-"))
     started = time.perf_counter()
@@ -304,19 +374,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": machine(),
     }
     try:
-        if "latency" in phases:
-            results["latency"] = await phase_latency(p, work, log)
-        if "ready" in phases:
-            results["ready"] = await phase_ready(p, work, log)
-        if "servers" in phases:
-            results["servers"] = await phase_servers(p, work, log)
-        if "scale" in phases:
-            log("handler scale ...")
-            results["scale"] = await run_scale(
-                work, quotes=p.quotes, cast=p.cast, repeats=p.scale_repeats
-            )
-        if "broadcast" in phases:
-            results["broadcast"] = await phase_broadcast(p, work, log)
+        async with bench_postgres(not args.no_postgres) as pg:
+            results["postgres"] = await _postgres_facts(pg)
+            await _run_phases(p, phases, work, log, pg, results)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -324,6 +384,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             log(f"kept {work}")
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     return results
+
+
+async def _postgres_facts(pg: BenchPostgres | None) -> dict[str, Any]:
+    if pg is None:
+        return {"skipped": "--no-postgres"}
+    return {
+        "server_version": await server_version(pg.server.url),
+        "server": "started by the bench (tests/postgres_server.py), on this machine, "
+        "fsync=off synchronous_commit=off full_page_writes=off",
+    }
+
+
+async def _run_phases(
+    p: Preset,
+    phases: list[str],
+    work: Path,
+    log: Any,
+    pg: BenchPostgres | None,
+    results: dict[str, Any],
+) -> None:
+    if "latency" in phases:
+        results["latency"] = await phase_latency(p, work, log, pg)
+    if "ready" in phases:
+        results["ready"] = await phase_ready(p, work, log)
+    if "servers" in phases:
+        results["servers"] = await phase_servers(p, work, log)
+    if "scale" in phases:
+        results["scale"] = await phase_scale(p, work, log, pg)
+    if "broadcast" in phases:
+        results["broadcast"] = await phase_broadcast(p, work, log, pg)
 
 
 def main(argv: list[str] | None = None) -> int:

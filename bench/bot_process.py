@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.bot_process")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token", required=True)
-    parser.add_argument("--db", type=Path, default=Path("bench.db"))
+    parser.add_argument(
+        "--db", default="bench.db", help="a SQLite file, or a postgresql:// URL (DATABASE_URL)"
+    )
     parser.add_argument("--baseline", action="store_true", help="run the minimal bot instead")
     parser.add_argument("--sync", action="store_true", help="baseline: sync its commands")
     parser.add_argument("--guild-ready-timeout", type=float, default=0.1)
@@ -71,8 +73,9 @@ async def run_heroes(args: argparse.Namespace) -> None:
     from bot.config import configure_logging, load_config
     from bot.emulated import RemoteEmulator, emulated_bot
 
+    database = "DATABASE_URL" if args.db.startswith(("postgresql://", "postgres://")) else None
     env = {
-        "DATABASE_PATH": str(args.db),
+        database or "DATABASE_PATH": args.db,
         "LOG_LEVEL": args.log_level,
         "GUILD_READY_TIMEOUT": str(args.guild_ready_timeout),
     }

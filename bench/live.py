@@ -102,7 +102,7 @@ async def start_bot(
     emu: Emulator,
     kind: str,
     *,
-    db: Path,
+    db: Path | str,  # a SQLite file or a postgresql:// URL
     log_dir: Path,
     guild_ready_timeout: float,
     sync: bool = False,
@@ -262,6 +262,7 @@ async def target(
     workdir: Path,
     users: int,
     guild_ready_timeout: float,
+    db: Path | str | None = None,  # default: <workdir>/<kind>.db; or a postgresql:// URL
 ) -> AsyncIterator[Target]:
     """An emulator with one server, and one bot process of `kind` against it, with its sends."""
     async with quiet_emulator() as emu:
@@ -270,7 +271,7 @@ async def target(
         bot = await start_bot(
             emu,
             kind,
-            db=workdir / f"{kind}.db",
+            db=db or workdir / f"{kind}.db",
             log_dir=workdir / "logs",
             guild_ready_timeout=guild_ready_timeout,
             sync=True,

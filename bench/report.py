@@ -16,58 +16,10 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 def tables(r: dict[str, Any]) -> str:
     out: list[str] = []
+    if r.get("postgres", {}).get("skipped"):
+        out.append(f"PostgreSQL: not measured ({r['postgres']['skipped']})")
     if "latency" in r:
-        lat = r["latency"]
-        rows = []
-        for kind, fig in lat["kinds"].items():
-            h, b, q = fig["heroes"], fig["baseline"], fig["ratio"]
-            rows.append(
-                [
-                    kind,
-                    f"{h['p50']} / {h['p95']} / {h['p99']}",
-                    f"{b['p50']} / {b['p95']} / {b['p99']}",
-                    f"{q.get('p50')} / {q.get('p95')} / {q.get('p99')}",
-                ]
-            )
-        out.append(
-            f"Latency, INTERACTION_CREATE sent → first acknowledgement received, "
-            f"{lat['in_flight']} in flight (ms, p50 / p95 / p99)\n\n"
-            + _table(["interaction", "heroes-bot", "baseline", "ratio"], rows)
-        )
-        sus = lat["sustained"]
-        mem = lat["memory_kb"]
-        out.append(
-            _table(
-                ["", "heroes-bot", "baseline", "ratio"],
-                [
-                    [
-                        "highest offered rate with p99 < 100 ms (interactions/s)",
-                        sus["heroes"]["max_rate_p99_under_100ms"],
-                        sus["baseline"]["max_rate_p99_under_100ms"],
-                        _ratio(
-                            sus["heroes"]["max_rate_p99_under_100ms"],
-                            sus["baseline"]["max_rate_p99_under_100ms"],
-                        ),
-                    ],
-                    *(
-                        [
-                            "peak memory at 200 in flight (VmHWM, MB)",
-                            _mb(held["heroes"].get("VmHWM")),
-                            _mb(held["baseline"].get("VmHWM")),
-                            _ratio(held["heroes"].get("VmHWM"), held["baseline"].get("VmHWM")),
-                        ]
-                        for held in [lat.get("memory_in_flight_kb")]
-                        if held
-                    ),
-                    [
-                        "peak memory after the sustained-rate steps too (VmHWM, MB)",
-                        _mb(mem["heroes"].get("VmHWM")),
-                        _mb(mem["baseline"].get("VmHWM")),
-                        _ratio(mem["heroes"].get("VmHWM"), mem["baseline"].get("VmHWM")),
-                    ],
-                ],
-            )
-        )
+        out += _latency_tables(r["latency"])
     if "ready" in r:
         rd = r["ready"]
         rows = []
@@ -108,21 +60,7 @@ def tables(r: dict[str, Any]) -> str:
             )
         )
     if "scale" in r:
-        sc = r["scale"]
-        out.append(
-            "Handler time by number of quotes (ms, p50 / p99)\n\n"
-            + _table(
-                ["quotes", "/quote search:", "autocomplete"],
-                [[q["n"], _pp(q["search"]), _pp(q["autocomplete"])] for q in sc["quotes"]],
-            )
-        )
-        out.append(
-            "Handler time by cast size (ms, p50 / p99)\n\n"
-            + _table(
-                ["cast", "/cast name: lookup", "autocomplete"],
-                [[c["n"], _pp(c["lookup"]), _pp(c["autocomplete"])] for c in sc["cast"]],
-            )
-        )
+        out += _scale_tables(r["scale"])
     if "broadcast" in r:
         bc = r["broadcast"]
         if "pending" in bc:
@@ -145,7 +83,100 @@ def tables(r: dict[str, Any]) -> str:
                     ],
                 )
             )
+            if bc.get("sharded_postgres"):
+                out.append(_sharded_table(bc["sharded_postgres"], bc["global_per_second"]))
     return "\n\n".join(out)
+
+
+def _latency_tables(lat: dict[str, Any]) -> list[str]:
+    pg = any("postgres" in fig for fig in lat["kinds"].values())
+    head = ["interaction", "heroes-bot (SQLite)", "baseline", "ratio"]
+    head += ["heroes-bot (PostgreSQL)", "ratio PostgreSQL"] if pg else []
+    rows = []
+    for kind, fig in lat["kinds"].items():
+        row = [kind, _p3(fig["heroes"]), _p3(fig["baseline"]), _p3(fig["ratio"])]
+        if pg:
+            row += [_p3(fig.get("postgres", {})), _p3(fig.get("postgres_ratio", {}))]
+        rows.append(row)
+    names = [n for n in ("heroes", "postgres") if n in lat["sustained"]]
+    label = {"heroes": "heroes-bot (SQLite)", "postgres": "heroes-bot (PostgreSQL)"}
+    sus, held, mem = lat["sustained"], lat.get("memory_in_flight_kb"), lat["memory_kb"]
+
+    def line(title: str, values: dict[str, Any], show: Any = str) -> list[Any]:
+        cells = [f"{show(values[n])} ({_ratio(values[n], values['baseline'])})" for n in names]
+        return [title, *cells, show(values["baseline"])]
+
+    rates = {n: sus[n]["max_rate_p99_under_100ms"] for n in sus}
+    lines = [line("highest offered rate with p99 < 100 ms (interactions/s)", rates)]
+    for title, kb in (
+        ("peak memory at 200 in flight (VmHWM, MB)", held),
+        ("peak memory after the sustained-rate steps too (VmHWM, MB)", mem),
+    ):
+        if kb:
+            lines.append(line(title, {n: kb[n].get("VmHWM") for n in kb}, _mb))
+    return [
+        f"Latency, INTERACTION_CREATE sent → first acknowledgement received, "
+        f"{lat['in_flight']} in flight (ms, p50 / p95 / p99; ratio to the baseline)\n\n"
+        + _table(head, rows),
+        _table(["", *(f"{label[n]} (ratio)" for n in names), "baseline"], lines),
+    ]
+
+
+def _p3(fig: dict[str, Any]) -> str:
+    return f"{fig.get('p50')} / {fig.get('p95')} / {fig.get('p99')}"
+
+
+def _scale_tables(sc: dict[str, Any]) -> list[str]:
+    pg = sc.get("postgres")
+    tables = []
+    for key, first, label, measures in (
+        ("quotes", "quotes", "number of quotes", ("search", "autocomplete")),
+        ("cast", "cast", "cast size", ("lookup", "autocomplete")),
+    ):
+        names = {"search": "/quote search:", "lookup": "/cast name: lookup"}
+        head = [first] + [f"{names.get(m, m)} SQLite" if pg else names.get(m, m) for m in measures]
+        head += [f"{names.get(m, m)} PostgreSQL" for m in measures] if pg else []
+        by_n = {row["n"]: row for row in (pg or {}).get(key, [])}
+        rows = []
+        for row in sc[key]:
+            cells = [row["n"], *(_pp(row[m]) for m in measures)]
+            if pg:
+                other = by_n.get(row["n"], {})
+                cells += [_pp(other[m]) if m in other else "–" for m in measures]
+            rows.append(cells)
+        tables.append(f"Handler time by {label} (ms, p50 / p99)\n\n" + _table(head, rows))
+    return tables
+
+
+SHARDED_HEAD = [
+    "channels", "sent", "seconds", "floor s", "ratio", "first sent s", "global 429s", "429s",
+    "duplicates", "servers per shard",
+]  # fmt: skip
+
+
+def _sharded_table(rows: list[dict[str, Any]], per_second: int) -> str:
+    return (
+        f"Broadcast of one update by three shard processes on one PostgreSQL database (global "
+        f"limit {per_second}/s; from the update stored to the last delivery 'sent')\n\n"
+        + _table(
+            SHARDED_HEAD,
+            [
+                [
+                    b["channels"],
+                    b["sent"],
+                    b["seconds"],
+                    b["floor_s"],
+                    b["ratio"],
+                    b["first_sent_s"],
+                    b["served_global_429"],
+                    b["http_429"],
+                    b["duplicates"],
+                    " / ".join(str(n) for n in b["servers_per_shard"]),
+                ]
+                for b in rows
+            ],
+        )
+    )
 
 
 def _mb(kb: int | None) -> str:

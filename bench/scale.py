@@ -1,7 +1,8 @@
 """Handler time as the data grows: synthetic quotes and cast in a temporary store.
 
-The store is the real one (migrations and seed applied); synthetic rows are added with SQL in the
-same shape the seeder writes. Every figure is the time of the code a member's keystroke or
+The store is the real one (migrations and seed applied), on SQLite or PostgreSQL; synthetic rows
+are added with SQL in the same shape the seeder writes, through the store's engine-neutral
+transactions (`Tx.execute_many`). Every figure is the time of the code a member's keystroke or
 command runs in the bot: the cogs' autocomplete callbacks, and the store calls of `/cast name:`
 and `/quote search:`.
 """
@@ -16,9 +17,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.clock import SystemClock
-from bot.config import Config
-from bot.runner import seeded_store
-from bot.store import FILM_KEY, Store
+from bot.seed import load_seed
+from bot.store import FILM_KEY, Store, open_store
 from bot.text import fold
 
 from .live import percentiles
@@ -49,61 +49,68 @@ def _sentence(rng: random.Random, words: list[str], weights: list[float]) -> str
 
 
 async def _source_id(store: Store) -> int:
-    async with store.database.connection.execute("SELECT min(id) FROM sources") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
+    row = await store.database.one("SELECT min(id) FROM sources")
+    if row is None or row[0] is None:
+        raise RuntimeError("the seeded store has no source")
     return int(row[0])
+
+
+async def _count(store: Store, sql: str, params: tuple[Any, ...] = ()) -> int:
+    row = await store.database.one(sql, params)
+    return int(row[0]) if row is not None and row[0] is not None else 0
 
 
 async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
     """Add synthetic cast members to the film until it has `cast_total`; returns the count."""
-    db = store.database.connection
-    async with db.execute(
+    have = await _count(
+        store,
         "SELECT count(*) FROM credits c JOIN works w ON w.id = c.work_id "
         "WHERE w.key = ? AND c.role = 'cast'",
         (FILM_KEY,),
-    ) as cursor:
-        have = int((await cursor.fetchone())[0])  # type: ignore[index]
+    )
     if have >= cast_total:
         return have
     source = await _source_id(store)
-    async with db.execute("SELECT id FROM works WHERE key = ?", (FILM_KEY,)) as cursor:
-        work_id = int((await cursor.fetchone())[0])  # type: ignore[index]
-    async with store.database.transaction():
-        for i in range(have, cast_total):
-            name = _name(rng)
-            key = f"synthetic-{i}"
-            cursor = await db.execute(
-                "INSERT INTO people (key, name, about, excerpt, source_id) VALUES (?, ?, ?, ?, ?)",
-                (key, name, "A synthetic cast member.", "synthetic", source),
-            )
-            pid = cursor.lastrowid
-            await db.execute(
-                "INSERT OR IGNORE INTO person_names (person_id, name, folded, is_alias) "
-                "VALUES (?, ?, ?, 0)",
-                (pid, name, fold(name)),
-            )
-            await db.execute(
-                "INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, "
-                "source_id) VALUES (?, ?, 'cast', ?, 0, 'synthetic', ?)",
-                (work_id, pid, i + 1, source),
-            )
+    work_id = await _count(store, "SELECT id FROM works WHERE key = ?", (FILM_KEY,))
+    names = {f"synthetic-{i}": _name(rng) for i in range(have, cast_total)}
+    async with store.database.transaction() as tx:
+        await tx.execute_many(
+            "INSERT INTO people (key, name, about, excerpt, source_id) VALUES (?, ?, ?, ?, ?)",
+            [
+                (key, name, "A synthetic cast member.", "synthetic", source)
+                for key, name in names.items()
+            ],
+        )
+        # The ids the engine gave them (no lastrowid on PostgreSQL; one statement per row is slow).
+        rows = await tx.all("SELECT key, id FROM people WHERE key LIKE 'synthetic-%'")
+        ids = {key: int(pid) for key, pid in rows}
+        await tx.execute_many(
+            "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT DO NOTHING",
+            [(ids[key], name, fold(name)) for key, name in names.items()],
+        )
+        await tx.execute_many(
+            "INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, "
+            "source_id) VALUES (?, ?, 'cast', ?, 0, 'synthetic', ?)",
+            [(work_id, ids[key], have + n + 1, source) for n, key in enumerate(names)],
+        )
+    await refresh_statistics(store)
     return cast_total
 
 
 async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
     """Add synthetic quotes (Zipf-like word frequencies) until the store holds `total`."""
-    db = store.database.connection
-    async with db.execute("SELECT count(*), min(person_id) FROM quotes") as cursor:
-        row = await cursor.fetchone()
-    have, person = int(row[0]), int(row[1])  # type: ignore[index]
+    row = await store.database.one("SELECT count(*), min(person_id) FROM quotes")
+    if row is None or row[1] is None:
+        raise RuntimeError("the seeded store has no quote")
+    have, person = int(row[0]), int(row[1])
     if have >= total:
         return have
     source = await _source_id(store)
     vocabulary = _ARTICLE_WORDS + [f"{w}{s}" for w in _ARTICLE_WORDS for s in ("s", "ed", "ing")]
     weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
-    async with store.database.transaction():
-        await db.executemany(
+    async with store.database.transaction() as tx:
+        await tx.execute_many(
             "INSERT INTO quotes (key, person_id, text, context, excerpt, source_id) "
             "VALUES (?, ?, ?, ?, 'synthetic', ?)",
             [
@@ -117,7 +124,17 @@ async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
                 for i in range(have, total)
             ],
         )
+    await refresh_statistics(store)
     return total
+
+
+async def refresh_statistics(store: Store) -> None:
+    """PostgreSQL: ANALYZE after a bulk load, as autovacuum would soon do in a deployment, so the
+    planner sees the new row counts and uses the indexes. SQLite's figures are taken without
+    ANALYZE, as before (its planner does not need row statistics to pick these indexes)."""
+    if store.database.engine == "postgres":
+        async with store.database.transaction(changes_cached=False) as tx:
+            await tx.execute("ANALYZE")
 
 
 async def _time(
@@ -147,12 +164,19 @@ def _cogs(store: Store) -> tuple[Any, Any]:
 
 
 async def run_scale(
-    workdir: Path, *, quotes: list[int], cast: list[int], repeats: int, seed: int = 7
+    database: Path | str,
+    *,
+    quotes: list[int],
+    cast: list[int],
+    repeats: int,
+    seed: int = 7,
 ) -> dict[str, Any]:
+    """`database`: a SQLite file (new) or a postgresql:// URL (an empty database)."""
     rng = random.Random(seed)
     out: dict[str, Any] = {"quotes": [], "cast": []}
-    settings = Config(database_path=workdir / "scale.db")
-    async with seeded_store(settings) as store:
+    async with open_store(database) as store:
+        out["engine"] = store.database.engine
+        await store.apply_seed(load_seed())
         # Each keystroke and search a member types is new text: measure the queries themselves,
         # not the read cache that serves repeats of the same text.
         store.bypass_read_cache()
