@@ -83,9 +83,13 @@ class DailyQuotes(Repository):
         None when the day already has its quote (or the server has no schedule, or there are
         no quotes). A quote is not repeated in a server until every quote has been shown there.
         """
+        # The schedule's row stays locked until this transaction ends, so whichever processes
+        # run the scheduler, one picks the day's quote and the others then see the day posted
+        # (PostgreSQL; SQLite runs one write transaction at a time).
+        lock = self._db.dialect(sqlite="", postgres=" FOR UPDATE")
         async with self._db.transaction() as db:
             row = await db.one(
-                "SELECT last_posted_day FROM quote_daily WHERE guild_id = ?", (guild_id,)
+                f"SELECT last_posted_day FROM quote_daily WHERE guild_id = ?{lock}", (guild_id,)
             )
             if row is None or row[0] == day:
                 return None
@@ -160,7 +164,7 @@ class DailyQuotes(Repository):
             SELECT id FROM quotes
             WHERE id NOT IN (
                 SELECT quote_id FROM quote_daily_history WHERE guild_id = ? AND cycle = ?
-            ) AND id IS NOT ?
+            ) AND id IS DISTINCT FROM ?
             ORDER BY random() LIMIT 1
             """,
             (guild_id, cycle, avoid),

@@ -3,17 +3,21 @@
 Delivery is at most once per (update, server): a row is created 'pending' with every follow in
 the same transaction as the update, claimed ('sending') just before the send, and settled
 ('sent', 'failed', 'uncertain', 'skipped') right after it. Only a 'pending' row can be claimed,
-so two tasks or processes sharing the database never send the same row twice.
+so two tasks or processes sharing the database never send the same row twice; `claim_due` claims
+a batch at once, and processes claiming together get disjoint batches (PostgreSQL: FOR UPDATE
+SKIP LOCKED). Reads of due or stale deliveries take the servers a process serves (`guilds`), so
+each shard's process sees only its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from ._cache import cached
-from ._database import Repository, Tx
+from ._database import Database, Repository, Tx
 from ._times import iso, parse_iso, utcnow
 from ._tracker_models import (
     Delivery,
@@ -41,6 +45,14 @@ _DELIVERY_COLUMNS = (
     "coalesce((SELECT f.mention_role FROM sequel_follows f WHERE f.active = 1 "
     "AND f.guild_id = sequel_deliveries.guild_id AND f.role_id = sequel_deliveries.role_id), 0)"
 )
+
+
+# Held by a transaction adding updates (PostgreSQL): imports from several processes check for
+# duplicates one at a time. Any fixed 64-bit number; this one is "sequel" in ASCII. (SQLite's
+# write lock, taken at BEGIN IMMEDIATE, already serializes them.)
+_TIMELINE_LOCK = 0x73657175656C
+# A delivery of one update that is due (the filter on servers is added where given).
+_DUE = "update_id = ? AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
 
 
 def _update(row: Iterable[Any]) -> SequelUpdate:
@@ -101,18 +113,32 @@ class Tracker(Repository):
 
     async def find_duplicate(self, new: NewUpdate) -> SequelUpdate | None:
         """An update already in the timeline with the same key, or the same headline and link."""
+        return await self._find_duplicate(self._db, new)
+
+    @staticmethod
+    async def _find_duplicate(reader: Database | Tx, new: NewUpdate) -> SequelUpdate | None:
+        """`find_duplicate` through `reader`: inside a transaction, its Tx (a pooled connection
+        would not see the rows the transaction has added so far)."""
         if new.key is not None:
-            row = await self._db.one(
+            row = await reader.one(
                 f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE key = ?", (new.key,)
             )
             if row:
                 return _update(row)
-        row = await self._db.one(
+        row = await reader.one(
             f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates "
-            "WHERE lower(headline) = lower(?) AND source_url IS ? LIMIT 1",
+            "WHERE lower(headline) = lower(?) AND source_url IS NOT DISTINCT FROM ? LIMIT 1",
             (new.headline, new.source_url),
         )
         return _update(row) if row else None
+
+    @staticmethod
+    async def _lock_timeline(db: Tx) -> None:
+        """Until this transaction ends, no other process adds updates (PostgreSQL; SQLite's
+        BEGIN IMMEDIATE already holds the one write lock): its duplicate checks see every
+        update committed before, and its own."""
+        if db.engine == "postgres":
+            await db.one("SELECT pg_advisory_xact_lock(?)", (_TIMELINE_LOCK,))
 
     async def add_update(
         self,
@@ -129,6 +155,7 @@ class Tracker(Repository):
         """
         stamp = iso(now or utcnow())
         async with self._db.transaction() as db:
+            await self._lock_timeline(db)
             update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
         return await self._stored(update_id), queued
 
@@ -144,9 +171,11 @@ class Tracker(Repository):
         stamp = iso(now or utcnow())
         ids: list[tuple[int, int, bool]] = []
         async with self._db.transaction() as db:
+            # Under the lock and through the Tx: a concurrent import cannot slip the same
+            # update in, and an update earlier in this batch is seen.
+            await self._lock_timeline(db)
             for new in updates:
-                # Inside the transaction: a concurrent import cannot slip the same update in.
-                duplicate = await self.find_duplicate(new)
+                duplicate = await self._find_duplicate(db, new)
                 if duplicate is not None:
                     ids.append((duplicate.id, 0, True))
                     continue
@@ -268,10 +297,11 @@ class Tracker(Repository):
         now mentionable, or if the member who ran follow had Mention Everyone. Returns whether
         a follow was changed."""
         async with self._db.transaction() as db:
+            # 0/1 from CASE, not a comparison: PostgreSQL keeps booleans apart from integers.
+            mention = "CASE WHEN configurer_mentions = 1 THEN 1 ELSE ? END"
             changed = await db.execute(
-                "UPDATE sequel_follows SET mention_role = (configurer_mentions = 1 OR ?) "
-                "WHERE guild_id = ? AND role_id = ? "
-                "AND mention_role != (configurer_mentions = 1 OR ?)",
+                f"UPDATE sequel_follows SET mention_role = {mention} "
+                f"WHERE guild_id = ? AND role_id = ? AND mention_role != {mention}",
                 (int(mentionable), guild_id, role_id, int(mentionable)),
             )
             return changed > 0
@@ -333,24 +363,46 @@ class Tracker(Repository):
         row = await self._db.one("SELECT value FROM meta WHERE key = 'delivery_pass_at'")
         return parse_iso(row[0]) if row else None
 
-    async def updates_with_pending(self, *, now: datetime | None = None) -> list[int]:
-        """Updates with a delivery due by `now` (one waiting for its retry time is not)."""
+    def _in_guilds(self, guilds: Collection[int] | None) -> tuple[str, tuple[str, ...]]:
+        """A condition (to follow AND) keeping deliveries to `guilds` only, and its parameter:
+        the ids as one JSON array, whatever their number. None: every server."""
+        if guilds is None:
+            return "TRUE", ()
+        condition = self._db.dialect(
+            sqlite="guild_id IN (SELECT value FROM json_each(?))",
+            postgres="guild_id IN (SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb))",
+        )
+        return condition, (json.dumps(sorted({int(g) for g in guilds})),)
+
+    async def updates_with_pending(
+        self, *, now: datetime | None = None, guilds: Collection[int] | None = None
+    ) -> list[int]:
+        """Updates with a delivery due by `now` (one waiting for its retry time is not) to one
+        of `guilds` (None: to any server)."""
+        in_guilds, served = self._in_guilds(guilds)
         rows = await self._db.all(
             "SELECT DISTINCT update_id FROM sequel_deliveries WHERE state = 'pending' "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY update_id",
-            (iso(now or utcnow()),),
+            f"AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND {in_guilds} "
+            "ORDER BY update_id",
+            (iso(now or utcnow()), *served),
         )
         return [int(r[0]) for r in rows]
 
     async def pending(
-        self, update_id: int, *, limit: int = 100, now: datetime | None = None
+        self,
+        update_id: int,
+        *,
+        limit: int = 100,
+        now: datetime | None = None,
+        guilds: Collection[int] | None = None,
     ) -> list[Delivery]:
-        """The update's deliveries due by `now`, oldest first."""
+        """The update's deliveries due by `now` to one of `guilds` (None: to any server),
+        oldest first."""
+        in_guilds, served = self._in_guilds(guilds)
         rows = await self._db.all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries "
-            "WHERE update_id = ? AND state = 'pending' "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-            (update_id, iso(now or utcnow()), limit),
+            f"WHERE {_DUE} AND {in_guilds} ORDER BY id LIMIT ?",
+            (update_id, iso(now or utcnow()), *served, max(0, limit)),
         )
         return [_delivery(r) for r in rows]
 
@@ -365,12 +417,16 @@ class Tracker(Repository):
         )
         return parse_iso(row[0]) if row and row[0] else None
 
-    async def stale_sending(self, claimed_before: datetime) -> list[Delivery]:
-        """Rows claimed for sending before `claimed_before` and never settled."""
+    async def stale_sending(
+        self, claimed_before: datetime, *, guilds: Collection[int] | None = None
+    ) -> list[Delivery]:
+        """Rows to one of `guilds` (None: to any server) claimed for sending before
+        `claimed_before` and never settled."""
+        in_guilds, served = self._in_guilds(guilds)
         rows = await self._db.all(
             f"SELECT {_DELIVERY_COLUMNS} FROM sequel_deliveries "
-            "WHERE state = 'sending' AND claimed_at < ? ORDER BY id",
-            (iso(claimed_before),),
+            f"WHERE state = 'sending' AND claimed_at < ? AND {in_guilds} ORDER BY id",
+            (iso(claimed_before), *served),
         )
         return [_delivery(r) for r in rows]
 
@@ -399,6 +455,34 @@ class Tracker(Repository):
             if changed != 1:
                 return None
         return await self.delivery(delivery_id)
+
+    async def claim_due(
+        self,
+        update_id: int,
+        *,
+        limit: int,
+        now: datetime | None = None,
+        guilds: Collection[int] | None = None,
+    ) -> list[Delivery]:
+        """Claim (pending -> sending, as `claim` does) up to `limit` of the update's deliveries
+        due by `now` to one of `guilds` (None: to any server), oldest first, in one statement.
+
+        Processes claiming at once get disjoint sets and never wait for each other: PostgreSQL
+        skips rows another transaction has locked (FOR UPDATE SKIP LOCKED); SQLite runs one
+        write transaction at a time. Claim no more than can be sent before a claim turns stale.
+        """
+        in_guilds, served = self._in_guilds(guilds)
+        lock = self._db.dialect(sqlite="", postgres="FOR UPDATE SKIP LOCKED")
+        stamp = iso(now or utcnow())
+        async with self._db.transaction() as db:
+            rows = await db.all(
+                "UPDATE sequel_deliveries SET state = 'sending', attempts = attempts + 1, "
+                "claimed_at = coalesce(claimed_at, ?) WHERE id IN ("
+                f"SELECT id FROM sequel_deliveries WHERE {_DUE} AND {in_guilds} "
+                f"ORDER BY id LIMIT ? {lock}) RETURNING {_DELIVERY_COLUMNS}",
+                (stamp, update_id, stamp, *served, max(0, limit)),
+            )
+        return sorted((_delivery(r) for r in rows), key=lambda delivery: delivery.id)
 
     async def release(
         self, delivery_id: int, error: str, *, retry_at: datetime | None = None

@@ -1,45 +1,48 @@
-"""Reads never hold a statement open across trips to the database thread.
+"""Reads and writes go on while another process writes to the same database.
 
-If one did, another task's BEGIN IMMEDIATE could run while it is open, and SQLite refuses the
-write lock at once (no busy wait) to a connection reading an old snapshot whenever another
-process has written meanwhile: members' commands then failed with "database is locked" in
-deployments with two processes on one file.
+SQLite: reads never hold a statement open across trips to the database thread. If one did,
+another task's BEGIN IMMEDIATE could run while it is open, and SQLite refuses the write lock at
+once (no busy wait) to a connection reading an old snapshot whenever another process has written
+meanwhile: members' commands then failed with "database is locked" in deployments with two
+processes on one file. PostgreSQL: the pool's reads and write transactions interleave with
+another process's writes the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import Store, open_store
 
 
-def _other_process_writes(db_path: Path, stop: threading.Event) -> int:
-    """Commit a small write every millisecond from another connection, as a second bot would."""
+async def _write_until(target: Path | str, stop: threading.Event) -> int:
     count = 0
-    with sqlite3.connect(db_path, timeout=5) as other:
+    async with open_store(target) as other:
         while not stop.is_set():
-            other.execute(
-                "INSERT INTO meta (key, value) VALUES ('other', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(count),),
-            )
-            other.commit()
+            await other.set_meta("other", str(count))
             count += 1
-            stop.wait(0.0002)
+            await asyncio.sleep(0.0002)
     return count
 
 
+def _other_process_writes(target: Path | str, stop: threading.Event) -> int:
+    """Commit a small write about every millisecond from another store on its own thread and
+    event loop, as a second bot would."""
+    return asyncio.run(_write_until(target, stop))
+
+
 async def test_reads_and_writes_interleave_with_another_writer(
-    store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+    store: Store, database_target: Path | str, caplog: pytest.LogCaptureFixture
 ) -> None:
     store.bypass_read_cache()  # every read goes to the database
     stop = threading.Event()
-    writer = asyncio.get_running_loop().run_in_executor(None, _other_process_writes, db_path, stop)
+    writer = asyncio.get_running_loop().run_in_executor(
+        None, _other_process_writes, database_target, stop
+    )
     try:
 
         async def reader() -> None:

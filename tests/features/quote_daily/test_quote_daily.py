@@ -20,8 +20,12 @@ from cogs.quote_daily import (
     parse_timezone,
 )
 from tests.discord_limits import refused_by_discord
+from tests.engines import both_engines
 from tests.features.sequel.test_sequel_cog import FULL, GUILD, run, world
 from tests.tracker_fakes import FakeClock, FakePoster, FakeTextChannel, GuildInteraction
+
+# The quote of the day's repository is proven on both store engines (tests/engines.py).
+pytestmark = both_engines
 
 CHANNEL = 321
 
@@ -224,6 +228,29 @@ async def test_quote_daily_commands(bot: HeroesBot) -> None:
     assert "Off" in (shown.sent[0].embeds[0].description or "")
 
 
+# A trigger refusing a server's picks, as a disk fault would, on each engine. (A schema
+# statement takes no parameters: the server's id is written in.)
+BREAK_PICKS = {
+    "sqlite": [
+        "CREATE TRIGGER broken BEFORE INSERT ON quote_daily_history "
+        "WHEN NEW.guild_id = {guild_id} BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    ],
+    "postgres": [
+        "CREATE FUNCTION broken() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+        "IF NEW.guild_id = {guild_id} THEN RAISE EXCEPTION 'disk trouble'; END IF; "
+        "RETURN NEW; END $body$",
+        "CREATE TRIGGER broken BEFORE INSERT ON quote_daily_history FOR EACH ROW "
+        "EXECUTE FUNCTION broken()",
+    ],
+}
+
+
+async def break_picks_of(store: Store, guild_id: int) -> None:
+    async with store.database.transaction() as tx:
+        for statement in BREAK_PICKS[store.database.engine]:
+            await tx.execute(statement.format(guild_id=int(guild_id)))
+
+
 async def test_one_servers_failing_quote_never_stops_another_servers_post(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -232,10 +259,7 @@ async def test_one_servers_failing_quote_never_stops_another_servers_post(
     clock = FakeClock(datetime(2025, 1, 10, 8, 0, tzinfo=UTC))
     for guild_id, time in ((1000, "09:00"), (2000, "10:00")):
         await store.daily.configure(guild_id, guild_id + 1, time, "UTC", starts_on="2025-01-10")
-    await store.database.connection.execute(
-        "CREATE TEMP TRIGGER broken BEFORE INSERT ON quote_daily_history "
-        "WHEN NEW.guild_id = 1000 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
-    )
+    await break_picks_of(store, 1000)
     poster = FakePoster()
     daily = scheduler(store, poster, clock)
     for _ in range(3 * 60):  # 08:00 to 11:00, a check a minute

@@ -16,8 +16,12 @@ from zoneinfo import ZoneInfo
 from bot.store import DailyConfig, DailyPick, DailyQuotes, Quote, Store
 from bot.ui.posting import OutgoingPost
 from cogs.quote_daily import DailyQuoteScheduler, compose_quote, next_post_at
+from tests.engines import both_engines
 from tests.fakes import Strict
 from tests.tracker_fakes import FakeClock, FakePoster
+
+# The quote of the day's repository is proven on both store engines (tests/engines.py).
+pytestmark = both_engines
 
 FIRST, LAST = date(2025, 1, 1), date(2026, 12, 31)
 # Per zone, post times that its changes skip (spring) or repeat (autumn).

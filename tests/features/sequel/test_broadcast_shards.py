@@ -4,8 +4,12 @@ database) delivers to those, and leaves every other server's delivery untouched.
 from __future__ import annotations
 
 from bot.store import Store
+from tests.engines import both_engines
 from tests.features.sequel.test_broadcast import add, broadcaster, channel_of, follow_many
 from tests.tracker_fakes import FakeClock, FakePoster
+
+# The tracker's repository is proven on both store engines (tests/engines.py).
+pytestmark = both_engines
 
 
 async def test_shard_delivers_its_servers_past_full_batches_of_other_shards_untouched(
