@@ -42,6 +42,7 @@ from ._seed_types import (
     SeedUpdate,
     SeedWork,
 )
+from ._send_pacing import DISCORD as DISCORD_PACE
 from ._send_pacing import SendPacing
 from ._store import Store
 from ._stored_data import (
@@ -81,6 +82,7 @@ from ._trivia import (
 
 __all__ = [
     "BOT_TABLES",
+    "DISCORD_PACE",
     "FILM_KEY",
     "FILM_TABLES",
     "MAX_NAME_QUERY",

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from ._database import Repository
 
-DISCORD = "discord"
+DISCORD = "discord"  # the pace of a bot not yet logged in (its id unknown)
 
 
 class SendPacing(Repository):
-    async def reserve(self, interval: float, *, now: float) -> float:
-        """Reserve the next send slot; return how many seconds to wait for it (0: send now).
+    async def reserve(self, interval: float, *, now: float, name: str = DISCORD) -> float:
+        """Reserve the next send slot of pace `name`; return how many seconds to wait for it
+        (0: send now). One pace per bot (Discord's limit is per bot token): the sandbox's
+        emulated bot, run on the live database, never spends the real bot's slots.
 
         `now`: the caller's clock in seconds since the epoch (SQLite; ignored on PostgreSQL).
         """
@@ -27,8 +29,10 @@ class SendPacing(Repository):
         # Not a change any cached read depends on: no cache is dropped for it.
         async with self._db.transaction(changes_cached=False) as tx:
             row = await tx.one(
-                f"UPDATE send_pacing SET next_at = {later}(next_at, {clock}) + :interval "
-                f"WHERE name = :name RETURNING next_at - :interval - {clock}",
-                {"now": now, "interval": interval, "name": DISCORD},
+                f"INSERT INTO send_pacing (name, next_at) VALUES (:name, {clock} + :interval) "
+                f"ON CONFLICT (name) DO UPDATE SET "
+                f"next_at = {later}(send_pacing.next_at, {clock}) + :interval "
+                f"RETURNING next_at - :interval - {clock}",
+                {"now": now, "interval": interval, "name": name},
             )
         return max(0.0, float(row[0])) if row else 0.0

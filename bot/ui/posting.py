@@ -47,6 +47,13 @@ class DiscordPoster:
         return sent.id
 
 
+def guild_ids_of(client: discord.Client) -> Callable[[], set[int]]:
+    """The servers this client is in, asked afresh at each call: the set the store filters
+    background work by (a shard's process delivers only to its own servers). Once ready, READY
+    has listed every server of its shards, unavailable ones too."""
+    return lambda: {guild.id for guild in client.guilds}
+
+
 def in_guilds_of(client: discord.Client) -> Callable[[int], bool]:
     """`serves` for the bot's background work: the servers this client is in. Used once the
     client is ready, when READY has listed every server of its shards (unavailable ones too)."""

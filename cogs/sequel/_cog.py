@@ -30,9 +30,9 @@ from bot.policy import (
     owner_only,
 )
 from bot.replies import escape_input
-from bot.store import FILM_KEY, SEQUEL_KEY, DeliveryCounts
+from bot.store import DISCORD_PACE, FILM_KEY, SEQUEL_KEY, DeliveryCounts
 from bot.ui.embeds import shorten
-from bot.ui.posting import DiscordPoster, in_guilds_of, missing_post_permissions
+from bot.ui.posting import DiscordPoster, guild_ids_of, missing_post_permissions
 from bot.ui.views import Paginator
 
 from ._modal import PostUpdateModal, RetryView
@@ -80,9 +80,10 @@ class Sequel(commands.Cog):
             DiscordPoster(bot),
             compose_post,
             clock=bot.clock,
-            serves=in_guilds_of(bot),
+            guilds=guild_ids_of(bot),
             # One pace for the sends of every process on the database (Discord's global limit).
             pacing=bot.store.pacing,
+            pace=lambda: f"bot-{bot.user.id}" if bot.user else DISCORD_PACE,
         )
         self.worker = DeliveryWorker(self.broadcaster, wait_ready=bot.wait_until_ready)
         self.status_replies = ReplyPolicy(

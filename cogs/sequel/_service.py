@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -34,7 +34,15 @@ import discord
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
-from bot.store import Delivery, DeliveryCounts, SendPacing, SequelUpdate, Tracker, parse_iso
+from bot.store import (
+    DISCORD_PACE,
+    Delivery,
+    DeliveryCounts,
+    SendPacing,
+    SequelUpdate,
+    Tracker,
+    parse_iso,
+)
 from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
 log = logging.getLogger(__name__)
@@ -64,10 +72,13 @@ class RateGate:
         *,
         clock: Clock,
         pacing: SendPacing | None = None,
+        pace: Callable[[], str] | None = None,
     ) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
         self._clock = clock
         self._pacing = pacing
+        # Which bot's pace (Discord's limit is per bot): asked at each send, once logged in.
+        self._pace = pace
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -76,7 +87,8 @@ class RateGate:
             return
         if self._pacing is not None:
             now = self._clock.now().timestamp()
-            await self._clock.sleep(await self._pacing.reserve(self._interval, now=now))
+            name = self._pace() if self._pace is not None else DISCORD_PACE
+            await self._clock.sleep(await self._pacing.reserve(self._interval, now=now, name=name))
             return
         async with self._lock:
             now = self._clock.monotonic()
@@ -152,49 +164,51 @@ class Broadcaster:
         max_attempts: int = 5,
         stale_after: timedelta = timedelta(seconds=30),
         nonce_window: timedelta = timedelta(minutes=2),
-        batch_size: int = 100,
         progress_interval: float = 2.0,
         # Retries of one delivery after an unknown outcome: 1-2 s, 2-4 s, 4-8 s, 8-16 s, so all
         # `max_attempts` fit well inside `nonce_window` and stay deduplicated by Discord.
         retry_base: float = 2.0,
         retry_cap: float = 30.0,
         jitter: Callable[[], float] = random.random,
-        serves: Callable[[int], bool] | None = None,
+        guilds: Callable[[], Collection[int]] | None = None,
         pacing: SendPacing | None = None,
+        pace: Callable[[], str] | None = None,
     ) -> None:
         self.tracker = tracker
         self.poster = poster
         self.compose = compose
         self.clock = clock
-        self._gate = RateGate(per_second, clock=clock, pacing=pacing)
+        self._gate = RateGate(per_second, clock=clock, pacing=pacing, pace=pace)
         self.concurrency = max(1, concurrency)
         self.unfollow_after = unfollow_after
         self.max_attempts = max_attempts
         self.stale_after = stale_after
         self.nonce_window = nonce_window
-        self.batch_size = batch_size
         self.progress_interval = progress_interval
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self._jitter = jitter
         self._in_flight: set[int] = set()
-        # Which servers this process delivers to (the bot is in them); None: every server.
+        # The servers this process delivers to (the bot is in them); None: every server.
         # Deliveries to other servers are left untouched, neither sent nor failed: another
-        # shard's process delivers them, or this is the sandbox on the real database.
-        self.serves = serves
+        # shard's process delivers them, or this is the sandbox on the real database. The
+        # database filters by them, so no process reads another's deliveries.
+        self.guilds = guilds
 
-    def _serves(self, guild_id: int) -> bool:
-        return self.serves is None or self.serves(guild_id)
+    def _served(self) -> set[int] | None:
+        return None if self.guilds is None else set(self.guilds())
 
     # ------------------------------------------------------------------ recovery
 
     async def recover(self) -> int:
         """Sends interrupted by a crash (rows left 'sending') go back to 'pending': each is
         then retried with its first nonce if that is recent enough, else marked 'uncertain'."""
-        stale = await self.tracker.stale_sending(self.clock.now() - self.stale_after)
+        stale = await self.tracker.stale_sending(
+            self.clock.now() - self.stale_after, guilds=self._served()
+        )
         count = 0
         for delivery in stale:
-            if delivery.id in self._in_flight or not self._serves(delivery.guild_id):
+            if delivery.id in self._in_flight:
                 continue
             log.warning(
                 "delivery %s (update #%s, channel %s) was interrupted mid-send; checking it",
@@ -218,7 +232,9 @@ class Broadcaster:
             # its update may have been delivered already in this pass.
             if await self.recover():
                 done.clear()
-            due = await self.tracker.updates_with_pending(now=self.clock.now())
+            due = await self.tracker.updates_with_pending(
+                now=self.clock.now(), guilds=self._served()
+            )
             update_ids = [u for u in due if u not in done]
             if not update_ids:
                 break
@@ -251,33 +267,21 @@ class Broadcaster:
         if update is None:
             return await self.tracker.delivery_counts(update_id)
         await throttle(await self.tracker.delivery_counts(update_id))
-        others: set[int] = set()  # deliveries to servers this process does not serve
-        while True:
-            batch = await self.tracker.pending(
-                update_id, limit=self.batch_size + len(others), now=self.clock.now()
-            )
-            new = [delivery for delivery in batch if delivery.id not in others]
-            if not new:
-                break
-            others.update(d.id for d in new if not self._serves(d.guild_id))
-            batch = [delivery for delivery in new if delivery.id not in others]
-            limit = asyncio.Semaphore(self.concurrency)
-
-            async def one(delivery: Delivery, limit: asyncio.Semaphore = limit) -> None:
-                async with limit:
-                    await self._deliver_one(update, delivery)
-                    if throttle.due():
-                        await throttle(await self.tracker.delivery_counts(update_id))
-
-            await asyncio.gather(*(one(delivery) for delivery in batch))
+        served = self._served()
+        # Claimed `concurrency` at a time, in one statement (on PostgreSQL with SKIP LOCKED:
+        # processes take disjoint rows without waiting on each other). Few at a time: a claim
+        # left unsent for `stale_after` would be taken for a crashed send.
+        while batch := await self.tracker.claim_due(
+            update_id, limit=self.concurrency, now=self.clock.now(), guilds=served
+        ):
+            await asyncio.gather(*(self._send_tracked(update, claimed) for claimed in batch))
+            if throttle.due():
+                await throttle(await self.tracker.delivery_counts(update_id))
         counts = await self.tracker.delivery_counts(update_id)
         await throttle(counts, final=True)
         return counts
 
-    async def _deliver_one(self, update: SequelUpdate, delivery: Delivery) -> None:
-        claimed = await self.tracker.claim(delivery.id, now=self.clock.now())
-        if claimed is None:
-            return  # another task or process took it
+    async def _send_tracked(self, update: SequelUpdate, claimed: Delivery) -> None:
         self._in_flight.add(claimed.id)
         try:
             await self._send_claimed(update, claimed)

@@ -50,3 +50,11 @@ async def test_a_pace_left_idle_does_not_bank_a_burst(store: Store) -> None:
         await asyncio.sleep(3 * INTERVAL)  # the server's own clock has to move
     assert await store.pacing.reserve(INTERVAL, now=later) == 0.0
     assert await store.pacing.reserve(INTERVAL, now=later) == pytest.approx(INTERVAL, abs=0.02)
+
+
+async def test_each_bot_has_its_own_pace(store: Store) -> None:
+    """Discord's limit is per bot token: the sandbox's emulated bot, run on the live database,
+    never spends the real bot's slots (and a new bot's pace starts at once)."""
+    assert await store.pacing.reserve(WIDE, now=NOW, name="bot-1") == 0.0
+    assert await store.pacing.reserve(WIDE, now=NOW, name="bot-2") == 0.0
+    assert await store.pacing.reserve(WIDE, now=NOW, name="bot-1") == pytest.approx(WIDE, abs=0.5)

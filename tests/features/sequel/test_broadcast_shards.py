@@ -15,14 +15,14 @@ pytestmark = both_engines
 async def test_shard_delivers_its_servers_past_full_batches_of_other_shards_untouched(
     store: Store,
 ) -> None:
-    # 250 followers; this process serves the last 50. With batches of 10, the first 20 batches
-    # hold only other shards' deliveries: they must neither stop this shard nor be sent or failed.
+    # 250 followers; this process serves the last 50. The first 200 deliveries are other
+    # shards': they must neither stop this shard nor be sent, failed or claimed by it.
     clock = FakeClock()
     guilds = await follow_many(store, clock, count=250)
     update_id = await add(store, clock)
     mine = {g for g in guilds if g > 200}
     poster = FakePoster(missing={channel_of(g) for g in guilds if g not in mine})
-    shard = broadcaster(store, poster, clock, batch_size=10, serves=mine.__contains__)
+    shard = broadcaster(store, poster, clock, guilds=lambda: mine)
     await shard.run_pass()
     assert {p.channel_id for p in poster.posted} == {channel_of(g) for g in mine}
     assert poster.attempts == len(mine)
