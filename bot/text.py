@@ -1,4 +1,5 @@
-"""Text helpers shared by the store and the renderers: folding names and making FTS queries safe."""
+"""Text helpers shared by the store and the renderers: folding names and making full-text
+queries (SQLite FTS5, PostgreSQL tsquery) safe."""
 
 from __future__ import annotations
 
@@ -44,3 +45,38 @@ def fts_query(terms: list[str], *, match_all: bool, last_prefix_only: bool = Fal
         for i, term in enumerate(terms)
     ]
     return (" AND " if match_all else " OR ").join(quoted)
+
+
+# What PostgreSQL's unaccent (in heroes_fold, which folds the quotes' search documents) maps
+# and Unicode decomposition alone does not: letters without a combining accent, and the
+# apostrophe-like letters it turns into "'".
+_UNACCENT_EXTRA = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ħ": "h"}
+    | dict.fromkeys("ʹʻʼʽˈ", "'")
+)
+
+
+def search_fold(term: str) -> str:
+    """A search term folded as heroes_fold (lower(unaccent)) folds the text it is looked for in:
+    'Łódź' -> 'lodz'. Punctuation is kept: the tsquery parser splits words on it, as it does
+    the document."""
+    decomposed = unicodedata.normalize("NFKD", term.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNACCENT_EXTRA)
+
+
+def tsquery(terms: list[str], *, match_all: bool, last_prefix_only: bool = False) -> str:
+    """A PostgreSQL `to_tsquery('simple', ...)` text in which every term is a quoted lexeme with
+    a prefix mark (`'lava':*`), the counterpart of `fts_query`.
+
+    Quoting each term means nothing the user typed (`&`, `|`, `!`, `<->`, `:*`, brackets) is
+    ever parsed as tsquery syntax: inside the quotes `'` is doubled and `\\` escaped. The text
+    is passed as a parameter, never spliced into SQL. A term with nothing left once folded is
+    left out (`''` is a syntax error); no terms at all give an empty text, which matches nothing.
+    """
+    last = len(terms) - 1
+    quoted = []
+    for i, term in enumerate(terms):
+        lexeme = search_fold(term).replace("\\", "\\\\").replace("'", "''")
+        if lexeme:
+            quoted.append(f"'{lexeme}'" + ("" if last_prefix_only and i < last else ":*"))
+    return (" & " if match_all else " | ").join(quoted)

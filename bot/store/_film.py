@@ -1,24 +1,39 @@
 """The film data repository: cast, people, quotes, works and facts, with their sources.
 
-SQLite-specific: `search_quotes` ranks with FTS5 (`quotes_fts MATCH`, `bm25`), see migration 4.
+Where the engines differ, both spellings are here side by side:
+- quote search: SQLite's FTS5 (`quotes_fts MATCH`, ranked by `bm25`) or PostgreSQL's tsvector
+  table (`quotes_fts.document @@ tsquery`, ranked by `ts_rank`), from the same search terms;
+- text order: PostgreSQL sorts names by the database's collation unless told `COLLATE "C"`
+  (code point order, SQLite's BINARY), so both engines list names alike;
+- a random quote: `abs(random()) % n` (SQLite's 64-bit integer) or `random() * n` (a float).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from bot.text import fold, fts_query, search_terms
+from bot.text import fold, fts_query, search_terms, tsquery
 
 from ._cache import cached
 from ._database import Database, Repository
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
-from ._name_search import NameIndex, capped
+from ._name_search import NameIndex, capped, like_escaped
 
 FILM_KEY = "we-can-be-heroes"
 SEQUEL_KEY = "sequel"
 
 _SOURCE_COLUMNS = "s.key, s.title, s.outlet, s.url, s.published"
+# `LIMIT -1` is "no limit" on SQLite only; this many rows is no limit on both engines.
+_NO_LIMIT = 2**63 - 1
+# PostgreSQL's stand-in for bm25(quotes_fts, 4.0, 1.0). The weights are those of the labels D, C,
+# B, A: a quote's text (A) counts four times its context (B), as on SQLite. Normalisation 8
+# divides by the number of distinct words, as bm25 favours short documents. bm25 also weighs
+# rare words up, which PostgreSQL's ranks cannot: over 500 searches of the seed's words, this
+# ranking (of the variants of ts_rank and ts_rank_cd tried) agreed most often with SQLite's, on
+# the best quote 84% of the time; which quotes match is the same on both engines.
+_TS_RANK = "ts_rank_cd('{0, 0, 0.25, 1}'::float4[], f.document, query, 8)"
 
 
 def _source(row: Iterable[Any]) -> Source:
@@ -35,11 +50,16 @@ class FilmData(Repository):
         # Every person name, for matching by similarity; rebuilt when person_names changes.
         self._names: NameIndex | None = None
 
+    def _in_code_point_order(self, column: str) -> str:
+        """`column` for ORDER BY, sorted by code point on both engines (see the module doc)."""
+        return self._db.dialect(sqlite=column, postgres=f'{column} COLLATE "C"')
+
     # ------------------------------------------------------------------ people and cast
 
     @cached
     async def cast(self, work_key: str = FILM_KEY, *, limit: int = -1) -> list[CastMember]:
-        """The cast of a work in billing order (top-billed first, as the source prints it)."""
+        """The cast of a work in billing order (top-billed first, as the source prints it);
+        a negative `limit` lists them all."""
         rows = await self._db.all(
             f"""
             SELECT p.key, p.name, c.billing, c.top_billed, c.excerpt, {_SOURCE_COLUMNS}
@@ -48,10 +68,11 @@ class FilmData(Repository):
             JOIN people p ON p.id = c.person_id
             JOIN sources s ON s.id = c.source_id
             WHERE w.key = ? AND c.role = 'cast'
-            ORDER BY c.top_billed DESC, c.billing IS NULL, c.billing, p.name
+            ORDER BY c.top_billed DESC, c.billing IS NULL, c.billing,
+                     {self._in_code_point_order("p.name")}
             LIMIT ?
             """,
-            (work_key, limit),
+            (work_key, limit if limit >= 0 else _NO_LIMIT),
         )
         return [CastMember(r[0], r[1], r[2], bool(r[3]), r[4], _source(r[5:])) for r in rows]
 
@@ -69,7 +90,8 @@ class FilmData(Repository):
             return None
         person_id = row[0]
         alias_rows = await self._db.all(
-            "SELECT name FROM person_names WHERE person_id = ? AND is_alias = 1 ORDER BY name",
+            "SELECT name FROM person_names WHERE person_id = ? AND is_alias = 1 "
+            f"ORDER BY {self._in_code_point_order('name')}",
             (person_id,),
         )
         credit_rows = await self._db.all(
@@ -113,21 +135,28 @@ class FilmData(Repository):
                 for member in await self.cast(limit=limit)
             ]
         # Rank 0: exact; 1: the name starts with it; 2: a word starts with it; 3: substring.
+        # PostgreSQL finds substrings with LIKE, which its trigram index serves (strpos would
+        # scan every name); SQLite scans either way, and instr is the quicker scan.
+        contains = self._db.dialect(
+            sqlite="instr(n.folded, :q) > 0",
+            postgres="n.folded LIKE '%' || :like || '%' ESCAPE '\\'",
+        )
         rows = await self._db.all(
-            """
+            f"""
             SELECT p.key, p.name, n.name,
                    CASE WHEN n.folded = :q THEN 0
-                        WHEN n.folded LIKE :q || '%' ESCAPE '\\' THEN 1
-                        WHEN n.folded LIKE '% ' || :q || '%' ESCAPE '\\' THEN 2
+                        WHEN n.folded LIKE :like || '%' ESCAPE '\\' THEN 1
+                        WHEN n.folded LIKE '% ' || :like || '%' ESCAPE '\\' THEN 2
                         ELSE 3 END AS rank
             FROM person_names n
             JOIN people p ON p.id = n.person_id
             LEFT JOIN credits c ON c.person_id = p.id AND c.role = 'cast'
-            WHERE instr(n.folded, :q) > 0
-            ORDER BY rank, c.top_billed DESC, c.billing IS NULL, c.billing, p.name
+            WHERE {contains}
+            ORDER BY rank, coalesce(c.top_billed, 0) DESC, c.billing IS NULL, c.billing,
+                     {self._in_code_point_order("p.name")}, {self._in_code_point_order("n.folded")}
             LIMIT :scan
             """,
-            {"q": folded, "scan": limit * 4},
+            {"q": folded, "like": like_escaped(folded), "scan": limit * 4},
         )
         matches: dict[str, NameMatch] = {}
         for key, name, matched, rank in rows:
@@ -147,13 +176,27 @@ class FilmData(Repository):
         return (await self._name_index()).closest(folded, limit)
 
     async def _name_index(self) -> NameIndex:
-        """The names in memory, reloaded only when person_names changed (in any process)."""
-        row = await self._db.one("SELECT count(*), coalesce(max(rowid), 0) FROM person_names")
-        signature = (int(row[0]), int(row[1])) if row else (0, 0)
+        """The names in memory, reloaded only when a spelling or a person's name changed (in any
+        process): the signature is a digest of every row the index is built from, so an edited
+        spelling is noticed even when the number of names stays the same."""
+        order = f"n.person_id, {self._in_code_point_order('n.folded')}"
+        row_text = "p.key || '|' || p.name || '|' || n.name || '|' || n.folded"
+        row = await self._db.one(
+            self._db.dialect(
+                sqlite=f"SELECT count(*), coalesce(group_concat(line, char(10)), '') FROM ("
+                f"SELECT {row_text} AS line FROM person_names n "
+                f"JOIN people p ON p.id = n.person_id ORDER BY {order})",
+                # md5 on the server: 32 characters cross the network, not every name.
+                postgres=f"SELECT count(*), md5(coalesce(string_agg({row_text}, chr(10) "
+                f"ORDER BY {order}), '')) FROM person_names n JOIN people p ON p.id = n.person_id",
+            )
+        )
+        count, digest = (int(row[0]), str(row[1])) if row else (0, "")
+        signature = (count, hashlib.blake2b(digest.encode(), digest_size=16).hexdigest())
         if self._names is None or self._names.signature != signature:
             rows = await self._db.all(
                 "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
-                "JOIN people p ON p.id = n.person_id ORDER BY n.rowid"
+                f"JOIN people p ON p.id = n.person_id ORDER BY {order}"
             )
             self._names = NameIndex.build(signature, (tuple(r) for r in rows))  # type: ignore[misc]
         return self._names
@@ -184,10 +227,14 @@ class FilmData(Repository):
 
     async def random_quote(self) -> Quote | None:
         # Picking a random id in range avoids ORDER BY random(), which sorts the whole table.
+        offset = self._db.dialect(
+            sqlite="abs(random()) % (max(id) - min(id) + 1)",
+            postgres="floor(random() * (max(id) - min(id) + 1))::bigint",
+        )
         row = await self._db.one(
             self._QUOTE_SELECT
-            + """
-            WHERE q.id >= (SELECT min(id) + abs(random()) % (max(id) - min(id) + 1) FROM quotes)
+            + f"""
+            WHERE q.id >= (SELECT min(id) + {offset} FROM quotes)
             ORDER BY q.id LIMIT 1
             """
         )
@@ -211,33 +258,59 @@ class FilmData(Repository):
         if not terms:
             return []
         limit = max(1, min(limit, 25))
-        if candidates is None:
-            ranked = """
-                JOIN quotes_fts f ON f.rowid = q.id
-                WHERE quotes_fts MATCH ?
-                ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
-                LIMIT ?
-                """
-            params: tuple[Any, ...] = (limit,)
-        else:
-            ranked = """
-                JOIN (SELECT rowid AS id, bm25(quotes_fts, 4.0, 1.0) AS score FROM quotes_fts
-                      WHERE quotes_fts MATCH ? LIMIT ?) f ON f.id = q.id
-                ORDER BY f.score, q.id
-                LIMIT ?
-                """
+        make_query = fts_query if self._db.engine == "sqlite" else tsquery
+        params: tuple[Any, ...] = (limit,)
+        if candidates is not None:
             params = (max(candidates, limit), limit)
         for match_all in (True, False) if len(terms) > 1 else (True,):
             rows = await self._db.all(
-                self._QUOTE_SELECT + ranked,
+                self._QUOTE_SELECT + self._ranked_matches(candidates is not None),
                 (
-                    fts_query(terms, match_all=match_all, last_prefix_only=candidates is not None),
+                    make_query(terms, match_all=match_all, last_prefix_only=candidates is not None),
                     *params,
                 ),
             )
             if rows:
                 return [self._quote(r) for r in rows]
         return []
+
+    def _ranked_matches(self, among_candidates: bool) -> str:
+        """The end of a quote search: the quotes matching parameter 1, best first (a lower
+        bm25, a higher ts_rank), then oldest first; LIMIT is the last parameter. Among
+        candidates, only the first parameter-2 matches (the oldest) are ranked."""
+        if not among_candidates:
+            return self._db.dialect(
+                sqlite="""
+                JOIN quotes_fts f ON f.rowid = q.id
+                WHERE quotes_fts MATCH ?
+                ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
+                LIMIT ?
+                """,
+                postgres=f"""
+                JOIN quotes_fts f ON f.id = q.id
+                CROSS JOIN to_tsquery('simple', ?1) AS query
+                WHERE f.document @@ query
+                ORDER BY {_TS_RANK} DESC, q.id
+                LIMIT ?2
+                """,
+            )
+        return self._db.dialect(
+            sqlite="""
+            JOIN (SELECT rowid AS id, bm25(quotes_fts, 4.0, 1.0) AS score FROM quotes_fts
+                  WHERE quotes_fts MATCH ? LIMIT ?) f ON f.id = q.id
+            ORDER BY f.score, q.id
+            LIMIT ?
+            """,
+            # FTS5 yields matches in rowid order: the same candidates are the lowest ids here.
+            postgres=f"""
+            JOIN (SELECT id, document FROM quotes_fts
+                  WHERE document @@ to_tsquery('simple', ?1) ORDER BY id LIMIT ?2) f
+              ON f.id = q.id
+            CROSS JOIN to_tsquery('simple', ?1) AS query
+            ORDER BY {_TS_RANK} DESC, q.id
+            LIMIT ?3
+            """,
+        )
 
     # ------------------------------------------------------------------ works and facts
 
@@ -255,13 +328,15 @@ class FilmData(Repository):
 
     @cached
     async def facts(self, *, work_key: str | None = None, kind: str | None = None) -> list[Fact]:
+        # The CASTs give PostgreSQL the parameters' type, which `? IS NULL` alone cannot.
         rows = await self._db.all(
             f"""
             SELECT f.key, w.key, f.kind, f.label, f.value, f.excerpt, {_SOURCE_COLUMNS}
             FROM facts f
             LEFT JOIN works w ON w.id = f.work_id
             JOIN sources s ON s.id = f.source_id
-            WHERE (:work IS NULL OR w.key = :work) AND (:kind IS NULL OR f.kind = :kind)
+            WHERE (CAST(:work AS TEXT) IS NULL OR w.key = :work)
+              AND (CAST(:kind AS TEXT) IS NULL OR f.kind = :kind)
             ORDER BY f.id
             """,
             {"work": work_key, "kind": kind},

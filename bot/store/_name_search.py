@@ -35,6 +35,11 @@ def capped(query: str) -> str:
     return query[:MAX_QUERY]
 
 
+def like_escaped(text: str) -> str:
+    """`text` matched literally by `LIKE ... ESCAPE '\\'`: its `\\`, `%` and `_` escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 NameRow = tuple[str, str, str, str]  # person key, person name, matched spelling, folded spelling
 
 
@@ -43,14 +48,14 @@ class NameIndex:
     """Every spelling of every name, folded, with each word of it; `signature` says which
     rows of person_names it was built from."""
 
-    signature: tuple[int, int]
+    signature: tuple[int, str]
     rows: tuple[NameRow, ...]
     folded: tuple[str, ...]  # rows[i][3]
     words: tuple[str, ...]  # every word of every folded spelling
     word_rows: tuple[int, ...]  # the row position each word belongs to
 
     @classmethod
-    def build(cls, signature: tuple[int, int], rows: Iterable[NameRow]) -> NameIndex:
+    def build(cls, signature: tuple[int, str], rows: Iterable[NameRow]) -> NameIndex:
         kept = tuple(rows)
         words: list[str] = []
         word_rows: list[int] = []

@@ -29,3 +29,17 @@ async def test_long_name_query_cannot_block_the_event_loop(
     assert 0 < longest[0] <= MAX_NAME_QUERY
     assert closest == await store.closest_people(hostile[:MAX_NAME_QUERY])
     assert found == await store.find_people(hostile[:MAX_NAME_QUERY], limit=25)
+
+
+async def test_an_edited_spelling_is_matched_though_the_name_count_is_unchanged(
+    store: Store,
+) -> None:
+    assert (await store.closest_people("pedro pascol"))[0].matched == "Pedro Pascal"
+    # An operator corrects a spelling in place: as many names as before, of the same length.
+    async with store.database.transaction() as tx:
+        await tx.execute(
+            "UPDATE person_names SET name = 'Pedro Pascol', folded = 'pedro pascol' "
+            "WHERE folded = 'pedro pascal'"
+        )
+    closest = await store.closest_people("pedro pascol")
+    assert (closest[0].matched, closest[0].score) == ("Pedro Pascol", 1.0)

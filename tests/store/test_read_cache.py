@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TypeVar
 
 import aiosqlite
+import asyncpg
+import pytest
 
 from bot.clock import ManualClock
-from bot.store import Store
+from bot.store import Store, _pg_notices, open_store
 from bot.store._cache import ReadCache
+from tests.engines import postgres_only, sqlite_only
+
+T = TypeVar("T")
+EDIT = "UPDATE people SET about = 'Edited elsewhere.' WHERE key = 'pedro-pascal'"
+
+
+async def _unchanging_data_version() -> int:
+    """No other process writes (the cache's own logic is under test, on no engine)."""
+    return 1
+
+
+async def _within_a_second(read: Callable[[], Awaitable[T]], done: Callable[[T], bool]) -> T:
+    """`read()` again and again (briefly apart) until `done` says yes, for at most a second."""
+    deadline = time.monotonic() + 1.0
+    value = await read()
+    for _ in range(1000):  # bounded by the deadline; the count only guards against a stuck clock
+        if done(value) or time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(0.01)
+        value = await read()
+    return value
 
 
 def _value(value: str):
@@ -37,6 +65,7 @@ async def test_lists_are_handed_out_fresh(store: Store) -> None:
     assert len(await store.cast()) == 23
 
 
+@sqlite_only
 async def test_a_write_by_another_process_is_seen_after_the_recheck(
     store: Store, db_path: Path
 ) -> None:
@@ -52,8 +81,8 @@ async def test_a_write_by_another_process_is_seen_after_the_recheck(
     assert (await store.settings.get(42)).private_replies is True
 
 
-async def test_the_cache_is_bounded(store: Store) -> None:
-    cache = ReadCache(store.database.data_version, max_entries=3)
+async def test_the_cache_is_bounded() -> None:
+    cache = ReadCache(_unchanging_data_version, max_entries=3)
 
     async def load() -> int:
         return 1
@@ -63,12 +92,12 @@ async def test_the_cache_is_bounded(store: Store) -> None:
     assert len(cache._entries) == 3
 
 
-async def test_concurrent_misses_share_one_load(store: Store) -> None:
+async def test_concurrent_misses_share_one_load() -> None:
     import asyncio
 
     # Time stands still: after the first read the cache does not re-check the database, so
     # every caller below asks while the one load is under way.
-    cache = ReadCache(store.database.data_version, clock=ManualClock().monotonic)
+    cache = ReadCache(_unchanging_data_version, clock=ManualClock().monotonic)
     assert await cache.get("warm", _value("x")) == "x"
     loads = 0
     started, release = asyncio.Event(), asyncio.Event()
@@ -87,10 +116,10 @@ async def test_concurrent_misses_share_one_load(store: Store) -> None:
     assert results == ["card"] * 200 and loads == 1
 
 
-async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store) -> None:
+async def test_a_failed_load_is_not_cached_and_reaches_every_waiter() -> None:
     import asyncio
 
-    cache = ReadCache(store.database.data_version, clock=ManualClock().monotonic)
+    cache = ReadCache(_unchanging_data_version, clock=ManualClock().monotonic)
     assert await cache.get("warm", _value("x")) == "x"
     calls = 0
     started, release = asyncio.Event(), asyncio.Event()
@@ -112,10 +141,10 @@ async def test_a_failed_load_is_not_cached_and_reaches_every_waiter(store: Store
     assert await cache.get("k", load) == "ok"
 
 
-async def test_a_write_during_a_load_keeps_the_stale_result_out(store: Store) -> None:
+async def test_a_write_during_a_load_keeps_the_stale_result_out() -> None:
     import asyncio
 
-    cache = ReadCache(store.database.data_version)
+    cache = ReadCache(_unchanging_data_version)
     values = iter(["old", "new"])
     started, proceed = asyncio.Event(), asyncio.Event()
 
@@ -131,3 +160,51 @@ async def test_a_write_during_a_load_keeps_the_stale_result_out(store: Store) ->
     proceed.set()
     assert await task == "old"
     assert await cache.get("k", load) == "new"
+
+
+@postgres_only
+async def test_a_write_by_another_process_is_seen_within_a_second(
+    store: Store, database_target: str
+) -> None:
+    async with open_store(database_target) as elsewhere:  # another process on the database
+        assert (await store.person("pedro-pascal")).about != "Edited elsewhere."
+        hits = store.database.cache.hits
+        await store.person("pedro-pascal")
+        assert store.database.cache.hits == hits + 1  # the reads are cached here
+        async with elsewhere.database.transaction() as tx:
+            await tx.execute(EDIT)
+        person = await _within_a_second(
+            lambda: store.person("pedro-pascal"), lambda p: p.about == "Edited elsewhere."
+        )
+        assert person.about == "Edited elsewhere."
+
+
+@postgres_only
+async def test_the_cache_is_bypassed_while_notices_cannot_arrive(
+    store: Store, database_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise ConnectionRefusedError("the server cannot be reached")
+
+    other = await asyncpg.connect(database_target)
+    try:
+        await store.person("pedro-pascal")  # cached
+        # The listening connection is cut, and the listener cannot get a new one meanwhile.
+        monkeypatch.setattr(_pg_notices, "asyncpg", SimpleNamespace(connect=unreachable))
+        await other.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+        )
+
+        async def misses_of_two_reads() -> int:
+            before = store.database.cache.misses
+            await store.person("pedro-pascal")
+            await store.person("pedro-pascal")
+            return store.database.cache.misses - before
+
+        assert await _within_a_second(misses_of_two_reads, lambda misses: misses == 2) == 2
+        await other.execute(EDIT)  # a write whose notice cannot reach the store
+        person = await store.person("pedro-pascal")
+        assert person is not None and person.about == "Edited elsewhere."
+    finally:
+        await other.close()

@@ -3,10 +3,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.store import SeedData, Store, StoreError, load_migrations, open_store
+from bot.text import search_fold, search_terms, tsquery
+from tests.engines import postgres_only, sqlite_only
 
 HOSTILE = [
     '"',
@@ -29,9 +30,22 @@ HOSTILE = [
     "x" * 6000,
     "lava " * 1200,
     "\u202e\u200b",
+    # PostgreSQL's tsquery syntax, quotes and escapes (never parsed: each word is quoted).
+    "'",
+    "\\",
+    "lava\\'",
+    "'lava':*",
+    "lava & !shark | (son <-> did)",
+    "&|!():*<->",
+    "lava:A",
+    "ʼn ʻlava",  # letters heroes_fold turns into apostrophes
+    "foo_bar",
+    "lava\x00shark",
+    "y" * 10_000,
 ]
 
 
+@sqlite_only
 async def test_migrations_set_user_version_and_pragmas(store: Store) -> None:
     db = store.database.connection
     async with db.execute("PRAGMA user_version") as cur:
@@ -88,16 +102,13 @@ async def test_seeding_is_idempotent(store: Store, seed: SeedData) -> None:
     assert await store.counts() == before
 
 
-async def test_seeding_never_overwrites_what_operators_edited(
-    store: Store, seed: SeedData, db_path: Path
-) -> None:
-    # The operators' edit path is SQL on the database file, marking the row edited (README).
-    async with aiosqlite.connect(db_path) as operator:
+async def test_seeding_never_overwrites_what_operators_edited(store: Store, seed: SeedData) -> None:
+    # The operators' edit path is SQL on the database, marking the row edited (README).
+    async with store.database.transaction() as operator:
         await operator.execute(
             "UPDATE people SET about = 'Edited by the server admin.', edited = 1 "
             "WHERE key = 'pedro-pascal'"
         )
-        await operator.commit()
     report = await store.apply_seed(seed)
     assert report.kept == 1
     person = await store.person("pedro-pascal")
@@ -174,6 +185,29 @@ async def test_hostile_search_text_never_raises(store: Store, text: str) -> None
     assert isinstance(results, list)
     assert len(results) <= 5
     await store.find_people(text)
+
+
+async def test_search_operators_typed_are_plain_words(store: Store) -> None:
+    lava = [q.key for q in await store.search_quotes("lava")]
+    assert [q.key for q in await store.search_quotes("!lava")] == lava  # not NOT lava
+    assert [q.key for q in await store.search_quotes('"lava"*')] == lava
+    assert [q.key for q in await store.search_quotes("(lava) & spaceship")] == lava  # any word
+
+
+@postgres_only
+async def test_tsquery_of_hostile_text_holds_only_its_words(store: Store) -> None:
+    text = "it's a \\'; DROP & !shark | (son <-> did):* ʼn"
+    query = tsquery(search_terms(text), match_all=True)
+    row = await store.database.one("SELECT to_tsquery('simple', ?)::text", (query,))
+    assert row[0] == ("'it':* & 's':* & 'a':* & 'drop':* & 'shark':* & 'son':* & 'did':* & 'n':*")
+
+
+@postgres_only
+async def test_search_terms_fold_as_the_documents_do(store: Store) -> None:
+    words = ["Pédro", "ŁÓDŹ", "Søren", "Ærø", "Œuvre", "Straße", "ÇA", "Đorđe", "naïve", "ﬁlm"]
+    for word in words:
+        row = await store.database.one("SELECT heroes_fold(?)", (word,))
+        assert search_fold(word) == row[0], word
 
 
 async def test_search_finds_the_best_match(store: Store) -> None:

@@ -6,7 +6,10 @@ import discord
 
 from bot.client import HeroesBot
 from tests.discord_limits import refused_by_discord
+from tests.engines import both_engines
 from tests.fakes import FakeInteraction
+
+pytestmark = both_engines
 
 
 async def _embed(bot: HeroesBot, name: str, **options: object) -> discord.Embed:
