@@ -26,6 +26,8 @@ class Numbered:
 
     def arguments(self, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
         if isinstance(params, dict):
+            if self.positional:
+                raise ValueError("named parameters given to a statement with ? marks")
             return [params[name] for name in self.names]
         if len(params) != self.positional:
             raise ValueError(
@@ -70,6 +72,7 @@ def numbered(sql: str) -> Numbered:
     `?` is one more than the largest number so far; each distinct name gets the next number."""
     out: list[str] = []
     names: dict[str, int] = {}
+    numbers: set[int] = set()
     largest = 0
     index = 0
     while index < len(sql):
@@ -83,6 +86,7 @@ def numbered(sql: str) -> Numbered:
         elif char == "?":
             end = _name_end(sql, index + 1, _DIGITS)
             number = int(sql[index + 1 : end]) if end > index + 1 else largest + 1
+            numbers.add(number)
             largest = max(largest, number)
             out.append(f"${number}")
             index = end
@@ -100,4 +104,6 @@ def numbered(sql: str) -> Numbered:
         index = end
     if largest and names:
         raise ValueError(f"a statement mixes ? and :name parameters: {sql!r}")
+    if numbers != set(range(1, largest + 1)):  # ?0, or ?1 and ?3 without ?2: PostgreSQL refuses
+        raise ValueError(f"parameter numbers must run 1..N without gaps: {sql!r}")
     return Numbered("".join(out), tuple(names), largest)

@@ -60,3 +60,14 @@ def test_the_wrong_number_of_parameters_is_refused() -> None:
 def test_an_unterminated_literal_or_comment_is_refused(sql: str) -> None:
     with pytest.raises(ValueError, match="unterminated"):
         numbered(sql)
+
+
+@pytest.mark.parametrize("sql", ["SELECT ?0", "SELECT ?1, ?3"])
+def test_parameter_numbers_with_a_gap_are_refused(sql: str) -> None:
+    with pytest.raises(ValueError, match="without gaps"):
+        numbered(sql)
+
+
+def test_named_values_for_question_marks_are_refused() -> None:
+    with pytest.raises(ValueError, match="named parameters"):
+        numbered("SELECT ?").arguments({"a": 1})
