@@ -301,12 +301,13 @@ class Broadcaster:
             await self.tracker.mark_uncertain(claimed.id, reason, now=now)
             return
         if claimed.attempts > self.max_attempts:
-            await self.tracker.mark_failed(
-                claimed.id,
-                f"gave up after {self.max_attempts} attempts",
-                channel_fault=False,
-                now=now,
+            # Earlier attempts ended unknown (a crash mid-send, a 5xx) or rate limited: one of
+            # them may have posted, so this is 'uncertain', never 'failed' (and never resent).
+            reason = (
+                f"gave up after {self.max_attempts} attempts; an earlier one may have posted it"
             )
+            log.warning("not resending %s: %s", where, reason)
+            await self.tracker.mark_uncertain(claimed.id, reason, now=now)
             return
         try:
             message = self.compose(update, claimed)

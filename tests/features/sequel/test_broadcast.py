@@ -184,6 +184,29 @@ async def test_crash_mid_broadcast_then_restart_no_duplicate_no_loss(
     assert len(sent) == GUILDS  # every row records its (one) message
 
 
+async def test_a_send_interrupted_more_than_max_attempts_is_uncertain_not_failed(
+    store: Store,
+) -> None:
+    """A process killed mid-send again and again (found by the PostgreSQL chaos test): once the
+    attempts run out, an earlier one may have posted, so the delivery is 'uncertain' (logged,
+    never resent), not 'failed' (which would read as a post that never happened)."""
+    clock = FakeClock()
+    guilds = await follow_many(store, clock, 1)
+    update_id = await add(store, clock)
+    poster = FakePoster()
+    # Killed twice: once right after Discord created the post, then before the retry reached it.
+    for got_it in (True, False):
+        poster.crash_after, poster.crash_after_discord_got_it = 0, got_it
+        with pytest.raises(SimulatedCrash):
+            await broadcaster(store, poster, clock, max_attempts=2).run_pass()
+        await after_the_crash(store, update_id)
+        clock.advance(seconds=31)  # stale: the restarted process takes it back
+    await broadcaster(store, poster, clock, max_attempts=2).run_pass()
+    (delivery,) = await store.tracker.deliveries(update_id)
+    assert delivery.state == "uncertain" and "may have posted" in (delivery.error or "")
+    assert len(poster.messages_in(channel_of(guilds[0]))) == 1  # once, whatever happened
+
+
 async def test_crash_then_restart_too_late_marks_uncertain_never_resends(store: Store) -> None:
     clock = FakeClock()
     guilds = await follow_many(store, clock, 10)
