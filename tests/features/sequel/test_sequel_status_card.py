@@ -7,6 +7,10 @@ import pytest
 from bot.store import FILM_KEY, SEQUEL_KEY, STAGE_KEYS, NewUpdate, Store
 from cogs.sequel import sequel_card
 from tests.discord_limits import refused_by_discord
+from tests.engines import both_engines
+
+# The status card reads the tracker and the film data: proven on both store engines.
+pytestmark = both_engines
 
 LATER_STAGES = STAGE_KEYS[STAGE_KEYS.index("in-development") + 1 :]
 
