@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.clock import SystemClock
 from bot.seed import load_seed
-from bot.store import FILM_KEY, Store, open_store
+from bot.store import FILM_KEY, Store, Tx, open_store
 from bot.text import fold
 
 from .live import percentiles
@@ -60,6 +60,16 @@ async def _count(store: Store, sql: str, params: tuple[Any, ...] = ()) -> int:
     return int(row[0]) if row is not None and row[0] is not None else 0
 
 
+# Rows per statement batch: each batch is one call, and the PostgreSQL engine gives a call 30 s
+# (command_timeout) before it counts the connection as lost; 100,000 quotes in one call take longer.
+CHUNK = 2000
+
+
+async def _insert_many(tx: Tx, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        await tx.execute_many(sql, rows[start : start + CHUNK])
+
+
 async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
     """Add synthetic cast members to the film until it has `cast_total`; returns the count."""
     have = await _count(
@@ -74,7 +84,8 @@ async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
     work_id = await _count(store, "SELECT id FROM works WHERE key = ?", (FILM_KEY,))
     names = {f"synthetic-{i}": _name(rng) for i in range(have, cast_total)}
     async with store.database.transaction() as tx:
-        await tx.execute_many(
+        await _insert_many(
+            tx,
             "INSERT INTO people (key, name, about, excerpt, source_id) VALUES (?, ?, ?, ?, ?)",
             [
                 (key, name, "A synthetic cast member.", "synthetic", source)
@@ -84,12 +95,14 @@ async def grow_people(store: Store, cast_total: int, rng: random.Random) -> int:
         # The ids the engine gave them (no lastrowid on PostgreSQL; one statement per row is slow).
         rows = await tx.all("SELECT key, id FROM people WHERE key LIKE 'synthetic-%'")
         ids = {key: int(pid) for key, pid in rows}
-        await tx.execute_many(
+        await _insert_many(
+            tx,
             "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, 0) "
             "ON CONFLICT DO NOTHING",
             [(ids[key], name, fold(name)) for key, name in names.items()],
         )
-        await tx.execute_many(
+        await _insert_many(
+            tx,
             "INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, "
             "source_id) VALUES (?, ?, 'cast', ?, 0, 'synthetic', ?)",
             [(work_id, ids[key], have + n + 1, source) for n, key in enumerate(names)],
@@ -110,7 +123,8 @@ async def grow_quotes(store: Store, total: int, rng: random.Random) -> int:
     vocabulary = _ARTICLE_WORDS + [f"{w}{s}" for w in _ARTICLE_WORDS for s in ("s", "ed", "ing")]
     weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
     async with store.database.transaction() as tx:
-        await tx.execute_many(
+        await _insert_many(
+            tx,
             "INSERT INTO quotes (key, person_id, text, context, excerpt, source_id) "
             "VALUES (?, ?, ?, ?, 'synthetic', ?)",
             [
