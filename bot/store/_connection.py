@@ -96,12 +96,17 @@ def sqlite_path(target: Path | str) -> Path:
 
 
 def redacted(url: str) -> str:
-    """A database URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    host = parts.hostname or "localhost"
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+    """A database URL without its password (nor its query, which may carry one), for messages
+    and logs. Never raises: several hosts (`h1:5432,h2:5432`), a bad port or a password with an
+    unencoded `/`, `?` or `#` (which urlsplit would take for the path, query or port and show)
+    must still give a line safe to print. Everything up to the last `@` is the user and
+    password; only the user is kept."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return urlsplit(url).scheme + "://"
+    credentials, at, location = rest.rpartition("@")
+    user = credentials.split(":", 1)[0] + "@" if at else ""
+    return f"{scheme}://{user}{location.split('?', 1)[0].split('#', 1)[0]}"
 
 
 @asynccontextmanager

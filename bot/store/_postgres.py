@@ -115,7 +115,8 @@ class PostgresDatabase(Database):
                 async with self.pool.acquire() as connection:
                     return await call(connection)
             except CONNECTION_ERRORS as exc:
-                if wait is None:
+                # A closing pool (the process is stopping) never comes back: no retries.
+                if wait is None or self.pool.is_closing():
                     raise StoreUnavailable(f"the database cannot be reached: {exc}") from exc
                 log.warning("database read failed (%s); trying again in %.1fs", exc, wait)
                 await self._sleep(wait)

@@ -22,6 +22,11 @@ from ._times import iso, utcnow
 
 # Tables whose rows carry `origin` and `edited`; only the seed's own, unedited rows are updated.
 _GUARDED = {"works", "people", "quotes", "facts"}
+# Held by the transaction applying the seed (PostgreSQL): every process applies it at start, and
+# shard processes starting together on a new database would otherwise each find a row missing
+# and insert it, the later failing on its unique key. Any fixed 64-bit number ("seed" in ASCII).
+# (SQLite's write lock, taken at BEGIN IMMEDIATE, already serializes them.)
+_SEED_LOCK = 0x73656564
 
 
 async def _id_of(db: Tx, table: str, key: str) -> int:
@@ -63,6 +68,8 @@ class Seeding(Repository):
         """Apply the whole seed in one transaction: all of it, or (on any error) none."""
         report = SeedReport()
         async with self._db.transaction() as db:
+            if db.engine == "postgres":  # the later process then finds every row there
+                await db.one("SELECT pg_advisory_xact_lock(?)", (_SEED_LOCK,))
             for source in seed.sources:
                 await _upsert(db, "sources", source.key, _source_values(source), report)
             for work in seed.works:
