@@ -89,7 +89,9 @@ class CacheNotices:
                 await self._listen()
                 log.info("database notices are back: the read cache is on again")
                 return
-            except CONNECTION_ERRORS as exc:
+            # The server's own refusals too (not accepting connections during maintenance, a
+            # rotated password, too many clients): they pass, and the cache must come back then.
+            except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
                 wait = RECONNECT_WAITS[min(attempt, len(RECONNECT_WAITS) - 1)]
                 attempt += 1
                 log.debug("notice connection failed (%s); again in %.1fs", exc, wait)

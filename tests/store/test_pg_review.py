@@ -6,13 +6,14 @@ Tests here run on both engines unless marked (tests/store/ is a both-engine fold
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from bot.config import load_config
-from bot.store import SeedData, StoreUnavailable, open_store, redacted
+from bot.store import SeedData, Store, StoreUnavailable, open_store, redacted
 from bot.store._postgres import PostgresDatabase, pool_settings
 from tests.engines import postgres_only
 
@@ -87,3 +88,45 @@ async def test_a_read_while_the_pool_closes_fails_at_once_instead_of_retrying(
     with pytest.raises(StoreUnavailable):
         await database.one("SELECT 1")
     assert waits == []
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], seconds: float = 8.0) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if await check():
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+@postgres_only
+async def test_the_notice_listener_comes_back_after_the_server_refused_it_for_a_while(
+    store: Store, postgres_server: str
+) -> None:
+    """A reconnect refused by the server with an error of its own (here: the database not
+    accepting connections during maintenance; also a rotated password) must not end the
+    listener for good, leaving the cache off and other processes' writes unnoticed until a
+    restart."""
+    row = await store.database.one("SELECT quote_ident(current_database()), current_database()")
+    name, plain_name = row[0], row[1]
+    admin = await asyncpg.connect(postgres_server)  # on the server's own database
+    try:
+        await admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND query LIKE 'LISTEN%'",
+            plain_name,
+        )
+        await asyncio.sleep(1.0)  # the listener's first attempts are refused
+        await admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+
+        async def cached_again() -> bool:
+            await store.person("pedro-pascal")
+            hits = store.database.cache.hits
+            await store.person("pedro-pascal")
+            return store.database.cache.hits == hits + 1
+
+        assert await _eventually(cached_again)
+    finally:
+        await admin.close()
