@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 PING_EVERY = 5.0
 PING_TIMEOUT = 2.0
 RECONNECT_WAITS = (0.2, 0.5, 1.0, 2.0, 5.0)
+# A reconnect may also be refused by the server itself (not accepting connections during
+# maintenance, a rotated password, too many clients): that passes, and the cache must come back.
+RECONNECT_ERRORS = (*CONNECTION_ERRORS, asyncpg.PostgresError)
 
 
 class CacheNotices:
@@ -89,9 +92,7 @@ class CacheNotices:
                 await self._listen()
                 log.info("database notices are back: the read cache is on again")
                 return
-            # The server's own refusals too (not accepting connections during maintenance, a
-            # rotated password, too many clients): they pass, and the cache must come back then.
-            except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
+            except RECONNECT_ERRORS as exc:
                 wait = RECONNECT_WAITS[min(attempt, len(RECONNECT_WAITS) - 1)]
                 attempt += 1
                 log.debug("notice connection failed (%s); again in %.1fs", exc, wait)
