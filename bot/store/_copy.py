@@ -28,8 +28,9 @@ from ._migrations import current_version_postgres
 from ._stored_data import BOT_TABLES, FILM_TABLES, STORED_DATA
 
 BATCH_ROWS = 1000
-# The quote search index is derived from `quotes`: the target's own triggers fill it.
-DERIVED_TABLES = frozenset({"quotes_fts"})
+# Kept by the target's own triggers as rows arrive: the search index, and the counter of name
+# changes (its value counts changes to that database; only its changing matters).
+DERIVED_TABLES = frozenset({"quotes_fts", "change_counters"})
 
 # Told after each batch: (table, rows copied so far, rows in all).
 Progress = Callable[[str, int, int], None]

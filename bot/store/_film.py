@@ -10,7 +10,6 @@ Where the engines differ, both spellings are here side by side:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -177,23 +176,12 @@ class FilmData(Repository):
 
     async def _name_index(self) -> NameIndex:
         """The names in memory, reloaded only when a spelling or a person's name changed (in any
-        process): the signature is a digest of every row the index is built from, so an edited
-        spelling is noticed even when the number of names stays the same."""
-        order = f"n.person_id, {self._in_code_point_order('n.folded')}"
-        row_text = "p.key || '|' || p.name || '|' || n.name || '|' || n.folded"
-        row = await self._db.one(
-            self._db.dialect(
-                sqlite=f"SELECT count(*), coalesce(group_concat(line, char(10)), '') FROM ("
-                f"SELECT {row_text} AS line FROM person_names n "
-                f"JOIN people p ON p.id = n.person_id ORDER BY {order})",
-                # md5 on the server: 32 characters cross the network, not every name.
-                postgres=f"SELECT count(*), md5(coalesce(string_agg({row_text}, chr(10) "
-                f"ORDER BY {order}), '')) FROM person_names n JOIN people p ON p.id = n.person_id",
-            )
-        )
-        count, digest = (int(row[0]), str(row[1])) if row else (0, "")
-        signature = (count, hashlib.blake2b(digest.encode(), digest_size=16).hexdigest())
+        process, or by an operator's SQL client): triggers count every change to them in
+        `change_counters` (migration 9), so checking costs one lookup, not a read of every name."""
+        row = await self._db.one("SELECT version FROM change_counters WHERE name = 'names'")
+        signature = int(row[0]) if row else -1
         if self._names is None or self._names.signature != signature:
+            order = f"n.person_id, {self._in_code_point_order('n.folded')}"
             rows = await self._db.all(
                 "SELECT p.key, p.name, n.name, n.folded FROM person_names n "
                 f"JOIN people p ON p.id = n.person_id ORDER BY {order}"

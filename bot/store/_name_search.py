@@ -46,16 +46,16 @@ NameRow = tuple[str, str, str, str]  # person key, person name, matched spelling
 @dataclass(frozen=True, slots=True)
 class NameIndex:
     """Every spelling of every name, folded, with each word of it; `signature` says which
-    rows of person_names it was built from."""
+    version of the names (change_counters) it was built from."""
 
-    signature: tuple[int, str]
+    signature: int
     rows: tuple[NameRow, ...]
     folded: tuple[str, ...]  # rows[i][3]
     words: tuple[str, ...]  # every word of every folded spelling
     word_rows: tuple[int, ...]  # the row position each word belongs to
 
     @classmethod
-    def build(cls, signature: tuple[int, str], rows: Iterable[NameRow]) -> NameIndex:
+    def build(cls, signature: int, rows: Iterable[NameRow]) -> NameIndex:
         kept = tuple(rows)
         words: list[str] = []
         word_rows: list[int] = []

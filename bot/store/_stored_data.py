@@ -169,12 +169,12 @@ STORED_DATA: tuple[StoredData, ...] = (
 )
 
 # Tables that hold nothing about members or servers: the film's data from the seed and the
-# bot's own metadata (the command-sync fingerprint, the shared pace of sends). The FTS index's
-# shadow tables (quotes_fts_data, ...) belong to quotes_fts.
+# bot's own metadata (the command-sync fingerprint, the shared pace of sends, change counters).
+# The FTS index's shadow tables (quotes_fts_data, ...) belong to quotes_fts.
 FILM_TABLES: frozenset[str] = frozenset(
     {"sources", "works", "people", "person_names", "credits", "quotes", "quotes_fts", "facts"}
 )
-BOT_TABLES: frozenset[str] = frozenset({"meta", "send_pacing"})
+BOT_TABLES: frozenset[str] = frozenset({"meta", "send_pacing", "change_counters"})
 
 
 def features() -> dict[str, tuple[StoredData, ...]]:
