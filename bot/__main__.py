@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         load_env_file(args.env_file)
         settings = load_config()
         token = settings.token.reveal() if settings.token else ""
-        configure_logging(settings.log_level, secrets=(token,))
+        configure_logging(settings.log_level, secrets=(token, *settings.database_secrets))
         if command == "news":
             log.debug("database: %s", settings.database_label)
             # The folder and file are created only once the input was accepted (cli_news).

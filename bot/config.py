@@ -90,6 +90,17 @@ class Config:
         return self.database_url.reveal() if self.database_url else self.database_path
 
     @property
+    def database_secrets(self) -> tuple[str, ...]:
+        """What logs must never show of DATABASE_URL: its password (redacted like the token)."""
+        if self.database_url is None:
+            return ()
+        from urllib.parse import unquote, urlsplit
+
+        credentials = urlsplit(self.database_url.reveal()).netloc.rpartition("@")[0]
+        password = credentials.partition(":")[2]
+        return tuple(p for p in {password, unquote(password)} if len(p) >= 4)
+
+    @property
     def database_label(self) -> str:
         """The database for messages and logs: the file, or the URL without its password."""
         if self.database_url is None:

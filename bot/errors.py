@@ -6,10 +6,9 @@ class UserFacingError(app_commands.AppCommandError):
 
 
 # One wording, wherever the database drops out under a member's command or button press.
-DATABASE_AWAY = (
-    "The bot's database can't be reached for a moment, so nothing was changed. "
-    "Please try again in a minute."
-)
+# Only what is known: a change is all or nothing, but a connection lost during its commit leaves
+# which one unknown, so the answer does not claim that nothing was saved.
+DATABASE_AWAY = "The bot's database can't be reached for a moment. Please try again in a minute."
 
 
 def database_away(error: BaseException) -> bool:

@@ -37,7 +37,8 @@ async def open_postgres(url: str) -> AsyncIterator[object]:
 
     try:
         pool = await asyncpg.create_pool(url, **pool_settings())
-    except (*CONNECTION_ERRORS, asyncpg.PostgresError, ValueError) as exc:
+    # ValueError, OverflowError: a malformed URL (a port that is not a number, or above 65535).
+    except (*CONNECTION_ERRORS, asyncpg.PostgresError, ValueError, OverflowError) as exc:
         raise _unreachable(url, exc) from None
     database = PostgresDatabase(pool)
     notices = CacheNotices(url, database)

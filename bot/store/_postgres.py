@@ -115,8 +115,10 @@ class PostgresDatabase(Database):
                 async with self.pool.acquire() as connection:
                     return await call(connection)
             except CONNECTION_ERRORS as exc:
-                # A closing pool (the process is stopping) never comes back: no retries.
-                if wait is None or self.pool.is_closing():
+                # A closing pool (the process is stopping) never comes back, and a statement that
+                # ran out its `command_timeout` would only run it out again: no retries.
+                timed_out = isinstance(exc, TimeoutError)
+                if wait is None or timed_out or self.pool.is_closing():
                     raise StoreUnavailable(f"the database cannot be reached: {exc}") from exc
                 log.warning("database read failed (%s); trying again in %.1fs", exc, wait)
                 await self._sleep(wait)
@@ -144,7 +146,7 @@ class PostgresDatabase(Database):
                     await connection.execute("SELECT pg_notify($1, $2)", NOTICE_CHANNEL, self.token)
         except CONNECTION_ERRORS as exc:
             raise StoreUnavailable(
-                f"the database connection was lost; the change was not saved: {exc}"
+                f"the database connection was lost during a change (saved whole or not): {exc}"
             ) from exc
         finally:
             if self.cache is not None and changes_cached:
