@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -53,10 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def database_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
-    """What `open_store` is given: the SQLite file, or a new PostgreSQL database's URL."""
+    """What `open_store` is given: the SQLite file, or the URL of a new PostgreSQL database
+    already migrated and seeded (a copy of the session's template)."""
     if engine == "sqlite":
         return db_path
-    return request.getfixturevalue("postgres_url")  # type: ignore[no-any-return]
+    return request.getfixturevalue("postgres_seeded_url")  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -102,6 +104,36 @@ def postgres_server() -> Iterator[str]:
 
 
 _DATABASE_NAMES = database_names()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str, seed: SeedData) -> Iterator[str]:
+    """A database migrated and seeded once per session, copied for each test that needs a
+    store (`postgres_seeded_url`): the real migrations and seed still run, once."""
+    name = f"heroes_template_{os.getpid()}"
+    template = temporary_database(postgres_server, name)
+    runner = asyncio.Runner()
+    try:
+        url = runner.run(template.__aenter__())
+        runner.run(_migrate_and_seed(url, seed))
+        yield name
+    finally:
+        runner.run(template.__aexit__(None, None, None))
+        runner.close()
+
+
+async def _migrate_and_seed(url: str, seed: SeedData) -> None:
+    async with open_store(url) as store:
+        await store.apply_seed(seed)
+
+
+@pytest.fixture
+async def postgres_seeded_url(postgres_server: str, postgres_template: str) -> AsyncIterator[str]:
+    """A new database for this test alone, migrated and seeded (dropped after it): its URL."""
+    async with temporary_database(
+        postgres_server, next(_DATABASE_NAMES), template=postgres_template
+    ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -239,12 +239,20 @@ def database_url(base_url: str, name: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def temporary_database(base_url: str, name: str) -> AsyncIterator[str]:
-    """A brand-new empty database on the server at `base_url`, dropped (WITH FORCE) after."""
+async def temporary_database(
+    base_url: str, name: str, *, template: str | None = None
+) -> AsyncIterator[str]:
+    """A brand-new database on the server at `base_url`, dropped (WITH FORCE) after: empty, or
+    a copy of `template` (a file copy: 0.05 s where migrating and seeding anew takes 1 s)."""
     admin = await asyncpg.connect(base_url)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        copy = ""
+        if template is not None:
+            # FILE_COPY (PostgreSQL 15+) copies the files; the default writes it all to the WAL.
+            strategy = " STRATEGY FILE_COPY" if admin.get_server_version().major >= 15 else ""
+            copy = f' TEMPLATE "{template}"{strategy}'
+        await admin.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await admin.close()
     try:
