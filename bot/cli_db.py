@@ -26,6 +26,7 @@ from bot.store import (
     open_store,
     redacted,
     row_counts,
+    same_database,
     sqlite_path,
     stored_version,
 )
@@ -148,7 +149,8 @@ async def run_copy(
     A refusal (same database, target holding other data, no source) raises StoreError."""
     out, err = out or sys.stdout, err or sys.stderr
     source, target = address(str(source)), address(str(target))
-    _refuse_same(source, target)
+    if await same_database(source, target):  # before opening: opening migrates
+        raise StoreError(f"--from and --to both name {label(target)}: copy to another database")
     versions = {"source": await stored_version(source), "target": await stored_version(target)}
     if versions["source"] is None:
         raise StoreError(f"{label(source)} does not exist: there is nothing to copy (--from)")
@@ -193,17 +195,6 @@ def _failed(exc: CopyFailed, target: Path | str, out: TextIO, err: TextIO) -> in
         file=err,
     )
     return 1
-
-
-def _refuse_same(source: Path | str, target: Path | str) -> None:
-    if is_postgres(source) and is_postgres(target):
-        same = redacted(str(source)) == redacted(str(target))
-    elif is_postgres(source) or is_postgres(target):
-        same = False
-    else:
-        same = Path(source).resolve() == Path(target).resolve()
-    if same:
-        raise StoreError(f"--from and --to both name {label(target)}: copy to another database")
 
 
 async def run_status(target: Path | str, *, out: TextIO | None = None) -> int:

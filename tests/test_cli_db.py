@@ -8,10 +8,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiosqlite
+import asyncpg
 import pytest
 
 from bot.cli_db import ProgressBar, run_copy, run_status
@@ -26,6 +28,7 @@ from bot.store import (
     open_store,
     table_checksums,
 )
+from tests.postgres_server import temporary_database
 from tests.stored_rows import NOW, fill_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,6 +231,79 @@ async def test_copying_a_database_onto_itself_is_refused(tmp_path: Path, seed: S
     await _filled(tmp_path / "live.db", seed)
     with pytest.raises(StoreError, match="both name"):
         await _copy(tmp_path / "live.db", f"sqlite:///{tmp_path / 'live.db'}")
+
+
+@pytest.mark.parametrize("link", [os.symlink, os.link], ids=["symlink", "hard-link"])
+async def test_a_sqlite_file_under_a_link_to_it_is_refused_as_the_same_database(
+    tmp_path: Path, seed: SeedData, link: Callable[[Path, Path], None]
+) -> None:
+    live = tmp_path / "live.db"
+    await _filled(live, seed)
+    link(live, tmp_path / "alias.db")
+    before = await _checksums(live)
+    with pytest.raises(StoreError, match="both name"):
+        await _copy(live, tmp_path / "alias.db", replace=True)
+    assert await _checksums(live) == before
+
+
+@pytest.fixture
+async def plain_role(postgres_server: str) -> AsyncIterator[str]:
+    """A login role that is not a superuser (dropped after the test): its name."""
+    name = f"copy_alias_{os.getpid()}"
+    admin = await asyncpg.connect(postgres_server)
+    try:
+        await admin.execute(f"DROP ROLE IF EXISTS {name}")
+        await admin.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER")
+        yield name
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {name}")
+        await admin.close()
+
+
+@pytest.mark.parametrize("other_user", [False, True], ids=["localhost", "localhost-plain-user"])
+async def test_the_same_postgres_database_under_another_url_is_refused_before_writing(
+    postgres_url: str, plain_role: str, seed: SeedData, other_user: bool
+) -> None:
+    await _filled(postgres_url, seed)
+    parts = urlsplit(postgres_url)
+    assert parts.hostname == "127.0.0.1"
+    # Another host name (and a query string; or also a user that is no superuser): same database.
+    user = plain_role if other_user else parts.username
+    alias = parts._replace(
+        netloc=f"{user}@localhost:{parts.port}", query="application_name=alias"
+    ).geturl()
+    before = await _checksums(postgres_url)
+    for source, target in ((postgres_url, alias), (alias, postgres_url)):
+        with pytest.raises(StoreError, match="both name"):
+            await _copy(source, target, replace=True)
+    assert await _checksums(postgres_url) == before
+
+
+async def test_the_same_database_is_still_refused_where_pg_control_system_is_revoked(
+    postgres_url: str, plain_role: str, seed: SeedData
+) -> None:
+    await _filled(postgres_url, seed)
+    admin = await asyncpg.connect(postgres_url)
+    try:  # a function's grants live in each database: this one alone is affected
+        await admin.execute("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC")
+    finally:
+        await admin.close()
+    parts = urlsplit(postgres_url)
+    plain = parts._replace(netloc=f"{plain_role}@127.0.0.1:{parts.port}").geturl()
+    alias = parts._replace(netloc=f"{plain_role}@localhost:{parts.port}").geturl()
+    before = await _checksums(postgres_url)
+    with pytest.raises(StoreError, match="both name"):
+        await _copy(plain, alias, replace=True)
+    assert await _checksums(postgres_url) == before
+
+
+async def test_another_database_on_the_same_server_is_not_taken_for_the_source(
+    postgres_server: str, postgres_url: str, seed: SeedData
+) -> None:
+    await _filled(postgres_url, seed)
+    async with temporary_database(postgres_server, f"copy_sibling_{os.getpid()}") as sibling:
+        assert (await _copy(postgres_url, sibling))[0] == 0
+        assert await _checksums(sibling) == await _checksums(postgres_url)
 
 
 async def test_a_missing_source_file_is_refused_and_not_created(tmp_path: Path) -> None:

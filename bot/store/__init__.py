@@ -17,6 +17,7 @@ from ._copy import (
     TableCheck,
     copy_database,
     row_counts,
+    same_database,
     stored_version,
     table_checksums,
 )
@@ -163,6 +164,7 @@ __all__ = [
     "parse_iso",
     "redacted",
     "row_counts",
+    "same_database",
     "sqlite_path",
     "stage_label",
     "stored_version",

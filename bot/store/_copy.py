@@ -15,8 +15,9 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import secrets
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -369,19 +370,85 @@ def _sqlite_version(path: Path) -> int:
 
 
 async def _postgres_version(url: str) -> int:
+    async with _connected(url) as connection:
+        return 0 if connection is None else await current_version_postgres(connection)
+
+
+@contextlib.asynccontextmanager
+async def _connected(url: str) -> AsyncIterator[Any]:
+    """One plain asyncpg connection to `url` (None without asyncpg: open_store says how to
+    install it); an unreachable server is a one-line StoreError."""
     from ._pg_open import _unreachable
 
     try:
         import asyncpg
 
         from ._postgres import CONNECTION_ERRORS
-    except ImportError:  # no asyncpg: open_store says how to install it
-        return 0
+    except ImportError:
+        yield None
+        return
     try:
         connection = await asyncpg.connect(url, timeout=10)
-    except (*CONNECTION_ERRORS, asyncpg.PostgresError, ValueError) as exc:
+    except (*CONNECTION_ERRORS, asyncpg.PostgresError, ValueError, OverflowError) as exc:
         raise _unreachable(url, exc) from None
     try:
-        return await current_version_postgres(connection)
+        yield connection
     finally:
         await connection.close()
+
+
+# ---------------------------------------------------------------------- one database, two names
+
+
+# The server's identity (set once by initdb, kept by its replicas), then the database's name and
+# oid there: equal on two connections exactly when they reach the same database, whatever host
+# name, port alias, user or options their URLs use. Readable by any user since PostgreSQL 10.
+_POSTGRES_IDENTITY = """
+    SELECT (SELECT system_identifier FROM pg_control_system()), current_database(),
+           (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
+
+
+async def same_database(source: Path | str, target: Path | str) -> bool:
+    """Whether two addresses name one database (`db copy` would then empty what it reads):
+    one SQLite file under two paths (a symlink, a hard link), or one PostgreSQL database under
+    two URLs. Asks PostgreSQL itself; writes nothing, migrates nothing."""
+    if is_postgres(source) != is_postgres(target):
+        return False
+    if is_postgres(source):
+        return await _same_postgres(str(source), str(target))
+    return _same_file(sqlite_path(source), sqlite_path(target))
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    if source.exists() and target.exists():
+        return source.samefile(target)  # (st_dev, st_ino): links and paths alike
+    return source.resolve() == target.resolve()
+
+
+async def _same_postgres(source: str, target: str) -> bool:
+    async with _connected(source) as left, _connected(target) as right:
+        if left is None or right is None:
+            return False  # no asyncpg: opening either store will refuse, saying why
+        import asyncpg  # present: both connected
+
+        try:
+            return tuple(await left.fetchrow(_POSTGRES_IDENTITY)) == tuple(
+                await right.fetchrow(_POSTGRES_IDENTITY)
+            )
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.UndefinedFunctionError):
+            return await _same_by_lock(left, right)
+
+
+async def _same_by_lock(left: Any, right: Any) -> bool:
+    """Where pg_control_system() was revoked: advisory locks belong to one database of one
+    server, so a random key held on one side is busy on the other exactly when they are one."""
+    key = secrets.randbits(63)
+    await left.execute("SELECT pg_advisory_lock($1)", key)
+    try:
+        free = await right.fetchval("SELECT pg_try_advisory_lock($1)", key)
+        if free:
+            await right.execute("SELECT pg_advisory_unlock($1)", key)
+        return not free
+    finally:
+        await left.execute("SELECT pg_advisory_unlock($1)", key)
