@@ -13,11 +13,39 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Relative paths (this default, or a relative DATABASE_PATH) are taken from the project folder,
-# never the current one: `heroes-bot news add` run elsewhere must find the same database.
-DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "heroes.db"
+
+
+class Locations(NamedTuple):
+    folder: Path  # a relative DATABASE_PATH is taken from here, never the current folder
+    env_file: Path
+    database: Path
+
+
+def default_locations(env: Mapping[str, str] | None = None, root: Path = PROJECT_ROOT) -> Locations:
+    """Where `.env` and the default database live when nothing names them.
+
+    A source checkout (pyproject.toml in `root`, the folder above the `bot` package) keeps
+    them in the project: `.env` and `data/heroes.db`. An installed bot (pip, pipx, a wheel)
+    has `root` inside site-packages, so both live in $HEROES_HOME, by default
+    $XDG_DATA_HOME/heroes-bot or ~/.local/share/heroes-bot (created 0700 with the database,
+    by check_database_path). DATABASE_URL, DATABASE_PATH, --env-file and HEROES_ENV_FILE win.
+    """
+    if (root / "pyproject.toml").is_file():
+        return Locations(root, root / ".env", root / "data" / "heroes.db")
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_DATA_HOME", "").strip()
+    # The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    chosen = env.get("HEROES_HOME", "").strip()
+    home = Path(chosen).expanduser().absolute() if chosen else base / "heroes-bot"
+    return Locations(home, home / ".env", home / "heroes.db")
+
+
+# `heroes-bot news add` run from any folder must find the same database as the bot.
+DEFAULT_DATABASE_PATH = default_locations().database
 ENV_FILE_VARIABLE = "HEROES_ENV_FILE"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -151,12 +179,13 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
 
 def env_file_path(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Path:
     """The one `.env` file to read: `explicit` (--env-file), else $HEROES_ENV_FILE, else the
-    project folder's. Never a parent folder's: python-dotenv's find_dotenv would walk up from
-    the current folder and pick up an unrelated project's secrets."""
+    default (the project folder's, or $HEROES_HOME's: see default_locations). Never a parent
+    folder's: python-dotenv's find_dotenv would walk up from the current folder and pick up
+    an unrelated project's secrets."""
     env = os.environ if env is None else env
     chosen = explicit or env.get(ENV_FILE_VARIABLE, "").strip() or None
     if chosen is None:
-        return PROJECT_ROOT / ".env"
+        return default_locations(env).env_file
     path = Path(chosen).expanduser()
     source = "--env-file" if explicit else ENV_FILE_VARIABLE
     if not path.is_file() and str(path) != os.devnull:
@@ -175,10 +204,10 @@ def load_env_file(explicit: str | None = None) -> Path | None:
     return path
 
 
-def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_ROOT) -> Config:
+def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = None) -> Config:
     """Build settings from `env` (default: `os.environ`), raising ConfigError on bad input.
 
-    A relative DATABASE_PATH is taken from `root` (the project folder).
+    A relative DATABASE_PATH is taken from `root` (default: default_locations's folder).
     """
     env = os.environ if env is None else env
 
@@ -190,7 +219,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path = PROJECT_RO
         )
 
     database_path, database_url = _database(
-        _optional(env, "DATABASE_URL"), _optional(env, "DATABASE_PATH"), root
+        _optional(env, "DATABASE_URL"), _optional(env, "DATABASE_PATH"), env, root
     )
 
     dev_guild = _optional(env, "DEV_GUILD_ID")
@@ -232,15 +261,19 @@ _SQLITE_URL = "sqlite:///"
 _POSTGRES_URLS = ("postgresql://", "postgres://")
 
 
-def _database(url: str | None, path: str | None, root: Path) -> tuple[Path, Secret | None]:
+def _database(
+    url: str | None, path: str | None, env: Mapping[str, str], root: Path | None
+) -> tuple[Path, Secret | None]:
     """DATABASE_URL (sqlite:///file or postgresql://...) or DATABASE_PATH (a SQLite file)."""
+    places = default_locations(env)
+    default = places.database
     if url is not None and path is not None:
         raise ConfigError(
             "DATABASE_URL and DATABASE_PATH are both set: keep one (DATABASE_URL=sqlite:///"
             f"{path} is the same as DATABASE_PATH={path})."
         )
     if url is not None and url.startswith(_POSTGRES_URLS):
-        return DEFAULT_DATABASE_PATH, Secret(url)
+        return default, Secret(url)
     if url is not None:
         if not url.startswith(_SQLITE_URL) or url == _SQLITE_URL:
             shown = url.split("@")[-1] if "@" in url else url  # never echo a password
@@ -249,9 +282,9 @@ def _database(url: str | None, path: str | None, root: Path) -> tuple[Path, Secr
                 f"postgresql://user:password@host:5432/database (got {shown!r})."
             )
         path = url.removeprefix(_SQLITE_URL)
-    database_path = Path(path).expanduser() if path else DEFAULT_DATABASE_PATH
+    database_path = Path(path).expanduser() if path else default
     if not database_path.is_absolute():
-        database_path = root / database_path
+        database_path = (places.folder if root is None else root) / database_path
     return database_path, None
 
 

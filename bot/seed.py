@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from collections.abc import Iterator, Mapping
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from bot.config import PROJECT_ROOT
 from bot.store import (
     STAGE_KEYS,
     SeedCredit,
@@ -21,8 +22,10 @@ from bot.store import (
     SeedWork,
 )
 
-DATA_DIR = PROJECT_ROOT / "data"
-SEED_PATH = DATA_DIR / "seed.toml"
+# The top-level data/ folder, shipped as the package `heroes_data` (pyproject.toml): read as a
+# package resource, it is found in a source checkout and in an installed bot alike.
+DATA_DIR: Traversable = files("heroes_data")
+SEED_PATH: Traversable = DATA_DIR / "seed.toml"
 DEFAULT_SOURCE = "article"
 
 # The only fact labels that need not be the source's own words: names of a field, reviewed one
@@ -129,7 +132,7 @@ class _Reader:
         return [cls(**record) for _, record in self.records(section, allowed, required, verbatim)]
 
 
-def _sources(raw: Mapping[str, Any], folder: Path) -> list[SeedSource]:
+def _sources(raw: Mapping[str, Any], folder: Traversable) -> list[SeedSource]:
     sources = []
     for i, rec in enumerate(raw.get("sources", [])):
         where = f"sources[{i}]"
@@ -180,15 +183,18 @@ def _cast(reader: _Reader) -> tuple[list[SeedPerson], list[SeedCredit]]:
     return people, credits
 
 
-def load_seed(path: Path = SEED_PATH) -> SeedData:
+def load_seed(path: Path | None = None) -> SeedData:
+    """The seed at `path` (its sources named relative to its folder), by default the one
+    shipped with the bot; every excerpt is checked against its source text."""
+    seed, folder = (SEED_PATH, DATA_DIR) if path is None else (path, path.parent)
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        raw = tomllib.loads(seed.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SeedError(f"{path}: {exc}") from exc
+        raise SeedError(f"{seed}: {exc}") from exc
 
-    sources = _sources(raw, path.parent)
+    sources = _sources(raw, folder)
     if not sources:
-        raise SeedError(f"{path}: no [[sources]]")
+        raise SeedError(f"{seed}: no [[sources]]")
     reader = _Reader(raw, {s.key: s.body for s in sources})
 
     works = reader.plain("works", SeedWork)
@@ -228,7 +234,7 @@ def load_seed(path: Path = SEED_PATH) -> SeedData:
     keys = [p.key for p in people]
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:
-        raise SeedError(f"{path}: duplicate people keys {sorted(duplicates)}")
+        raise SeedError(f"{seed}: duplicate people keys {sorted(duplicates)}")
 
     data = SeedData(
         tuple(sources), tuple(works), tuple(people), tuple(credits), tuple(quotes), tuple(facts),
