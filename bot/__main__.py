@@ -1,4 +1,5 @@
-"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | db]."""
+"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | db | health]
+(health: exit status for a service check)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import discord
 from bot import __version__
 from bot.cli_db import add_parser as add_db_parser
 from bot.cli_db import run as run_db
+from bot.cli_health import add_parser as add_health_parser
+from bot.cli_health import run as run_health
 from bot.cli_news import add_parser as add_news_parser
 from bot.cli_news import run as run_news
 from bot.config import (
@@ -75,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path, metavar="FILE")
     add_news_parser(sub)
     add_db_parser(sub)
+    add_health_parser(sub)
     return parser
 
 
@@ -138,11 +142,17 @@ def main(argv: list[str] | None = None) -> int:
         load_env_file(args.env_file)
         settings = load_config()
         token = settings.token.reveal() if settings.token else ""
-        configure_logging(settings.log_level, secrets=(token, *settings.database_secrets))
+        configure_logging(
+            settings.log_level,
+            secrets=(token, *settings.database_secrets),
+            log_format=settings.log_format,
+        )
         if command == "news":
             log.debug("database: %s", settings.database_label)
             # The folder and file are created only once the input was accepted (cli_news).
             return run_news(args, lambda: _news_store(settings))
+        if command == "health":  # reads the database, never creates it (bot/cli_health.py)
+            return run_health(args, settings.database_target)
         if command == "db":  # names its databases itself (status defaults to the configured one)
             return run_db(args, settings.database_target)
         if command == "backup":

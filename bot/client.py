@@ -15,6 +15,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
+from bot.heartbeat import start_heartbeat
 from bot.invite import invite_url
 from bot.owners import application_owners
 from bot.store import Store
@@ -95,6 +96,8 @@ class HeroesBot(commands.Bot):
             self.sync_outcome = await sync_commands(self, force=self.sync_mode is SyncMode.FORCE)
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
+        # `heroes-bot health` reads it (bot/heartbeat.py); it starts once the bot is ready.
+        self.heartbeat = start_heartbeat(self)
 
     async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and

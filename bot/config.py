@@ -48,6 +48,7 @@ def default_locations(env: Mapping[str, str] | None = None, root: Path = PROJECT
 DEFAULT_DATABASE_PATH = default_locations().database
 ENV_FILE_VARIABLE = "HEROES_ENV_FILE"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -93,6 +94,8 @@ class Config:
     dev_guild_id: int | None = None
     owner_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    # LOG_FORMAT=json: one JSON object a line (bot/logging_setup.py JsonFormatter).
+    log_format: str = "text"
     # Seconds discord.py waits after the last GUILD_CREATE before on_ready; tests lower it.
     guild_ready_timeout: float = 2.0
     # Sharding: None runs one plain connection; a count (and optionally this process's share
@@ -232,6 +235,12 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r}).")
 
+    log_format = (_optional(env, "LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)} (got {log_format!r})."
+        )
+
     ready_text = _optional(env, "GUILD_READY_TIMEOUT")
     try:
         ready_timeout = float(ready_text) if ready_text else 2.0
@@ -251,6 +260,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         dev_guild_id=_snowflake("DEV_GUILD_ID", dev_guild) if dev_guild else None,
         owner_ids=owner_ids,
         log_level=log_level,
+        log_format=log_format,
         guild_ready_timeout=ready_timeout,
         shard_count=shard_count,
         shard_ids=shard_ids,
@@ -356,15 +366,21 @@ def make_private_folder(folder: Path) -> None:
         candidate.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
-    from bot.logging_setup import install_redaction
+def configure_logging(level: str, secrets: tuple[str, ...] = (), log_format: str = "text") -> None:
+    from bot.logging_setup import JsonFormatter, install_redaction
 
+    handlers = None
+    if log_format == "json":
+        handlers = [logging.StreamHandler()]
+        handlers[0].setFormatter(JsonFormatter())
     logging.basicConfig(
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        handlers=handlers,
     )
     # Interaction tokens and the bot token never reach a log line, whatever the level.
     install_redaction(secrets)
-    # discord.py's gateway chatter is useful only when debugging the connection itself.
-    if level != "DEBUG":
-        logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    # discord.py's gateway chatter is useful only when debugging the connection itself (set
+    # both ways: configuring again, at DEBUG, must bring it back).
+    gateway_level = logging.NOTSET if level == "DEBUG" else logging.WARNING
+    logging.getLogger("discord.gateway").setLevel(gateway_level)

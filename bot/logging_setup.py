@@ -9,9 +9,11 @@ the bot token itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 REDACTED = "[redacted]"
 
@@ -75,3 +77,34 @@ def install_redaction(secrets: Iterable[str] = (), logger: logging.Logger | None
                 break
         else:
             handler.addFilter(RedactingFilter(secrets))
+
+
+# What a record may carry through `extra=` that a JSON line shows (the server, the command and
+# the interaction a line is about), when known.
+CONTEXT_FIELDS = ("guild", "command", "interaction")
+
+
+class JsonFormatter(logging.Formatter):
+    """LOG_FORMAT=json: one JSON object a line, for log collectors.
+
+    Formats what the handler's RedactingFilter already cleaned (the message and the traceback
+    text), so JSON lines are redacted exactly as text lines are; the filter must run first,
+    which handler filters do (they run before the handler formats).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in CONTEXT_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value if isinstance(value, int | str) else str(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
