@@ -2,7 +2,8 @@
 does) or the baseline (a minimal discord.py bot), pointed at the emulator on 127.0.0.1.
 
 It prints one line ``READY {json}`` on stdout when discord.py fires on_ready, and stops cleanly
-on SIGTERM. Run by the benchmark driver: ``python -m bench.bot_process --port P --db PATH``.
+on SIGTERM (heroes-bot: run_bot's own handlers, bot/shutdown.py).
+Run by the benchmark driver: ``python -m bench.bot_process --port P --db PATH``.
 """
 
 from __future__ import annotations
@@ -99,13 +100,14 @@ async def run_heroes(args: argparse.Namespace) -> None:
                 probes.append(asyncio.ensure_future(_write_probe(bot, args.write_probe)))
 
         bot.add_listener(on_ready, "on_ready")
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
 
     # The same start as the tests and the sandbox (run_bot, redirected, identify without the
-    # 5 s wait); the emulator runs in the benchmark's process. Runs until SIGTERM closes the bot.
+    # 5 s wait); the emulator runs in the benchmark's process. Runs until SIGTERM or SIGINT
+    # stops the bot cleanly, through run_bot's own signal handlers, as `heroes-bot run` does.
     emulator = RemoteEmulator(args.port, args.token)
-    async with emulated_bot(settings, emulator, on_bot=created, ready_timeout=None) as running:
+    async with emulated_bot(
+        settings, emulator, on_bot=created, ready_timeout=None, install_signal_handlers=True
+    ) as running:
         await running.task
 
 

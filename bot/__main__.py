@@ -179,9 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         log.info("database: %s", settings.database_label)
         if command == "sync":
             return _sync(settings)
-        # Waits out a Discord that cannot be reached (one log line per attempt); Ctrl-C during
-        # the wait ends here as KeyboardInterrupt, below.
-        asyncio.run(run_bot(settings))
+        # Waits out a Discord that cannot be reached (one log line per attempt). SIGTERM and
+        # Ctrl-C stop it cleanly (bot/shutdown.py) and it exits 0; a Ctrl-C before the handlers
+        # are in place ends here as KeyboardInterrupt, below.
+        asyncio.run(run_bot(settings, install_signal_handlers=True))
         return 0
     except (ConfigError, StoreError, SeedError) as exc:
         return _fail(str(exc))

@@ -8,7 +8,8 @@ compute each time (the next delivery retry, the next server's quote time, a back
 trouble) and the delivery loop is woken early by an event (a new update), which a Loop can
 only approximate by being restarted. The loops sleep through `clock.sleep` and
 `bot.clock.wait_for_event` instead; this class only runs them as one named task, once the
-client is ready, and stops them.
+client is ready, and stops them: at once (`stop`), or once the pass under way has finished
+(`finish`, a clean stop of the bot: bot/shutdown.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from bot.clock import Clock, wait_for_event
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ class BackgroundLoop:
     def __init__(self, *, wait_ready: Callable[[], Awaitable[None]] | None = None) -> None:
         self._wait_ready = wait_ready
         self._task: asyncio.Task[None] | None = None
+        self._finishing = False
+        self._idle = asyncio.Event()  # set while no pass is under way
+        self._idle.set()
 
     @property
     def running(self) -> bool:
@@ -48,6 +54,26 @@ class BackgroundLoop:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    @contextlib.asynccontextmanager
+    async def one_pass(self) -> AsyncIterator[None]:
+        """Wraps one pass of work, which `finish` lets end. Once finishing, no pass starts: the
+        loop's task ends here instead."""
+        if self._finishing:
+            raise asyncio.CancelledError
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._idle.set()
+
+    async def finish(self, clock: Clock, seconds: float) -> bool:
+        """Start no new pass, let the one under way end within `seconds` of `clock`, then stop.
+        True if nothing was cut off."""
+        self._finishing = True
+        finished = await wait_for_event(clock, self._idle, seconds)
+        await self.stop()
+        return finished
 
     async def _main(self) -> None:
         if self._wait_ready is not None:

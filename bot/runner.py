@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
@@ -11,9 +12,10 @@ import aiohttp
 import discord
 
 from bot.client import HeroesBot, create_bot
-from bot.clock import Clock
+from bot.clock import Clock, wait_for_event
 from bot.config import Config
 from bot.seed import load_seed
+from bot.shutdown import StopRequest
 from bot.store import Store, open_store
 from bot.sync import SyncMode
 
@@ -70,6 +72,7 @@ async def run_bot(
     on_bot: Callable[[HeroesBot], None] | None = None,
     clock: Clock | None = None,
     jitter: Callable[[], float] = random.random,
+    install_signal_handlers: bool = False,
 ) -> None:
     """Run the bot until it is closed. `on_bot` receives the bot before it connects.
 
@@ -79,28 +82,38 @@ async def run_bot(
     session closed), so `on_bot` is called again. Once logged in, discord.py's own reconnect
     logic keeps the gateway connected. `clock` is the bot's (HeroesBot's default when None),
     and the wait between attempts is on it.
+
+    With `install_signal_handlers` (main() does; tests opt in), SIGTERM and SIGINT stop the bot
+    cleanly (bot/shutdown.py) and this returns; a stop during the wait between attempts ends it.
     """
     token = settings.require_token()
+    stop = StopRequest()
     async with seeded_store(settings) as store:
-        attempt = 0
-        while True:
-            bot = create_bot(settings, store, sync=sync, clock=clock)
-            if on_bot is not None:
-                on_bot(bot)
-            async with bot:
-                try:
-                    await bot.login(token.reveal())
-                except UNREACHABLE as exc:
-                    failure: BaseException = exc
-                else:
-                    await bot.connect()
-                    return
-            attempt += 1
-            delay = reconnect_delay(attempt, jitter=jitter())
-            log.warning(
-                "can't reach Discord: %s, retrying in %.0f s", describe_unreachable(failure), delay
-            )
-            await bot.clock.sleep(delay)
+        handlers = stop.on_signals() if install_signal_handlers else contextlib.nullcontext()
+        with handlers:
+            attempt = 0
+            while not stop.requested:
+                bot = create_bot(settings, store, sync=sync, clock=clock)
+                stop.bot = bot
+                if on_bot is not None:
+                    on_bot(bot)
+                async with bot:
+                    try:
+                        await bot.login(token.reveal())
+                    except UNREACHABLE as exc:
+                        failure: BaseException = exc
+                    else:
+                        await bot.connect()
+                        await stop.finished()  # before the database closes
+                        return
+                attempt += 1
+                delay = reconnect_delay(attempt, jitter=jitter())
+                log.warning(
+                    "can't reach Discord: %s, retrying in %.0f s",
+                    describe_unreachable(failure),
+                    delay,
+                )
+                await wait_for_event(bot.clock, stop.event, delay)
 
 
 async def sync_once(settings: Config) -> str:

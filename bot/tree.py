@@ -4,6 +4,7 @@ ephemerally, in one wording per kind."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -22,6 +23,16 @@ AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_comm
 
 class InvalidOption(UserFacingError):
     """An option value the command's declaration does not allow (a forged or outdated client)."""
+
+
+RESTARTING = "The bot is restarting; try again in a moment."
+
+
+class Restarting(UserFacingError):
+    """An interaction that arrived after the bot began to stop (bot/shutdown.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(RESTARTING)
 
 
 def is_guild_only(command: AnyCommand) -> bool:
@@ -81,15 +92,40 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
 
 
 class HeroesTree(app_commands.CommandTree):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._refusing = False
+        # The tasks answering interactions right now, so a clean stop can let them finish.
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    def refuse_new_interactions(self) -> None:
+        """The bot is stopping: every interaction from now on is answered with RESTARTING."""
+        self._refusing = True
+
+    def in_flight(self) -> set[asyncio.Task[Any]]:
+        return {task for task in self._in_flight if not task.done()}
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Before any command or autocomplete runs: what Discord's client enforces from the synced
         declarations (servers only, option types, ranges, lengths, choices) is enforced here
         too, for clients that skip it. A refusal is raised to on_error, so it reads the same as
-        every other failure."""
+        every other failure. Once the bot is stopping, every interaction is refused."""
         command = interaction.command
+        autocomplete = interaction.type is discord.InteractionType.autocomplete
+        if self._refusing:
+            if autocomplete:
+                await interaction.response.autocomplete([])
+                return False
+            raise Restarting()
+        self._track()
         if command is None:
             return True  # discord.py answers an unknown command itself (CommandNotFound)
-        autocomplete = interaction.type is discord.InteractionType.autocomplete
         if interaction.guild_id is None and is_guild_only(command):
             if autocomplete:  # an autocomplete can only be answered with suggestions
                 await interaction.response.autocomplete([])

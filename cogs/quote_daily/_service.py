@@ -229,7 +229,8 @@ class DailyQuoteScheduler(BackgroundLoop):
     async def loop(self) -> None:
         while True:
             try:
-                await self.run_due()  # at start-up this makes a post missed today, once
+                async with self.one_pass():
+                    await self.run_due()  # at start-up this makes a post missed today, once
                 delay = await self.seconds_until_next()
             except Exception:
                 log.exception("quote of the day check failed")

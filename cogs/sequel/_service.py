@@ -427,7 +427,8 @@ class DeliveryWorker(BackgroundLoop):
             self._wake.clear()
             retry_in: float | None = None
             try:
-                report = await self.run_once()
+                async with self.one_pass():
+                    report = await self.run_once()
                 # Wake for the first delivery waiting for its retry, not at the next interval.
                 retry_in = await self.broadcaster.next_retry_in()
             except Exception:
