@@ -15,7 +15,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
-from bot.heartbeat import start_heartbeat
+from bot.heartbeat import HeartbeatLoop, start_heartbeat
 from bot.invite import invite_url
 from bot.owners import application_owners
 from bot.store import Store
@@ -97,7 +97,15 @@ class HeroesBot(commands.Bot):
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
         # `heroes-bot health` reads it (bot/heartbeat.py); it starts once the bot is ready.
-        self.heartbeat = start_heartbeat(self)
+        self.heartbeat = start_heartbeat(self) if self.config.heartbeat else None
+
+    async def close(self) -> None:
+        # The heartbeat first: a closing bot must not write "alive" once more, nor wait on its
+        # clock while it closes.
+        heartbeat: HeartbeatLoop | None = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            await heartbeat.stop()
+        await super().close()
 
     async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and

@@ -106,6 +106,10 @@ class Config:
     # sandbox turns it off: there the real bot sees only the emulator's servers, and with
     # --keep-data the live database's other servers must not be taken for departed ones.
     forget_departed_servers: bool = True
+    # Write this process's heartbeat for `heroes-bot health`. The sandbox turns it off: its bot
+    # is connected to the emulator, and on a live database (--keep-data) it would read as the
+    # real bot being up.
+    heartbeat: bool = True
 
     @property
     def sharded(self) -> bool:

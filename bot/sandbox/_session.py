@@ -210,6 +210,8 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
                 # The emulator has one server: every other server in the (possibly live,
                 # --keep-data) database would look departed and be deleted.
                 forget_departed_servers=False,
+                # ...and a heartbeat from the emulator's bot would say the real bot is up.
+                heartbeat=False,
             )
             running = await cleanup.enter_async_context(
                 emulated_bot(sandbox_settings, emu, ready_timeout=60)

@@ -99,3 +99,6 @@ async def test_sandbox_keep_data_never_delivers_fails_unfollows_or_spends_real_s
             row for row in after["sequel_deliveries"] if REAL in row and update.id in row
         ]
     }
+    # No heartbeat from the emulator's bot: `heroes-bot health` on the live database would take
+    # it for the real bot being up.
+    assert not [row for row in after["meta"] if str(row[0]).startswith("health:")]
