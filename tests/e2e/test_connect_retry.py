@@ -32,9 +32,13 @@ class SleepRecorder(SystemClock):
     ) -> None:
         self._sleep = sleep
         self._bots = bots or []
+        self._connected = False
 
     async def sleep(self, seconds: float) -> None:
-        if any(bot.is_ready() for bot in self._bots):
+        # Once a bot was ready, the backoff is over: later waits are the bot's own loops (the
+        # quote-of-the-day scheduler's may start while the test closes the bot, no longer ready).
+        self._connected = self._connected or any(bot.is_ready() for bot in self._bots)
+        if self._connected:
             await super().sleep(seconds)
         else:
             await self._sleep(seconds)
