@@ -1,5 +1,5 @@
-"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | db | health]
-(health: exit status for a service check)."""
+"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | restore |
+db | health] (health: exit status for a service check)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import discord
 
 from bot import __version__
+from bot.cli_backup import add_restore_parser, run_backup, run_restore
 from bot.cli_db import add_parser as add_db_parser
 from bot.cli_db import run as run_db
 from bot.cli_health import add_parser as add_health_parser
@@ -30,7 +31,7 @@ from bot.config import (
     load_env_file,
 )
 from bot.seed import SeedError
-from bot.store import StoreError, backup_database
+from bot.store import StoreError
 
 log = logging.getLogger("bot")
 
@@ -73,9 +74,12 @@ def _parser() -> argparse.ArgumentParser:
         "backup",
         help="copy the database to a new file (safe while the bot runs)",
         description="Write a consistent copy of DATABASE_PATH to FILE with SQLite's online "
-        "backup, readable by you only (0600). The bot may keep running. FILE must not exist.",
+        "backup, readable by you only (0600), check it (integrity_check) and print its size "
+        "and rows. The bot may keep running. FILE must not exist; without it: "
+        "backups/heroes-<UTC time>.db beside the database.",
     )
-    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.add_argument("file", type=Path, metavar="FILE", nargs="?")
+    add_restore_parser(sub)
     add_news_parser(sub)
     add_db_parser(sub)
     add_health_parser(sub)
@@ -134,6 +138,24 @@ def _sync(settings: Config) -> int:
     return 0
 
 
+def _backup_or_restore(command: str, settings: Config, file: Path | None) -> int:
+    """SQLite only (bot/cli_backup.py); on PostgreSQL, PostgreSQL's own tools."""
+    if command == "backup" and settings.postgres:
+        return _fail(
+            "backup copies the SQLite file; with DATABASE_URL on PostgreSQL use "
+            f"pg_dump (README, Scaling): pg_dump --format=custom --file={file or 'heroes.dump'} "
+            '"$DATABASE_URL"'
+        )
+    if command == "backup":
+        return run_backup(settings.database_path, file)
+    if settings.postgres:
+        return _fail(
+            "restore replaces the SQLite file; with DATABASE_URL on PostgreSQL use "
+            f'pg_restore: pg_restore --clean --dbname="$DATABASE_URL" {file}'
+        )
+    return run_restore(settings.database_path, file or Path())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -155,16 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_health(args, settings.database_target)
         if command == "db":  # names its databases itself (status defaults to the configured one)
             return run_db(args, settings.database_target)
-        if command == "backup":
-            if settings.postgres:
-                return _fail(
-                    "backup copies the SQLite file; with DATABASE_URL on PostgreSQL use "
-                    f"pg_dump (README, Scaling): pg_dump --format=custom --file={args.file} "
-                    '"$DATABASE_URL"'
-                )
-            backup_database(settings.database_path, args.file)
-            print(f"heroes-bot: backed up {settings.database_path} to {args.file}")
-            return 0
+        if command in ("backup", "restore"):
+            return _backup_or_restore(command, settings, args.file)
         if not settings.postgres:
             check_database_path(settings.database_path)
         if command == "sandbox":

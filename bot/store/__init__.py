@@ -8,6 +8,7 @@ SQL differs, both spellings sit side by side in that module (`Database.dialect`)
 them all (`store.tracker`, `store.daily`, ...). Features import from here and never write SQL.
 """
 
+from ._backup import replace_database, sqlite_row_counts, verify_sqlite_file, write_lock_free
 from ._connection import backup_database, is_postgres, open_store, redacted, sqlite_path
 from ._copy import (
     CopyFailed,
@@ -163,11 +164,15 @@ __all__ = [
     "open_store",
     "parse_iso",
     "redacted",
+    "replace_database",
     "row_counts",
     "same_database",
     "sqlite_path",
+    "sqlite_row_counts",
     "stage_label",
     "stored_version",
     "table_checksums",
     "utcnow",
+    "verify_sqlite_file",
+    "write_lock_free",
 ]
