@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
-from bot.heartbeat import Beat
+from bot.heartbeat import Beat, stored_beats
 from bot.store import (
     StoreError,
     backup_database,
-    open_store,
     replace_database,
     sqlite_row_counts,
-    stored_version,
     verify_sqlite_file,
     write_lock_free,
 )
@@ -76,12 +74,8 @@ def run_backup(
 
 async def _running_bot(database: Path, now: datetime) -> Beat | None:
     """The freshest heartbeat written within RUNNING_WITHIN seconds, if any."""
-    if not await stored_version(database):  # no file, or no tables: no bot ever ran on it
-        return None
-    async with open_store(database) as store:
-        stored = await store.meta.heartbeats()
-    beats = [Beat.from_json(key, text) for key, text in stored.items()]
-    fresh = [b for b in beats if b and (now - b.at).total_seconds() <= RUNNING_WITHIN]
+    beats = await stored_beats(database) or []
+    fresh = [b for b in beats if (now - b.at).total_seconds() <= RUNNING_WITHIN]
     return max(fresh, key=lambda b: b.at, default=None)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
-from bot.heartbeat import FORGET_AFTER, HEARTBEAT_INTERVAL, Beat
-from bot.store import open_store, stored_version
+from bot.heartbeat import FORGET_AFTER, HEARTBEAT_INTERVAL, Beat, stored_beats
 from bot.store import redacted as redacted_url
+from bot.store import stored_version
 
 DEFAULT_MAX_AGE = 90.0
 
@@ -56,13 +56,11 @@ async def check_health(
     if version is None:
         print(f"unhealthy: {name} does not exist: no bot has run on this database", file=out)
         return 1
-    if version == 0:
+    beats = await stored_beats(target)
+    if beats is None:
         print(f"unhealthy: {name} has no tables: no bot has run on this database", file=out)
         return 1
-    async with open_store(target) as store:
-        stored = await store.meta.heartbeats()
-    beats = [Beat.from_json(key, text) for key, text in stored.items()]
-    recent = [b for b in beats if b is not None and (now - b.at) <= FORGET_AFTER]
+    recent = [b for b in beats if (now - b.at) <= FORGET_AFTER]
     if not recent:
         print("unhealthy: no heartbeat in the last day: no bot is running", file=out)
         return 1

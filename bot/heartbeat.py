@@ -15,9 +15,11 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.background import BackgroundLoop
+from bot.store import open_store, stored_version
 
 if TYPE_CHECKING:
     from bot.client import HeroesBot
@@ -124,6 +126,16 @@ class HeartbeatLoop(BackgroundLoop):
             except Exception:  # a store hiccup must not end the heartbeat for good
                 log.exception("could not write the heartbeat")
             await self.bot.clock.sleep(self.interval)
+
+
+async def stored_beats(target: Path | str) -> list[Beat] | None:
+    """The heartbeats stored in a database, read without creating it: None when it does not
+    exist or has no tables (no bot ever ran on it). Shared by `health` and `restore`."""
+    if not await stored_version(target):
+        return None
+    async with open_store(target) as store:
+        stored = await store.meta.heartbeats()
+    return [beat for key, text in stored.items() if (beat := Beat.from_json(key, text))]
 
 
 def _older(beat: Beat | None, cutoff: datetime) -> bool:

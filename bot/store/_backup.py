@@ -11,15 +11,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from ._connection import PRIVATE_FILE, SQLITE_HEADER
+from ._connection import PRIVATE_FILE, SQLITE_HEADER, open_read_only
 from ._errors import StoreError
 from ._migrations import load_migrations
 
 _COMPANIONS = ("-wal", "-shm")
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def verify_sqlite_file(path: Path) -> int:
@@ -33,7 +29,7 @@ def verify_sqlite_file(path: Path) -> int:
     if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not a SQLite database.")
     try:
-        with contextlib.closing(_read_only(path)) as connection:
+        with contextlib.closing(open_read_only(path)) as connection:
             result = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
@@ -51,7 +47,7 @@ def verify_sqlite_file(path: Path) -> int:
 
 def sqlite_row_counts(path: Path) -> dict[str, int]:
     """Rows in each table of a SQLite file, read-only, by table name."""
-    with contextlib.closing(_read_only(path)) as connection:
+    with contextlib.closing(open_read_only(path)) as connection:
         names = [
             str(row[0])
             for row in connection.execute(

@@ -46,6 +46,12 @@ PRIVATE_FOLDER = 0o700
 _COMPANIONS = ("-wal", "-shm", "-journal")
 
 
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection that can neither create nor change the file (a mistyped path
+    is an error, not a new empty database)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def _create_private(path: Path) -> None:
     """Create the database file (and its missing folders) private before SQLite opens it.
 
@@ -175,9 +181,7 @@ def backup_database(source: Path, target: Path) -> None:
     try:
         # Read-only: a mistyped path is an error, not a new empty database.
         with (
-            contextlib.closing(
-                sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-            ) as src,
+            contextlib.closing(open_read_only(source)) as src,
             contextlib.closing(sqlite3.connect(target)) as dst,
         ):
             src.backup(dst)

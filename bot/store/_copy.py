@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._connection import is_postgres, open_store, sqlite_path
+from ._connection import is_postgres, open_read_only, open_store, sqlite_path
 from ._database import Database, Reader, Tx
 from ._errors import ConstraintError, StoreError
 from ._migrations import current_version_postgres
@@ -362,8 +362,7 @@ async def stored_version(target: Path | str) -> int | None:
 
 def _sqlite_version(path: Path) -> int:
     try:
-        uri = f"{path.resolve().as_uri()}?mode=ro"  # read-only: never creates nor changes it
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+        with contextlib.closing(open_read_only(path)) as connection:
             return int(connection.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} cannot be used as a database: {exc}") from None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ._cache import cached
 from ._database import Repository
-from ._stamps import millisecond_stamp
+from ._times import millisecond_stamp
 
 
 @dataclass(frozen=True, slots=True)

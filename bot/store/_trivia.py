@@ -17,7 +17,7 @@ from bot.ui.display_names import clean_display_name
 from ._database import Repository
 from ._errors import ConstraintError
 from ._models import Source
-from ._stamps import millisecond_stamp
+from ._times import millisecond_stamp
 
 POINTS_PER_CORRECT_ANSWER = 1
 DISPLAY_NAME_LIMIT = 100
