@@ -110,6 +110,12 @@ class Config:
     # is connected to the emulator, and on a live database (--keep-data) it would read as the
     # real bot being up.
     heartbeat: bool = True
+    # BACKUP_DIR: a daily, rotated online backup of the SQLite file into this folder, keeping
+    # the newest BACKUP_KEEP (bot/backups.py). None: no automatic backups.
+    backup_dir: Path | None = None
+    backup_keep: int = 7
+    # METRICS_ADDR: serve Prometheus metrics on this (host, port) (bot/metrics.py). None: off.
+    metrics_addr: tuple[str, int] | None = None
 
     @property
     def sharded(self) -> bool:
@@ -256,6 +262,12 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         )
 
     shard_count, shard_ids = _shards(_optional(env, "SHARD_COUNT"), _optional(env, "SHARD_IDS"))
+    backup_dir, backup_keep = _backups(
+        _optional(env, "BACKUP_DIR"),
+        _optional(env, "BACKUP_KEEP"),
+        postgres=database_url is not None,
+        folder=default_locations(env).folder if root is None else root,
+    )
 
     return Config(
         token=Secret(token_text) if token_text else None,
@@ -268,6 +280,9 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         guild_ready_timeout=ready_timeout,
         shard_count=shard_count,
         shard_ids=shard_ids,
+        backup_dir=backup_dir,
+        backup_keep=backup_keep,
+        metrics_addr=metrics_address(_optional(env, "METRICS_ADDR")),
     )
 
 
@@ -330,6 +345,47 @@ def _shards(
             f"got {ids_text!r}."
         )
     return count, tuple(sorted(ids))
+
+
+def _backups(
+    folder_text: str | None, keep_text: str | None, *, postgres: bool, folder: Path
+) -> tuple[Path | None, int]:
+    """BACKUP_DIR (a folder, relative to the project or HEROES_HOME) and BACKUP_KEEP (1-365)."""
+    keep = 7
+    if keep_text is not None:
+        if not keep_text.isdigit() or not 1 <= int(keep_text) <= 365:
+            raise ConfigError(
+                f"BACKUP_KEEP must be how many daily backups to keep, 1 to 365 (got {keep_text!r})."
+            )
+        keep = int(keep_text)
+        if folder_text is None:
+            raise ConfigError("BACKUP_KEEP needs BACKUP_DIR too, e.g. BACKUP_DIR=backups.")
+    if folder_text is None:
+        return None, keep
+    if postgres:
+        raise ConfigError(
+            "BACKUP_DIR backs up the SQLite file; with DATABASE_URL on PostgreSQL schedule "
+            "pg_dump instead (README, Running it for real), and remove BACKUP_DIR."
+        )
+    chosen = Path(folder_text).expanduser()
+    return (chosen if chosen.is_absolute() else folder / chosen), keep
+
+
+def metrics_address(text: str | None) -> tuple[str, int] | None:
+    """METRICS_ADDR: a port (9108, served on 127.0.0.1 only) or host:port ([::1]:9108 for IPv6;
+    0.0.0.0:9108 opens it to the network, which must then be firewalled)."""
+    if text is None:
+        return None
+    host, colon, port = text.rpartition(":")
+    if not colon:
+        host, port = "127.0.0.1", text
+    host = host.strip("[]") if host.startswith("[") and host.endswith("]") else host
+    if not port.isdigit() or not 1 <= int(port) <= 65535 or not host or " " in host:
+        raise ConfigError(
+            f"METRICS_ADDR must be a port like 9108 (served on 127.0.0.1) or host:port like "
+            f"127.0.0.1:9108 (got {text!r}); leave it empty to serve no metrics."
+        )
+    return host, int(port)
 
 
 def check_database_path(path: Path) -> None:

@@ -214,3 +214,45 @@ def test_a_bad_database_url_says_the_fix_and_never_the_password(
     with pytest.raises(ConfigError) as raised:
         load_config(env)
     assert fix in str(raised.value) and "hunter2" not in str(raised.value)
+
+
+def test_backup_dir_is_taken_from_the_project_folder_and_keeps_seven_by_default(tmp_path):
+    settings = load_config({"BACKUP_DIR": "backups"}, root=tmp_path)
+    assert (settings.backup_dir, settings.backup_keep) == (tmp_path / "backups", 7)
+    assert load_config({}, root=tmp_path).backup_dir is None
+
+
+@pytest.mark.parametrize(
+    ("env", "wording"),
+    [
+        ({"BACKUP_KEEP": "3"}, "BACKUP_KEEP needs BACKUP_DIR"),
+        ({"BACKUP_DIR": "b", "BACKUP_KEEP": "0"}, "1 to 365"),
+        ({"BACKUP_DIR": "b", "BACKUP_KEEP": "seven"}, "1 to 365"),
+        ({"BACKUP_DIR": "b", "DATABASE_URL": "postgresql://u@h/d"}, "pg_dump"),
+    ],
+)
+def test_bad_backup_settings_are_refused_with_the_fix(env, wording):
+    with pytest.raises(ConfigError, match=wording):
+        load_config(env)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("9108", ("127.0.0.1", 9108)),
+        ("0.0.0.0:9108", ("0.0.0.0", 9108)),
+        ("[::1]:9200", ("::1", 9200)),
+    ],
+)
+def test_metrics_address_defaults_to_loopback(text, address):
+    assert load_config({"METRICS_ADDR": text}).metrics_addr == address
+
+
+@pytest.mark.parametrize("text", ["abc", ":80", "host:0", "host:70000", "a b:80"])
+def test_bad_metrics_address_is_refused(text):
+    with pytest.raises(ConfigError, match="METRICS_ADDR must be"):
+        load_config({"METRICS_ADDR": text})
+
+
+def test_metrics_are_off_unless_asked():
+    assert load_config({}).metrics_addr is None
