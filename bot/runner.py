@@ -12,8 +12,9 @@ import aiohttp
 import discord
 
 from bot.client import HeroesBot, create_bot
-from bot.clock import Clock, wait_for_event
+from bot.clock import Clock, SystemClock, wait_for_event
 from bot.config import Config
+from bot.sd_notify import ServiceNotifier
 from bot.seed import load_seed
 from bot.shutdown import StopRequest
 from bot.store import Store, open_store
@@ -88,13 +89,15 @@ async def run_bot(
     """
     token = settings.require_token()
     stop = StopRequest()
-    async with seeded_store(settings) as store:
+    systemd = ServiceNotifier(clock or SystemClock())  # does nothing outside systemd
+    async with systemd.watchdog(), seeded_store(settings) as store:
         handlers = stop.on_signals() if install_signal_handlers else contextlib.nullcontext()
         with handlers:
             attempt = 0
             while not stop.requested:
                 bot = create_bot(settings, store, sync=sync, clock=clock)
                 stop.bot = bot
+                systemd.watch(bot)
                 if on_bot is not None:
                     on_bot(bot)
                 async with bot:
@@ -108,11 +111,9 @@ async def run_bot(
                         return
                 attempt += 1
                 delay = reconnect_delay(attempt, jitter=jitter())
-                log.warning(
-                    "can't reach Discord: %s, retrying in %.0f s",
-                    describe_unreachable(failure),
-                    delay,
-                )
+                problem = f"can't reach Discord: {describe_unreachable(failure)}"
+                log.warning("%s, retrying in %.0f s", problem, delay)
+                systemd.send(f"STATUS={problem}, retrying")
                 await wait_for_event(bot.clock, stop.event, delay)
 
 

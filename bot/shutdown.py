@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from bot.background import BackgroundLoop
 from bot.client import HeroesBot
 from bot.clock import Clock
+from bot.sd_notify import notify
 from bot.tree import HeroesTree
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class StopRequest:
             log.info("already stopping (%s)", signal.Signals(signum).name)
             return
         log.info("%s received: stopping", signal.Signals(signum).name)
+        notify("STOPPING=1", "STATUS=stopping")  # systemd: a stop under way, not a hang
         self.event.set()
         if self.bot is not None and not self.bot.is_closed():
             self._stopping = asyncio.ensure_future(stop_cleanly(self.bot))
