@@ -6,12 +6,13 @@ import asyncio
 import gc
 import logging
 import pkgutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 import cogs
+from bot.backups import finish_backups, start_backups
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
@@ -21,6 +22,9 @@ from bot.owners import application_owners
 from bot.store import Store
 from bot.sync import SyncMode, SyncOutcome, sync_commands
 from bot.tree import HeroesTree
+
+if TYPE_CHECKING:
+    from bot.metrics import BotMetrics
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +90,17 @@ class HeroesBot(commands.Bot):
         self.departed: list[int] | None = None
         self._owners_read_at: float | None = None
         self._owners_lock = asyncio.Lock()
+        # Prometheus metrics (bot/metrics/), once setup_hook started them; None: METRICS_ADDR
+        # is not set. bot/log_context.py reports each interaction to them.
+        self.metrics: BotMetrics | None = None
 
     async def setup_hook(self) -> None:
+        if self.config.metrics_addr is not None:
+            # Imported only here: a bot without METRICS_ADDR never loads prometheus_client.
+            from bot.metrics import start_metrics
+
+            # First: an address in use stops the start before anything else is done.
+            self.metrics = await start_metrics(self, self.config.metrics_addr)
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d extensions", len(self.extensions))
@@ -98,6 +111,7 @@ class HeroesBot(commands.Bot):
             log.info("invite link: %s", invite_url(self.application_id))
         # `heroes-bot health` reads it (bot/heartbeat.py); it starts once the bot is ready.
         self.heartbeat = start_heartbeat(self) if self.config.heartbeat else None
+        self.backups = start_backups(self)  # BACKUP_DIR: daily backups (bot/backups.py)
 
     async def close(self) -> None:
         # The heartbeat first: a closing bot must not write "alive" once more, nor wait on its
@@ -105,7 +119,11 @@ class HeroesBot(commands.Bot):
         heartbeat: HeartbeatLoop | None = getattr(self, "heartbeat", None)
         if heartbeat is not None:
             await heartbeat.stop()
+        await finish_backups(self)  # a backup under way ends whole
         await super().close()
+        if self.metrics is not None:
+            await self.metrics.stop()
+            self.metrics = None
 
     async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and

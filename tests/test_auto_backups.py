@@ -1,0 +1,248 @@
+"""Automatic daily backups (BACKUP_DIR, BACKUP_KEEP): taken soon after start when none is recent,
+then daily on the bot's clock, each checked before it gets its name, rotated without touching
+anything else in the folder, one a day between several processes, failures logged with the fix
+and retried, and a stop lets the backup under way end whole."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.backups import (
+    FIRST_AFTER,
+    RETRY_AFTER,
+    STOP_GRACE,
+    DailyBackups,
+    backup_name,
+    folder_lock,
+    how_to_fix,
+    stored_backups,
+    take_daily_backup,
+)
+from bot.client import HeroesBot
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.store import NewUpdate, StoreError, open_store, verify_sqlite_file
+from bot.sync import SyncMode
+
+DAY = 24 * 3600.0
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> Path:
+    path = tmp_path / "heroes.db"
+    async with open_store(path) as store:
+        await store.tracker.add_update(NewUpdate("Filming begins", "Cameras roll."))
+    return path
+
+
+async def _running(clock: ManualClock, *loops: DailyBackups) -> None:
+    """Wait (real time, briefly) until every loop is asleep on the clock again: the pass
+    under way, in its thread, has ended."""
+    for _ in range(500):
+        if clock.sleepers >= len(loops):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the backup pass did not end")
+
+
+async def _advance(clock: ManualClock, seconds: float, *loops: DailyBackups) -> None:
+    await clock.advance(seconds)
+    await _running(clock, *loops)
+
+
+def _names(folder: Path) -> list[str]:
+    return [path.name for _, path in stored_backups(folder)]
+
+
+def _loop(database: Path, folder: Path, clock: ManualClock, keep: int = 7) -> DailyBackups:
+    loop = DailyBackups(database, folder, keep, clock)
+    loop.start()
+    return loop
+
+
+async def test_the_first_backup_is_taken_soon_after_start_when_there_is_none(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    loop = _loop(database, folder, clock)
+    await _advance(clock, FIRST_AFTER - 1, loop)
+    assert _names(folder) == []  # not at once: the start's own work comes first
+    await _advance(clock, 1, loop)
+    await loop.stop()
+    copy = folder / backup_name(clock.now())
+    assert _names(folder) == [copy.name]
+    assert (folder.stat().st_mode & 0o777, copy.stat().st_mode & 0o777) == (0o700, 0o600)
+    assert sorted(p.name for p in folder.iterdir()) == [".heroes-backup.lock", copy.name]
+
+
+async def test_an_automatic_backup_passes_integrity_check_and_holds_the_rows(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    loop = _loop(database, folder, clock)
+    await _advance(clock, FIRST_AFTER, loop)
+    await loop.stop()
+    (copy,) = (path for _, path in stored_backups(folder))
+    verify_sqlite_file(copy)
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        headlines = connection.execute("SELECT headline FROM sequel_updates").fetchall()
+    assert headlines == [("Filming begins",)]
+
+
+async def test_no_backup_at_start_when_one_from_the_last_day_exists(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    earlier = clock.now() - timedelta(hours=20)
+    assert take_daily_backup(database, folder, 7, earlier) is not None  # before a restart
+    loop = _loop(database, folder, clock)
+    await _advance(clock, FIRST_AFTER, loop)
+    assert _names(folder) == [backup_name(earlier)]
+    # The next one is due a day after that backup, not a day after the start.
+    await _advance(clock, 4 * 3600 - FIRST_AFTER - 1, loop)
+    assert len(_names(folder)) == 1
+    await _advance(clock, 1, loop)
+    await loop.stop()
+    assert _names(folder) == [backup_name(earlier), backup_name(clock.now())]
+
+
+async def test_backups_are_taken_once_a_day_on_the_bots_clock(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    loop = _loop(database, folder, clock)
+    await _advance(clock, FIRST_AFTER, loop)
+    first = clock.now()
+    await _advance(clock, DAY - 1, loop)
+    assert len(_names(folder)) == 1
+    await _advance(clock, 1, loop)
+    await _advance(clock, DAY, loop)
+    await loop.stop()
+    assert _names(folder) == [backup_name(first + timedelta(days=n)) for n in range(3)]
+
+
+async def test_rotation_keeps_the_newest_n_and_leaves_every_other_file_alone(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    folder.mkdir()
+    foreign = [
+        "notes.txt",  # the admin's own
+        "heroes-20200101T000000Z.db.partial",  # another process's copy under way
+        "heroes-before-upgrade.db",  # a hand-made backup, named differently
+        "heroes-20200101T000000Z.db-journal",
+    ]
+    for name in foreign:
+        (folder / name).write_text("mine")
+    loop = _loop(database, folder, clock, keep=2)
+    await _advance(clock, FIRST_AFTER, loop)
+    for _ in range(3):
+        await _advance(clock, DAY, loop)
+    await loop.stop()
+    newest = [backup_name(clock.now() - timedelta(days=n)) for n in (1, 0)]
+    assert _names(folder) == newest
+    assert all((folder / name).read_text() == "mine" for name in foreign)
+
+
+async def test_a_failure_logs_one_warning_with_the_fix_and_the_loop_tries_again(
+    database: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = ManualClock()
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the folder should be")
+    folder = blocker / "backups"
+    loop = _loop(database, folder, clock)
+    with caplog.at_level(logging.WARNING, logger="bot.backups"):
+        await _advance(clock, FIRST_AFTER, loop)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "must name a folder" in warnings[0] and "Next try in 60 minutes" in warnings[0]
+    assert loop.running
+    blocker.unlink()  # the admin fixes it
+    await _advance(clock, RETRY_AFTER, loop)
+    await loop.stop()
+    assert _names(folder) == [backup_name(clock.now())]
+
+
+@pytest.mark.parametrize(
+    ("failure", "fix"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "Free some space"),
+        (StoreError("the backup failed (database or disk is full)"), "Free some space"),
+        (StoreError("cannot create /b/x.db.partial: Permission denied"), "writable by"),
+        (OSError(errno.EROFS, "Read-only file system"), "writable by"),
+    ],
+)
+def test_the_warning_names_the_fix_for_a_full_disk_or_an_unwritable_folder(
+    failure: Exception, fix: str
+) -> None:
+    assert fix in how_to_fix(failure, Path("/b"))
+
+
+async def test_two_processes_on_one_database_take_one_backup_a_day_between_them(
+    database: Path, tmp_path: Path
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    shards = [_loop(database, folder, clock), _loop(database, folder, clock)]
+    await _advance(clock, FIRST_AFTER, *shards)
+    assert len(_names(folder)) == 1
+    await _advance(clock, RETRY_AFTER, *shards)  # the one that stood back looks again
+    await _advance(clock, DAY - RETRY_AFTER, *shards)
+    for shard in shards:
+        await shard.stop()
+    assert len(_names(folder)) == 2
+
+
+def test_no_backup_while_another_process_holds_the_folder_lock(
+    database: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    clock = ManualClock()
+    with folder_lock(folder) as locked:
+        assert locked
+        assert take_daily_backup(database, folder, 7, clock.now()) is None
+    assert _names(folder) == []
+
+
+async def test_a_stop_during_a_backup_lets_it_end_whole_and_named(
+    database: Path, tmp_path: Path
+) -> None:
+    with sqlite3.connect(database) as connection:  # a few MB: the copy takes a moment
+        connection.execute("CREATE TABLE padding (data BLOB)")
+        connection.executemany("INSERT INTO padding VALUES (randomblob(65536))", [()] * 120)
+    clock, folder = ManualClock(), tmp_path / "backups"
+    loop = _loop(database, folder, clock)
+    await clock.advance(FIRST_AFTER)
+    assert clock.sleepers == 0  # the pass is under way, in its thread
+    assert await loop.finish(clock, STOP_GRACE) is True
+    (copy,) = (path for _, path in stored_backups(folder))
+    verify_sqlite_file(copy)
+    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+    assert not loop.running
+
+
+async def test_the_bot_runs_daily_backups_only_when_backup_dir_is_set(
+    database: Path, tmp_path: Path
+) -> None:
+    settings = Config(database_path=database)
+    for backup_dir, expected in ((None, False), (tmp_path / "backups", True)):
+        async with open_store(database) as store:
+            bot = HeroesBot(
+                replace(settings, backup_dir=backup_dir),
+                store,
+                sync=SyncMode.OFF,
+                clock=ManualClock(),
+            )
+            await bot.setup_hook()
+            assert isinstance(bot.backups, DailyBackups) is expected
+            await bot.close()
