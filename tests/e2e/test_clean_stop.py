@@ -9,39 +9,23 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import time
-from collections import Counter
 from pathlib import Path
 
-from bench.live import BotProcess, start_bot
+from bench.live import BotProcess
 from bot.background import BackgroundLoop
 from bot.clock import ManualClock
-from bot.seed import load_seed
 from bot.shutdown import STOP_GRACE
-from bot.store import NewUpdate, open_store
 from bot.tree import RESTARTING
 from discord_emulator import Emulator
+from tests.e2e.broadcast import (
+    assert_one_post_each,
+    followers_with_one_update,
+    start_heroes,
+    wait_for_every_post,
+)
 
-FOLLOWERS = 120
 STOP_AT = 31  # SIGTERM as Discord creates the 31st post, before the answer reaches the bot
-
-
-def _states(db: Path) -> Counter[str]:
-    with sqlite3.connect(db) as check:
-        return Counter(state for (state,) in check.execute("SELECT state FROM sequel_deliveries"))
-
-
-async def _start(emu: Emulator, db: Path, logs: Path) -> BotProcess:
-    return await start_bot(
-        emu,
-        "heroes",
-        db=db,
-        log_dir=logs,
-        guild_ready_timeout=0.05,
-        extra_args=["--delivery-stale-after", "1", "--log-level", "INFO"],
-        timeout=30,
-    )
 
 
 async def test_sigterm_mid_broadcast_refuses_new_work_finishes_and_exits_0(
@@ -49,14 +33,8 @@ async def test_sigterm_mid_broadcast_refuses_new_work_finishes_and_exits_0(
 ) -> None:
     db = tmp_path / "heroes.db"
     async with Emulator(heartbeat_interval=5.0) as emu:
-        guilds = [emu.add_guild(f"Follower {i}", channels=("news",)) for i in range(FOLLOWERS)]
-        channels = [next(iter(guild.channels.values())) for guild in guilds]
+        channels = await followers_with_one_update(emu, db)
         elsewhere = emu.add_guild("Fan club", channels=("general",))  # follows nothing
-        async with open_store(db) as store:
-            await store.apply_seed(load_seed())
-            for guild, channel in zip(guilds, channels, strict=True):
-                await store.tracker.follow(guild.id, channel.id, None)
-            await store.tracker.add_update(NewUpdate("Filming begins", "Cameras roll in Austin."))
 
         first: list[BotProcess] = []
         started = asyncio.Event()
@@ -79,7 +57,7 @@ async def test_sigterm_mid_broadcast_refuses_new_work_finishes_and_exits_0(
             after_effect=True,
             action=sigterm_then_ask,
         )
-        first.append(await _start(emu, db, tmp_path / "logs"))
+        first.append(await start_heroes(emu, db, tmp_path / "logs", "--log-level", "INFO"))
         started.set()
         assert await asyncio.wait_for(first[0].proc.wait(), 20) == 0
         assert stopped_at and time.monotonic() - stopped_at[0] < 12
@@ -87,23 +65,12 @@ async def test_sigterm_mid_broadcast_refuses_new_work_finishes_and_exits_0(
         log = first[0].log_path.read_text()
         assert "Traceback" not in log, log[-3000:]
 
-        second = await _start(emu, db, tmp_path / "logs")
+        second = await start_heroes(emu, db, tmp_path / "logs")
         try:
-            await emu.wait_until(
-                lambda: all(emu.conversation(c) for c in channels),
-                timeout=20,
-                what="a post in every channel",
-            )
-            for _ in range(200):  # the last posts are recorded just after Discord answers
-                if _states(db)["sent"] == FOLLOWERS:
-                    break
-                await asyncio.sleep(0.05)
+            await wait_for_every_post(emu, db, channels)
         finally:
             assert await second.stop() == 0
-
-        assert [len(emu.conversation(c)) for c in channels] == [1] * FOLLOWERS
-        assert _states(db) == Counter({"sent": FOLLOWERS})
-        assert emu.violations == []
+        assert_one_post_each(emu, db, channels)
 
 
 class _Passes(BackgroundLoop):
