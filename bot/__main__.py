@@ -1,5 +1,5 @@
 """Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | restore |
-db | health] (health: exit status for a service check)."""
+db | health | doctor] (health: exit status for a service check)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from bot.config import (
     load_config,
     load_env_file,
 )
+from bot.doctor import add_parser as add_doctor_parser
+from bot.doctor import run as run_doctor
 from bot.seed import SeedError
 from bot.store import StoreError
 
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     add_news_parser(sub)
     add_db_parser(sub)
     add_health_parser(sub)
+    add_doctor_parser(sub)
     return parser
 
 
@@ -159,6 +162,8 @@ def _backup_or_restore(command: str, settings: Config, file: Path | None) -> int
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command == "doctor":  # before the settings load: a refused setting is one of its ✗ lines
+        return run_doctor(args)
     try:
         # The project folder's .env (or --env-file); real environment variables win over it.
         load_env_file(args.env_file)

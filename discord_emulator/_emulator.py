@@ -340,6 +340,14 @@ class Emulator:
             guild, name, permission_overwrites=list(permission_overwrites or [])
         )
 
+    async def delete_channel(self, guild: Guild, channel: Channel) -> None:
+        """A server manager deletes a channel: REST answers Unknown Channel (10003) from now on,
+        and a connected bot gets CHANNEL_DELETE, as Discord does."""
+        guild.channels.pop(channel.id, None)
+        self.state.channels.pop(channel.id, None)
+        if self.gateway.session_for_guild(guild.id) is not None:
+            await self.gateway.dispatch("CHANNEL_DELETE", channel.to_payload(), guild_id=guild.id)
+
     def add_role(
         self,
         guild: Guild,

@@ -470,6 +470,13 @@ class Application:
     flags: int = 0
     # A team-owned application: Discord's team object (see Emulator.set_team), else None.
     team: dict[str, Any] | None = None
+    # The Developer Portal's Bot and Installation pages, as GET /applications/@me reports them:
+    # "Public Bot", "Requires OAuth2 Code Grant", the default install link's scopes and
+    # permissions (None: no default link) and the installation contexts ("0" guild, "1" user).
+    bot_public: bool = True
+    bot_require_code_grant: bool = False
+    install_params: dict[str, Any] | None = None
+    integration_types_config: dict[str, dict[str, Any]] = field(default_factory=lambda: {"0": {}})
 
     def _owner_payload(self) -> dict[str, Any]:
         if self.team is None:
@@ -487,8 +494,8 @@ class Application:
             "description": "",
             "summary": "",
             "type": None,
-            "bot_public": True,
-            "bot_require_code_grant": False,
+            "bot_public": self.bot_public,
+            "bot_require_code_grant": self.bot_require_code_grant,
             "verify_key": "0" * 64,
             "flags": self.flags,
             "owner": self._owner_payload(),
@@ -499,5 +506,10 @@ class Application:
             "redirect_uris": [],
             "interactions_endpoint_url": None,
             "approximate_guild_count": 0,
-            "integration_types_config": {"0": {}},
+            "integration_types_config": copy.deepcopy(self.integration_types_config),
+            **(
+                {"install_params": copy.deepcopy(self.install_params)}
+                if self.install_params
+                else {}
+            ),
         }

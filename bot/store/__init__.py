@@ -9,6 +9,7 @@ them all (`store.tracker`, `store.daily`, ...). Features import from here and ne
 """
 
 from ._backup import replace_database, sqlite_row_counts, verify_sqlite_file, write_lock_free
+from ._checkup import WriteProbe, open_store_unchanged, probe_write, sqlite_integrity
 from ._connection import backup_database, is_postgres, open_store, redacted, sqlite_path
 from ._copy import (
     CopyFailed,
@@ -152,6 +153,7 @@ __all__ = [
     "Tx",
     "Work",
     "WorkCard",
+    "WriteProbe",
     "backup_database",
     "copy_database",
     "current_version",
@@ -162,11 +164,14 @@ __all__ = [
     "migrate",
     "migrate_postgres",
     "open_store",
+    "open_store_unchanged",
     "parse_iso",
+    "probe_write",
     "redacted",
     "replace_database",
     "row_counts",
     "same_database",
+    "sqlite_integrity",
     "sqlite_path",
     "sqlite_row_counts",
     "stage_label",

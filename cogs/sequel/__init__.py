@@ -20,7 +20,13 @@ from ._render import (
 from ._service import Broadcaster, DeliveryWorker, ProgressThrottle, RateGate
 from ._status import SequelStatus, sequel_status
 from ._validate import Checked, check_update, printable, stage_choices
-from ._views import NotifyButton, notify_view, toggle_notify
+from ._views import (
+    NotifyButton,
+    notify_view,
+    role_permission_problem,
+    role_problem,
+    toggle_notify,
+)
 
 __all__ = [
     "Broadcaster",
@@ -39,6 +45,8 @@ __all__ = [
     "news_pages",
     "notify_view",
     "printable",
+    "role_permission_problem",
+    "role_problem",
     "sequel_card",
     "sequel_status",
     "setup",

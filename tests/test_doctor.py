@@ -1,0 +1,284 @@
+"""`heroes-bot doctor` offline: each ✗ it reports, with its fix, and exit 0 only when all is ✓."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.doctor import doctor
+from bot.store import load_migrations, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+# Every setting load_config reads: a .env loaded by one test must not leak into the next.
+SETTINGS = (
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "DATABASE_URL",
+    "DEV_GUILD_ID",
+    "OWNER_IDS",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "GUILD_READY_TIMEOUT",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "BACKUP_DIR",
+    "BACKUP_KEEP",
+    "METRICS_ADDR",
+    "HEROES_ENV_FILE",
+    "HEROES_HOME",
+)
+APPLICATION_ID = 1234567890123456789
+
+
+def shaped_token(first: str | None = None) -> str:
+    """A made-up token with a real one's shape: the application id in base64, two more parts."""
+    head = first or base64.b64encode(str(APPLICATION_ID).encode()).decode().rstrip("=")
+    return f"{head}.GaBcDe.{'x' * 38}"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def write_env(folder: Path, mode: int = 0o600, **settings: str) -> Path:
+    env = folder / ".env"
+    env.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+    env.chmod(mode)
+    return env
+
+
+async def migrated_database(path: Path) -> Path:
+    async with open_store(path):
+        pass
+    return path
+
+
+async def run_doctor(env: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    """main() as the command line runs it (its own event loop, so on a thread here)."""
+    status = await asyncio.to_thread(main, ["--env-file", str(env), "doctor"])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def failures(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("✗")]
+
+
+async def test_a_healthy_setup_is_all_ticks_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    assert all(line.startswith("✓ ") for line in lines), lines
+    joined = "\n".join(lines)
+    assert f"application id {APPLICATION_ID}" in joined
+    assert "database schema is current" in joined
+    assert "integrity_check: ok" in joined
+
+
+async def test_a_missing_database_is_fine_when_its_folder_is_writable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "later" / "heroes.db"
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    assert f"✓ database {db} does not exist yet: it will be created at first start" in lines
+    assert not db.parent.exists()  # doctor creates nothing
+
+
+async def test_a_refused_setting_is_a_cross_line_not_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = write_env(tmp_path, LOG_LEVEL="LOUD")
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert lines == [
+        "✗ settings are refused: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, "
+        "CRITICAL (got 'LOUD')."
+    ]
+
+
+async def test_a_token_whose_first_part_is_no_application_id_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_an_id = base64.b64encode(b"not-an-id").decode().rstrip("=")
+    env = write_env(
+        tmp_path, DISCORD_TOKEN=shaped_token(not_an_id), DATABASE_PATH=str(tmp_path / "h.db")
+    )
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    [failure] = failures(lines)
+    assert failure.startswith(
+        "✗ DISCORD_TOKEN: the token's first part is not your application id: copy the token "
+        "again from https://discord.com/developers/applications (Bot > Reset Token)"
+    )
+
+
+async def test_a_token_in_two_parts_is_not_a_bot_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = write_env(tmp_path, DISCORD_TOKEN="a" * 30 + "." + "b" * 30)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert any(line.startswith("✗ DISCORD_TOKEN is not shaped like a bot token") for line in lines)
+
+
+@pytest.mark.parametrize("shared", [".env", "database"])
+async def test_a_file_other_users_can_read_is_reported_with_its_chmod(
+    shared: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    exposed = env if shared == ".env" else db
+    exposed.chmod(0o640)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ {shared}{' file' if shared == '.env' else ''} {exposed} can be read by other users "
+        f"(mode 640): chmod 600 {exposed}"
+    ]
+
+
+def corrupt_a_page(db: Path) -> None:
+    """Overwrite the cells of one table page, leaving the header and schema readable."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size, pages = (
+            connection.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("page_size", "page_count")
+        )
+    data = bytearray(db.read_bytes())
+    start = (pages - 2) * page_size
+    data[start + 8 : start + page_size] = b"\xff" * (page_size - 8)
+    db.write_bytes(bytes(data))
+
+
+async def test_a_damaged_database_fails_integrity_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: object
+) -> None:
+    db = tmp_path / "heroes.db"
+    async with open_store(db) as store:
+        await store.apply_seed(seed)  # type: ignore[arg-type]
+    corrupt_a_page(db)
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    [failure] = failures(lines)
+    assert failure.startswith(f"✗ database {db} is damaged (integrity_check: ")
+    assert failure.endswith(
+        ": restore a backup (heroes-bot restore FILE) or move the file away to start afresh"
+    )
+
+
+async def test_a_database_from_a_newer_heroes_bot_says_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    latest = len(load_migrations())
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"PRAGMA user_version = {latest + 1}")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    [failure] = failures(lines)
+    assert failure.startswith(
+        f"✗ database schema is at version {latest + 1}, newer than this heroes-bot's {latest}: "
+        "this database is from a newer heroes-bot: upgrade"
+    )
+
+
+async def test_an_older_database_will_be_migrated_and_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    latest = len(load_migrations())
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"PRAGMA user_version = {latest - 1}")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    assert (
+        f"✓ database schema is at version {latest - 1} of {latest}: it will be migrated at next "
+        "start (take a backup first: heroes-bot backup)" in lines
+    )
+
+
+async def test_low_disk_space_is_reported_with_the_number(tmp_path: Path) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    out = io.StringIO()
+    status = await doctor(str(env), online=False, out=out, disk_free=lambda folder: 42 * 1024**2)
+    assert status == 1
+    assert failures(out.getvalue().splitlines()) == [
+        f"✗ only 42 MB free in {tmp_path}: free some space there (at least 100 MB): SQLite needs "
+        "room to write, and backups need as much again as the database"
+    ]
+
+
+# The doctor as a user who may not write the folders: as root (who may write anything) the
+# process imports everything first, then drops to `nobody` (this interpreter lives under /root,
+# which `nobody` could not even start); as anyone else the folders' modes suffice.
+AS_ANOTHER_USER = """
+import os, pwd, sys
+import dotenv  # imported lazily by load_env_file; `nobody` may not read it later
+from bot.__main__ import main
+if os.geteuid() == 0:
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_unwritable_database_and_backup_folders_are_reported() -> None:
+    # Not under pytest's tmp_path: its 0700 folders would hide everything from `nobody`.
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+        folder = Path(scratch)
+        locked = folder / "locked"
+        locked.mkdir()
+        env = write_env(
+            folder,
+            mode=0o644,  # readable by the user doctor runs as (and so reported, too)
+            DISCORD_TOKEN=shaped_token(),
+            DATABASE_PATH=str(locked / "heroes.db"),
+            BACKUP_DIR=str(locked / "backups"),
+        )
+        locked.chmod(0o555)
+        folder.chmod(0o755)
+        result = subprocess.run(
+            [sys.executable, "-c", AS_ANOTHER_USER, "--env-file", str(env), "doctor"],
+            env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": scratch},
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        locked.chmod(0o755)  # so the folder can be removed
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1, result.stderr
+    fix = f"give this user write access to {locked} (chown or chmod)"
+    assert (
+        f"✗ BACKUP_DIR {locked / 'backups'} cannot be written ({locked} is not writable by this "
+        f"user): {fix}, or choose another BACKUP_DIR" in lines
+    )
+    assert (
+        f"✗ database {locked / 'heroes.db'} cannot be created ({locked} is not writable by this "
+        f"user): {fix}, or set DATABASE_PATH to a writable place" in lines
+    )
+    assert f"✗ .env file {env} can be read by other users (mode 644): chmod 600 {env}" in lines
