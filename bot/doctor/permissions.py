@@ -42,11 +42,12 @@ class FetchedGuild:
         return f"server {self.guild.name} ({self.guild.id})"
 
 
-def posting_gaps(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    """The posting permissions heroes-bot lacks in `channel` (roles, then overwrites, then a
-    timeout: discord.py's own resolution)."""
+def posting_gap(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
+    """The first posting permission heroes-bot lacks in `channel` (roles, then overwrites, then
+    a timeout: discord.py's own resolution), or None. Only the first is named: Discord takes
+    away the later ones with it (no View Channel, no sending; no Send Messages, no embeds)."""
     granted = channel.permissions_for(me)
-    return [words for name, words in POSTING.items() if not getattr(granted, name)]
+    return next((words for name, words in POSTING.items() if not getattr(granted, name)), None)
 
 
 def news_role_problem(server: FetchedGuild, role: discord.Role) -> str | None:

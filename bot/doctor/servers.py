@@ -18,7 +18,7 @@ from bot.store import (
 )
 
 from .database import latest_version
-from .permissions import POSTING_WORDS, FetchedGuild, news_role_problem, posting_gaps
+from .permissions import POSTING_WORDS, FetchedGuild, news_role_problem, posting_gap
 from .report import Check
 
 NEWS = "sequel news"
@@ -110,10 +110,10 @@ def channel_check(server: FetchedGuild, feature: str, channel_id: int) -> Check:
             f"run {ELSEWHERE[feature]} in that server",
         )
     named = f"#{channel.name} ({channel.id})"
-    gaps = posting_gaps(channel, server.me)
-    if gaps:
+    gap = posting_gap(channel, server.me)
+    if gap is not None:
         return Check.failed(
-            f"{where}: heroes-bot lacks {', '.join(gaps)} in {named}",
+            f"{where}: heroes-bot lacks {gap} in {named}",
             f"give heroes-bot {POSTING_WORDS} in #{channel.name} (the channel's settings > "
             f"Permissions > heroes-bot's role), or run {ELSEWHERE[feature]}",
         )
