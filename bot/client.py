@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import pkgutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -22,6 +22,9 @@ from bot.owners import application_owners
 from bot.store import Store
 from bot.sync import SyncMode, SyncOutcome, sync_commands
 from bot.tree import HeroesTree
+
+if TYPE_CHECKING:
+    from bot.metrics import BotMetrics
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +90,17 @@ class HeroesBot(commands.Bot):
         self.departed: list[int] | None = None
         self._owners_read_at: float | None = None
         self._owners_lock = asyncio.Lock()
+        # Prometheus metrics (bot/metrics/), once setup_hook started them; None: METRICS_ADDR
+        # is not set. bot/log_context.py reports each interaction to them.
+        self.metrics: BotMetrics | None = None
 
     async def setup_hook(self) -> None:
+        if self.config.metrics_addr is not None:
+            # Imported only here: a bot without METRICS_ADDR never loads prometheus_client.
+            from bot.metrics import start_metrics
+
+            # First: an address in use stops the start before anything else is done.
+            self.metrics = await start_metrics(self, self.config.metrics_addr)
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d extensions", len(self.extensions))
@@ -109,6 +121,9 @@ class HeroesBot(commands.Bot):
             await heartbeat.stop()
         await finish_backups(self)  # a backup under way ends whole
         await super().close()
+        if self.metrics is not None:
+            await self.metrics.stop()
+            self.metrics = None
 
     async def _resolve_owners(self, app: discord.AppInfo | None = None) -> None:
         """OWNER_IDS wins; otherwise the application's owner, or its team's accepted admins and

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from bot.log_context import log_fields
+
 REDACTED = "[redacted]"
 
 _PATTERNS = (
@@ -79,8 +81,9 @@ def install_redaction(secrets: Iterable[str] = (), logger: logging.Logger | None
             handler.addFilter(RedactingFilter(secrets))
 
 
-# What a record may carry through `extra=` that a JSON line shows (the server, the command and
-# the interaction a line is about), when known.
+# What a JSON line shows of the server, the command and the interaction it is about, when known:
+# from the record's `extra=`, or else from the interaction the emitting task is answering
+# (bot/log_context.py).
 CONTEXT_FIELDS = ("guild", "command", "interaction")
 
 
@@ -90,6 +93,9 @@ class JsonFormatter(logging.Formatter):
     Formats what the handler's RedactingFilter already cleaned (the message and the traceback
     text), so JSON lines are redacted exactly as text lines are; the filter must run first,
     which handler filters do (they run before the handler formats).
+
+    The interaction context is read while formatting, which a StreamHandler does in the task
+    that logs (a queue handler, formatting elsewhere, would lose it).
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -99,8 +105,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        known = log_fields()
         for name in CONTEXT_FIELDS:
             value = getattr(record, name, None)
+            if value is None:
+                value = known.get(name)
             if value is not None:
                 entry[name] = value if isinstance(value, int | str) else str(value)
         if record.exc_info and not record.exc_text:

@@ -13,6 +13,8 @@ from discord import app_commands
 
 from bot.cooldowns import format_wait
 from bot.errors import DATABASE_AWAY, UserFacingError, database_away
+from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
+from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.option_check import option_problem, suggestions_wanted
 from bot.replies import escape_input
 
@@ -91,6 +93,14 @@ def describe_error(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
+def failure_outcome(error: app_commands.AppCommandError, message: str | None) -> str:
+    """How a failed interaction is counted: the bot stopping, its own failure (a crash, the
+    database away), or a refusal of what the member asked."""
+    if isinstance(error, Restarting):
+        return RESTARTING_OUTCOME
+    return ERROR if message is None or message == DATABASE_AWAY else REFUSED
+
+
 class HeroesTree(app_commands.CommandTree):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,10 +112,16 @@ class HeroesTree(app_commands.CommandTree):
         """The bot is stopping: every interaction from now on is answered with RESTARTING."""
         self._refusing = True
 
+    @property
+    def refusing(self) -> bool:
+        """Whether the bot is stopping (buttons and forms check it too: bot/ui/views.py)."""
+        return self._refusing
+
     def in_flight(self) -> set[asyncio.Task[Any]]:
         return {task for task in self._in_flight if not task.done()}
 
-    def _track(self) -> None:
+    def track_current_task(self) -> None:
+        """The running task answers an interaction: a clean stop lets it finish."""
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
@@ -116,6 +132,7 @@ class HeroesTree(app_commands.CommandTree):
         declarations (servers only, option types, ranges, lengths, choices) is enforced here
         too, for clients that skip it. A refusal is raised to on_error, so it reads the same as
         every other failure. Once the bot is stopping, every interaction is refused."""
+        enter_interaction(interaction)  # its log lines and metrics (bot/log_context.py)
         command = interaction.command
         autocomplete = interaction.type is discord.InteractionType.autocomplete
         if self._refusing:
@@ -123,7 +140,7 @@ class HeroesTree(app_commands.CommandTree):
                 await interaction.response.autocomplete([])
                 return False
             raise Restarting()
-        self._track()
+        self.track_current_task()
         if command is None:
             return True  # discord.py answers an unknown command itself (CommandNotFound)
         if interaction.guild_id is None and is_guild_only(command):
@@ -147,6 +164,7 @@ class HeroesTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         message = describe_error(error)
+        note_outcome(failure_outcome(error, message))
         if isinstance(error, app_commands.CommandSignatureMismatch):
             log.warning("%s (a stale command definition, or a modified client)", error)
         if message == DATABASE_AWAY:

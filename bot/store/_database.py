@@ -14,9 +14,10 @@ and picks one with `Database.dialect(sqlite=..., postgres=...)`.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Literal, Protocol
 
 from ._cache import ReadCache
@@ -26,6 +27,10 @@ Params = Sequence[Any] | dict[str, Any]
 # A result row: indexable and iterable (aiosqlite.Row, asyncpg.Record).
 Row = Any
 Engine = Literal["sqlite", "postgres"]
+# Told how long each query took: ("read" | "write", seconds). A read is one `all`/`one` that
+# reached the database (not the read cache); a write is a whole write transaction, from asking
+# for it (waiting for the write lock included) to its commit or rollback.
+QueryObserver = Callable[[str, float], None]
 
 
 class Tx(Protocol):
@@ -88,6 +93,57 @@ class Database(ABC):
     def remove_change_listener(self, listener: Callable[[], None]) -> None:
         if listener in self.change_listeners:
             self.change_listeners.remove(listener)
+
+    def add_query_observer(self, observer: QueryObserver) -> None:
+        """Time every read and write transaction from now on (the bot's metrics). Until an
+        observer is added nothing is timed: the first one puts timing wrappers on this
+        instance, over the engine's own methods, so a bot without metrics pays nothing."""
+        observers: list[QueryObserver] | None = vars(self).get("_query_observers")
+        if observers is None:
+            observers = self._query_observers = []
+            self._time_queries(observers)
+        observers.append(observer)
+
+    def remove_query_observer(self, observer: QueryObserver) -> None:
+        observers: list[QueryObserver] = vars(self).get("_query_observers", [])
+        if observer in observers:
+            observers.remove(observer)
+
+    def _time_queries(self, observers: list[QueryObserver]) -> None:
+        untimed_all, untimed_one, untimed_transaction = self.all, self.one, self.transaction
+
+        def observe(operation: str, started: float) -> None:
+            # Real elapsed time (perf_counter), not the bot's clock: a measured duration.
+            elapsed = time.perf_counter() - started
+            for observer in observers:
+                observer(operation, elapsed)
+
+        async def timed_all(sql: str, params: Params = ()) -> list[Row]:
+            started = time.perf_counter()
+            try:
+                return await untimed_all(sql, params)
+            finally:
+                observe("read", started)
+
+        async def timed_one(sql: str, params: Params = ()) -> Row | None:
+            started = time.perf_counter()
+            try:
+                return await untimed_one(sql, params)
+            finally:
+                observe("read", started)
+
+        @asynccontextmanager
+        async def timed_transaction(*, changes_cached: bool = True) -> AsyncIterator[Tx]:
+            started = time.perf_counter()
+            try:
+                async with untimed_transaction(changes_cached=changes_cached) as tx:
+                    yield tx
+            finally:
+                observe("write", started)
+
+        self.all = timed_all  # type: ignore[method-assign]
+        self.one = timed_one  # type: ignore[method-assign]
+        self.transaction = timed_transaction  # type: ignore[method-assign]
 
     def dialect(self, *, sqlite: str, postgres: str) -> str:
         """The spelling of a statement (or a piece of one) for this engine."""

@@ -12,12 +12,12 @@ each shard's process sees only its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from ._cache import cached
-from ._database import Database, Repository, Tx
+from ._database import Database, Repository, Row, Tx
 from ._times import iso, parse_iso, utcnow
 from ._tracker_models import (
     Delivery,
@@ -337,6 +337,24 @@ class Tracker(Repository):
 
     # ------------------------------------------------------------------ deliveries
 
+    # Told "sent" or "failed" each time this process settles a delivery so (bot/metrics/).
+    settle_listeners: tuple[Callable[[str], None], ...] = ()
+
+    def add_settle_listener(self, listener: Callable[[str], None]) -> None:
+        self.settle_listeners = (*self.settle_listeners, listener)
+
+    def remove_settle_listener(self, listener: Callable[[str], None]) -> None:
+        self.settle_listeners = tuple(known for known in self.settle_listeners if known != listener)
+
+    def _settled(self, state: str) -> None:
+        for listener in self.settle_listeners:
+            listener(state)
+
+    async def pending_count(self) -> int:
+        """Deliveries still to send, to every server (one index range: cheap)."""
+        row = await self._db.one("SELECT count(*) FROM sequel_deliveries WHERE state = 'pending'")
+        return int(row[0]) if row else 0
+
     async def delivery_counts(self, update_id: int) -> DeliveryCounts:
         rows = await self._db.all(
             "SELECT state, count(*) FROM sequel_deliveries WHERE update_id = ? GROUP BY state",
@@ -521,6 +539,8 @@ class Tracker(Repository):
                     "WHERE guild_id = ? AND channel_id = ?",
                     (stamp, row[0], row[1]),
                 )
+        if row is not None:
+            self._settled("sent")
 
     async def mark_uncertain(
         self, delivery_id: int, error: str, *, now: datetime | None = None
@@ -545,33 +565,43 @@ class Tracker(Repository):
         against the server's follow; after `unfollow_after` failures in a row, unfollow with the
         reason. Returns the follow when this failure unfollowed it."""
         moment = now or utcnow()
-        stamp = iso(moment)
         async with self._db.transaction() as db:
             row = await db.one(
                 "UPDATE sequel_deliveries SET state = 'failed', error = ?, settled_at = ? "
                 "WHERE id = ? AND state = 'sending' RETURNING guild_id, channel_id",
-                (error, stamp, delivery_id),
+                (error, iso(moment), delivery_id),
             )
-            if row is None or not channel_fault:
-                return None
-            guild_id, channel_id = int(row[0]), int(row[1])
-            counted = await db.one(
-                "UPDATE sequel_follows SET failure_count = failure_count + 1, last_error = ?, "
-                "last_error_at = ? WHERE guild_id = ? AND channel_id = ? AND active = 1 "
-                "RETURNING failure_count",
-                (error, stamp, guild_id, channel_id),
-            )
-            if counted is None or int(counted[0]) < unfollow_after:
-                return None
-            reason = (
-                f"Unfollowed automatically on {moment.date().isoformat()} after "
-                f"{int(counted[0])} failed deliveries in a row to <#{channel_id}>. "
-                f"Last error: {error}"
-            )
-            await db.execute(
-                "UPDATE sequel_follows SET active = 0, unfollowed_reason = ?, unfollowed_at = ? "
-                "WHERE guild_id = ?",
-                (reason, stamp, guild_id),
-            )
-            await self._skip_pending(db, guild_id, "the server was unfollowed", moment)
-        return await self.get_follow(guild_id)
+            unfollowed = None
+            if row is not None and channel_fault:
+                unfollowed = await self._count_failure(db, row, error, moment, unfollow_after)
+        if row is not None:
+            self._settled("failed")
+        return await self.get_follow(unfollowed) if unfollowed is not None else None
+
+    async def _count_failure(
+        self, db: Tx, row: Row, error: str, moment: datetime, unfollow_after: int
+    ) -> int | None:
+        """Count a failure against the channel's follow; the server's id when this one made it
+        `unfollow_after` in a row and unfollowed it."""
+        stamp = iso(moment)
+        guild_id, channel_id = int(row[0]), int(row[1])
+        counted = await db.one(
+            "UPDATE sequel_follows SET failure_count = failure_count + 1, last_error = ?, "
+            "last_error_at = ? WHERE guild_id = ? AND channel_id = ? AND active = 1 "
+            "RETURNING failure_count",
+            (error, stamp, guild_id, channel_id),
+        )
+        if counted is None or int(counted[0]) < unfollow_after:
+            return None
+        reason = (
+            f"Unfollowed automatically on {moment.date().isoformat()} after "
+            f"{int(counted[0])} failed deliveries in a row to <#{channel_id}>. "
+            f"Last error: {error}"
+        )
+        await db.execute(
+            "UPDATE sequel_follows SET active = 0, unfollowed_reason = ?, unfollowed_at = ? "
+            "WHERE guild_id = ?",
+            (reason, stamp, guild_id),
+        )
+        await self._skip_pending(db, guild_id, "the server was unfollowed", moment)
+        return guild_id

@@ -9,8 +9,26 @@ from typing import Any
 import discord
 
 from bot.errors import DATABASE_AWAY, database_away
+from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
+from bot.log_context import RESTARTING as RESTARTING_OUTCOME
+from bot.tree import RESTARTING, HeroesTree
 
 log = logging.getLogger(__name__)
+
+
+async def admitted(interaction: discord.Interaction) -> bool:
+    """A press or a form submitted while the bot is stopping (bot/shutdown.py) gets the restart
+    wording, as a command does; until then the task answering it counts as in flight, so a
+    clean stop lets it finish. Every view, form and persistent button calls this first."""
+    tree = interaction.client.tree  # type: ignore[attr-defined]
+    if not isinstance(tree, HeroesTree):
+        return True
+    if tree.refusing:
+        note_outcome(RESTARTING_OUTCOME)
+        await interaction.response.send_message(RESTARTING, ephemeral=True)
+        return False
+    tree.track_current_task()
+    return True
 
 
 class LoggedView(discord.ui.View):
@@ -29,6 +47,12 @@ class LoggedView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.message: discord.InteractionMessage | discord.Message | None = None
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every press is logged and counted with its interaction (bot/log_context.py);
+        subclasses that refuse some presses call this first."""
+        enter_interaction(interaction)
+        return await admitted(interaction)
+
     def disable_all(self) -> None:
         for item in self.children:
             if isinstance(item, discord.ui.Button | discord.ui.Select):
@@ -45,6 +69,7 @@ class LoggedView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
+        note_outcome(ERROR)
         if database_away(error):
             log.warning(
                 "database out of reach during a press on %s: %s", type(self).__name__, error
@@ -65,6 +90,14 @@ class LoggedView(discord.ui.View):
             await interaction.response.send_message(text, ephemeral=True)
 
 
+class LoggedModal(discord.ui.Modal):
+    """The base of every form: refused once the bot is stopping, awaited by a clean stop."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        enter_interaction(interaction)
+        return await admitted(interaction)
+
+
 class OwnedView(LoggedView):
     """A view only the member who asked may press.
 
@@ -77,8 +110,11 @@ class OwnedView(LoggedView):
         self.command_hint = command_hint
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not await super().interaction_check(interaction):
+            return False
         if interaction.user.id == self.owner_id:
             return True
+        note_outcome(REFUSED)
         await interaction.response.send_message(
             f"These buttons belong to whoever asked. Start your own with {self.command_hint}.",
             ephemeral=True,

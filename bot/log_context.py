@@ -1,0 +1,94 @@
+"""Which interaction the running task is answering: for its log lines and its metrics.
+
+Set once per interaction, where the bot first sees it (`HeroesTree.interaction_check` for
+commands and autocompletes, `LoggedView.interaction_check` for buttons and selects), in a
+ContextVar: discord.py answers each interaction in a task of its own, so the value belongs to
+that task (and to tasks it starts) and concurrent interactions never see each other's. Every
+log line emitted meanwhile carries the guild, the command and the interaction id in JSON logs
+(bot/logging_setup.py) without any call site passing `extra=`.
+
+The outcome (ok unless a handler notes otherwise) is counted when the task ends, by the bot's
+metrics when they are on (bot/metrics/): `interaction.client.metrics`, duck-typed, so nothing
+here imports prometheus_client.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import discord
+
+OK = "ok"
+REFUSED = "refused"  # the member was told no (a refusal, a cooldown, someone else's buttons)
+ERROR = "error"  # the bot failed (a crash, the database out of reach)
+RESTARTING = "restarting"  # refused because the bot is stopping
+
+
+@dataclass
+class InteractionScope:
+    interaction_id: int
+    guild_id: int | None
+    # A bounded label, never the member's input: the command's qualified name, or the kind of
+    # component ("button", "select", "modal").
+    command: str
+    # Autocompletes are suggestions while typing, not answers: logged with the context, not
+    # counted among interactions.
+    counted: bool
+    outcome: str = OK
+
+
+_current: ContextVar[InteractionScope | None] = ContextVar("heroes_interaction", default=None)
+
+
+def interaction_label(interaction: discord.Interaction) -> str:
+    if interaction.type is discord.InteractionType.component:
+        data = interaction.data if isinstance(interaction.data, dict) else {}
+        return "button" if data.get("component_type") == 2 else "select"
+    if interaction.type is discord.InteractionType.modal_submit:
+        return "modal"
+    command = interaction.command
+    return command.qualified_name if command is not None else "unknown"
+
+
+def enter_interaction(interaction: discord.Interaction) -> InteractionScope:
+    """Note that the current task answers `interaction` (again: the same scope)."""
+    scope = _current.get()
+    if scope is not None and scope.interaction_id == interaction.id:
+        return scope
+    scope = InteractionScope(
+        interaction_id=interaction.id,
+        guild_id=interaction.guild_id,
+        command=interaction_label(interaction),
+        counted=interaction.type is not discord.InteractionType.autocomplete,
+    )
+    _current.set(scope)
+    metrics = getattr(interaction.client, "metrics", None)
+    if metrics is not None:
+        metrics.watch(interaction, scope)
+    return scope
+
+
+def current_interaction() -> InteractionScope | None:
+    return _current.get()
+
+
+def note_outcome(outcome: str) -> None:
+    """How the interaction being answered ended, if not ok (a refusal, an error)."""
+    scope = _current.get()
+    if scope is not None:
+        scope.outcome = outcome
+
+
+def log_fields() -> dict[str, int | str]:
+    """guild, command and interaction for a log line (empty outside any interaction)."""
+    scope = _current.get()
+    if scope is None:
+        return {}
+    fields: dict[str, int | str] = {
+        "command": scope.command,
+        "interaction": scope.interaction_id,
+    }
+    if scope.guild_id is not None:
+        fields["guild"] = scope.guild_id
+    return fields

@@ -1,0 +1,198 @@
+"""Prometheus metrics on METRICS_ADDR: off by default; when on, the real bot on the emulator
+serves them on exactly the configured address, and counts what it does."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
+
+from bot.client import HeroesBot
+from bot.config import ConfigError, load_config
+from bot.store import open_store
+from tests.e2e.harness import world
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _socket_inodes() -> set[str]:
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def listening() -> set[tuple[str, int]]:
+    """(local address as /proc/net shows it, port) of every TCP socket this process listens on."""
+    ours = _socket_inodes()
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                address, port = fields[1].split(":")
+                if fields[3] == "0A" and fields[9] in ours:  # 0A: LISTEN
+                    found.add((address, int(port, 16)))
+    return found
+
+
+LOOPBACK = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
+
+
+async def scrape(port: int) -> dict[str, list[Sample]]:
+    """GET /metrics, parsed as Prometheus parses it: samples by metric family."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}/metrics") as response,
+    ):
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/plain; version=")
+        text = await response.text()
+    return {family.name: family.samples for family in text_string_to_metric_families(text)}
+
+
+def sample(families: dict[str, list[Sample]], name: str, **labels: str) -> float | None:
+    for family in families.values():
+        for found in family:
+            if found.name == name and all(found.labels.get(k) == v for k, v in labels.items()):
+                return found.value
+    return None
+
+
+def counted(bot: HeroesBot, command: str, outcome: str) -> float:
+    metrics = bot.metrics
+    assert metrics is not None
+    labels = {"command": command, "outcome": outcome}
+    return metrics.registry.get_sample_value("heroes_interactions_total", labels) or 0.0
+
+
+@pytest.fixture
+def port() -> Iterator[int]:
+    yield free_port()
+
+
+def test_prometheus_client_is_not_imported_without_metrics() -> None:
+    code = (
+        "import sys, bot.__main__, bot.runner, bot.client, importlib\n"
+        "from bot.client import discover_extensions\n"
+        "for name in discover_extensions(): importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('prometheus', 'bot.metrics'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+async def test_metrics_are_off_by_default_and_nothing_listens(tmp_path: Path) -> None:
+    assert load_config({}).metrics_addr is None
+    before = listening()
+    async with world(tmp_path / "heroes.db") as w:
+        assert w.bot.metrics is None
+        assert {port for _, port in listening() - before} == {w.emu.port}
+
+
+async def test_a_port_alone_binds_to_127_0_0_1_only(tmp_path: Path, port: int) -> None:
+    address = load_config({"METRICS_ADDR": str(port)}).metrics_addr
+    assert address == ("127.0.0.1", port)
+    async with world(tmp_path / "heroes.db", metrics_addr=address):
+        assert {entry for entry in listening() if entry[1] == port} == {(LOOPBACK, port)}
+    assert not any(entry[1] == port for entry in listening())  # stopped with the bot
+
+
+async def test_commands_are_counted_by_outcome_with_their_ack_time(
+    tmp_path: Path, port: int
+) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        answered = await w.emu.slash("cast", user=w.fan)
+        await answered.response()
+        refused = await w.emu.slash("quote", {"search": ""}, user=w.fan, forged=True)
+        assert (await refused.response()).ephemeral
+        await w.emu.wait_until(
+            lambda: counted(w.bot, "cast", "ok") and counted(w.bot, "quote", "refused"),
+            what="both interactions counted",
+        )
+        families = await scrape(port)
+    assert sample(families, "heroes_interactions_total", command="cast", outcome="ok") == 1
+    assert sample(families, "heroes_interactions_total", command="quote", outcome="refused") == 1
+    assert sample(families, "heroes_interactions_total", command="cast", outcome="error") is None
+    assert sample(families, "heroes_interaction_ack_seconds_count") == 2
+    assert sample(families, "heroes_interaction_ack_seconds_bucket", le="3.0") == 2
+
+
+async def test_someone_elses_buttons_count_as_a_refused_button(tmp_path: Path, port: int) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        handle = await w.emu.slash("cast", user=w.fan)
+        message = await handle.wait_message()
+        ids = [c["custom_id"] for row in message.components for c in row["components"]]
+        await (await w.emu.press(message, ids[3], user=w.other)).response()
+        await (await w.emu.press(message, ids[3], user=w.fan)).response()
+        await w.emu.wait_until(
+            lambda: counted(w.bot, "button", "ok") and counted(w.bot, "button", "refused"),
+            what="both presses counted",
+        )
+        assert counted(w.bot, "button", "refused") == counted(w.bot, "button", "ok") == 1
+
+
+async def test_gateway_deliveries_and_store_times_are_served(tmp_path: Path, port: int) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        await (await w.emu.slash("cast", user=w.fan)).response()
+        families = await scrape(port)
+    assert sample(families, "heroes_shards_connected") == 1
+    latency = sample(families, "heroes_gateway_latency_seconds", shard="0")
+    assert latency is not None and latency >= 0
+    assert sample(families, "heroes_deliveries_pending") == 0
+    assert sample(families, "heroes_deliveries_sent_total") == 0
+    assert sample(families, "heroes_deliveries_failed_total") == 0
+    reads = sample(families, "heroes_store_query_seconds_count", operation="read")
+    assert reads is not None and reads > 0
+
+
+async def test_a_port_in_use_is_a_one_line_startup_error(tmp_path: Path, port: int) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        with pytest.raises(ConfigError) as caught:
+            async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)):
+                pass
+    assert str(caught.value) == (
+        f"METRICS_ADDR 127.0.0.1:{port} is already in use (another program, or another bot "
+        "process): give each process its own port, or leave METRICS_ADDR empty."
+    )
+
+
+async def test_store_queries_are_timed_only_once_observed(tmp_path: Path) -> None:
+    async with open_store(tmp_path / "heroes.db") as store:
+        database = store.database
+        assert "all" not in vars(database)  # no observer: the engine's own methods, untimed
+        timed: list[tuple[str, float]] = []
+        database.add_query_observer(lambda operation, seconds: timed.append((operation, seconds)))
+        await database.all("SELECT 1")
+        async with database.transaction() as tx:
+            await tx.execute("UPDATE meta SET value = value WHERE key = 'nothing'")
+        assert [operation for operation, _ in timed] == ["read", "write"]
+        assert all(seconds >= 0 for _, seconds in timed)
