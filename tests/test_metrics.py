@@ -16,9 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.client import HeroesBot
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.store import open_store
-from tests.e2e.harness import world
+from discord_emulator import Emulator
+from tests.e2e.harness import running_bot, world
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,6 +171,32 @@ async def test_gateway_deliveries_and_store_times_are_served(tmp_path: Path, por
     assert sample(families, "heroes_deliveries_failed_total") == 0
     reads = sample(families, "heroes_store_query_seconds_count", operation="read")
     assert reads is not None and reads > 0
+
+
+async def test_a_sharded_bot_reports_each_shards_latency(tmp_path: Path, port: int) -> None:
+    async with Emulator(shard_count=2, heartbeat_interval=5.0) as emu:
+        emu.add_guild("g")
+        settings = Config(
+            database_path=tmp_path / "heroes.db",
+            guild_ready_timeout=0.05,
+            shard_count=2,
+            metrics_addr=("127.0.0.1", port),
+        )
+        async with running_bot(emu, settings):
+            families = await scrape(port)
+    assert sample(families, "heroes_shards_connected") == 2
+    for shard in ("0", "1"):
+        assert sample(families, "heroes_gateway_latency_seconds", shard=shard) is not None
+
+
+async def test_interactions_refused_while_stopping_count_as_restarting(
+    tmp_path: Path, port: int
+) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        w.bot.tree.refuse_new_interactions()
+        await (await w.emu.slash("cast", user=w.fan)).response()
+        await w.emu.wait_until(lambda: counted(w.bot, "cast", "restarting"), what="counted")
+        assert counted(w.bot, "cast", "ok") == 0
 
 
 async def test_a_port_in_use_is_a_one_line_startup_error(tmp_path: Path, port: int) -> None:
