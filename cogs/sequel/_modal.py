@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.ui.views import OwnedView
+from bot.ui.views import LoggedModal, OwnedView
 
 from ._validate import MAX_HEADLINE, MAX_OUTLET, MAX_TEXT, MAX_URL
 
@@ -16,7 +16,7 @@ Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 FIELDS = ("headline", "text", "source_url", "outlet", "stage")
 
 
-class PostUpdateModal(discord.ui.Modal):
+class PostUpdateModal(LoggedModal):
     """Headline, text, source link and name, new stage. Validated on submit (_validate.py)."""
 
     def __init__(self, submit: Submit, *, values: dict[str, str] | None = None) -> None:

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.cooldowns import format_wait
 from bot.store import Store
 from bot.ui.embeds import shorten
+from bot.ui.views import admitted
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,9 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
         /,
     ) -> NotifyButton:
         return cls(match["action"], int(match["guild_id"]))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await admitted(interaction)  # not a LoggedView's: a clean stop's rules here too
 
     async def callback(self, interaction: discord.Interaction) -> None:
         store: Store = interaction.client.store  # type: ignore[attr-defined]
