@@ -29,13 +29,16 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def background_loops(bot: HeroesBot) -> list[BackgroundLoop]:
-    """The loops the loaded cogs run (each cog keeps its loop as an attribute)."""
-    return [
+    """The loops the loaded cogs run (each cog keeps its loop as an attribute), and the bot's
+    daily backups (bot/backups.py), whose copy under way ends within the same grace."""
+    loops = [
         value
         for cog in bot.cogs.values()
         for value in vars(cog).values()
         if isinstance(value, BackgroundLoop)
     ]
+    backups = getattr(bot, "backups", None)
+    return [*loops, backups] if isinstance(backups, BackgroundLoop) else loops
 
 
 async def _finish_interactions(tree: HeroesTree, clock: Clock, seconds: float) -> bool:

@@ -18,7 +18,6 @@ import pytest
 from bot.backups import (
     FIRST_AFTER,
     RETRY_AFTER,
-    STOP_GRACE,
     DailyBackups,
     backup_name,
     folder_lock,
@@ -29,6 +28,7 @@ from bot.backups import (
 from bot.client import HeroesBot
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.shutdown import stop_cleanly
 from bot.store import NewUpdate, StoreError, open_store, verify_sqlite_file
 from bot.sync import SyncMode
 
@@ -214,21 +214,25 @@ def test_no_backup_while_another_process_holds_the_folder_lock(
     assert _names(folder) == []
 
 
-async def test_a_stop_during_a_backup_lets_it_end_whole_and_named(
+async def test_a_clean_stop_during_a_backup_lets_it_end_whole_and_named(
     database: Path, tmp_path: Path
 ) -> None:
     with sqlite3.connect(database) as connection:  # a few MB: the copy takes a moment
         connection.execute("CREATE TABLE padding (data BLOB)")
         connection.executemany("INSERT INTO padding VALUES (randomblob(65536))", [()] * 120)
     clock, folder = ManualClock(), tmp_path / "backups"
-    loop = _loop(database, folder, clock)
-    await clock.advance(FIRST_AFTER)
-    assert clock.sleepers == 0  # the pass is under way, in its thread
-    assert await loop.finish(clock, STOP_GRACE) is True
+    async with open_store(database) as store:
+        bot = HeroesBot(Config(database_path=database), store, sync=SyncMode.OFF, clock=clock)
+        await bot.setup_hook()
+        # As start_backups does for a logged-in bot (this one never logs in).
+        bot.backups = _loop(database, folder, clock)
+        await clock.advance(FIRST_AFTER)
+        assert clock.sleepers == 0  # the pass is under way, in its thread
+        await stop_cleanly(bot)  # SIGTERM's stop: the grace runs on the bot's clock
     (copy,) = (path for _, path in stored_backups(folder))
     verify_sqlite_file(copy)
     assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
-    assert not loop.running
+    assert not bot.backups.running
 
 
 async def test_the_bot_runs_daily_backups_only_when_backup_dir_is_set(
