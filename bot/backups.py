@@ -146,7 +146,8 @@ def take_daily_backup(database: Path, folder: Path, keep: int, now: datetime) ->
                 raise StoreError(f"{final} already exists")
             partial.rename(final)
         except BaseException:  # whatever went wrong, no half-checked copy is left behind
-            partial.unlink(missing_ok=True)
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                partial.with_name(partial.name + suffix).unlink(missing_ok=True)
             raise
         _sync_folder(folder)
         removed, problems = rotate(folder, keep)

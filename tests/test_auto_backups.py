@@ -115,6 +115,19 @@ async def test_no_backup_at_start_when_one_from_the_last_day_exists(
     assert _names(folder) == [backup_name(earlier), backup_name(clock.now())]
 
 
+def test_a_copy_that_fails_its_check_never_gets_a_backups_name(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(path: Path) -> int:
+        raise StoreError(f"{path} is damaged: integrity_check says page 2 is wrong")
+
+    monkeypatch.setattr("bot.backups.verify_sqlite_file", damaged)
+    folder = tmp_path / "backups"
+    with pytest.raises(StoreError, match="damaged"):
+        take_daily_backup(database, folder, 7, ManualClock().now())
+    assert sorted(p.name for p in folder.iterdir()) == [".heroes-backup.lock"]
+
+
 async def test_backups_are_taken_once_a_day_on_the_bots_clock(
     database: Path, tmp_path: Path
 ) -> None:
