@@ -6,6 +6,7 @@ import asyncio
 import base64
 import io
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.doctor import doctor
-from bot.store import load_migrations, open_store
+from bot.store import load_migrations, open_store, redacted
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every setting load_config reads: a .env loaded by one test must not leak into the next.
@@ -282,3 +283,79 @@ def test_unwritable_database_and_backup_folders_are_reported() -> None:
         f"user): {fix}, or set DATABASE_PATH to a writable place" in lines
     )
     assert f"✗ .env file {env} can be read by other users (mode 644): chmod 600 {env}" in lines
+
+
+async def test_a_healthy_postgresql_database_is_reachable_writable_and_current(
+    postgres_seeded_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_URL=postgres_seeded_url)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    latest = len(load_migrations("postgres"))
+    label = redacted(postgres_seeded_url)
+    assert [line for line in lines if "database" in line] == [
+        f"✓ database {label} is reachable",
+        f"✓ database {label} can be written",
+        f"✓ database schema is current (version {latest})",
+    ]
+
+
+async def test_an_unreachable_postgresql_server_is_one_cross_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"postgresql://heroes:s3cret-password@127.0.0.1:{port}/heroes"
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_URL=url)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    [failure] = failures(lines)
+    assert failure.startswith(
+        f"✗ database postgresql://heroes@127.0.0.1:{port}/heroes cannot be reached: cannot open"
+    )
+    assert "s3cret" not in "\n".join(lines)
+
+
+async def test_a_postgresql_user_who_may_only_read_cannot_write(
+    postgres_seeded_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncpg
+
+    reader = f"doctor_reader_{os.getpid()}"
+    admin = await asyncpg.connect(postgres_seeded_url)
+    try:
+        await admin.execute(f'DROP ROLE IF EXISTS "{reader}"')
+        await admin.execute(f'CREATE ROLE "{reader}" LOGIN')
+        await admin.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{reader}"')
+        url = postgres_seeded_url.replace("postgresql://postgres@", f"postgresql://{reader}@")
+        env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_URL=url)
+        status, lines = await run_doctor(env, capsys)
+    finally:
+        await admin.execute(f'DROP OWNED BY "{reader}"')
+        await admin.execute(f'DROP ROLE "{reader}"')
+        await admin.close()
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ database {redacted(url)} cannot be written (permission denied for table meta): "
+        "give the bot's user write access (for PostgreSQL: make it the database's owner, "
+        "SECURITY.md)"
+    ]
+
+
+async def test_a_database_a_running_bot_is_writing_still_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    writer = sqlite3.connect(db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # held through doctor's wait for the write lock
+        status, lines = await run_doctor(env, capsys)
+    finally:
+        writer.close()
+    assert status == 0, lines
+    assert (
+        f"✓ database {db} is being written by another process (a running bot?); nothing stops "
+        "this user writing it" in lines
+    )

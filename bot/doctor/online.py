@@ -29,31 +29,40 @@ PRIVILEGED = (
 
 
 async def online_checks(settings: Config) -> list[Check]:
+    """Every online check; a refused token, an unreachable Discord or an unexpected answer ends
+    them with one ✗ line, after those already made."""
     if settings.token is None:
         return [Check.failed("Discord: no DISCORD_TOKEN to log in with", "set it (see above)")]
     client = discord.Client(intents=bot_intents())
+    checks: list[Check] = []
     try:
-        try:
-            await client.login(settings.token.reveal())  # HTTP only: no gateway connection
-        except discord.LoginFailure:
-            return [Check.failed("Discord refused DISCORD_TOKEN", RESET_TOKEN)]
+        await client.login(settings.token.reveal())  # HTTP only: no gateway connection
         app = client.application or await client.application_info()
-        checks = [
+        checks.append(
             Check.passed(f"Discord accepts DISCORD_TOKEN: {client.user} (application {app.id})")
-        ]
+        )
         checks += [intents_check(app), *install_checks(app)]
         checks.append(Check.passed(f"invite link: {invite_url(app.id)}"))
         checks += await server_checks(client, settings)
-        return checks
+    except discord.LoginFailure:
+        checks.append(Check.failed("Discord refused DISCORD_TOKEN", RESET_TOKEN))
     except UNREACHABLE as exc:
-        return [
+        checks.append(
             Check.failed(
                 f"Discord cannot be reached ({describe_unreachable(exc)})",
                 "check this machine's network and DNS, then try again",
             )
-        ]
+        )
+    except discord.HTTPException as exc:  # an answer no check expects: say it, no traceback
+        checks.append(
+            Check.failed(
+                f"Discord answered {exc.status} ({exc.text or 'no message'})",
+                "try again later; if it stays, see https://discordstatus.com",
+            )
+        )
     finally:
         await client.close()
+    return checks
 
 
 def intents_check(app: discord.AppInfo) -> Check:

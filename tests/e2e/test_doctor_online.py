@@ -217,3 +217,28 @@ async def test_a_portal_install_link_without_the_bot_scope_is_reported(
         "and applications.commands in https://discord.com/developers/applications "
         "(Installation > Default Install Settings), or invite with the link below"
     ]
+
+
+async def test_a_privileged_intent_on_in_the_portal_is_fine_and_named(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.emu.app.flags = 1 << 18  # GATEWAY_MESSAGE_CONTENT
+    status, lines = await doctor_online(server, capsys)
+    assert status == 0, lines
+    assert (
+        "✓ intents: heroes-bot needs no privileged intent (Message Content is on in the portal, "
+        "unused: you may switch it off)" in lines
+    )
+
+
+async def test_an_unexpected_discord_error_keeps_the_checks_made_before_it(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.emu.inject_fault("GET /guilds/{guild_id}/channels", status=400, times=1)
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert f"✓ invite link: {invite_url(server.emu.app.id)}" in lines
+    assert failures(lines) == [
+        "✗ Discord answered 400 (400: Server Error): try again later; if it stays, see "
+        "https://discordstatus.com"
+    ]
