@@ -7,8 +7,8 @@ Outside systemd (NOTIFY_SOCKET unset: a terminal, Docker, the tests) every call 
 Written by hand rather than taken from PyPI: the protocol is one datagram on an AF_UNIX socket.
 systemd-python (235, 2023) and cysystemd compile against libsystemd's headers, which a plain
 `pip install` or a slim image does not have; sdnotify (0.3.2, unreleased since 2017) is pure
-Python but swallows every error, and neither reads WATCHDOG_USEC/WATCHDOG_PID for us. Thirty
-lines here cost less than a dependency to lock, hash and audit.
+Python but swallows every error, and neither reads WATCHDOG_USEC/WATCHDOG_PID for us. The
+protocol is the two functions below, less than a dependency costs to lock, hash and audit.
 """
 
 from __future__ import annotations
@@ -59,12 +59,13 @@ def watchdog_timeout(
 ) -> float | None:
     """sd_watchdog_enabled(3): the watchdog timeout in seconds if systemd expects pings from
     this process (WATCHDOG_USEC set, WATCHDOG_PID unset or ours), else None."""
+    pid = os.getpid() if pid is None else pid
     try:
         usec = int(environ.get("WATCHDOG_USEC", ""))
-        owner = int(environ.get("WATCHDOG_PID") or (pid or os.getpid()))
+        owner = int(environ.get("WATCHDOG_PID") or pid)
     except ValueError:
         return None
-    if usec <= 0 or owner != (pid or os.getpid()):
+    if usec <= 0 or owner != pid:
         return None
     return usec / 1_000_000
 
