@@ -241,15 +241,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         _snowflake("OWNER_IDS", part) for part in (owners_text or "").split(",") if part.strip()
     )
 
-    log_level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
-    if log_level not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r}).")
-
-    log_format = (_optional(env, "LOG_FORMAT") or "text").lower()
-    if log_format not in LOG_FORMATS:
-        raise ConfigError(
-            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)} (got {log_format!r})."
-        )
+    log_level, log_format = _logging(env)
 
     ready_text = _optional(env, "GUILD_READY_TIMEOUT")
     try:
@@ -284,6 +276,19 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         backup_keep=backup_keep,
         metrics_addr=metrics_address(_optional(env, "METRICS_ADDR")),
     )
+
+
+def _logging(env: Mapping[str, str]) -> tuple[str, str]:
+    """LOG_LEVEL and LOG_FORMAT."""
+    log_level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r}).")
+    log_format = (_optional(env, "LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)} (got {log_format!r})."
+        )
+    return log_level, log_format
 
 
 _SQLITE_URL = "sqlite:///"
