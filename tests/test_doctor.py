@@ -50,7 +50,10 @@ def shaped_token(first: str | None = None) -> str:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SETTINGS:
-        monkeypatch.delenv(name, raising=False)
+        # Set, then removed: monkeypatch then deletes at the end what the .env loaded (a
+        # plain delenv of an absent variable records nothing to undo).
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 def write_env(folder: Path, mode: int = 0o600, **settings: str) -> Path:

@@ -33,7 +33,7 @@ def load_settings(explicit_env_file: str | None) -> tuple[Check, Config | None, 
         source = f"from the environment (no .env file at {env_file_path(explicit_env_file)})"
     else:
         source = f"from {env_file}"
-    return Check.passed(f"settings load ({source})"), settings, env_file
+    return Check.passed(f"settings load {source}"), settings, env_file
 
 
 def token_application_id(token: str) -> int | None:

@@ -16,6 +16,7 @@ from bot.__main__ import main
 from bot.invite import invite_url
 from bot.store import open_store
 from discord_emulator import Channel, Emulator, Guild, Role, redirect_discord_py
+from tests.test_doctor import SETTINGS
 
 MANAGE_ROLES = 1 << 28
 SEND_MESSAGES = 1 << 11
@@ -44,8 +45,11 @@ def shaped_token(application_id: int) -> str:
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DISCORD_TOKEN", "DATABASE_PATH", "DATABASE_URL", "BACKUP_DIR", "HEROES_HOME"):
-        monkeypatch.delenv(name, raising=False)
+    for name in SETTINGS:
+        # Set, then removed: monkeypatch then deletes at the end what the .env loaded (a
+        # plain delenv of an absent variable records nothing to undo).
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
