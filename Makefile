@@ -24,7 +24,7 @@ UV := uv==0.13.9
 COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --upgrade --quiet --custom-compile-command "make lock"
 
-.PHONY: run test lint format sandbox sync clean bench lock
+.PHONY: run test lint format sandbox sync clean bench lock image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,12 @@ lock: | $(STAMP_TOOLS)
 	$(COMPILE) --extra dev --constraints $(LOCK) -o $(DEV_LOCK)
 	$(COMPILE) --extra postgres --constraints $(LOCK) -o $(PG_LOCK)
 	printf 'pip\nsetuptools>=78.1.1\n' | $(COMPILE:pyproject.toml=-) -o $(TOOLS_LOCK)
+
+# Build the Dockerfile with podman on a Debian base made by mmdebstrap (no registry needed) and
+# check the image in a chroot: user, health check, volume, no token, heroes-bot's commands.
+# Needs root, podman and mmdebstrap (apt-get install podman mmdebstrap); see the script.
+image-check:
+	bash scripts/image-check.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
