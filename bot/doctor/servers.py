@@ -95,8 +95,8 @@ async def fetch_server(client: discord.Client, guild_id: int) -> FetchedGuild | 
     except (discord.NotFound, discord.Forbidden):
         return Check.failed(
             f"server {guild_id}: heroes-bot is no longer in it",
-            "nothing to do: heroes-bot forgets the server at its next start (or invite it "
-            "back with the link above)",
+            "invite it back with the link above, or leave it: heroes-bot forgets the "
+            "server's settings at its next start",
         )
     return FetchedGuild(guild, me, channels)
 

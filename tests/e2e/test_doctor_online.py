@@ -246,3 +246,15 @@ async def test_an_unexpected_discord_error_keeps_the_checks_made_before_it(
         "✗ Discord answered 400 (400: Server Error): try again later; if it stays, see "
         "https://discordstatus.com"
     ]
+
+
+async def test_a_server_that_removed_the_bot_is_reported_once(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del server.emu.state.guilds[server.guild.id]  # kicked while the bot was offline
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ server {server.guild.id}: heroes-bot is no longer in it: invite it back with the "
+        "link above, or leave it: heroes-bot forgets the server's settings at its next start"
+    ]
