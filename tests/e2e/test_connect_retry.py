@@ -31,14 +31,20 @@ class SleepRecorder(SystemClock):
         self, sleep: Callable[[float], Awaitable[None]], bots: list[HeroesBot] | None = None
     ) -> None:
         self._sleep = sleep
-        self._bots = bots or []
+        # The caller's own list (often empty yet): `bots or []` would swap an empty one for a
+        # new list the test never fills, and every wait would be taken for a backoff.
+        self._bots = [] if bots is None else bots
         self._connected = False
 
     async def sleep(self, seconds: float) -> None:
         # Once a bot was ready, the backoff is over: later waits are the bot's own loops (the
         # quote-of-the-day scheduler's may start while the test closes the bot, no longer ready).
         self._connected = self._connected or any(bot.is_ready() for bot in self._bots)
-        if self._connected:
+        # The backoff waits between attempts, after a login that failed; once the last
+        # attempt's login succeeded (discord.py keeps the token only then), every wait is its
+        # cogs' loops' own, before ready or after the test closed it.
+        logged_in = bool(self._bots) and self._bots[-1].http.token is not None
+        if self._connected or logged_in:
             await super().sleep(seconds)
         else:
             await self._sleep(seconds)
