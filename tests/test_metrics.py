@@ -159,6 +159,19 @@ async def test_someone_elses_buttons_count_as_a_refused_button(tmp_path: Path, p
         assert counted(w.bot, "button", "refused") == counted(w.bot, "button", "ok") == 1
 
 
+async def test_a_form_submission_counts_as_a_modal(tmp_path: Path, port: int) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        opened = await w.emu.slash("sequel-admin post", user=w.emu.app.owner)
+        assert (await opened.response()).type == 9  # a modal
+        modal = opened.interaction.modal or {}
+        ids = [label["component"]["custom_id"] for label in modal["components"]]
+        typed = ["Filming begins", "Cameras roll in Austin.", "", "", "filming"]
+        submitted = await w.emu.submit_modal(opened, dict(zip(ids, typed, strict=True)))
+        await submitted.response()
+        await w.emu.wait_until(lambda: counted(w.bot, "modal", "ok"), what="the form counted")
+        assert counted(w.bot, "sequel-admin post", "ok") == 1
+
+
 async def test_gateway_deliveries_and_store_times_are_served(tmp_path: Path, port: int) -> None:
     async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
         await (await w.emu.slash("cast", user=w.fan)).response()

@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 async def admitted(interaction: discord.Interaction) -> bool:
     """A press or a form submitted while the bot is stopping (bot/shutdown.py) gets the restart
     wording, as a command does; until then the task answering it counts as in flight, so a
-    clean stop lets it finish. Every view, form and persistent button calls this first."""
+    clean stop lets it finish. Every view, form and persistent button calls this first, so
+    its log lines and metrics know the interaction from here on (bot/log_context.py)."""
+    enter_interaction(interaction)
     tree = interaction.client.tree  # type: ignore[attr-defined]
     if not isinstance(tree, HeroesTree):
         return True
@@ -48,9 +50,7 @@ class LoggedView(discord.ui.View):
         self.message: discord.InteractionMessage | discord.Message | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Every press is logged and counted with its interaction (bot/log_context.py);
-        subclasses that refuse some presses call this first."""
-        enter_interaction(interaction)
+        """Subclasses that refuse some presses call this first."""
         return await admitted(interaction)
 
     def disable_all(self) -> None:
@@ -94,7 +94,6 @@ class LoggedModal(discord.ui.Modal):
     """The base of every form: refused once the bot is stopping, awaited by a clean stop."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        enter_interaction(interaction)
         return await admitted(interaction)
 
 
