@@ -140,7 +140,6 @@ def take_daily_backup(database: Path, folder: Path, keep: int, now: datetime) ->
         partial = final.with_name(final.name + PARTIAL)
         backup_database(database, partial)
         try:
-            _self_contained(partial)
             verify_sqlite_file(partial)
             if os.path.lexists(final):
                 raise StoreError(f"{final} already exists")
@@ -152,14 +151,6 @@ def take_daily_backup(database: Path, folder: Path, keep: int, now: datetime) ->
         _sync_folder(folder)
         removed, problems = rotate(folder, keep)
         return Taken(final, final.stat().st_size, removed, problems)
-
-
-def _self_contained(copy: Path) -> None:
-    """The copy inherits the database's WAL mode, so reading it (the check, a restore's check)
-    would leave `-wal` and `-shm` files beside it: switch it to a plain rollback journal, one
-    file on its own. The bot turns WAL back on when it opens a restored copy."""
-    with contextlib.closing(sqlite3.connect(copy)) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
 
 
 def _sync_folder(folder: Path) -> None:

@@ -151,3 +151,14 @@ async def test_a_backup_taken_while_a_writer_writes_is_whole(tmp_path: Path) -> 
     with sqlite3.connect(target) as connection:
         stored = {row[0] for row in connection.execute("SELECT headline FROM sequel_updates")}
     assert set(before) <= stored
+
+
+async def test_a_backup_is_one_file_with_no_wal_or_shm_beside_it(tmp_path: Path) -> None:
+    database = tmp_path / "heroes.db"
+    await _database(database)
+    copy = tmp_path / "copy.db"
+    assert await asyncio.to_thread(run_backup, database, copy, now=NOW, out=io.StringIO()) == 0
+    verify_sqlite_file(copy)  # reading it, as restore's check does, adds nothing beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)

@@ -212,6 +212,10 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
                 forget_departed_servers=False,
                 # ...and a heartbeat from the emulator's bot would say the real bot is up.
                 heartbeat=False,
+                # ...nor back up the scratch database into the real BACKUP_DIR (its rotation
+                # would delete real backups), nor take the real bot's metrics port.
+                backup_dir=None,
+                metrics_addr=None,
             )
             running = await cleanup.enter_async_context(
                 emulated_bot(sandbox_settings, emu, ready_timeout=60)

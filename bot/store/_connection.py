@@ -185,6 +185,10 @@ def backup_database(source: Path, target: Path) -> None:
             contextlib.closing(sqlite3.connect(target)) as dst,
         ):
             src.backup(dst)
+            # The copy inherits the database's WAL mode, so reading it (the check, a restore's
+            # check) would leave -wal and -shm files beside it: one file on its own instead.
+            # The bot turns WAL back on when it opens a restored copy.
+            dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)
         raise StoreError(f"the backup failed ({exc}); nothing was written to {target}.") from None

@@ -102,3 +102,20 @@ async def test_sandbox_keep_data_never_delivers_fails_unfollows_or_spends_real_s
     # No heartbeat from the emulator's bot: `heroes-bot health` on the live database would take
     # it for the real bot being up.
     assert not [row for row in after["meta"] if str(row[0]).startswith("health:")]
+
+
+async def test_sandbox_never_backs_up_into_the_real_backup_dir_nor_serves_metrics(
+    tmp_path: Path,
+) -> None:
+    # The sandbox's scratch database backed up into BACKUP_DIR would be rotated with the real
+    # backups (deleting real ones); its bot must not take the real bot's metrics port either.
+    settings = Config(
+        database_path=tmp_path / "heroes.db",
+        backup_dir=tmp_path / "backups",
+        metrics_addr=("127.0.0.1", 9),
+    )
+    async with open_sandbox(settings, keep_data=False) as sandbox:
+        assert sandbox.bot.config.backup_dir is None
+        assert sandbox.bot.config.metrics_addr is None
+        assert getattr(sandbox.bot, "backups", None) is None
+    assert not (tmp_path / "backups").exists()
