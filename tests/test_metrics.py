@@ -17,7 +17,7 @@ from prometheus_client.samples import Sample
 
 from bot.client import HeroesBot
 from bot.config import Config, ConfigError, load_config
-from bot.store import open_store
+from bot.store import NewUpdate, open_store
 from discord_emulator import Emulator
 from tests.e2e.harness import running_bot, world
 
@@ -236,3 +236,23 @@ async def test_store_queries_are_timed_only_once_observed(tmp_path: Path) -> Non
             await tx.execute("UPDATE meta SET value = value WHERE key = 'nothing'")
         assert [operation for operation, _ in timed] == ["read", "write"]
         assert all(seconds >= 0 for _, seconds in timed)
+
+
+async def test_the_tracker_tells_settled_deliveries_and_counts_pending(tmp_path: Path) -> None:
+    async with open_store(tmp_path / "heroes.db") as store:
+        tracker = store.tracker
+        settled: list[str] = []
+        tracker.add_settle_listener(settled.append)
+        for guild in (1, 2, 3):
+            await tracker.follow(guild, guild * 10, None)
+        await tracker.add_update(NewUpdate("Filming begins", "Cameras roll."), added_by=None)
+        assert await tracker.pending_count() == 3
+        sent, failed, left = await tracker.claim_due(
+            (await tracker.updates_with_pending())[0], limit=3
+        )
+        await tracker.mark_sent(sent.id, 99)
+        await tracker.mark_failed(failed.id, "gone", channel_fault=True)
+        await tracker.mark_failed(failed.id, "again", channel_fault=True)  # not sending: no-op
+        assert settled == ["sent", "failed"]
+        await tracker.release(left.id, "later")
+        assert await tracker.pending_count() == 1
