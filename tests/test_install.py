@@ -116,3 +116,15 @@ def test_the_package_list_is_every_package_plus_the_data() -> None:
     listed = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
     found = find_packages(str(ROOT), include=["bot*", "cogs*", "discord_emulator*"])
     assert sorted(listed["packages"]) == sorted([*found, "heroes_data"])
+
+
+def test_installed_doctor_checks_a_fresh_setup_from_any_folder(
+    installed: Path, tmp_path: Path
+) -> None:
+    token = "MTU3NzUzNTk1MzI1NjQ0ODAwMg.GabcDE.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+    result = _run(installed, "heroes-bot", "doctor", cwd=tmp_path, DISCORD_TOKEN=token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "✗" not in result.stdout and "✓" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    # A check that creates nothing: the database is only said to be created at first start.
+    assert not (tmp_path / "xdg" / "heroes-bot" / "heroes.db").exists()
