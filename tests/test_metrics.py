@@ -17,9 +17,10 @@ from prometheus_client.samples import Sample
 
 from bot.client import HeroesBot
 from bot.config import Config, ConfigError, load_config
-from bot.store import NewUpdate, open_store
+from bot.store import NewUpdate, Store
 from discord_emulator import Emulator
 from tests.e2e.harness import running_bot, world
+from tests.engines import both_engines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,34 +226,32 @@ async def test_a_port_in_use_is_a_one_line_startup_error(tmp_path: Path, port: i
     )
 
 
-async def test_store_queries_are_timed_only_once_observed(tmp_path: Path) -> None:
-    async with open_store(tmp_path / "heroes.db") as store:
-        database = store.database
-        assert "all" not in vars(database)  # no observer: the engine's own methods, untimed
-        timed: list[tuple[str, float]] = []
-        database.add_query_observer(lambda operation, seconds: timed.append((operation, seconds)))
-        await database.all("SELECT 1")
-        async with database.transaction() as tx:
-            await tx.execute("UPDATE meta SET value = value WHERE key = 'nothing'")
-        assert [operation for operation, _ in timed] == ["read", "write"]
-        assert all(seconds >= 0 for _, seconds in timed)
+@both_engines
+async def test_store_queries_are_timed_only_once_observed(store: Store) -> None:
+    database = store.database
+    assert "all" not in vars(database)  # no observer: the engine's own methods, untimed
+    timed: list[tuple[str, float]] = []
+    database.add_query_observer(lambda operation, seconds: timed.append((operation, seconds)))
+    await database.all("SELECT 1")
+    async with database.transaction() as tx:
+        await tx.execute("UPDATE meta SET value = value WHERE key = 'nothing'")
+    assert [operation for operation, _ in timed] == ["read", "write"]
+    assert all(seconds >= 0 for _, seconds in timed)
 
 
-async def test_the_tracker_tells_settled_deliveries_and_counts_pending(tmp_path: Path) -> None:
-    async with open_store(tmp_path / "heroes.db") as store:
-        tracker = store.tracker
-        settled: list[str] = []
-        tracker.add_settle_listener(settled.append)
-        for guild in (1, 2, 3):
-            await tracker.follow(guild, guild * 10, None)
-        await tracker.add_update(NewUpdate("Filming begins", "Cameras roll."), added_by=None)
-        assert await tracker.pending_count() == 3
-        sent, failed, left = await tracker.claim_due(
-            (await tracker.updates_with_pending())[0], limit=3
-        )
-        await tracker.mark_sent(sent.id, 99)
-        await tracker.mark_failed(failed.id, "gone", channel_fault=True)
-        await tracker.mark_failed(failed.id, "again", channel_fault=True)  # not sending: no-op
-        assert settled == ["sent", "failed"]
-        await tracker.release(left.id, "later")
-        assert await tracker.pending_count() == 1
+@both_engines
+async def test_the_tracker_tells_settled_deliveries_and_counts_pending(store: Store) -> None:
+    tracker = store.tracker
+    settled: list[str] = []
+    tracker.add_settle_listener(settled.append)
+    for guild in (1, 2, 3):
+        await tracker.follow(guild, guild * 10, None)
+    await tracker.add_update(NewUpdate("Filming begins", "Cameras roll."), added_by=None)
+    assert await tracker.pending_count() == 3
+    sent, failed, left = await tracker.claim_due((await tracker.updates_with_pending())[0], limit=3)
+    await tracker.mark_sent(sent.id, 99)
+    await tracker.mark_failed(failed.id, "gone", channel_fault=True)
+    await tracker.mark_failed(failed.id, "again", channel_fault=True)  # not sending: no-op
+    assert settled == ["sent", "failed"]
+    await tracker.release(left.id, "later")
+    assert await tracker.pending_count() == 1
