@@ -39,9 +39,11 @@ COPY discord_emulator ./discord_emulator
 COPY data ./data
 # A real wheel, not an editable install: the seed and migrations travel as package data, and the
 # source tree stays behind in this stage. --no-deps: the lock above already installed them all.
+# setuptools only builds the wheel: it is not carried into the final image.
 RUN /opt/heroes-bot/bin/python -m pip wheel --quiet --no-deps --no-build-isolation \
       --wheel-dir /tmp/wheels . \
  && /opt/heroes-bot/bin/python -m pip install --quiet --no-deps /tmp/wheels/heroes_bot-*.whl \
+ && /opt/heroes-bot/bin/python -m pip uninstall --quiet --yes setuptools \
  && /opt/heroes-bot/bin/heroes-bot --version
 
 FROM ${BASE}
