@@ -24,7 +24,7 @@ from bot.sync import SyncMode, SyncOutcome, sync_commands
 from bot.tree import HeroesTree
 
 if TYPE_CHECKING:
-    from bot.metrics import BotMetrics
+    from bot.metrics import AckTrace, BotMetrics
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,13 @@ class HeroesBot(commands.Bot):
         # The bot never joins voice, so discord.py's start-up warnings about its optional voice
         # libraries (PyNaCl, davey) would only alarm the person running it.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # METRICS_ADDR: discord.py's public `http_trace` sees each interaction's answer request,
+        # which times its acknowledgement (bot/metrics/_ack.py). Otherwise nothing is traced.
+        self.ack_trace: AckTrace | None = None
+        if settings.metrics_addr is not None:  # imported only then, as in setup_hook
+            from bot.metrics import AckTrace
+
+            self.ack_trace = AckTrace()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -73,6 +80,7 @@ class HeroesBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
             owner_ids=set(settings.owner_ids) or None,
+            http_trace=self.ack_trace,
             **client_options,
         )
         self.config = settings

@@ -3,6 +3,7 @@ serves them on exactly the configured address, and counts what it does."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
@@ -11,12 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
+import discord
 import pytest
+from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.client import HeroesBot
+from bot.clock import ManualClock
 from bot.config import Config, ConfigError, load_config
+from bot.metrics import AckTrace
+from bot.metrics._ack import ANSWERABLE_FOR, MAX_WAITING, answered_interaction_id
 from bot.store import NewUpdate, Store
 from discord_emulator import Emulator
 from tests.e2e.harness import running_bot, world
@@ -87,6 +93,19 @@ def counted(bot: HeroesBot, command: str, outcome: str) -> float:
     return metrics.registry.get_sample_value("heroes_interactions_total", labels) or 0.0
 
 
+def acks(bot: HeroesBot) -> float:
+    """How many first answers the bot has timed."""
+    metrics = bot.metrics
+    assert metrics is not None
+    return metrics.registry.get_sample_value("heroes_interaction_ack_seconds_count") or 0.0
+
+
+def waiting(bot: HeroesBot) -> int:
+    """Interactions received whose answer has not been timed yet."""
+    assert bot.ack_trace is not None
+    return len(bot.ack_trace.waiting)
+
+
 @pytest.fixture
 def port() -> Iterator[int]:
     yield free_port()
@@ -115,6 +134,7 @@ async def test_metrics_are_off_by_default_and_nothing_listens(tmp_path: Path) ->
     before = listening()
     async with world(tmp_path / "heroes.db") as w:
         assert w.bot.metrics is None
+        assert w.bot.ack_trace is None  # discord.py's HTTP requests are not traced
         assert {port for _, port in listening() - before} == {w.emu.port}
 
 
@@ -255,3 +275,94 @@ async def test_the_tracker_tells_settled_deliveries_and_counts_pending(store: St
     assert settled == ["sent", "failed"]
     await tracker.release(left.id, "later")
     assert await tracker.pending_count() == 1
+
+
+async def test_a_deferred_answer_is_timed_once_at_the_defer(tmp_path: Path, port: int) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        channel = w.bot.get_channel(w.channel.id)
+        assert isinstance(channel, discord.TextChannel)
+        # The buttons of the cog the bot loaded: an earlier test's bot may have unloaded (and so
+        # replaced) the module this file would import.
+        sequel = importlib.import_module("cogs.sequel")
+        news = await channel.send("News", view=sequel.notify_view(w.guild.id))
+        pressed = await w.emu.press(news.id, f"heroes:notify:on:{w.guild.id}", user=w.fan)
+        assert (await pressed.response()).type == 5  # deferred: "thinking..."
+        await pressed.wait_message()  # the follow-up, which is no second answer
+        await w.emu.wait_until(lambda: counted(w.bot, "button", "ok"), what="the press counted")
+        assert acks(w.bot) == 1
+        assert waiting(w.bot) == 0
+
+
+async def test_a_button_press_answered_by_an_edit_is_timed(tmp_path: Path, port: int) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        handle = await w.emu.slash("cast", user=w.fan)
+        message = await handle.wait_message()
+        await w.emu.wait_until(lambda: acks(w.bot) == 1, what="the command timed")
+        ids = [c["custom_id"] for row in message.components for c in row["components"]]
+        assert (await (await w.emu.press(message, ids[3], user=w.fan)).response()).type == 7
+        await w.emu.wait_until(lambda: acks(w.bot) == 2, what="the press timed")
+        assert waiting(w.bot) == 0
+
+
+async def test_the_receipt_book_empties_as_interactions_are_answered(
+    tmp_path: Path, port: int
+) -> None:
+    async with world(tmp_path / "heroes.db", metrics_addr=("127.0.0.1", port)) as w:
+        message = await (await w.emu.slash("cast", user=w.fan)).wait_message()
+        ids = [c["custom_id"] for row in message.components for c in row["components"]]
+        largest = 0
+        for turn in range(200):  # to the last page and back, again and again
+            pressed = await w.emu.press(message, ids[4 if turn % 2 == 0 else 0], user=w.fan)
+            await pressed.response()
+            largest = max(largest, waiting(w.bot))
+        await w.emu.wait_until(lambda: acks(w.bot) == 201, what="every answer timed")
+        assert waiting(w.bot) == 0
+        assert largest <= 1  # at most the press being answered
+
+
+def test_only_the_id_is_read_from_an_answer_request() -> None:
+    assert answered_interaction_id("POST", "/api/v10/interactions/123/a.token/callback") == 123
+    assert answered_interaction_id("GET", "/api/v10/interactions/123/a.token/callback") is None
+    follow_up = "/api/v10/webhooks/9/a.token/messages/@original"
+    assert answered_interaction_id("PATCH", follow_up) is None
+    assert answered_interaction_id("POST", "/api/v10/channels/5/messages") is None
+
+
+async def test_only_an_accepted_answer_is_timed_from_when_it_was_sent(port: int) -> None:
+    statuses = [404, 204]  # the first answer refused, the handler's next one accepted
+
+    async def callback(_: web.Request) -> web.Response:
+        return web.Response(status=statuses.pop(0))
+
+    app = web.Application()
+    app.router.add_post("/api/v10/interactions/{id}/{token}/callback", callback)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    clock, timed, trace = ManualClock(), [], AckTrace()
+    trace.report_to(clock, timed.append)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        trace.received(77)
+        await clock.advance(1.5)
+        async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+            for _ in range(2):
+                await clock.advance(0.5)
+                async with session.post(f"{url}/api/v10/interactions/77/secret/callback"):
+                    pass
+    finally:
+        await runner.cleanup()
+    assert timed == [2.5]  # received, then 1.5 + 0.5 (refused) + 0.5 until the accepted send
+    assert trace.waiting == {}
+
+
+async def test_receipts_are_forgotten_once_no_answer_can_come() -> None:
+    clock, trace = ManualClock(), AckTrace()
+    trace.report_to(clock, lambda _: None)
+    trace.received(1)
+    await clock.advance(ANSWERABLE_FOR)
+    trace.received(2)
+    assert list(trace.waiting) == [2]  # 1 is 15 minutes old: its token can answer no more
+    for interaction_id in range(3, MAX_WAITING + 10):
+        trace.received(interaction_id)
+    assert len(trace.waiting) == MAX_WAITING

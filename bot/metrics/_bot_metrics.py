@@ -11,7 +11,6 @@ from prometheus_client.exposition import generate_latest
 
 from bot.log_context import ERROR, InteractionScope
 
-from ._ack import on_first_answer
 from ._live import LiveGauges
 from ._server import MetricsServer
 
@@ -57,6 +56,9 @@ class BotMetrics:
             buckets=QUERY_BUCKETS,
             registry=self.registry,
         )
+        # Passed to discord.py as `http_trace` when the bot was built (METRICS_ADDR is set).
+        if bot.ack_trace is not None:
+            bot.ack_trace.report_to(bot.clock, self.ack_seconds.observe)
         self.live = LiveGauges(bot)
         self.registry.register(self.live)
         self.server = MetricsServer(self.render)
@@ -69,11 +71,8 @@ class BotMetrics:
             return
         # Receipt on the bot's clock, not the interaction's snowflake time: that is Discord's
         # clock, and a host clock a second off would swamp a 3-second budget.
-        received = self.bot.clock.monotonic()
-        on_first_answer(
-            interaction,
-            lambda: self.ack_seconds.observe(max(0.0, self.bot.clock.monotonic() - received)),
-        )
+        if self.bot.ack_trace is not None:
+            self.bot.ack_trace.received(interaction.id)
 
         def count(done: asyncio.Task[Any]) -> None:
             outcome = ERROR if done.cancelled() else scope.outcome
