@@ -68,12 +68,20 @@ build_image() {
     [[ -n "${IMAGE_CHECK_EXTRAS:-}" ]] && args+=(--build-arg "EXTRAS=$IMAGE_CHECK_EXTRAS")
     local context=${IMAGE_CHECK_CONTEXT:-.}
     say "building $IMAGE from $base ($context)"
+    local previous
+    previous=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
     started=$(date +%s)
     podman build "${args[@]}" "$context" >"$WORK/build.log" 2>&1 || {
         tail -n 40 "$WORK/build.log" >&2
         fail "podman build (the last 40 lines are above)"
     }
     elapsed=$(($(date +%s) - started))
+    # The last check's image, now untagged: its venv layer is this build's size again on disk.
+    local built
+    built=$(podman image inspect --format '{{.Id}}' "$IMAGE")
+    if [[ -n "$previous" && "$previous" != "$built" ]]; then
+        podman rmi "$previous" >/dev/null 2>&1 || true
+    fi
     say "built in ${elapsed}s, size $(podman image inspect --format '{{.Size}}' "$IMAGE" |
         awk '{printf "%.0f MB", $1 / 1000000}')"
 }
