@@ -37,7 +37,7 @@ class BotMetrics:
         )
         self.ack_seconds = Histogram(
             "heroes_interaction_ack_seconds",
-            "From the bot receiving an interaction to its first answer (defer or reply).",
+            "From the bot receiving an interaction to sending its first answer (defer or reply).",
             buckets=ACK_BUCKETS,
             registry=self.registry,
         )
