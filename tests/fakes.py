@@ -6,6 +6,7 @@ reading any attribute the fake does not implement fails loudly instead of return
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,13 +138,29 @@ class FakeMessage(Strict, real=discord.InteractionMessage):
         )
 
 
+class NoBot:
+    """The client of an interaction whose bot is not under test: a plain command tree (no
+    stopping, nothing tracked) and no metrics."""
+
+    tree = None
+    metrics = None
+
+
+_interaction_ids = itertools.count(1_300_000_000_000_000_000)
+
+
 class FakeInteraction(Strict, real=discord.Interaction):
     def __init__(
         self,
         user: FakeUser | None = None,
         guild_id: int | None = 4242,
         channel_id: int | None = 777,
+        client: Any = None,
     ) -> None:
+        self.id = next(_interaction_ids)  # distinct, as Discord's snowflakes are
+        self.type = discord.InteractionType.application_command
+        self.data: dict[str, Any] = {}
+        self.client = client or NoBot()
         self.user = user or FakeUser()
         self.guild_id = guild_id
         self.channel_id = channel_id
