@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import aiohttp
 import discord
@@ -89,7 +90,8 @@ async def run_bot(
     """
     token = settings.require_token()
     stop = StopRequest()
-    systemd = ServiceNotifier(clock or SystemClock())  # does nothing outside systemd
+    # Does nothing outside systemd.
+    systemd = ServiceNotifier(clock or SystemClock(), stopping=stop.event)
     async with systemd.watchdog(), seeded_store(settings) as store:
         handlers = stop.on_signals() if install_signal_handlers else contextlib.nullcontext()
         with handlers:
@@ -120,6 +122,9 @@ async def run_bot(
 async def sync_once(settings: Config) -> str:
     """Log in over HTTP only, force a command sync, and return what happened."""
     token = settings.require_token()
+    # A one-off beside a running bot: it must not take the bot's metrics port (it would fail
+    # as "already in use") nor start a backup loop it would close at once.
+    settings = replace(settings, metrics_addr=None, backup_dir=None)
     async with seeded_store(settings) as store:
         bot = create_bot(settings, store, sync=SyncMode.FORCE)
         async with bot:

@@ -76,11 +76,20 @@ class ServiceNotifier:
     is first ready each ping also extends systemd's start timeout (EXTEND_TIMEOUT_USEC), so a
     bot patiently waiting out a Discord outage is not killed as a failed start."""
 
-    def __init__(self, clock: Clock, environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        environ: Mapping[str, str] = os.environ,
+        *,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self.clock = clock
         self.environ = environ
         self.timeout = watchdog_timeout(environ) if notify_address(environ) else None
         self.ready = False
+        # Set once a stop began: from then on the pings no longer extend the start timeout, or
+        # a stop before the first READY would stretch systemd's stop timeout for ever.
+        self.stopping = stopping or asyncio.Event()
 
     def send(self, *lines: str) -> bool:
         return notify(*lines, environ=self.environ)
@@ -97,7 +106,8 @@ class ServiceNotifier:
 
     async def _ping(self, period: float) -> None:
         while True:
-            extend = () if self.ready else (f"EXTEND_TIMEOUT_USEC={int(period * 1_000_000)}",)
+            starting = not self.ready and not self.stopping.is_set()
+            extend = (f"EXTEND_TIMEOUT_USEC={int(period * 1_000_000)}",) if starting else ()
             self.send("WATCHDOG=1", *extend)
             await self.clock.sleep(period / 2)
 

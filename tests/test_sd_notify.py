@@ -127,6 +127,22 @@ async def test_watchdog_pings_every_half_timeout_and_stops_with_the_block(
     assert clock.sleepers == 0
 
 
+async def test_a_stop_before_ready_no_longer_extends_the_timeout(
+    notify_socket: FakeNotifySocket,
+) -> None:
+    # Extending would stretch systemd's stop timeout as long as the loop lives.
+    clock = ManualClock()
+    environ = {"NOTIFY_SOCKET": os.environ["NOTIFY_SOCKET"], "WATCHDOG_USEC": "60000000"}
+    stopping = asyncio.Event()
+    systemd = ServiceNotifier(clock, environ, stopping=stopping)
+    async with systemd.watchdog():
+        await clock.run_until_idle()
+        assert notify_socket.received() == ["WATCHDOG=1\nEXTEND_TIMEOUT_USEC=60000000"]
+        stopping.set()
+        await clock.advance(30)
+        assert notify_socket.received() == ["WATCHDOG=1"]
+
+
 async def test_a_blocked_event_loop_stops_the_watchdog_pings(
     notify_socket: FakeNotifySocket,
 ) -> None:

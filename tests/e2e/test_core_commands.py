@@ -217,3 +217,28 @@ async def test_heroes_bot_sync_forces_a_sync(tmp_path: Path) -> None:
         assert len(emu.command_sync_bodies()) == 2
         assert emu.identifies == []  # HTTP only: no gateway connection
         assert emu.violations == []
+
+
+async def test_heroes_bot_sync_beside_a_running_bot_leaves_its_metrics_port_and_backups(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    from bot.config import Config, Secret
+    from bot.runner import sync_once
+    from discord_emulator import redirect_discord_py
+
+    with socket.socket() as running_bot:  # the running bot's metrics port, taken
+        running_bot.bind(("127.0.0.1", 0))
+        running_bot.listen()
+        port = running_bot.getsockname()[1]
+        async with Emulator() as emu:
+            settings = Config(
+                token=Secret(emu.token),
+                database_path=tmp_path / "heroes.db",
+                metrics_addr=("127.0.0.1", port),
+                backup_dir=tmp_path / "backups",
+            )
+            with redirect_discord_py(emu.port):
+                assert await sync_once(settings) == "synced globally"
+    assert not (tmp_path / "backups").exists()
