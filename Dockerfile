@@ -68,9 +68,10 @@ VOLUME /data
 WORKDIR /data
 USER 10001:10001
 # A running bot writes a heartbeat every 30 s; `health` exits 0 while one is fresh with the
-# gateway up. The start period covers the first login and command sync.
+# gateway up. --this-host: only this container's own bot counts (shards sharing one PostgreSQL
+# database each write theirs). The start period covers the first login and command sync.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-    CMD heroes-bot health || exit 1
+    CMD heroes-bot health --this-host || exit 1
 # The bot stops cleanly on SIGTERM within 10 s: give `docker stop` -t 15 (compose does).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["heroes-bot"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -34,20 +35,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help=f"how old a heartbeat may be and still count (default {DEFAULT_MAX_AGE:.0f})",
     )
+    health.add_argument(
+        "--this-host",
+        action="store_true",
+        help="count only the bots running on this host (a container's own bot, when several "
+        "share one PostgreSQL database); its name is socket.gethostname()",
+    )
 
 
 def run(args: argparse.Namespace, target: Path | str, *, out: TextIO | None = None) -> int:
-    return asyncio.run(check_health(target, max_age=args.max_age, out=out))
+    host = socket.gethostname() if args.this_host else None
+    return asyncio.run(check_health(target, max_age=args.max_age, host=host, out=out))
 
 
 async def check_health(
     target: Path | str,
     *,
     max_age: float = DEFAULT_MAX_AGE,
+    host: str | None = None,
     now: datetime | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """Print one line a process and return the exit status (0: some bot is up)."""
+    """Print one line a process and return the exit status (0: some bot is up; on `host`, when
+    given)."""
     out = out or sys.stdout
     now = now or SystemClock().now()  # the command's time is the real one
     name = redacted_url(target) if isinstance(target, str) else str(target)
@@ -60,9 +70,10 @@ async def check_health(
     if beats is None:
         print(f"unhealthy: {name} has no tables: no bot has run on this database", file=out)
         return 1
-    recent = [b for b in beats if (now - b.at) <= FORGET_AFTER]
+    recent = [b for b in beats if (now - b.at) <= FORGET_AFTER and host in (None, b.host)]
     if not recent:
-        print("unhealthy: no heartbeat in the last day: no bot is running", file=out)
+        where = f" on {host}" if host else ""
+        print(f"unhealthy: no heartbeat in the last day: no bot is running{where}", file=out)
         return 1
     healthy = False
     for beat in sorted(recent, key=lambda b: b.at, reverse=True):

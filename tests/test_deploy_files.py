@@ -82,6 +82,8 @@ def test_health_check_runs_heroes_bot_health() -> None:
     assert len(checks) == 1
     assert re.search(r"--start-period=\d+s", checks[0])
     assert re.search(r"\bCMD heroes-bot health\b", checks[0])
+    # Only this container's own bot counts: shard containers share one database's heartbeats.
+    assert "--this-host" in checks[0]
 
 
 def test_data_volume_is_heroes_home_and_the_process_stops_on_sigterm() -> None:

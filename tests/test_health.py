@@ -109,3 +109,30 @@ def test_a_missing_database_is_unhealthy_and_not_created(
 async def _open_and_close(db: Path) -> None:
     async with open_store(db):
         pass
+
+
+async def test_this_host_counts_only_the_bots_of_this_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two shard containers on one PostgreSQL database: each container's health check must not
+    # pass on the other's heartbeat while its own gateway is down.
+    db = tmp_path / "heroes.db"
+    clock = FakeClock()
+    async with open_store(db) as store:
+        for beat in (
+            Beat("bot-0:1", clock.now(), False, [0], 3, 1, "bot-0"),
+            Beat("bot-1:1", clock.now(), True, [1], 3, 1, "bot-1"),
+        ):
+            await store.meta.heartbeat(beat.key, beat.to_json())
+    assert await check_health(db, now=clock.now(), out=io.StringIO()) == 0
+    out = io.StringIO()
+    assert await check_health(db, now=clock.now(), host="bot-0", out=out) == 1
+    assert out.getvalue().startswith("fresh bot-0 pid 1: gateway down")
+    assert "bot-1" not in out.getvalue()
+    assert await check_health(db, now=clock.now(), host="bot-1", out=io.StringIO()) == 0
+    monkeypatch.setattr("socket.gethostname", lambda: "elsewhere")
+    monkeypatch.setenv("HEROES_ENV_FILE", os.devnull)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(db))
+    assert await asyncio.to_thread(main, ["health", "--this-host"]) == 1
+    assert "no bot is running on elsewhere" in capsys.readouterr().out
