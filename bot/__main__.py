@@ -33,9 +33,13 @@ from bot.config import (
 from bot.doctor import add_parser as add_doctor_parser
 from bot.doctor import run as run_doctor
 from bot.seed import SeedError
-from bot.store import StoreError
+from bot.store import StoreError, StoreUnavailable
 
 log = logging.getLogger("bot")
+# Exit statuses: 2 means a setting, the token or the database must be fixed (a service manager
+# should not restart: deploy/heroes-bot.service's RestartPreventExitStatus=2); 75 (sysexits'
+# EX_TEMPFAIL) means the database could not be reached right now, worth restarting.
+TRY_AGAIN = 75
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -203,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         # are in place ends here as KeyboardInterrupt, below.
         asyncio.run(run_bot(settings, install_signal_handlers=True))
         return 0
+    except StoreUnavailable as exc:  # e.g. PostgreSQL down: worth a retry (EX_TEMPFAIL)
+        print(f"heroes-bot: {exc}", file=sys.stderr)
+        return TRY_AGAIN
     except (ConfigError, StoreError, SeedError) as exc:
         return _fail(str(exc))
     except discord.LoginFailure:

@@ -80,3 +80,13 @@ def test_the_unit_is_a_notify_service_with_a_watchdog_that_outlasts_the_clean_st
     # bot/shutdown.py's STOP_GRACE (10 s) plus closing the gateway and the database.
     assert float(settings["TimeoutStopSec"]) >= 2 * STOP_GRACE
     assert settings["KillSignal"] == "SIGTERM"
+
+
+def test_a_setting_to_fix_is_not_restarted_but_an_unreachable_database_is() -> None:
+    from bot.__main__ import TRY_AGAIN
+
+    settings = dict(
+        line.split("=", 1) for line in UNIT.read_text().splitlines() if re.match(r"^\w+=", line)
+    )
+    prevented = settings["RestartPreventExitStatus"].split()
+    assert prevented == ["2"] and str(TRY_AGAIN) not in prevented

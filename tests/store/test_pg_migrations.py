@@ -5,6 +5,7 @@ tested in tests/store/test_store.py."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 from contextlib import AsyncExitStack
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -141,3 +143,21 @@ async def test_an_unreachable_server_is_one_line_naming_it_without_the_password(
     assert "s3cret-pass" not in message and "\n" not in message
     assert "DATABASE_URL" in message
     assert elapsed < 5
+
+
+def test_an_unreachable_server_exits_75_to_be_restarted_a_refused_login_exits_2(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A service manager restarts 75 (EX_TEMPFAIL: the server down or starting), not 2 (a
+    # setting to fix): deploy/heroes-bot.service has RestartPreventExitStatus=2.
+    from bot.__main__ import main
+
+    monkeypatch.setenv("HEROES_ENV_FILE", os.devnull)
+    monkeypatch.delenv("DATABASE_PATH", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://heroes:pw@127.0.0.1:{closed_port()}/db")
+    assert main(["news", "list"]) == 75
+    assert "check DATABASE_URL" in capsys.readouterr().err
+    parts = urlsplit(postgres_url)
+    host = parts.netloc.rpartition("@")[2]
+    monkeypatch.setenv("DATABASE_URL", urlunsplit(parts._replace(netloc=f"nobody:wrong@{host}")))
+    assert main(["news", "list"]) == 2
