@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import os
+import pwd
+import re
 import socket
 import sqlite3
 import subprocess
@@ -17,6 +20,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.doctor import doctor
+from bot.doctor.database import check_writable
 from bot.store import load_migrations, open_store, redacted
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +43,7 @@ SETTINGS = (
     "HEROES_HOME",
 )
 APPLICATION_ID = 1234567890123456789
+NOBODY = 65534  # another user's uid (the tests run as root)
 
 
 def shaped_token(first: str | None = None) -> str:
@@ -238,6 +243,7 @@ async def test_low_disk_space_is_reported_with_the_number(tmp_path: Path) -> Non
 # which `nobody` could not even start); as anyone else the folders' modes suffice.
 AS_ANOTHER_USER = """
 import os, pwd, sys
+import concurrent.futures.thread  # asyncio.to_thread's, imported at first use
 import dotenv  # imported lazily by load_env_file; `nobody` may not read it later
 from bot.__main__ import main
 if os.geteuid() == 0:
@@ -247,6 +253,20 @@ if os.geteuid() == 0:
     os.setuid(nobody.pw_uid)
 sys.exit(main(sys.argv[1:]))
 """
+
+
+def doctor_as_another_user(env: Path) -> subprocess.CompletedProcess[str]:
+    """doctor run as `nobody` (as root) or as this user, from the .env's folder."""
+    folder = str(env.parent)
+    return subprocess.run(
+        [sys.executable, "-c", AS_ANOTHER_USER, "--env-file", str(env), "doctor"],
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": folder},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_unwritable_database_and_backup_folders_are_reported() -> None:
@@ -264,15 +284,7 @@ def test_unwritable_database_and_backup_folders_are_reported() -> None:
         )
         locked.chmod(0o555)
         folder.chmod(0o755)
-        result = subprocess.run(
-            [sys.executable, "-c", AS_ANOTHER_USER, "--env-file", str(env), "doctor"],
-            env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": scratch},
-            cwd=scratch,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = doctor_as_another_user(env)
         locked.chmod(0o755)  # so the folder can be removed
     lines = result.stdout.splitlines()
     assert result.returncode == 1, result.stderr
@@ -362,3 +374,236 @@ async def test_a_database_a_running_bot_is_writing_still_passes(
         f"✓ database {db} is being written by another process (a running bot?); nothing stops "
         "this user writing it" in lines
     )
+
+
+async def test_no_token_says_where_to_paste_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        "✗ DISCORD_TOKEN is not set: paste your bot token from "
+        "https://discord.com/developers/applications (Bot > Reset Token) into .env, or run "
+        "`heroes-bot sandbox` to try the bot without one"
+    ]
+
+
+async def test_a_backup_dir_that_is_a_file_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    backups = tmp_path / "backups"
+    backups.write_text("not a folder")
+    env = write_env(
+        tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db), BACKUP_DIR=str(backups)
+    )
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ BACKUP_DIR {backups} is a file: point BACKUP_DIR at a folder (or remove the file)"
+    ]
+
+
+async def test_a_database_path_that_is_a_folder_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(folder))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ database {folder} is a folder: point DATABASE_PATH at a file, e.g. "
+        f"{folder / 'heroes.db'}"
+    ]
+
+
+async def test_a_file_that_is_no_database_does_not_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "heroes.db"
+    db.write_bytes(b"these are my notes, not a database " * 200)
+    db.chmod(0o600)
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    [failure] = failures(lines)
+    assert failure.startswith(f"✗ database {db} does not open (")
+    assert failure.endswith(
+        ": restore a backup (heroes-bot restore FILE) or move the file away to start afresh"
+    )
+
+
+async def test_postgresql_without_asyncpg_says_to_install_from_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # `import asyncpg` now raises ImportError
+    url = "postgresql://heroes@127.0.0.1:5432/heroes"
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_URL=url)
+    out = io.StringIO()
+    status = await doctor(str(env), online=False, out=out)
+    assert status == 1
+    assert failures(out.getvalue().splitlines()) == [
+        f"✗ database {url}: asyncpg is not installed: run make run in the checkout (it installs "
+        "asyncpg when DATABASE_URL names PostgreSQL), or pip install "
+        "'/path/to/heroes-bot[postgres]'"
+    ]
+
+
+def no_pypi_install_advice() -> list[str]:
+    """Lines in bot/ and cogs/ telling admins to install heroes-bot by name (from PyPI)."""
+    pattern = re.compile(r"pip install (--upgrade )?'?heroes-bot")
+    return [
+        f"{path}: {line.strip()}"
+        for folder in ("bot", "cogs")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for line in path.read_text().splitlines()
+        if pattern.search(line)
+    ]
+
+
+def test_no_message_sends_admins_to_pypi_for_heroes_bot() -> None:
+    # Someone else could publish that name there: a checkout or a wheel only.
+    assert no_pypi_install_advice() == []
+
+
+def sqlite_in_rollback_mode(db: Path) -> None:
+    """Without WAL, a reader needs no -shm file: doctor can read it from a folder it may not
+    write."""
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+
+
+async def test_a_database_folder_this_user_cannot_write_is_reported() -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+        folder = Path(scratch)
+        db = await migrated_database(folder / "heroes.db")
+        sqlite_in_rollback_mode(db)
+        env = write_env(folder, mode=0o600, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+        for owned in (env, db):
+            os.chown(owned, NOBODY, NOBODY)
+        folder.chmod(0o755)  # root's: `nobody` may read it, not write it
+        result = await asyncio.to_thread(doctor_as_another_user, env)
+    assert result.returncode == 1, result.stderr
+    assert failures(result.stdout.splitlines()) == [
+        f"✗ database folder {folder} is not writable by this user (SQLite keeps its -wal and "
+        f"-shm files there): give this user write access to {folder} (chown or chmod), or set "
+        "DATABASE_PATH to a writable place"
+    ]
+
+
+async def test_a_database_file_this_user_cannot_write_is_reported() -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+        folder = Path(scratch)
+        db = await migrated_database(folder / "heroes.db")
+        sqlite_in_rollback_mode(db)
+        db.chmod(0o644)  # root's: `nobody` may read it, not write it
+        env = write_env(folder, mode=0o600, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+        os.chown(env, NOBODY, NOBODY)
+        os.chown(folder, NOBODY, NOBODY)
+        result = await asyncio.to_thread(doctor_as_another_user, env)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"✗ database {db} cannot be written by this user: chmod 600 {db} as its owner, or run "
+        "heroes-bot as the user who owns it" in lines
+    )
+    assert f"✗ database {db} can be read by other users (mode 644): chmod 600 {db}" in lines
+    assert len(failures(lines)) == 2, lines
+
+
+async def test_a_write_probe_that_loses_postgresql_is_reported() -> None:
+    with socket.socket() as closed:  # the server went away between reading and writing
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"postgresql://heroes@127.0.0.1:{port}/heroes"
+    check = await check_writable(url, redacted(url))
+    assert not check.ok
+    assert check.line().startswith(
+        f"✗ database {url} cannot be written: cannot open the PostgreSQL database {url} ("
+    )
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in folder.iterdir())
+
+
+async def test_doctor_on_a_stopped_bots_wal_database_leaves_the_folder_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")  # WAL, closed: no -wal, no -shm
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    before = listing(tmp_path)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    assert listing(tmp_path) == before == [".env", "heroes.db"]
+
+
+async def test_doctor_leaves_a_running_bots_wal_and_shm_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = await migrated_database(tmp_path / "heroes.db")
+    env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+    with contextlib.closing(sqlite3.connect(db)) as running_bot:
+        running_bot.execute("PRAGMA user_version = user_version")
+        running_bot.execute("CREATE TABLE unsaved_work (id INTEGER)")  # in the -wal only
+        running_bot.commit()
+        before = listing(tmp_path)
+        status, lines = await run_doctor(env, capsys)
+        assert (
+            listing(tmp_path) == before == [".env", "heroes.db", "heroes.db-shm", "heroes.db-wal"]
+        )
+        running_bot.execute("INSERT INTO unsaved_work VALUES (1)")  # its files still work
+        running_bot.commit()
+    assert status == 0, lines
+    with contextlib.closing(sqlite3.connect(db)) as later:
+        assert later.execute("SELECT id FROM unsaved_work").fetchall() == [(1,)]
+
+
+async def private_backup_dir(tmp_path: Path) -> tuple[Path, Path]:
+    """A healthy setup with a BACKUP_DIR; returns the .env and the folder."""
+    db = await migrated_database(tmp_path / "heroes.db")
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    env = write_env(
+        tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db), BACKUP_DIR=str(backups)
+    )
+    return env, backups
+
+
+async def test_a_private_backup_dir_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env, backups = await private_backup_dir(tmp_path)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 0, lines
+    assert f"✓ BACKUP_DIR {backups} is owned and written by this user only" in lines
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o757])
+async def test_a_backup_dir_others_may_write_says_chmod_700(
+    mode: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env, backups = await private_backup_dir(tmp_path)
+    backups.chmod(mode)
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ BACKUP_DIR {backups} can be written by other users (mode {mode:o}): chmod 700 {backups}"
+    ]
+
+
+async def test_a_backup_dir_owned_by_another_user_says_chown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env, backups = await private_backup_dir(tmp_path)
+    os.chown(backups, NOBODY, NOBODY)
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    status, lines = await run_doctor(env, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ BACKUP_DIR {backups} belongs to another user (uid {NOBODY}): "
+        f"chown {me} {backups} && chmod 700 {backups}"
+    ]

@@ -11,11 +11,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
+
+from bot.config import Config
 
 from .database import DiskFree, database_checks, free_bytes
 from .local import load_settings, offline_settings_checks
 from .report import Check, exit_status, render
+from .traces import leaves_no_trace
 
 __all__ = ["Check", "add_parser", "doctor", "run"]
 
@@ -48,14 +52,29 @@ async def doctor(
     checks = [settings_check]
     render(checks, out)
     if settings is not None:
-        found = offline_settings_checks(settings, env_path)
-        found += await database_checks(settings, disk_free=disk_free)
-        render(found, out)
-        checks += found
-    if online and settings is not None:
+        with leaves_no_trace(None if settings.postgres else settings.database_path):
+            checks += await all_checks(
+                settings, env_path, online=online, out=out, disk_free=disk_free
+            )
+    return exit_status(checks)
+
+
+async def all_checks(
+    settings: Config,
+    env_path: Path | None,
+    *,
+    online: bool,
+    out: TextIO,
+    disk_free: DiskFree,
+) -> list[Check]:
+    """The checks after the settings', each printed as it is made."""
+    checks = offline_settings_checks(settings, env_path)
+    checks += await database_checks(settings, disk_free=disk_free)
+    render(checks, out)
+    if online:
         from .online import online_checks  # discord.py's client: only when asked
 
         found = await online_checks(settings)
         render(found, out)
         checks += found
-    return exit_status(checks)
+    return checks

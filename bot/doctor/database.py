@@ -25,6 +25,11 @@ from .report import Check
 MIN_FREE_BYTES = 100 * 1024 * 1024
 MEGABYTE = 1024 * 1024
 DiskFree = Callable[[Path], int]
+# heroes-bot comes from a checkout or a wheel, never from PyPI (anyone could publish that name).
+INSTALL_ASYNCPG = (
+    "run make run in the checkout (it installs asyncpg when DATABASE_URL names PostgreSQL), or "
+    "pip install '/path/to/heroes-bot[postgres]'"
+)
 RESTORE = "restore a backup (heroes-bot restore FILE) or move the file away to start afresh"
 
 
@@ -82,7 +87,7 @@ async def postgres_checks(url: str, label: str) -> list[Check]:
         return [
             Check.failed(
                 f"database {label}: asyncpg is not installed",
-                "pip install 'heroes-bot[postgres]' (or make run, which installs it)",
+                INSTALL_ASYNCPG,
             )
         ]
     try:
@@ -148,8 +153,8 @@ def check_schema(version: int, latest: int) -> Check:
     if version > latest:
         return Check.failed(
             f"database schema is at version {version}, newer than this heroes-bot's {latest}",
-            "this database is from a newer heroes-bot: upgrade (pip install --upgrade "
-            "heroes-bot, or git pull)",
+            "this database is from a newer heroes-bot: upgrade (in the checkout: git pull && "
+            "make run; or reinstall from the newer wheel)",
         )
     if version < latest:
         return Check.passed(

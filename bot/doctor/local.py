@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import pwd
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ RESET_TOKEN = (
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 # Any access for the group or others: the .env holds the token, the database member ids.
 SHARED_BITS = 0o077
+GROUP_OR_OTHERS_WRITE = 0o022
 
 
 def load_settings(explicit_env_file: str | None) -> tuple[Check, Config | None, Path | None]:
@@ -109,11 +111,43 @@ def check_backup_dir(folder: Path) -> Check:
     )
 
 
+def current_user() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a uid with no name (a container's): chown takes the number
+        return str(os.geteuid())
+
+
+def check_backup_dir_safety(folder: Path) -> Check:
+    """Whoever may write BACKUP_DIR may swap a backup for one of their own, which `heroes-bot
+    restore` would then bring back: only the bot's user may own and write it."""
+    info = folder.stat()
+    mode = info.st_mode & 0o777
+    if info.st_uid != os.geteuid():
+        return Check.failed(
+            f"BACKUP_DIR {folder} belongs to another user (uid {info.st_uid})",
+            f"chown {current_user()} {folder} && chmod 700 {folder}",
+        )
+    if mode & GROUP_OR_OTHERS_WRITE:
+        return Check.failed(
+            f"BACKUP_DIR {folder} can be written by other users (mode {mode:o})",
+            f"chmod 700 {folder}",
+        )
+    return Check.passed(f"BACKUP_DIR {folder} is owned and written by this user only")
+
+
+def backup_dir_checks(folder: Path) -> list[Check]:
+    checks = [check_backup_dir(folder)]
+    if folder.is_dir():
+        checks.append(check_backup_dir_safety(folder))
+    return checks
+
+
 def offline_settings_checks(settings: Config, env_file: Path | None) -> list[Check]:
     """The token, the .env file's permissions and BACKUP_DIR (the database has its own)."""
     checks = [check_token(settings)]
     if env_file is not None and env_file.is_file():
         checks.append(check_private_file(".env file", env_file))
     if settings.backup_dir is not None:
-        checks.append(check_backup_dir(settings.backup_dir))
+        checks += backup_dir_checks(settings.backup_dir)
     return checks

@@ -258,3 +258,81 @@ async def test_a_server_that_removed_the_bot_is_reported_once(
         f"✗ server {server.guild.id}: heroes-bot is no longer in it: invite it back with the "
         "link above, or leave it: heroes-bot forgets the server's settings at its next start"
     ]
+
+
+async def test_no_token_is_reported_offline_and_online(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.env.write_text(f"DATABASE_PATH={server.env.parent / 'heroes.db'}\n")
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines)[-1] == "✗ Discord: no DISCORD_TOKEN to log in with: set it (see above)"
+    assert failures(lines)[0].startswith("✗ DISCORD_TOKEN is not set: ")
+    assert server.emu.violations == []
+
+
+async def test_guild_install_switched_off_is_reported(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.emu.app.integration_types_config = {"1": {}}  # User Install only
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        "✗ install settings: Guild Install is off, so no server can add heroes-bot: switch on "
+        "Guild Install in https://discord.com/developers/applications (Installation > "
+        "Installation Contexts)"
+    ]
+
+
+async def test_a_portal_install_link_without_embed_links_and_manage_roles_is_reported(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    view_and_send = (1 << 10) | SEND_MESSAGES
+    server.emu.app.install_params = {
+        "scopes": ["bot", "applications.commands"],
+        "permissions": str(view_and_send),
+    }
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        "✗ install settings: the portal's install link leaves out Embed Links, Manage Roles: "
+        "add them in https://discord.com/developers/applications (Installation > Default "
+        "Install Settings), or invite with the link below"
+    ]
+
+
+async def test_a_store_that_cannot_be_read_is_reported_once_online(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = server.env.parent / "heroes.db"
+    db.write_bytes(b"overwritten by mistake " * 300)
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    offline, online = failures(lines)
+    assert offline.startswith(f"✗ database {db} does not open (")
+    assert online.startswith(
+        f"✗ channels and news roles: the database cannot be read: {db} cannot be used as a "
+        "database: "
+    )
+
+
+async def test_a_deleted_news_role_is_reported(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del server.guild.roles[server.news_role.id]  # deleted while the bot was offline
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        f"✗ news role in {server.where}: role {server.news_role.id} no longer exists: run "
+        "/sequel-admin follow again in that server with another role, or none"
+    ]
+
+
+async def test_doctor_online_leaves_the_database_folder_as_it_was(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = server.env.parent
+    before = sorted(entry.name for entry in folder.iterdir())
+    status, lines = await doctor_online(server, capsys)
+    assert status == 0, lines
+    assert sorted(entry.name for entry in folder.iterdir()) == before == [".env", "heroes.db"]
