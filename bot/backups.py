@@ -4,19 +4,23 @@ Once the bot is ready, and then every day on the bot's clock, one online backup
 (`heroes-<UTC time>.db`, 0600, in a 0700 folder) is taken through the store's own backup
 (SQLite's backup API, the bot keeps running), checked with `integrity_check` under a temporary
 `.partial` name and only then given its final name: a file named like a backup is always whole.
-Then the oldest backups beyond BACKUP_KEEP are deleted; nothing else in the folder is touched.
+`heroes-bot backup` writes its copy the same way (`save_backup`). Then the oldest backups beyond
+BACKUP_KEEP are deleted; nothing else in the folder is touched, nor the backup just taken, nor
+one named after now (a clock once set ahead), nor the live database itself.
 
 The next backup is due a day after the newest one in the folder, whoever took it: a restart does
 not take one more, and several processes sharing the database (shards) take one a day between
 them (a lock file in the folder, and a backup from the last 23 hours means there is nothing to
 do). A failure (a full disk, a folder the bot cannot write) logs one warning with the fix and is
-tried again an hour later; it never stops the bot.
+tried again an hour later; it never stops the bot. A stop cuts off a backup still under way after
+the grace: its copy (and check) end at the next step and the `.partial` file is deleted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import errno
 import fcntl
 import getpass
@@ -24,6 +28,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING
 from bot.background import BackgroundLoop
 from bot.clock import Clock
 from bot.config import make_private_folder
-from bot.store import StoreError, backup_database, verify_sqlite_file
+from bot.store import BackupStopped, StoreError, backup_database, verify_sqlite_file
 
 if TYPE_CHECKING:
     from bot.client import HeroesBot
@@ -58,14 +63,18 @@ def backup_name(now: datetime) -> str:
     return f"heroes-{now.astimezone(UTC).strftime(STAMP)}.db"
 
 
-def stored_backups(folder: Path) -> list[tuple[datetime, Path]]:
-    """The backups in `folder` (files named heroes-<UTC time>.db), oldest first."""
+def stored_backups(folder: Path, live: Path | None = None) -> list[tuple[datetime, Path]]:
+    """The backups in `folder` (files named heroes-<UTC time>.db), oldest first. `live` (the
+    database in use) is never one, even when DATABASE_PATH names a restored backup in place."""
     if not folder.is_dir():
         return []
+    in_use = live.resolve() if live is not None else None
     found = []
     for path in folder.iterdir():
         match = NAME.fullmatch(path.name)
         if match is None or path.is_symlink() or not path.is_file():
+            continue
+        if in_use is not None and path.resolve() == in_use:
             continue
         try:
             taken = datetime.strptime(match[1], STAMP).replace(tzinfo=UTC)
@@ -75,46 +84,76 @@ def stored_backups(folder: Path) -> list[tuple[datetime, Path]]:
     return sorted(found)
 
 
-def newest_backup(folder: Path, now: datetime) -> datetime | None:
+def newest_backup(folder: Path, now: datetime, live: Path | None = None) -> datetime | None:
     """When the newest backup was taken. One named in the future (a clock set wrong, a hand-made
     name) is ignored: it would otherwise put off every backup until that time."""
-    times = [taken for taken, _ in stored_backups(folder) if taken <= now + EARLY_SLACK]
+    times = [taken for taken, _ in stored_backups(folder, live) if taken <= now + EARLY_SLACK]
     return max(times, default=None)
 
 
-def seconds_until_due(folder: Path, now: datetime) -> float:
+def seconds_until_due(folder: Path, now: datetime, live: Path | None = None) -> float:
     """0 if a backup is due now (none yet, or the newest is a day old), else seconds to wait."""
-    newest = newest_backup(folder, now)
+    newest = newest_backup(folder, now, live)
     if newest is None or now - newest >= DAY - EARLY_SLACK:
         return 0.0
     return (newest + DAY - now).total_seconds()
 
 
 @dataclass(frozen=True, slots=True)
+class Rotation:
+    removed: list[Path] = field(default_factory=list)
+    not_removed: list[str] = field(default_factory=list)  # "name: why"
+    future: list[Path] = field(default_factory=list)  # named after now: neither counted nor deleted
+
+
+@dataclass(frozen=True, slots=True)
 class Taken:
     path: Path
     size: int
-    removed: list[Path] = field(default_factory=list)
-    not_removed: list[str] = field(default_factory=list)
+    rotation: Rotation = field(default_factory=Rotation)
 
 
-def rotate(folder: Path, keep: int) -> tuple[list[Path], list[str]]:
-    """Delete all but the newest `keep` backups; only files named like one. Returns what was
-    deleted and what could not be (with why)."""
-    removed, problems = [], []
-    for _, path in stored_backups(folder)[:-keep]:
+class Skipped(enum.Enum):
+    """Why a pass took no backup (nothing went wrong)."""
+
+    LOCKED = "another process holds the folder's lock"
+    FRESH = "a backup from the last 23 hours is there"
+
+
+class DamagedCopy(StoreError):
+    """The copy failed integrity_check; it was deleted."""
+
+
+def rotate(
+    folder: Path, keep: int, now: datetime, *, taken: Path | None = None, live: Path | None = None
+) -> Rotation:
+    """Delete the oldest backups so that the newest `keep` are left; only files named like one,
+    never `taken` (the backup just written). Backups named after `now` (a clock once set ahead,
+    a hand-made name) are neither counted nor deleted: they would otherwise crowd out the real
+    ones, down to the one just taken. They are listed in `future` for a warning."""
+    latest = now + EARLY_SLACK
+    backups = stored_backups(folder, live)
+    counted = [path for when, path in backups if when <= latest]
+    rotation = Rotation(future=[path for when, path in backups if when > latest])
+    for path in counted[: max(len(counted) - keep, 0)]:
+        if taken is not None and path.name == taken.name:
+            continue
         try:
             path.unlink(missing_ok=True)
-            removed.append(path)
+            rotation.removed.append(path)
         except OSError as exc:
-            problems.append(f"{path.name}: {exc.strerror or exc}")
-    return removed, problems
+            rotation.not_removed.append(f"{path.name}: {exc.strerror or exc}")
+    return rotation
 
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[bool]:
-    """Hold the folder's backup lock while the block runs; False if another process holds it."""
-    descriptor = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    """Hold the folder's backup lock while the block runs; False if another process holds it.
+
+    O_NOFOLLOW: a link planted under the lock's name (by whoever can write the folder) is an
+    error (ELOOP), not a file elsewhere created or locked. O_CLOEXEC: no child inherits it."""
+    flags = os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(folder / LOCK_NAME, flags, 0o600)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -126,31 +165,86 @@ def folder_lock(folder: Path) -> Iterator[bool]:
         os.close(descriptor)  # releases the lock
 
 
-def take_daily_backup(database: Path, folder: Path, keep: int, now: datetime) -> Taken | None:
-    """Back up `database` into `folder` as heroes-<now>.db, then rotate. None: nothing to do,
-    another process is taking it or took one in the last FRESH_FOR. Blocking: run in a thread.
-    Raises StoreError, OSError or sqlite3.Error on failure, leaving no file named like a backup.
+def write_checked_copy(
+    database: Path,
+    final: Path,
+    *,
+    stop: threading.Event | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> None:
+    """Copy `database` to `final` the one safe way: into `<final>.partial`, checked with
+    integrity_check, then renamed, the rename made durable. Blocking. Raises StoreError
+    (DamagedCopy: the check failed; BackupStopped: `stop` was set), OSError or sqlite3.Error,
+    and then leaves neither the partial copy nor a file named `final`."""
+    partial = final.with_name(final.name + PARTIAL)
+    if os.path.lexists(final):
+        raise StoreError(f"{final} already exists; choose a new file name for the backup.")
+    if os.path.lexists(partial):
+        raise StoreError(
+            f"{partial} is there: a backup under way, or one cut off. If no backup is "
+            "running, delete it and try again."
+        )
+    backup_database(database, partial, stop=stop, on_step=on_step)
+    try:
+        try:
+            verify_sqlite_file(partial, stop=stop)
+        except BackupStopped:
+            raise
+        except StoreError as exc:
+            raise DamagedCopy(f"{exc}; the copy was deleted") from None
+        if os.path.lexists(final):
+            raise StoreError(f"{final} already exists")
+        partial.rename(final)
+    except BaseException:  # whatever went wrong, no half-checked copy is left behind
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+        raise
+    _sync_folder(final.parent)
+
+
+def save_backup(database: Path, target: Path) -> None:
+    """`heroes-bot backup`'s copy, written as write_checked_copy does. Under the folder's backup
+    lock when the automatic backups read that folder (the target is named like one of theirs,
+    or their lock file is there), so that it never lands in the middle of their pass; refused
+    (StoreError) while one is under way there."""
+    folder = target.parent
+    if NAME.fullmatch(target.name) is None and not os.path.lexists(folder / LOCK_NAME):
+        write_checked_copy(database, target)
+        return
+    make_private_folder(folder)
+    with folder_lock(folder) as locked:
+        if not locked:
+            raise StoreError(
+                f"an automatic backup is being taken in {folder} right now: try again in a "
+                "minute, or name another FILE."
+            )
+        write_checked_copy(database, target)
+
+
+def take_daily_backup(
+    database: Path,
+    folder: Path,
+    keep: int,
+    now: datetime,
+    *,
+    stop: threading.Event | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> Taken | Skipped:
+    """Back up `database` into `folder` as heroes-<now>.db, then rotate. Skipped: another
+    process is taking it, or took one in the last FRESH_FOR. Blocking: run in a thread. Raises
+    StoreError, OSError or sqlite3.Error on failure, leaving no file named like a backup.
     """
     make_private_folder(folder)
     with folder_lock(folder) as locked:
-        newest = newest_backup(folder, now)
-        if not locked or (newest is not None and now - newest < FRESH_FOR):
-            return None
+        if not locked:
+            return Skipped.LOCKED
+        newest = newest_backup(folder, now, database)
+        if newest is not None and now - newest < FRESH_FOR:
+            return Skipped.FRESH
         final = folder / backup_name(now)
-        partial = final.with_name(final.name + PARTIAL)
-        backup_database(database, partial)
-        try:
-            verify_sqlite_file(partial)
-            if os.path.lexists(final):
-                raise StoreError(f"{final} already exists")
-            partial.rename(final)
-        except BaseException:  # whatever went wrong, no half-checked copy is left behind
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                partial.with_name(partial.name + suffix).unlink(missing_ok=True)
-            raise
-        _sync_folder(folder)
-        removed, problems = rotate(folder, keep)
-        return Taken(final, final.stat().st_size, removed, problems)
+        write_checked_copy(database, final, stop=stop, on_step=on_step)
+        rotation = rotate(folder, keep, now, taken=final, live=database)
+        return Taken(final, final.stat().st_size, rotation)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -162,12 +256,30 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def folder_problems(folder: Path) -> list[str]:
+    """What makes `folder` unsafe for backups: others may write to it (and so plant, replace or
+    delete backups, or names rotation acts on), or it belongs to another user. [] if it is
+    missing: it will be created 0700."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return []
+    problems = []
+    if info.st_mode & 0o022:
+        problems.append(f"is writable by group or others (mode {info.st_mode & 0o777:o})")
+    if info.st_uid != os.geteuid():
+        problems.append(f"is not owned by the bot's user ({getpass.getuser()})")
+    return problems
+
+
 def how_to_fix(exc: BaseException, folder: Path) -> str:
     """One sentence for the warning: what the admin should do about this failure."""
     text = str(exc)
     number = exc.errno if isinstance(exc, OSError) else None
     if number == errno.ENOSPC or "disk is full" in text or "No space left" in text:
         return f"Free some space on the disk holding {folder}, or lower BACKUP_KEEP."
+    if number == errno.ELOOP:
+        return f"{folder / LOCK_NAME} is a symbolic link: delete it (the bot makes its own)."
     denied = ("Permission denied", "Read-only file system", "Operation not permitted")
     if number in (errno.EACCES, errno.EPERM, errno.EROFS) or any(d in text for d in denied):
         return (
@@ -180,7 +292,10 @@ def how_to_fix(exc: BaseException, folder: Path) -> str:
 
 
 class DailyBackups(BackgroundLoop):
-    """Takes the daily backup when it is due, on `clock`; see the module docstring."""
+    """Takes the daily backup when it is due, on `clock`; see the module docstring.
+
+    `on_copy_step` is called in the copying thread after each step of the copy (tests slow the
+    copy with it)."""
 
     name = "backups"
 
@@ -193,6 +308,7 @@ class DailyBackups(BackgroundLoop):
         *,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
         first_after: float = FIRST_AFTER,
+        on_copy_step: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(wait_ready=wait_ready)
         self.database = database
@@ -200,8 +316,45 @@ class DailyBackups(BackgroundLoop):
         self.keep = keep
         self.clock = clock
         self.first_after = first_after
+        self.on_copy_step = on_copy_step
+        # Set by stop: the copy (or check) under way in its thread ends at its next step.
+        self._cut_off = threading.Event()
+        self._work: asyncio.Future[Taken | Skipped] | None = None
+
+    def start(self) -> None:
+        self._cut_off.clear()
+        super().start()
+
+    async def stop(self) -> None:
+        """Stop the loop and cut off a backup under way, waiting (a step, milliseconds) until
+        its thread has deleted its partial copy: that thread must not outlive the stop, which
+        asyncio.run would otherwise wait for, past any grace."""
+        self._cut_off.set()
+        work = self._work  # before the pass is cancelled, which forgets it
+        await super().stop()
+        if work is None:
+            return
+        with contextlib.suppress(StoreError, OSError, sqlite3.Error):
+            await work
+        if not work.cancelled() and isinstance(work.exception(), BackupStopped):
+            log.warning(
+                "automatic backup into %s cut off by the stop; its partial copy was deleted. "
+                "The next start takes one.",
+                self.folder,
+            )
 
     async def loop(self) -> None:
+        problems = folder_problems(self.folder)
+        if problems:
+            log.warning(
+                "BACKUP_DIR %s %s: whoever can write there can replace or delete the backups. "
+                "Fix: chown %s %s && chmod 700 %s",
+                self.folder,
+                " and ".join(problems),
+                getpass.getuser(),
+                self.folder,
+                self.folder,
+            )
         await self.clock.sleep(self.first_after)
         while True:
             async with self.one_pass():
@@ -213,12 +366,10 @@ class DailyBackups(BackgroundLoop):
         now = self.clock.now()
         started = self.clock.monotonic()
         try:
-            wait = seconds_until_due(self.folder, now)
+            wait = seconds_until_due(self.folder, now, self.database)
             if wait > 0:
                 return wait
-            taken = await asyncio.to_thread(
-                take_daily_backup, self.database, self.folder, self.keep, now
-            )
+            outcome = await self._take(now)
         except (StoreError, OSError, sqlite3.Error) as exc:
             log.warning(
                 "automatic backup into %s failed: %s. %s Next try in %d minutes.",
@@ -228,27 +379,63 @@ class DailyBackups(BackgroundLoop):
                 RETRY_AFTER // 60,
             )
             return RETRY_AFTER
-        if taken is None:
-            log.debug("automatic backup: another process took or is taking today's")
+        if outcome is Skipped.LOCKED:
+            log.info(
+                "automatic backup skipped: another process holds %s (it is taking a backup). "
+                "Next look in %d minutes.",
+                self.folder / LOCK_NAME,
+                RETRY_AFTER // 60,
+            )
             return RETRY_AFTER
-        self._report(taken, self.clock.monotonic() - started)
+        if isinstance(outcome, Skipped):
+            log.debug("automatic backup: another process took today's")
+            return RETRY_AFTER
+        self._report(outcome, self.clock.monotonic() - started)
         return DAY.total_seconds()
 
+    async def _take(self, now: datetime) -> Taken | Skipped:
+        """take_daily_backup in a thread. Shielded: a cancelled pass leaves the thread's future
+        to stop, which cuts the copy off and waits for it."""
+        work = asyncio.ensure_future(
+            asyncio.to_thread(
+                take_daily_backup,
+                self.database,
+                self.folder,
+                self.keep,
+                now,
+                stop=self._cut_off,
+                on_step=self.on_copy_step,
+            )
+        )
+        self._work = work
+        try:
+            return await asyncio.shield(work)
+        finally:
+            self._work = None
+
     def _report(self, taken: Taken, seconds: float) -> None:
+        rotation = taken.rotation
         log.info(
             "automatic backup: %s (%d bytes, integrity ok, %.1f s); %d older deleted, keeping %d",
             taken.path,
             taken.size,
             seconds,
-            len(taken.removed),
+            len(rotation.removed),
             self.keep,
         )
-        if taken.not_removed:
+        if rotation.not_removed:
             log.warning(
                 "automatic backup: could not delete older backups (%s). Delete them by hand or "
                 "make %s writable by the bot's user.",
-                "; ".join(taken.not_removed),
+                "; ".join(rotation.not_removed),
                 self.folder,
+            )
+        if rotation.future:
+            log.warning(
+                "automatic backup: %s look future-dated (named after now: a clock once set "
+                "ahead?). They are not counted in BACKUP_KEEP nor ever deleted: move or delete "
+                "them by hand.",
+                ", ".join(path.name for path in rotation.future),
             )
 
 

@@ -1,8 +1,9 @@
 """`heroes-bot backup [FILE]` and `heroes-bot restore FILE` for the SQLite database.
 
-A backup is SQLite's online copy (the bot may keep running), then checked with
-`PRAGMA integrity_check` before it is reported as taken. A restore refuses while a bot uses the
-database, checks the file first and keeps the replaced database aside, printing how to undo.
+A backup is SQLite's online copy (the bot may keep running), written under a `.partial` name
+and checked with `PRAGMA integrity_check` before it gets its name and is reported as taken.
+A restore refuses while a bot uses the database, checks the file first and keeps the replaced
+database aside, printing how to undo.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.backups import DamagedCopy, save_backup
 from bot.clock import SystemClock
 from bot.heartbeat import Beat, stored_beats
 from bot.store import (
     StoreError,
-    backup_database,
     replace_database,
     sqlite_row_counts,
     verify_sqlite_file,
@@ -54,16 +55,21 @@ def default_backup_path(database: Path, now: datetime) -> Path:
 def run_backup(
     database: Path, file: Path | None, *, now: datetime | None = None, out: TextIO | None = None
 ) -> int:
-    """Back up, verify the copy, report its size and rows; 1 (copy deleted) if it is damaged."""
+    """Back up, verify the copy, report its size and rows; 1 (copy deleted) if it is damaged.
+
+    As the automatic backups do (bot/backups.py save_backup): the copy is written and checked
+    under `<target>.partial` and only then renamed, so a copy cut off or killed never looks like
+    a whole backup, and in a backup folder it waits for no automatic pass but is refused while
+    one is under way (the folder's lock)."""
     out = out or sys.stdout
     target = file or default_backup_path(database, now or SystemClock().now())
-    backup_database(database, target)  # StoreError (refusals) is reported by the caller
     try:
-        verify_sqlite_file(target)
-    except StoreError as exc:
-        target.unlink(missing_ok=True)
+        save_backup(database, target)  # other StoreErrors (refusals) are reported by the caller
+    except DamagedCopy as exc:
         print(f"heroes-bot: the backup failed its check and was deleted: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the lock file, the rename: said as a refusal, not a traceback
+        raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
     counts = sqlite_row_counts(target)
     rows = ", ".join(f"{name} {count}" for name, count in counts.items())
     size = target.stat().st_size

@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import os
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +20,12 @@ import pytest
 
 from bot.backups import (
     FIRST_AFTER,
+    LOCK_NAME,
     RETRY_AFTER,
+    STOP_GRACE,
     DailyBackups,
+    Skipped,
+    Taken,
     backup_name,
     folder_lock,
     how_to_fix,
@@ -29,7 +36,7 @@ from bot.client import HeroesBot
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.shutdown import stop_cleanly
-from bot.store import NewUpdate, StoreError, open_store, verify_sqlite_file
+from bot.store import BackupStopped, NewUpdate, StoreError, open_store, verify_sqlite_file
 from bot.sync import SyncMode
 
 DAY = 24 * 3600.0
@@ -103,7 +110,7 @@ async def test_no_backup_at_start_when_one_from_the_last_day_exists(
 ) -> None:
     clock, folder = ManualClock(), tmp_path / "backups"
     earlier = clock.now() - timedelta(hours=20)
-    assert take_daily_backup(database, folder, 7, earlier) is not None  # before a restart
+    assert isinstance(take_daily_backup(database, folder, 7, earlier), Taken)  # before a restart
     loop = _loop(database, folder, clock)
     await _advance(clock, FIRST_AFTER, loop)
     assert _names(folder) == [backup_name(earlier)]
@@ -118,7 +125,7 @@ async def test_no_backup_at_start_when_one_from_the_last_day_exists(
 def test_a_copy_that_fails_its_check_never_gets_a_backups_name(
     database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def damaged(path: Path) -> int:
+    def damaged(path: Path, stop: object = None) -> int:
         raise StoreError(f"{path} is damaged: integrity_check says page 2 is wrong")
 
     monkeypatch.setattr("bot.backups.verify_sqlite_file", damaged)
@@ -223,7 +230,7 @@ def test_no_backup_while_another_process_holds_the_folder_lock(
     clock = ManualClock()
     with folder_lock(folder) as locked:
         assert locked
-        assert take_daily_backup(database, folder, 7, clock.now()) is None
+        assert take_daily_backup(database, folder, 7, clock.now()) is Skipped.LOCKED
     assert _names(folder) == []
 
 
@@ -263,3 +270,149 @@ async def test_the_bot_runs_daily_backups_only_when_backup_dir_is_set(
             await bot.setup_hook()
             assert isinstance(bot.backups, DailyBackups) is expected
             await bot.close()
+
+
+def _pad(database: Path, blocks: int = 120) -> None:
+    """Some MB of bulk, so that the copy takes several steps of BACKUP_STEP_PAGES."""
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE padding (data BLOB)")
+        connection.executemany("INSERT INTO padding VALUES (randomblob(65536))", [()] * blocks)
+
+
+def test_rotation_never_deletes_the_backup_just_taken_when_future_named_ones_fill_keep(
+    database: Path, tmp_path: Path
+) -> None:
+    folder, now = tmp_path / "backups", ManualClock().now()
+    folder.mkdir()
+    ahead = [backup_name(now + timedelta(days=400 + n)) for n in range(2)]  # clock once ahead
+    older = [backup_name(now - timedelta(days=n)) for n in (3, 2, 1)]
+    for name in ahead + older:
+        (folder / name).write_bytes(b"")
+    taken = take_daily_backup(database, folder, 2, now)
+    assert isinstance(taken, Taken)
+    assert _names(folder) == [older[-1], backup_name(now), *ahead]  # 2 counted, future left alone
+    assert taken.rotation.future == [folder / name for name in ahead]
+
+
+async def test_future_dated_backups_are_named_in_a_warning(
+    database: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    folder.mkdir(mode=0o700)
+    ahead = backup_name(clock.now() + timedelta(days=400))
+    (folder / ahead).write_bytes(b"")
+    loop = _loop(database, folder, clock, keep=1)
+    with caplog.at_level(logging.WARNING, logger="bot.backups"):
+        await _advance(clock, FIRST_AFTER, loop)
+    await loop.stop()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and ahead in warnings[0] and "future-dated" in warnings[0]
+    assert _names(folder) == [backup_name(clock.now()), ahead]
+
+
+def test_rotation_never_deletes_the_live_database_kept_in_the_backup_folder(
+    database: Path, tmp_path: Path
+) -> None:
+    folder, now = tmp_path / "backups", ManualClock().now()
+    folder.mkdir()
+    # The bot runs on a restored backup left in place: DATABASE_PATH=backups/heroes-<old>.db.
+    live = folder / backup_name(now - timedelta(days=30))
+    database.rename(live)
+    taken = take_daily_backup(live, folder, 1, now)
+    assert isinstance(taken, Taken) and taken.rotation.removed == []
+    verify_sqlite_file(live)
+    assert [path.name for _, path in stored_backups(folder, live)] == [backup_name(now)]
+
+
+def test_the_lock_file_is_never_followed_through_a_symbolic_link(
+    database: Path, tmp_path: Path
+) -> None:
+    folder, elsewhere = tmp_path / "backups", tmp_path / "elsewhere"
+    folder.mkdir(mode=0o700)
+    (folder / LOCK_NAME).symlink_to(elsewhere)
+    with pytest.raises(OSError) as raised:
+        take_daily_backup(database, folder, 7, ManualClock().now())
+    assert raised.value.errno == errno.ELOOP and not elsewhere.exists()
+    assert "symbolic link" in how_to_fix(raised.value, folder)
+    assert _names(folder) == []
+
+
+async def test_a_backup_skipped_for_another_processs_lock_is_logged_at_info(
+    database: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    folder.mkdir(mode=0o700)
+    loop = _loop(database, folder, clock)
+    with folder_lock(folder) as locked, caplog.at_level(logging.INFO, logger="bot.backups"):
+        assert locked
+        await _advance(clock, FIRST_AFTER, loop)
+    await loop.stop()
+    infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert any("skipped" in m and LOCK_NAME in m for m in infos), infos
+    assert _names(folder) == []
+
+
+@pytest.mark.parametrize("problem", ["writable by group or others", "not owned by the bot's"])
+async def test_an_unsafe_backup_dir_gives_one_warning_at_start(
+    database: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, problem: str
+) -> None:
+    clock, folder = ManualClock(), tmp_path / "backups"
+    folder.mkdir()
+    if problem.startswith("writable"):
+        folder.chmod(0o777)
+    elif os.geteuid() == 0:
+        folder.chmod(0o700)
+        os.chown(folder, 65534, 65534)  # nobody's
+    else:
+        folder = Path("/usr")  # root's, not this user's
+    loop = _loop(database, folder, clock)
+    with caplog.at_level(logging.WARNING, logger="bot.backups"):
+        await _advance(clock, 0, loop)
+        await _advance(clock, DAY, loop)
+    await loop.stop()
+    found = [r.getMessage() for r in caplog.records if "BACKUP_DIR" in r.getMessage()]
+    assert len(found) == 1 and problem in found[0], found
+
+
+def test_an_integrity_check_under_way_ends_soon_after_a_stop(tmp_path: Path) -> None:
+    path = tmp_path / "big.db"
+    with sqlite3.connect(path) as connection:  # indexes to check: the check takes ~0.3 s
+        connection.execute("CREATE TABLE t (a TEXT, b TEXT)")
+        connection.execute("CREATE INDEX t_a ON t (a)")
+        connection.execute("CREATE INDEX t_b ON t (b)")
+        connection.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
+            "INSERT INTO t SELECT hex(randomblob(16)), hex(randomblob(16)) FROM n"
+        )
+    stop = threading.Event()
+    timer = threading.Timer(0.02, stop.set)
+    timer.start()
+    with pytest.raises(BackupStopped, match="stopped"):
+        verify_sqlite_file(path, stop=stop)
+    timer.join()
+
+
+async def test_a_stop_whose_grace_expires_cuts_the_copy_off_and_leaves_no_file(
+    database: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _pad(database)  # about 8 steps of the copy
+    copying = threading.Event()
+
+    def slow_step() -> None:  # each step 0.5 s: the whole copy would take 4 s
+        copying.set()
+        time.sleep(0.5)
+
+    clock, folder = ManualClock(), tmp_path / "backups"
+    loop = DailyBackups(database, folder, 7, clock, on_copy_step=slow_step)
+    loop.start()
+    await clock.advance(FIRST_AFTER)
+    assert await asyncio.to_thread(copying.wait, 10)
+    finishing = asyncio.create_task(loop.finish(clock, STOP_GRACE))
+    await asyncio.sleep(0)
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="bot.backups"):
+        await clock.advance(STOP_GRACE)  # the grace runs out with the copy under way
+        assert await finishing is False
+    assert time.monotonic() - started < 2.0  # one step, not the rest of the copy
+    assert sorted(p.name for p in folder.iterdir()) == [LOCK_NAME]  # no .partial, no backup
+    assert any("cut off" in r.getMessage() for r in caplog.records)

@@ -9,12 +9,15 @@ import os
 import shlex
 import sqlite3
 import subprocess
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import bot.backups
 from bot.__main__ import main
+from bot.backups import folder_lock
 from bot.cli_backup import run_backup, run_restore
 from bot.heartbeat import Beat
 from bot.store import NewUpdate, StoreError, open_store, verify_sqlite_file
@@ -63,13 +66,13 @@ def test_a_backup_that_fails_its_check_is_deleted_and_exits_1(
     database = tmp_path / "heroes.db"
     asyncio.run(_database(database))
 
-    def damaged(path: Path) -> int:
+    def damaged(path: Path, stop: object = None) -> int:
         raise StoreError(f"{path} is damaged: integrity_check says page 2 is wrong")
 
-    monkeypatch.setattr("bot.cli_backup.verify_sqlite_file", damaged)
+    monkeypatch.setattr("bot.backups.verify_sqlite_file", damaged)
     target = tmp_path / "copy.db"
     assert run_backup(database, target, now=NOW, out=io.StringIO()) == 1
-    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == []
 
 
 def _heartbeat(at: datetime) -> str:
@@ -162,3 +165,82 @@ async def test_a_backup_is_one_file_with_no_wal_or_shm_beside_it(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
     with sqlite3.connect(copy) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def _padded(path: Path) -> None:
+    """A database of a few MB: its copy takes several steps."""
+    asyncio.run(_database(path))
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE padding (data BLOB)")
+        connection.executemany("INSERT INTO padding VALUES (randomblob(65536))", [()] * 40)
+
+
+def test_a_backup_under_way_is_only_a_partial_file_until_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "heroes.db"
+    _padded(database)
+    folder = tmp_path / "backups"
+    seen: list[list[str]] = []
+    real_copy, real_check = bot.backups.backup_database, bot.backups.verify_sqlite_file
+
+    def look() -> None:
+        seen.append(sorted(p.name for p in folder.iterdir() if p.name.startswith("heroes")))
+
+    def copy(source: Path, target: Path, **kwargs: object) -> None:
+        real_copy(source, target, on_step=look)
+
+    def check(path: Path, stop: threading.Event | None = None) -> int:
+        look()
+        return real_check(path, stop=stop)
+
+    monkeypatch.setattr("bot.backups.backup_database", copy)
+    monkeypatch.setattr("bot.backups.verify_sqlite_file", check)
+    assert run_backup(database, None, now=NOW, out=io.StringIO()) == 0
+    name = "heroes-20261202T033000Z.db"
+    assert len(seen) > 2, seen  # the copy's steps, then the check
+    assert all(name + ".partial" in names and name not in names for names in seen), seen
+    assert sorted(p.name for p in folder.iterdir()) == [".heroes-backup.lock", name]
+
+
+def test_a_backup_cut_off_mid_copy_leaves_no_file_with_the_final_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "heroes.db"
+    _padded(database)
+    real_copy = bot.backups.backup_database
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the copy
+
+    def copy(source: Path, target: Path, **kwargs: object) -> None:
+        real_copy(source, target, on_step=interrupted)
+
+    monkeypatch.setattr("bot.backups.backup_database", copy)
+    for target in (None, tmp_path / "copy.db"):
+        with pytest.raises(KeyboardInterrupt):
+            run_backup(database, target, now=NOW, out=io.StringIO())
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == [".heroes-backup.lock"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("copy")]
+
+
+def test_a_backup_into_a_backup_folder_waits_for_no_automatic_one_under_way(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "heroes.db"
+    asyncio.run(_database(database))
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o700)
+    with folder_lock(folder) as locked:  # the bot's automatic backup is being taken
+        assert locked
+        for target in (None, folder / "before-upgrade.db"):
+            with pytest.raises(StoreError, match="automatic backup is being taken"):
+                run_backup(database, target, now=NOW, out=io.StringIO())
+    assert [p.name for p in folder.iterdir()] == [".heroes-backup.lock"]
+
+
+def test_a_backup_to_a_file_elsewhere_leaves_no_lock_file_beside_it(tmp_path: Path) -> None:
+    database = tmp_path / "heroes.db"
+    asyncio.run(_database(database))
+    assert run_backup(database, tmp_path / "copy.db", now=NOW, out=io.StringIO()) == 0
+    assert not (tmp_path / ".heroes-backup.lock").exists()

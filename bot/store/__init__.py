@@ -10,7 +10,14 @@ them all (`store.tracker`, `store.daily`, ...). Features import from here and ne
 
 from ._backup import replace_database, sqlite_row_counts, verify_sqlite_file, write_lock_free
 from ._checkup import WriteProbe, open_store_unchanged, probe_write, sqlite_integrity
-from ._connection import backup_database, is_postgres, open_store, redacted, sqlite_path
+from ._connection import (
+    BackupStopped,
+    backup_database,
+    is_postgres,
+    open_store,
+    redacted,
+    sqlite_path,
+)
 from ._copy import (
     CopyFailed,
     CopyMismatch,
@@ -96,6 +103,7 @@ __all__ = [
     "STORED_DATA",
     "AnswerOutcome",
     "AnswerStatus",
+    "BackupStopped",
     "ByParent",
     "CastMember",
     "ConstraintError",

@@ -9,18 +9,23 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from ._connection import PRIVATE_FILE, SQLITE_HEADER, open_read_only
+from ._connection import PRIVATE_FILE, SQLITE_HEADER, BackupStopped, open_read_only
 from ._errors import StoreError
 from ._migrations import load_migrations
 
 _COMPANIONS = ("-wal", "-shm")
+# Seconds between two looks at a stop flag while integrity_check runs.
+STOP_POLL = 0.05
 
 
-def verify_sqlite_file(path: Path) -> int:
+def verify_sqlite_file(path: Path, *, stop: threading.Event | None = None) -> int:
     """Raise StoreError unless `path` is a sound SQLite database this code can use; return its
-    schema version. Sound: the SQLite header, and `PRAGMA integrity_check` says ok."""
+    schema version. Sound: the SQLite header, and `PRAGMA integrity_check` says ok. Once `stop`
+    is set, the check (which reads the whole file) ends soon with BackupStopped."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -29,10 +34,15 @@ def verify_sqlite_file(path: Path) -> int:
     if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not a SQLite database.")
     try:
-        with contextlib.closing(open_read_only(path)) as connection:
+        with (
+            contextlib.closing(open_read_only(path)) as connection,
+            _interrupted_on(stop, connection),
+        ):
             result = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
+        if stop is not None and stop.is_set():
+            raise BackupStopped(f"the check of {path} was stopped.") from None
         raise StoreError(f"{path} is damaged: {exc}") from None
     if result != ["ok"]:
         raise StoreError(f"{path} is damaged: integrity_check says {result[0]}")
@@ -43,6 +53,32 @@ def verify_sqlite_file(path: Path) -> int:
             f"{latest}: upgrade heroes-bot before restoring it."
         )
     return version
+
+
+@contextlib.contextmanager
+def _interrupted_on(stop: threading.Event | None, connection: sqlite3.Connection) -> Iterator[None]:
+    """Interrupt `connection` once `stop` is set, from a watcher thread: integrity_check is one
+    long step of SQLite's, which neither a progress handler nor the caller's thread gets into."""
+    if stop is None:
+        yield
+        return
+    if stop.is_set():
+        raise BackupStopped("stopped before the check began.")
+    finished = threading.Event()
+
+    def watch() -> None:
+        # Again and again: an interrupt between two statements is forgotten by the next one.
+        while not finished.wait(STOP_POLL):
+            if stop.is_set():
+                connection.interrupt()
+
+    watcher = threading.Thread(target=watch, name="integrity-check-stop", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()  # never interrupting a closed connection
 
 
 def sqlite_row_counts(path: Path) -> dict[str, int]:

@@ -6,7 +6,8 @@ import contextlib
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -157,11 +158,27 @@ async def _open_sqlite(path: Path) -> AsyncIterator[Store]:
         await db.close()
 
 
-def backup_database(source: Path, target: Path) -> None:
+# Pages copied per step of an online backup (4 KiB pages: 1 MiB): a stop is seen within a step.
+BACKUP_STEP_PAGES = 256
+
+
+class BackupStopped(StoreError):
+    """A backup (or its check) was cut off by a stop; nothing was left behind."""
+
+
+def backup_database(
+    source: Path,
+    target: Path,
+    *,
+    stop: threading.Event | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> None:
     """A consistent copy of the database at `target`, private (0600) like the original.
 
     Uses SQLite's online backup, so the bot may keep running. Never overwrites a file and
-    never creates `source`: both mistakes would lose data.
+    never creates `source`: both mistakes would lose data. Copies BACKUP_STEP_PAGES at a time,
+    calling `on_step` after each step; once `stop` is set, raises BackupStopped at the next step
+    and deletes `target`.
     """
     if not source.is_file():
         raise StoreError(f"{source} does not exist: there is no database to back up.")
@@ -179,17 +196,41 @@ def backup_database(source: Path, target: Path) -> None:
     if not stat.S_ISREG(created.st_mode) or created.st_size or created.st_uid != os.getuid():
         raise taken
     try:
-        # Read-only: a mistyped path is an error, not a new empty database.
-        with (
-            contextlib.closing(open_read_only(source)) as src,
-            contextlib.closing(sqlite3.connect(target)) as dst,
-        ):
-            src.backup(dst)
-            # The copy inherits the database's WAL mode, so reading it (the check, a restore's
-            # check) would leave -wal and -shm files beside it: one file on its own instead.
-            # The bot turns WAL back on when it opens a restored copy.
-            dst.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
-        raise StoreError(f"the backup failed ({exc}); nothing was written to {target}.") from None
+        _copy_in_steps(source, target, stop, on_step)
+    except BaseException as exc:  # a stop, a full disk: no partial copy is left behind
+        for suffix in ("", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(
+                f"the backup failed ({exc}); nothing was written to {target}."
+            ) from None
+        raise
     make_private(target)
+
+
+def _copy_in_steps(
+    source: Path, target: Path, stop: threading.Event | None, on_step: Callable[[], None] | None
+) -> None:
+    def step(status: int, remaining: int, total: int) -> None:
+        if on_step is not None:
+            on_step()
+        if stop is not None and stop.is_set():
+            raise BackupStopped(f"the backup to {target} was stopped; nothing was kept.")
+
+    # Read-only: a mistyped path is an error, not a new empty database.
+    with (
+        contextlib.closing(open_read_only(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        # One read transaction over all the steps: the copy is one snapshot, and what the bot
+        # commits meanwhile (into the WAL) does not make SQLite restart it from the first page
+        # at every step (which, during a broadcast, would never end).
+        src.isolation_level = None
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step)
+        src.execute("COMMIT")
+        # The copy inherits the database's WAL mode, so reading it (the check, a restore's
+        # check) would leave -wal and -shm files beside it: one file on its own instead.
+        # The bot turns WAL back on when it opens a restored copy.
+        dst.execute("PRAGMA journal_mode = DELETE")
