@@ -607,3 +607,22 @@ async def test_a_backup_dir_owned_by_another_user_says_chown(
         f"✗ BACKUP_DIR {backups} belongs to another user (uid {NOBODY}): "
         f"chown {me} {backups} && chmod 700 {backups}"
     ]
+
+
+async def test_wal_files_a_reader_cannot_close_away_are_reported_with_the_fix() -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+        folder = Path(scratch)
+        db = await migrated_database(folder / "heroes.db")  # WAL, closed: no -wal, no -shm
+        db.chmod(0o644)  # root's: `nobody` may read it, not write it
+        env = write_env(folder, mode=0o600, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
+        os.chown(env, NOBODY, NOBODY)
+        os.chown(folder, NOBODY, NOBODY)  # where SQLite makes them, for `nobody`
+        result = await asyncio.to_thread(doctor_as_another_user, env)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1, result.stderr
+    wal, shm = (f"{db}-wal", f"{db}-shm")
+    assert failures(lines)[-1] == (
+        f"✗ doctor left heroes.db-wal and heroes.db-shm beside {db}: SQLite makes them to read "
+        "a WAL database, and only a user who may write the database can close them away: while "
+        f"the bot is stopped, rm {wal} {shm}; run doctor as the user heroes-bot runs as"
+    )

@@ -19,7 +19,7 @@ from bot.config import Config
 from .database import DiskFree, database_checks, free_bytes
 from .local import load_settings, offline_settings_checks
 from .report import Check, exit_status, render
-from .traces import leaves_no_trace
+from .traces import leaves_no_trace, leftover_check
 
 __all__ = ["Check", "add_parser", "doctor", "run"]
 
@@ -52,10 +52,13 @@ async def doctor(
     checks = [settings_check]
     render(checks, out)
     if settings is not None:
-        with leaves_no_trace(None if settings.postgres else settings.database_path):
+        with leaves_no_trace(None if settings.postgres else settings.database_path) as left:
             checks += await all_checks(
                 settings, env_path, online=online, out=out, disk_free=disk_free
             )
+        if left:
+            checks.append(leftover_check(settings.database_path, left))
+            render(checks[-1:], out)
     return exit_status(checks)
 
 
