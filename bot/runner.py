@@ -16,7 +16,7 @@ from bot.client import HeroesBot, create_bot
 from bot.clock import Clock, SystemClock, wait_for_event
 from bot.config import Config
 from bot.sd_notify import ServiceNotifier
-from bot.seed import load_seed
+from bot.seed import load_seed, seed_digest
 from bot.shutdown import StopRequest
 from bot.store import Store, open_store
 from bot.sync import SyncMode
@@ -48,22 +48,27 @@ def describe_unreachable(exc: BaseException) -> str:
 async def seeded_store(
     settings: Config, *, report_level: int = logging.INFO
 ) -> AsyncIterator[Store]:
-    """Open and migrate the database, then apply the seed (idempotent).
+    """Open and migrate the database, then apply the seed (idempotent) unless this very seed was
+    applied to this schema already (its files' hash, stored with the last apply): an unchanged
+    seed is neither parsed nor applied again, and an edited seed or a migration re-applies it.
 
     The seed's one-line report is INFO for the bot; the command line passes DEBUG, so a user
     running `heroes-bot news ...` sees only the answer.
     """
-    seed = load_seed()
+    digest = seed_digest()
     async with open_store(settings.database_target) as store:
-        report = await store.apply_seed(seed)
-        log.log(
-            report_level,
-            "seed: %d added, %d updated, %d unchanged, %d kept as edited",
-            report.added,
-            report.updated,
-            report.unchanged,
-            report.kept,
-        )
+        if await store.seeding.is_applied(digest):
+            log.log(report_level, "seed: unchanged since it was last applied; not applied again")
+        else:
+            report = await store.seeding.apply(load_seed(), digest=digest)
+            log.log(
+                report_level,
+                "seed: %d added, %d updated, %d unchanged, %d kept as edited",
+                report.added,
+                report.updated,
+                report.unchanged,
+                report.kept,
+            )
         yield store
 
 

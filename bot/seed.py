@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
+import hashlib
 from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -35,6 +35,32 @@ DEFAULT_SOURCE = "article"
 LABELS = frozenset(
     {"Stage", "Title", "Production start", "Release date", "Why a sequel", "Where to watch"}
 )
+
+
+def _data_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """(relative name, file) for every data file under `folder`, in a stable order: the seed
+    and every source text it may name (never Python's own files)."""
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = prefix + entry.name
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                yield from _data_files(entry, name + "/")
+        elif not entry.name.endswith((".py", ".pyc")):
+            yield name, entry
+
+
+def seed_digest(path: Path | None = None) -> str:
+    """A hash of the seed's text: the seed file and every file beside it that a source may name
+    (load_seed's folder; any other file there only costs a needless apply when it changes).
+    Reading bytes is all it does, so a start whose seed is unchanged
+    (Seeding.is_applied) neither parses nor checks it."""
+    folder = DATA_DIR if path is None else path.parent
+    digest = hashlib.sha256()
+    for name, entry in _data_files(folder):
+        body = entry.read_bytes()
+        digest.update(f"{name}\0{len(body)}\0".encode())
+        digest.update(body)
+    return digest.hexdigest()
 
 
 class SeedError(Exception):
@@ -183,15 +209,20 @@ def _cast(reader: _Reader) -> tuple[list[SeedPerson], list[SeedCredit]]:
     return people, credits
 
 
+def _read_toml(seed: Traversable) -> dict[str, Any]:
+    import tomllib  # here: a start whose seed is unchanged never parses it
+
+    try:
+        return tomllib.loads(seed.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SeedError(f"{seed}: {exc}") from exc
+
+
 def load_seed(path: Path | None = None) -> SeedData:
     """The seed at `path` (its sources named relative to its folder), by default the one
     shipped with the bot; every excerpt is checked against its source text."""
     seed, folder = (SEED_PATH, DATA_DIR) if path is None else (path, path.parent)
-    try:
-        raw = tomllib.loads(seed.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SeedError(f"{seed}: {exc}") from exc
-
+    raw = _read_toml(seed)
     sources = _sources(raw, folder)
     if not sources:
         raise SeedError(f"{seed}: no [[sources]]")

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.text import fold
 
-from ._database import Repository, Tx
+from ._database import Database, Repository, Tx
 from ._seed_types import (
     SeedCredit,
     SeedData,
@@ -27,6 +27,15 @@ _GUARDED = {"works", "people", "quotes", "facts"}
 # and insert it, the later failing on its unique key. Any fixed 64-bit number ("seed" in ASCII).
 # (SQLite's write lock, taken at BEGIN IMMEDIATE, already serializes them.)
 _SEED_LOCK = 0x73656564
+# Bump when `apply` writes something different for the same seed text (a new column filled, a
+# new table seeded): every database then re-applies the seed once, at its next start.
+APPLY_VERSION = 1
+# The meta row holding the fingerprint of the seed last applied whole (see Seeding.fingerprint).
+APPLIED_KEY = "seed.applied"
+_SCHEMA_VERSION = {
+    "sqlite": "PRAGMA user_version",
+    "postgres": "SELECT coalesce(max(version), 0) FROM heroes_schema",
+}
 
 
 async def _id_of(db: Tx, table: str, key: str) -> int:
@@ -61,11 +70,29 @@ async def _upsert(db: Tx, table: str, key: str, values: dict[str, Any], report: 
     report.updated += 1
 
 
+async def _fingerprint(db: Tx | Database, digest: str) -> str:
+    """What an apply of the seed whose files hash to `digest` (bot.seed.seed_digest) depends on:
+    that text, this code's APPLY_VERSION, and the schema version, as a migration may change or
+    delete seed rows (0007 deleted unsourced ones) and the seed must then be applied again."""
+    row = await db.one(_SCHEMA_VERSION[db.engine])
+    schema = int(row[0]) if row else 0
+    return f"{digest}:apply{APPLY_VERSION}:schema{schema}"
+
+
 class Seeding(Repository):
     """Writes the seed (data/seed.toml) into the film data and the sequel timeline."""
 
-    async def apply(self, seed: SeedData) -> SeedReport:
-        """Apply the whole seed in one transaction: all of it, or (on any error) none."""
+    async def is_applied(self, digest: str) -> bool:
+        """Whether the seed whose files hash to `digest` was applied whole to this schema by
+        this code already: applying it again would change nothing (owners' edits are kept
+        either way), so a start can skip it."""
+        row = await self._db.one("SELECT value FROM meta WHERE key = ?", (APPLIED_KEY,))
+        return row is not None and row[0] == await _fingerprint(self._db, digest)
+
+    async def apply(self, seed: SeedData, *, digest: str | None = None) -> SeedReport:
+        """Apply the whole seed in one transaction: all of it, or (on any error) none. With
+        `digest` (the hash of the seed's files), the same transaction records it, so that
+        `is_applied(digest)` is true only once this seed is in the database whole."""
         report = SeedReport()
         async with self._db.transaction() as db:
             if db.engine == "postgres":  # the later process then finds every row there
@@ -84,6 +111,12 @@ class Seeding(Repository):
                 await _upsert(db, "facts", fact.key, await _fact_values(db, fact), report)
             for update in seed.updates:
                 await _upsert_update(db, update, report)
+            if digest is not None:
+                await db.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (APPLIED_KEY, await _fingerprint(db, digest)),
+                )
         return report
 
 
