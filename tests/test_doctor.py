@@ -203,11 +203,11 @@ async def test_a_database_from_a_newer_heroes_bot_says_upgrade(
     env = write_env(tmp_path, DISCORD_TOKEN=shaped_token(), DATABASE_PATH=str(db))
     status, lines = await run_doctor(env, capsys)
     assert status == 1
-    [failure] = failures(lines)
-    assert failure.startswith(
+    assert failures(lines) == [
         f"✗ database schema is at version {latest + 1}, newer than this heroes-bot's {latest}: "
-        "this database is from a newer heroes-bot: upgrade"
-    )
+        "this database is from a newer heroes-bot: upgrade (in the checkout: git pull && make "
+        "run; or reinstall from the newer wheel)"
+    ]
 
 
 async def test_an_older_database_will_be_migrated_and_passes(

@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import discord
 import pytest
 
+import bot.doctor.online
 from bot.__main__ import main
 from bot.invite import invite_url
 from bot.store import open_store
@@ -336,3 +338,19 @@ async def test_doctor_online_leaves_the_database_folder_as_it_was(
     status, lines = await doctor_online(server, capsys)
     assert status == 0, lines
     assert sorted(entry.name for entry in folder.iterdir()) == before == [".env", "heroes.db"]
+
+
+async def test_a_privileged_intent_heroes_bot_needs_but_the_portal_has_off_is_reported(
+    server: Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # heroes-bot needs none today; this guards the day a feature asks for one.
+    def intents_with_members() -> discord.Intents:
+        return discord.Intents(guilds=True, members=True)
+
+    monkeypatch.setattr(bot.doctor.online, "bot_intents", intents_with_members)
+    status, lines = await doctor_online(server, capsys)
+    assert status == 1
+    assert failures(lines) == [
+        "✗ intents: heroes-bot needs Server Members: switch it on in "
+        "https://discord.com/developers/applications (Bot > Privileged Gateway Intents)"
+    ]
