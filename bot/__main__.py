@@ -17,6 +17,8 @@ from bot import __version__
 from bot.cli_backup import add_restore_parser, run_backup, run_restore
 from bot.cli_db import add_parser as add_db_parser
 from bot.cli_db import run as run_db
+from bot.cli_doctor import add_parser as add_doctor_parser
+from bot.cli_doctor import run as run_doctor
 from bot.cli_health import add_parser as add_health_parser
 from bot.cli_health import run as run_health
 from bot.cli_news import add_parser as add_news_parser
@@ -30,8 +32,6 @@ from bot.config import (
     load_config,
     load_env_file,
 )
-from bot.doctor import add_parser as add_doctor_parser
-from bot.doctor import run as run_doctor
 from bot.seed import SeedError
 from bot.store import StoreError, StoreUnavailable
 

@@ -1,4 +1,6 @@
-"""Connecting to Discord never loads the emulator (discord_emulator, bot.emulated) or sandbox."""
+"""Connecting to Discord never loads the emulator (discord_emulator, bot.emulated) or sandbox,
+nor what only another command or an optional setting uses (doctor, metrics, PostgreSQL, the
+seed's parser and backups): each costs the start time and memory of every bot (issue 14)."""
 
 from __future__ import annotations
 
@@ -8,16 +10,33 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Loaded only by the command or setting that needs them: the sandbox and its emulator, `doctor`,
+# METRICS_ADDR (prometheus_client), DATABASE_URL (asyncpg), a misspelt timezone or stage
+# (difflib).
+NOT_FOR_RUN = (
+    "discord_emulator",
+    "bot.emulated",
+    "bot.sandbox",
+    "bot.doctor",
+    "bot.metrics",
+    "prometheus_client",
+    "asyncpg",
+    "difflib",
+)
+# Without the command line's other commands (bot.__main__ imports their modules for its parser:
+# bot/cli_news.py imports tomllib, bot/cli_backup.py bot.backups): BACKUP_DIR (bot.backups), a
+# seed that changed since it was last applied (tomllib).
+NOT_FOR_BOT = (*NOT_FOR_RUN, "bot.backups", "tomllib")
 
 
-def test_the_production_path_does_not_import_the_emulator() -> None:
+def loaded(modules: str, unwanted: tuple[str, ...]) -> str:
+    """The `unwanted` modules loaded by importing `modules` and every extension."""
     code = (
-        "import sys, bot.__main__, bot.runner, bot.client\n"
+        f"import sys, {modules}\n"
         "from bot.client import discover_extensions\n"
         "import importlib\n"
         "for name in discover_extensions(): importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules\n"
-        "             if m.startswith(('discord_emulator', 'bot.emulated', 'bot.sandbox'))))"
+        f"print(sorted(m for m in sys.modules if m.startswith({unwanted!r})))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -27,4 +46,12 @@ def test_the_production_path_does_not_import_the_emulator() -> None:
         timeout=60,
         check=True,
     )
-    assert result.stdout.strip() == "[]"
+    return result.stdout.strip()
+
+
+def test_the_run_command_does_not_import_what_only_other_commands_use() -> None:
+    assert loaded("bot.__main__, bot.runner, bot.client", NOT_FOR_RUN) == "[]"
+
+
+def test_the_bot_does_not_import_what_only_optional_settings_use() -> None:
+    assert loaded("bot.config, bot.runner, bot.client", NOT_FOR_BOT) == "[]"

@@ -7,7 +7,6 @@ offered, so every suggestion can be stored and used.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -104,6 +103,8 @@ def suggest_timezones(typed: str, limit: int = SUGGESTIONS) -> list[str]:
         return [name for name in COMMON if name in known][:limit]
     ranked = [(rank, zone) for zone in _zones() if (rank := _rank(zone, query)) is not None]
     if not ranked:  # a misspelling: the closest cities, then the closest full names
+        import difflib  # here: only a misspelling needs it, not the start
+
         matched = {zone.name for _, zone in ranked}
         by_city = {zone.city: zone for zone in _zones() if zone.regional}
         by_full = {zone.full: zone for zone in _zones()}

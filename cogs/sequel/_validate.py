@@ -5,7 +5,6 @@ Every problem is reported at once, each in a sentence that says how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -58,6 +57,8 @@ def parse_stage(raw: str | None) -> tuple[str | None, str | None]:
         if folded in {fold(key), fold(label), str(number)}:
             return key, None
     options = {fold(label): label.lower() for _, label in SEQUEL_STAGES}
+    import difflib  # here: only a stage not known needs it, not the start
+
     close = difflib.get_close_matches(folded, list(options), n=1, cutoff=0.6)
     hint = f" Did you mean “{options[close[0]]}”?" if close else ""
     shown = printable(text if len(text) <= 40 else text[:39] + "…")
