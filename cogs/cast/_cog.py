@@ -9,6 +9,7 @@ from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
 from bot.replies import choice, escape_input
+from bot.ui.render_memo import RenderMemo
 from bot.ui.views import Paginator
 
 from ._render import cast_pages, person_card
@@ -24,6 +25,8 @@ class Cast(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/cast", clock=bot.clock))
+        # Each card is rendered once per state of the store, not once per command.
+        self.person_cards = RenderMemo(person_card, size=64)
 
     @app_commands.command(name="cast")
     @app_commands.describe(
@@ -71,7 +74,9 @@ class Cast(commands.Cog):
             )
             return
         ephemeral = await self.replies.decide(interaction, private)
-        await interaction.response.send_message(embed=person_card(person), ephemeral=ephemeral)
+        await interaction.response.send_message(
+            embed=self.person_cards(person), ephemeral=ephemeral
+        )
 
     @cast.autocomplete("name")
     async def cast_name_autocomplete(

@@ -9,6 +9,7 @@ from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
 from bot.replies import choice, escape_input
+from bot.ui.render_memo import RenderMemo
 
 from ._render import quote_card
 
@@ -21,6 +22,8 @@ class Quotes(commands.Cog):
     def __init__(self, bot: HeroesBot) -> None:
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/quote", clock=bot.clock))
+        # Each card is rendered once per state of the store, not once per command.
+        self.quote_cards = RenderMemo(quote_card, size=64)
 
     @app_commands.command(name="quote")
     @app_commands.describe(
@@ -51,7 +54,7 @@ class Quotes(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
             return
         ephemeral = await self.replies.decide(interaction, private)
-        await interaction.response.send_message(embed=quote_card(found), ephemeral=ephemeral)
+        await interaction.response.send_message(embed=self.quote_cards(found), ephemeral=ephemeral)
 
     @quote.autocomplete("search")
     async def quote_search_autocomplete(

@@ -33,6 +33,7 @@ from bot.replies import escape_input
 from bot.store import DISCORD_PACE, FILM_KEY, SEQUEL_KEY, DeliveryCounts
 from bot.ui.embeds import shorten
 from bot.ui.posting import DiscordPoster, guild_ids_of, missing_post_permissions
+from bot.ui.render_memo import RenderMemo
 from bot.ui.views import Paginator
 
 from ._modal import PostUpdateModal, RetryView
@@ -91,6 +92,8 @@ class Sequel(commands.Cog):
         )
         self.news_replies = ReplyPolicy(bot.store, PublicCooldown("/sequel news", clock=bot.clock))
         self.notify_guard = NotifyGuard(clock=bot.clock)
+        # The card is rendered once per state of the store, not once per /sequel status.
+        self.status_card = RenderMemo(sequel_card)
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
@@ -125,7 +128,7 @@ class Sequel(commands.Cog):
         if card is None:
             raise UserFacingError("The store knows nothing about the sequel yet.")
         ephemeral = await self.status_replies.decide(interaction, private)
-        embed = sequel_card(
+        embed = self.status_card(
             card,
             await store.facts(work_key=FILM_KEY),
             history=await store.tracker.stage_history(),
