@@ -26,7 +26,7 @@ class Cast(commands.Cog):
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/cast", clock=bot.clock))
         # Each card is rendered once per state of the store, not once per command.
-        self.person_cards = RenderMemo(person_card, size=64)
+        self.person_cards = RenderMemo(person_card, size=32)
 
     @app_commands.command(name="cast")
     @app_commands.describe(

@@ -23,7 +23,7 @@ class Quotes(commands.Cog):
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/quote", clock=bot.clock))
         # Each card is rendered once per state of the store, not once per command.
-        self.quote_cards = RenderMemo(quote_card, size=64)
+        self.quote_cards = RenderMemo(quote_card, size=32)
 
     @app_commands.command(name="quote")
     @app_commands.describe(
