@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.text import fold, fts_query, search_terms, tsquery
 
+from . import _quote_rank as quote_rank
 from ._cache import cached
 from ._database import Database, Repository
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
@@ -33,6 +34,33 @@ _NO_LIMIT = 2**63 - 1
 # ranking (of the variants of ts_rank and ts_rank_cd tried) agreed most often with SQLite's, on
 # the best quote 84% of the time; which quotes match is the same on both engines.
 _TS_RANK = "ts_rank_cd('{0, 0, 0.25, 1}'::float4[], f.document, query, 8)"
+# Matches ranked per search, at most: the oldest first (FTS5 yields matches in rowid order; the
+# PostgreSQL query takes the lowest ids). Ranking every match made /quote search: cost 41 ms at
+# 100,000 quotes (p50; most matched 'lava'); ranking this many keeps it flat. No deployment's
+# quotes come near it: below it, every match is ranked.
+SEARCH_CANDIDATES = 200
+# The end of a PostgreSQL quote search: the quotes matching $1, of them only the first $2 (the
+# oldest), best first (a higher ts_rank), then oldest first; $3 of them.
+_PG_RANKED = f"""
+    JOIN (SELECT id, document FROM quotes_fts
+          WHERE document @@ to_tsquery('simple', ?1) ORDER BY id LIMIT ?2) f
+      ON f.id = q.id
+    CROSS JOIN to_tsquery('simple', ?1) AS query
+    ORDER BY {_TS_RANK} DESC, q.id
+    LIMIT ?3
+"""
+
+
+def _search_modes(words: int, typing: bool) -> list[tuple[bool, bool]]:
+    """How a search tries its words, in turn until one finds quotes: (every word, whole words).
+
+    A search for whole words first: a quote with "sequel" itself before those with only
+    "sequels", and each word's own postings read lazily (a word beginning reads every word it
+    begins at once: 50 ms for "sequel" at 1,000,000 quotes). Suggestions as a member types end
+    with the start of a word, as today."""
+    if typing:
+        return [(True, False), (False, False)] if words > 1 else [(True, False)]
+    return [(True, True), (True, False)] + ([(False, False)] if words > 1 else [])
 
 
 def _source(row: Iterable[Any]) -> Source:
@@ -237,68 +265,88 @@ class FilmData(Repository):
     ) -> list[Quote]:
         """Quotes matching free text, best first; the text is never parsed as FTS syntax.
 
-        Every word must match if any quote has them all; otherwise any word may. With
-        `candidates` (suggestions as the member types), only that many matches (the oldest quotes
-        first) are ranked, and the words before the last are whole words: each keystroke stays
-        fast however many quotes match a first letter.
+        Every word must match, as a whole word if any quote has them all so, else as the start
+        of a word; failing that, any word may. Only the first `candidates` matches (the oldest
+        quotes; SEARCH_CANDIDATES by default) are ranked, so a search costs the same however
+        many quotes match: below that many, every match is ranked. With `candidates`
+        (suggestions as the member types) the words before the last are whole words and the
+        last is the start of one.
         """
         terms = search_terms(text)
         if not terms:
             return []
         limit = max(1, min(limit, 25))
-        make_query = fts_query if self._db.engine == "sqlite" else tsquery
-        params: tuple[Any, ...] = (limit,)
-        if candidates is not None:
-            params = (max(candidates, limit), limit)
-        for match_all in (True, False) if len(terms) > 1 else (True,):
-            rows = await self._db.all(
-                self._QUOTE_SELECT + self._ranked_matches(candidates is not None),
-                (
-                    make_query(terms, match_all=match_all, last_prefix_only=candidates is not None),
-                    *params,
-                ),
-            )
-            if rows:
-                return [self._quote(r) for r in rows]
+        typing = candidates is not None
+        bound = max(SEARCH_CANDIDATES if candidates is None else candidates, limit)
+        last = len(terms) - 1
+        for match_all, whole in _search_modes(len(terms), typing):
+            prefixes = [not whole and (not typing or i == last) for i in range(len(terms))]
+            if self._db.engine == "sqlite":
+                query = fts_query(terms, match_all=match_all, last_prefix_only=typing or whole)
+                # The last word too, when all are whole ('"son" AND "did"*' -> ...'"did"').
+                query = query.removesuffix("*") if whole else query
+                found = await self._ranked_in_python(query, terms, prefixes, bound, limit)
+            else:
+                query = tsquery(terms, match_all=match_all, last_prefix_only=typing or whole)
+                query = query.removesuffix(":*") if whole else query
+                rows = await self._db.all(self._QUOTE_SELECT + _PG_RANKED, (query, bound, limit))
+                found = [self._quote(r) for r in rows]
+            if found:
+                return found
         return []
 
-    def _ranked_matches(self, among_candidates: bool) -> str:
-        """The end of a quote search: the quotes matching parameter 1, best first (a lower
-        bm25, a higher ts_rank), then oldest first; LIMIT is the last parameter. Among
-        candidates, only the first parameter-2 matches (the oldest) are ranked."""
-        if not among_candidates:
-            return self._db.dialect(
-                sqlite="""
-                JOIN quotes_fts f ON f.rowid = q.id
-                WHERE quotes_fts MATCH ?
-                ORDER BY bm25(quotes_fts, 4.0, 1.0), q.id
-                LIMIT ?
-                """,
-                postgres=f"""
-                JOIN quotes_fts f ON f.id = q.id
-                CROSS JOIN to_tsquery('simple', ?1) AS query
-                WHERE f.document @@ query
-                ORDER BY {_TS_RANK} DESC, q.id
-                LIMIT ?2
-                """,
-            )
-        return self._db.dialect(
-            sqlite="""
-            JOIN (SELECT rowid AS id, bm25(quotes_fts, 4.0, 1.0) AS score FROM quotes_fts
-                  WHERE quotes_fts MATCH ? LIMIT ?) f ON f.id = q.id
-            ORDER BY f.score, q.id
-            LIMIT ?
-            """,
-            # FTS5 yields matches in rowid order: the same candidates are the lowest ids here.
-            postgres=f"""
-            JOIN (SELECT id, document FROM quotes_fts
-                  WHERE document @@ to_tsquery('simple', ?1) ORDER BY id LIMIT ?2) f
-              ON f.id = q.id
-            CROSS JOIN to_tsquery('simple', ?1) AS query
-            ORDER BY {_TS_RANK} DESC, q.id
-            LIMIT ?3
-            """,
+    async def _ranked_in_python(
+        self, query: str, terms: list[str], prefixes: list[bool], bound: int, limit: int
+    ) -> list[Quote]:
+        """SQLite: the first `bound` quotes matching `query`, ranked as bm25(quotes_fts, 4.0,
+        1.0) ranks them (see _quote_rank.py), then oldest first."""
+        found = await self._db.all(
+            "SELECT rowid, text, context FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?",
+            (query, bound),
         )
+        if not found:
+            return []
+        phrases = [quote_rank.phrase(t, prefix=p) for t, p in zip(terms, prefixes, strict=True)]
+        totals = await self._db.one("SELECT block FROM quotes_fts_data WHERE id = 1")
+        stats = quote_rank.table_stats(totals[0] if totals else None)
+        avgdl = stats.tokens / stats.rows if stats and stats.tokens else 1.0
+        idfs = [1.0] if len(phrases) == 1 else await self._idfs(terms, phrases, stats)
+        best = sorted(
+            (quote_rank.bm25(text, context or "", phrases, idfs, avgdl), rowid)
+            for rowid, text, context in found
+        )[:limit]
+        ids = [rowid for _, rowid in best]
+        marks = ", ".join("?" * len(ids))
+        rows = await self._db.all(self._QUOTE_SELECT + f" WHERE q.id IN ({marks})", tuple(ids))
+        by_id = {row[0]: self._quote(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def _idfs(
+        self,
+        terms: list[str],
+        phrases: list[quote_rank.Phrase],
+        stats: quote_rank.TableStats | None,
+    ) -> list[float]:
+        """Each phrase's idf, from its matches counted up to DF_EXACT (estimated beyond)."""
+        # Two subqueries: SQLite reads min() or max() off the index's ends only when alone.
+        span = await self._db.one(
+            "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+        )
+        first_id, end_id = (int(span[0]), int(span[1])) if span and span[0] is not None else (1, 1)
+        rows = stats.rows if stats else end_id - first_id + 1
+        idfs = []
+        for term, p in zip(terms, phrases, strict=True):
+            # The term alone, quoted as in the search: a prefix ("lava"*) or a whole word.
+            alone = fts_query([term], match_all=True)
+            counted = await self._db.one(
+                "SELECT count(*), max(id) FROM (SELECT rowid AS id FROM quotes_fts "
+                "WHERE quotes_fts MATCH ? LIMIT ?)",
+                (alone if p.prefix else alone.removesuffix("*"), quote_rank.DF_EXACT),
+            )
+            count, last_id = (int(counted[0]), counted[1]) if counted else (0, None)
+            matches = quote_rank.estimated_count(count, last_id or first_id, first_id, end_id)
+            idfs.append(quote_rank.idf(rows, min(matches, rows)))
+        return idfs
 
     # ------------------------------------------------------------------ works and facts
 

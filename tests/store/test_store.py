@@ -191,7 +191,8 @@ async def test_search_operators_typed_are_plain_words(store: Store) -> None:
     lava = [q.key for q in await store.search_quotes("lava")]
     assert [q.key for q in await store.search_quotes("!lava")] == lava  # not NOT lava
     assert [q.key for q in await store.search_quotes('"lava"*')] == lava
-    assert [q.key for q in await store.search_quotes("(lava) & spaceship")] == lava  # any word
+    # Any word: the same quotes ("lava" as the start of a word; alone, it is a whole word first).
+    assert sorted(q.key for q in await store.search_quotes("(lava) & spaceship")) == sorted(lava)
 
 
 @postgres_only
