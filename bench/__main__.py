@@ -71,7 +71,7 @@ PRESETS = {
         3.0,
         5,
         [1, 10, 100, 1000, 10_000],
-        [10, 100, 1000, 10_000, 100_000],
+        [10, 100, 1000, 10_000, 100_000, 1_000_000],
         [24, 100, 1000, 10_000],
         [10, 100, 1000, 10_000],
         5,
@@ -343,6 +343,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--follows", help="comma-separated following-channel counts ('' for none)")
     parser.add_argument(
+        "--quotes",
+        help="comma-separated quote counts of the scale phase, e.g. 1000,10000,100000,1000000",
+    )
+    parser.add_argument(
         "--sharded-follows",
         help="comma-separated channel counts of the three-process broadcast on PostgreSQL",
     )
@@ -368,6 +372,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         p.extra["broadcaster"] = {"per_second": args.broadcast_per_second or None}
     if args.follows is not None:
         p.follows = _counts(args.follows)
+    if args.quotes is not None:
+        p.quotes = _counts(args.quotes)
     if args.sharded_follows is not None:
         p.sharded_follows = _counts(args.sharded_follows)
     phases = args.only.split(",") if args.only else list(PHASES)
