@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import os
 import platform
 import shutil
 import sys
@@ -23,9 +24,10 @@ from typing import Any
 
 import discord
 
-from . import live, report
+from . import ceiling, live, report
 from .postgres import BenchPostgres, bench_postgres, server_version
 from .scale import run_scale
+from .speed import run_speed
 
 
 @dataclass
@@ -33,7 +35,9 @@ class Preset:
     in_flight: int
     per_kind: int  # measured interactions per kind (after a warm-up of `in_flight`)
     rounds: int  # heroes/baseline alternations per kind
-    rates: list[int]
+    first_rate: int  # sustained-rate ceiling search: geometric steps from here, then bisection
+    max_rate: int
+    ceiling_rounds: int  # searches per bot, in alternating order; the median is reported
     step_seconds: float
     ready_repeats: int
     servers: list[int]
@@ -48,12 +52,16 @@ class Preset:
 
 
 PRESETS = {
-    "smoke": Preset(8, 24, 1, [50], 0.5, 1, [1], [10, 50], [24, 40], [5], 1, sharded_follows=[30]),
+    "smoke": Preset(
+        8, 24, 1, 50, 60, 1, 0.5, 1, [1], [10, 50], [24, 40], [5], 1, sharded_follows=[30]
+    ),
     "quick": Preset(
         200,
         1000,
         1,
-        [100, 200, 400, 600],
+        200,
+        20_000,
+        1,
         2.0,
         2,
         [1, 100, 1000],
@@ -67,7 +75,9 @@ PRESETS = {
         200,
         2000,
         2,
-        [100, 200, 300, 400, 500, 600, 800, 1000],
+        200,
+        20_000,
+        3,
         3.0,
         5,
         [1, 10, 100, 1000, 10_000],
@@ -190,22 +200,27 @@ async def _latency(
 async def _sustained(
     p: Preset, log: Any, out: dict[str, Any], targets: dict[str, live.Target]
 ) -> None:
-    for name, t in targets.items():
-        steps = []
-        for rate in p.rates:
-            step = await live.open_loop(
-                live.mixed(t.sends), rate=rate, duration=p.step_seconds, pid=t.bot.pid
-            )
-            steps.append(step)
-            log(f"sustained {name} {rate}/s: p99 {step.get('p99')} ms")
-            if step["timeouts"] or step.get("p99", 1e9) > 100:
-                break
-        ok = [s for s in steps if not s["timeouts"] and s.get("p99", 1e9) <= 100]
-        out["sustained"][name] = {
-            "max_rate_p99_under_100ms": ok[-1]["offered_per_s"] if ok else 0,
-            "limited_by_steps": bool(ok) and ok[-1] is steps[-1],
-            "steps": steps,
-        }
+    """Each bot's ceiling, searched `ceiling_rounds` times, the bots alternating back to back."""
+    search = ceiling.Search(p.first_rate, 1.5, 0.05, p.max_rate, p.step_seconds)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+    names = list(targets)
+    out["load_average_before"] = os.getloadavg()
+    for round_ in range(p.ceiling_rounds):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            t = targets[name]
+            runs[name].append(await ceiling.find_ceiling(t, search, {"bot": t.bot.pid}, log))
+    out["load_average_after"] = os.getloadavg()
+    out["ceiling_search"] = asdict(search) | {"p99_limit_ms": ceiling.P99_LIMIT_MS}
+    for name in names:
+        out["sustained"][name] = ceiling.median_ceiling(runs[name])
+    base = out["sustained"]["baseline"]["ceiling_per_s"]
+    out["ceiling_ratio"] = {
+        name: round(out["sustained"][name]["ceiling_per_s"] / base, 3) if base else None
+        for name in names
+        if name != "baseline"
+    }
+    log(f"ceilings: {[(n, out['sustained'][n]['ceilings_per_s']) for n in names]}")
     out["memory_kb"] = {name: t.bot.memory() for name, t in targets.items()}
     out["violations"] = {name: len(t.emu.violations) for name, t in targets.items()}
 
@@ -319,6 +334,16 @@ async def phase_broadcast(
     return out
 
 
+async def phase_speed(p: Preset, work: Path, log: Any) -> dict[str, Any]:
+    """Each bot with discord.py's [speed] extra and without it, alternating (bench/speed.py)."""
+    gc.collect()
+    gc.disable()  # as in the latency phase: the emulators keep every interaction
+    try:
+        return await run_speed(KINDS, p.per_kind, p.in_flight, p.rounds, work / "speed", log)
+    finally:
+        gc.enable()
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -332,7 +357,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument(
         "--only",
-        help="comma-separated phases: latency,ready,servers,scale,broadcast (default all)",
+        help="comma-separated phases: latency,ready,servers,scale,broadcast,speed (default "
+        "all; speed: discord.py's [speed] extra, each bot with and without it)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases/logs")
     parser.add_argument(
@@ -362,7 +388,7 @@ def _counts(text: str) -> list[int]:
     return [int(n) for n in text.split(",") if n.strip()]
 
 
-PHASES = ("latency", "ready", "servers", "scale", "broadcast")
+PHASES = ("latency", "ready", "servers", "scale", "broadcast", "speed")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -431,6 +457,8 @@ async def _run_phases(
         results["scale"] = await phase_scale(p, work, log, pg)
     if "broadcast" in phases:
         results["broadcast"] = await phase_broadcast(p, work, log, pg)
+    if "speed" in phases:
+        results["speed"] = await phase_speed(p, work, log)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,20 @@ import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+# discord.py's [speed] extra and what aiohttp picks up by itself when installed: orjson (JSON),
+# zstandard (zstd-stream gateway compression instead of zlib-stream), aiodns/pycares (DNS),
+# Brotli (br responses). A None entry makes each import fail as if it were not installed, so
+# one venv measures both: the modules are blocked before discord (or aiohttp) is imported.
+SPEED_MODULES = ("orjson", "zstandard", "aiodns", "pycares", "brotli", "brotlicffi")
+WITHOUT_SPEED = "--without-speed-extra"
+BLOCK = "--block-modules"  # some of them only, e.g. "orjson": what each one changes
+BLOCKED = list(SPEED_MODULES) if WITHOUT_SPEED in sys.argv else []
+if BLOCK in sys.argv[:-1]:
+    BLOCKED += sys.argv[sys.argv.index(BLOCK) + 1].split(",")
+for name in BLOCKED:
+    sys.modules[name] = None  # type: ignore[assignment]
 
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
@@ -44,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard-ids", help="e.g. 0 or 0-1")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
+        WITHOUT_SPEED,
+        action="store_true",
+        help="as if discord.py's [speed] extra were not installed (read before the imports)",
+    )
+    parser.add_argument(BLOCK, help="comma-separated modules to treat as not installed")
+    parser.add_argument(
         "--delivery-stale-after",
         type=float,
         help="heroes: seconds after which a news delivery left mid-send is retried (default "
@@ -59,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def speed_modules() -> dict[str, Any]:
+    """What discord.py and aiohttp use here: JSON library, gateway compression, resolver."""
+    from aiohttp.resolver import DefaultResolver
+
+    return {
+        "orjson": discord.utils.HAS_ORJSON,
+        "gateway_compression": discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE,
+        "resolver": DefaultResolver.__name__,
+    }
+
+
 def _report(bot: commands.Bot) -> None:
     line = {
         "started": STARTED,
@@ -66,6 +97,7 @@ def _report(bot: commands.Bot) -> None:
         "ready": time.time(),
         "guilds": len(bot.guilds),
         "shards": sorted(bot.shards) if isinstance(bot, commands.AutoShardedBot) else None,
+        "speed": speed_modules(),
     }
     print("READY " + json.dumps(line), flush=True)
 

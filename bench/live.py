@@ -223,33 +223,77 @@ async def closed_loop(send: Send, *, total: int, in_flight: int) -> list[float]:
     return latencies
 
 
-async def open_loop(send: Send, *, rate: float, duration: float, pid: int) -> dict[str, Any]:
-    """Offer `rate` interactions per second for `duration` s, whatever the acks do."""
+async def open_loop(
+    send: Send, *, rate: float, duration: float, pids: dict[str, int]
+) -> dict[str, Any]:
+    """Offer `rate` interactions per second for `duration` s, whatever the acks do.
+
+    The emulator stamps each interaction's latency itself, so the generator keeps no task or
+    timer per interaction: it sends, then reads the stamps once the step is over (a task with
+    a timeout per interaction cost the harness's core more than the rest of the loop). With
+    the CPU the harness, each process in `pids` and the whole machine used during the step.
+    """
     loop = asyncio.get_running_loop()
-    pending: list[asyncio.Task[float]] = []
-    cpu0 = proc_cpu_seconds(pid)
+    sent: list[Interaction] = []
+    usage = CpuUsage(pids)
     start = loop.time()
-    sent = 0
-    tick = 0.005
     while (now := loop.time()) - start < duration:
         due = int((now - start) * rate) + 1
-        while sent < due:
-            inter = await send(sent)
-            pending.append(asyncio.ensure_future(_acked(inter)))
-            sent += 1
-        await asyncio.sleep(tick)
+        while len(sent) < due:
+            sent.append(await send(len(sent)))
+        await asyncio.sleep(0.005)
     elapsed = loop.time() - start
-    done = await asyncio.gather(*pending, return_exceptions=True)
-    cpu = proc_cpu_seconds(pid) - cpu0
-    latencies = [d for d in done if isinstance(d, float)]
+    cpu = usage.shares()  # the offering part only: the wait for the last acks is not load
+    deadline = loop.time() + ACK_TIMEOUT
+    for inter in sent:
+        if not inter.acked.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(inter.acked.wait(), max(0.0, deadline - loop.time()))
+    latencies = [i.acked_at - i.created_at for i in sent if i.acked_at is not None]
     return {
         "offered_per_s": rate,
-        "sent": sent,
-        "achieved_per_s": round(sent / elapsed, 1),
-        "timeouts": sum(1 for d in done if not isinstance(d, float)),
-        "bot_cpu_share": round(cpu / elapsed, 3),
+        "sent": len(sent),
+        "achieved_per_s": round(len(sent) / elapsed, 1),
+        "timeouts": len(sent) - len(latencies),
+        "cpu_cores": cpu,
         **percentiles(latencies),
     }
+
+
+class CpuUsage:
+    """CPU used from construction to `shares()`, in cores (1.0 = one core busy throughout):
+    this process (emulator + load generator), each process in `pids`, and the whole machine
+    from /proc/stat (what the rest of the machine used is the remainder)."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self._pids = pids
+        self._wall = time.perf_counter()
+        self._self = self._own_seconds()
+        self._procs = {name: proc_cpu_seconds(pid) for name, pid in pids.items()}
+        self._machine = machine_busy_seconds()
+
+    @staticmethod
+    def _own_seconds() -> float:
+        times = os.times()
+        return times.user + times.system
+
+    def shares(self) -> dict[str, float]:
+        wall = time.perf_counter() - self._wall
+        harness = (self._own_seconds() - self._self) / wall
+        procs = {
+            n: (proc_cpu_seconds(pid) - self._procs[n]) / wall for n, pid in self._pids.items()
+        }
+        machine = (machine_busy_seconds() - self._machine) / wall
+        out = {"harness": harness, **procs, "machine": machine}
+        out["rest_of_machine"] = max(0.0, machine - harness - sum(procs.values()))
+        return {name: round(value, 3) for name, value in out.items()}
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat: all but idle and iowait)."""
+    with open("/proc/stat") as handle:
+        fields = [int(v) for v in handle.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------------------- worlds
@@ -263,6 +307,7 @@ async def target(
     users: int,
     guild_ready_timeout: float,
     db: Path | str | None = None,  # default: <workdir>/<kind>.db; or a postgresql:// URL
+    extra_args: list[str] | None = None,  # for bench.bot_process, e.g. --without-speed-extra
 ) -> AsyncIterator[Target]:
     """An emulator with one server, and one bot process of `kind` against it, with its sends."""
     async with quiet_emulator() as emu:
@@ -275,6 +320,7 @@ async def target(
             log_dir=workdir / "logs",
             guild_ready_timeout=guild_ready_timeout,
             sync=True,
+            extra_args=extra_args,
         )
         try:
             await emu.wait_synced(None, timeout=30)
@@ -303,13 +349,22 @@ def _sender(t: Target, itype: int, datas: list[dict[str, Any]], *, users: bool =
 async def _messages_with_buttons(
     t: Target, name: str, options: dict[str, Any] | None
 ) -> list[Message]:
-    """One message with buttons per user (the owner presses them), made with `/name`."""
+    """One message with buttons per user (the owner presses them), made with `/name`.
+
+    Set-up, not measured: sent SETUP_BATCH at a time, so a bot just started on a busy machine
+    answers each within Discord's 3 s (200 at once could not, and the run would stop)."""
     emu = t.emu
-    handles = [
-        await emu.slash(name, options, user=user, guild=t.guild, channel=t.channel)
-        for user in t.users
-    ]
-    return [await h.wait_message(timeout=30) for h in handles]
+    messages: list[Message] = []
+    for first in range(0, len(t.users), SETUP_BATCH):
+        handles = [
+            await emu.slash(name, options, user=user, guild=t.guild, channel=t.channel)
+            for user in t.users[first : first + SETUP_BATCH]
+        ]
+        messages += [await h.wait_message(timeout=30) for h in handles]
+    return messages
+
+
+SETUP_BATCH = 20
 
 
 def _button_sender(t: Target, messages: list[Message], labels: list[str]) -> Send:

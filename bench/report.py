@@ -85,7 +85,59 @@ def tables(r: dict[str, Any]) -> str:
             )
             if bc.get("sharded_postgres"):
                 out.append(_sharded_table(bc["sharded_postgres"], bc["global_per_second"]))
+    if "speed" in r:
+        out.append(_speed_table(r["speed"]))
     return "\n\n".join(out)
+
+
+def _speed_table(sp: dict[str, Any]) -> str:
+    """Each bot with discord.py's [speed] extra against itself without it (ratio with / without)."""
+    if "skipped" in sp:
+        return f"discord.py [speed] extra: not measured ({sp['skipped']})"
+
+    def cell(fig: dict[str, Any]) -> str:
+        return f"{fig.get('p50')} / {fig.get('p99')} / {fig.get('cpu_ms_per_interaction')}"
+
+    rows = [
+        [kind]
+        + [cell(fig[name]) for name in ("heroes", "heroes_without")]
+        + [_ratio3(fig["ratio"]["heroes"])]
+        + [cell(fig[name]) for name in ("baseline", "baseline_without")]
+        + [_ratio3(fig["ratio"]["baseline"])]
+        for kind, fig in sp["kinds"].items()
+        if "error" not in fig
+    ]
+    rows += [
+        [kind, fig["error"], "", "", "", "", ""]
+        for kind, fig in sp["kinds"].items()
+        if "error" in fig
+    ]
+    ready, mem = sp["ready_s"], sp["memory_kb"]
+    for title, values, show in (
+        ("start → ready, s (new database, one start)", ready, str),
+        ("peak memory (VmHWM, MB)", {n: mem[n].get("VmHWM") for n in mem}, _mb),
+    ):
+        row = [title]
+        for bot in ("heroes", "baseline"):
+            with_, without = values[bot], values[f"{bot}_without"]
+            row += [show(with_), show(without), _ratio(with_, without)]
+        rows.append(row)
+    return (
+        "discord.py [speed] extra (orjson, zstd-stream gateway, aiodns, Brotli): each bot with "
+        "it and without it, in one run, the four processes alternating; ms p50 / p99 / bot CPU "
+        "ms per interaction; ratio = with / without (below 1: the extra helps)\n\n"
+        + _table(SPEED_HEAD, rows)
+    )
+
+
+SPEED_HEAD = [
+    "interaction", "heroes-bot with", "heroes-bot without", "ratio", "baseline with",
+    "baseline without", "ratio",
+]  # fmt: skip
+
+
+def _ratio3(ratio: dict[str, float]) -> str:
+    return " / ".join(str(ratio.get(k, "–")) for k in ("p50", "p99", "cpu_ms_per_interaction"))
 
 
 def _latency_tables(lat: dict[str, Any]) -> list[str]:
@@ -106,8 +158,8 @@ def _latency_tables(lat: dict[str, Any]) -> list[str]:
         cells = [f"{show(values[n])} ({_ratio(values[n], values['baseline'])})" for n in names]
         return [title, *cells, show(values["baseline"])]
 
-    rates = {n: sus[n]["max_rate_p99_under_100ms"] for n in sus}
-    lines = [line("highest offered rate with p99 < 100 ms (interactions/s)", rates)]
+    rates = {n: sus[n]["ceiling_per_s"] for n in sus}
+    lines = [line("sustained-rate ceiling: highest offered rate with p99 < 100 ms (/s)", rates)]
     for title, kb in (
         ("peak memory at 200 in flight (VmHWM, MB)", held),
         ("peak memory after the sustained-rate steps too (VmHWM, MB)", mem),
@@ -119,7 +171,57 @@ def _latency_tables(lat: dict[str, Any]) -> list[str]:
         f"{lat['in_flight']} in flight (ms, p50 / p95 / p99; ratio to the baseline)\n\n"
         + _table(head, rows),
         _table(["", *(f"{label[n]} (ratio)" for n in names), "baseline"], lines),
+        _ceiling_table(lat),
     ]
+
+
+def _ceiling_table(lat: dict[str, Any]) -> str:
+    """Each bot's ceiling with the CPU (in cores) each process used at it and just above it."""
+    label = {"heroes": "heroes-bot (SQLite)", "postgres": "heroes-bot (PostgreSQL)"}
+    search = lat.get("ceiling_search", {})
+
+    def cores(cpu: dict[str, float] | None) -> str:
+        if not cpu:
+            return "–"
+        return f"{cpu['harness']} / {cpu['bot']} / {cpu['rest_of_machine']}"
+
+    rows = []
+    for name, sus in lat["sustained"].items():
+        first_failing = sus["first_failing_per_s"] or f"none up to {search.get('max_rate')}"
+        rows.append(
+            [
+                label.get(name, "baseline (discord.py)"),
+                sus["ceiling_per_s"],
+                lat.get("ceiling_ratio", {}).get(name, "1"),
+                ", ".join(str(c) for c in sus.get("ceilings_per_s", [])),
+                first_failing,
+                cores(sus.get("cpu_cores_at_ceiling")),
+                cores(sus.get("cpu_cores_at_failure")),
+                "yes" if sus.get("harness_saturated_at_failure") else "no",
+                "yes" if sus.get("machine_saturated_at_failure") else "no",
+            ]
+        )
+    load = lat.get("load_average_before"), lat.get("load_average_after")
+    return (
+        f"Sustained-rate ceiling: a mix of every kind but buttons offered open loop for "
+        f"{search.get('step_seconds')} s a step, x{search.get('factor')} until p99 > 100 ms, "
+        f"then bisected to {search.get('precision', 0) * 100:.0f}%; CPU in cores (1.0 = one "
+        f"core busy) of harness (emulator + load generator) / bot / rest of the machine; "
+        f"at the first failing step, harness saturated = it used >= 0.9 core or offered < 97% "
+        f"of the rate, machine saturated = every core >= 95% busy (the bot was short of CPU); "
+        f"load average before / after: {_load(load[0])} / {_load(load[1])}\n\n"
+        + _table(CEILING_HEAD, rows)
+    )
+
+
+CEILING_HEAD = [
+    "bot", "ceiling /s", "ratio", "every search", "first failing /s", "cores at ceiling",
+    "cores at first failing", "harness saturated", "machine saturated",
+]  # fmt: skip
+
+
+def _load(values: list[float] | None) -> str:
+    return " ".join(f"{v:.2f}" for v in values) if values else "?"
 
 
 def _p3(fig: dict[str, Any]) -> str:
@@ -281,7 +383,7 @@ def plots(r: dict[str, Any], out: Path) -> list[Path]:
     if lat:
         fig, ax = plt.subplots(figsize=(6, 4))
         for bot in ("heroes", "baseline"):
-            steps = lat["sustained"][bot]["steps"]
+            steps = sorted(lat["sustained"][bot]["steps"], key=lambda s: s["offered_per_s"])
             ax.plot(
                 [s["offered_per_s"] for s in steps],
                 [s.get("p99", 0) for s in steps],

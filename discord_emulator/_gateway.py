@@ -22,6 +22,11 @@ from aiohttp import WSMsgType, web
 
 from ._state import Application, State
 
+try:  # zstd-stream, as Discord sends it, when the zstandard package is installed
+    import zstandard
+except ImportError:
+    zstandard = None
+
 _log = logging.getLogger(__name__)
 
 OP_DISPATCH = 0
@@ -84,6 +89,14 @@ class Connection:
         # zlib-stream: one compression context for the whole connection, every
         # message ends with a Z_SYNC_FLUSH marker (00 00 ff ff) the client keys on.
         self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        # zstd-stream: one zstd stream for the whole connection, each message flushed to a
+        # block boundary so the client decodes it whole (discord.py asks for it when zstandard
+        # is importable). Without zstandard here, messages go as TEXT, which discord.py reads.
+        self._zstd = (
+            zstandard.ZstdCompressor().compressobj()
+            if compress == "zstd-stream" and zstandard is not None
+            else None
+        )
         self.session: GatewaySession | None = None
         self.closed = False
 
@@ -95,6 +108,11 @@ class Connection:
             if self._zlib is not None:
                 chunk = self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
                 await self.ws.send_bytes(chunk)
+            elif self._zstd is not None:
+                flush = zstandard.COMPRESSOBJ_FLUSH_BLOCK
+                await self.ws.send_bytes(
+                    self._zstd.compress(data.encode()) + self._zstd.flush(flush)
+                )
             else:
                 await self.ws.send_str(data)
         except (ConnectionResetError, RuntimeError) as exc:
