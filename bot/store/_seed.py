@@ -38,36 +38,72 @@ _SCHEMA_VERSION = {
 }
 
 
-async def _id_of(db: Tx, table: str, key: str) -> int:
-    row = await db.one(f"SELECT id FROM {table} WHERE key = ?", (key,))
-    if row is None:
-        raise ValueError(f"seed refers to unknown {table} key {key!r}")
-    return int(row[0])
+class _Pass:
+    """One apply's reads of what is already stored, each table read once and then kept up to date
+    with the pass's own writes: a row-by-row lookup cost a round trip to the database thread per
+    row and id (hundreds for a new database; issue 14)."""
 
+    def __init__(self, db: Tx, report: SeedReport) -> None:
+        self.db = db
+        self.report = report
+        self._ids: dict[str, dict[str, int]] = {}
+        self._rows: dict[str, dict[str, tuple[Any, ...]]] = {}
 
-async def _upsert(db: Tx, table: str, key: str, values: dict[str, Any], report: SeedReport) -> None:
-    """Insert the row, or update it when it is the seed's own, unedited and different."""
-    columns = list(values)
-    guard = ", origin, edited" if table in _GUARDED else ""
-    existing = await db.one(
-        f"SELECT {', '.join(columns)}{guard} FROM {table} WHERE key = ?", (key,)
-    )
-    if existing is None:
-        names = ", ".join(["key", *columns])
-        marks = ", ".join("?" * (len(columns) + 1))
-        await db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", (key, *values.values()))
-        report.added += 1
-        return
-    if table in _GUARDED and (existing[-2] != "seed" or existing[-1]):
-        report.kept += 1
-        report.details.append(f"kept {table}:{key} (edited by the bot's operators)")
-        return
-    if tuple(existing[: len(columns)]) == tuple(values.values()):
-        report.unchanged += 1
-        return
-    assignments = ", ".join(f"{column} = ?" for column in columns)
-    await db.execute(f"UPDATE {table} SET {assignments} WHERE key = ?", (*values.values(), key))
-    report.updated += 1
+    async def id_of(self, table: str, key: str) -> int:
+        ids = self._ids.get(table)
+        if ids is None:
+            rows = await self.db.all(f"SELECT key, id FROM {table}")
+            ids = self._ids[table] = {str(k): int(i) for k, i in rows}
+        found = ids.get(key)
+        if found is None:
+            raise ValueError(f"seed refers to unknown {table} key {key!r}")
+        return found
+
+    async def stored(self, table: str, key: str, columns: str) -> tuple[Any, ...] | None:
+        """The stored `columns` of `table`'s row `key` (the same columns at every call)."""
+        rows = self._rows.get(table)
+        if rows is None:
+            found = await self.db.all(f"SELECT key, {columns} FROM {table}")
+            rows = self._rows[table] = {str(row[0]): tuple(row[1:]) for row in found}
+        return rows.get(key)
+
+    def remember(self, table: str, key: str, row: tuple[Any, ...], new_id: int | None) -> None:
+        self._rows[table][key] = row
+        if new_id is not None and table in self._ids:
+            self._ids[table][key] = new_id
+
+    async def upsert(self, table: str, key: str, values: dict[str, Any]) -> None:
+        """Insert the row, or update it when it is the seed's own, unedited and different."""
+        columns = list(values)
+        guarded = table in _GUARDED
+        existing = await self.stored(
+            table, key, ", ".join(columns + (["origin", "edited"] if guarded else []))
+        )
+        report = self.report
+        if existing is None:
+            names = ", ".join(["key", *columns])
+            marks = ", ".join("?" * (len(columns) + 1))
+            row = await self.db.one(
+                f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id",
+                (key, *values.values()),
+            )
+            new_id = int(row[0]) if row else None
+            self.remember(table, key, (*values.values(), *(("seed", 0) if guarded else ())), new_id)
+            report.added += 1
+            return
+        if guarded and (existing[-2] != "seed" or existing[-1]):
+            report.kept += 1
+            report.details.append(f"kept {table}:{key} (edited by the bot's operators)")
+            return
+        if tuple(existing[: len(columns)]) == tuple(values.values()):
+            report.unchanged += 1
+            return
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        await self.db.execute(
+            f"UPDATE {table} SET {assignments} WHERE key = ?", (*values.values(), key)
+        )
+        self.remember(table, key, (*values.values(), *existing[len(columns) :]), None)
+        report.updated += 1
 
 
 async def _fingerprint(db: Tx | Database, digest: str) -> str:
@@ -97,20 +133,20 @@ class Seeding(Repository):
         async with self._db.transaction() as db:
             if db.engine == "postgres":  # the later process then finds every row there
                 await db.one("SELECT pg_advisory_xact_lock(?)", (_SEED_LOCK,))
+            p = _Pass(db, report)
             for source in seed.sources:
-                await _upsert(db, "sources", source.key, _source_values(source), report)
+                await p.upsert("sources", source.key, _source_values(source))
             for work in seed.works:
-                await _upsert(db, "works", work.key, await _work_values(db, work), report)
+                await p.upsert("works", work.key, await _work_values(p, work))
             for person in seed.people:
-                await _apply_person(db, person, report)
-            for credit in seed.credits:
-                await _apply_credit(db, credit, report)
+                await _apply_person(p, person)
+            await _apply_credits(p, seed.credits)
             for quote in seed.quotes:
-                await _upsert(db, "quotes", quote.key, await _quote_values(db, quote), report)
+                await p.upsert("quotes", quote.key, await _quote_values(p, quote))
             for fact in seed.facts:
-                await _upsert(db, "facts", fact.key, await _fact_values(db, fact), report)
+                await p.upsert("facts", fact.key, await _fact_values(p, fact))
             for update in seed.updates:
-                await _upsert_update(db, update, report)
+                await _upsert_update(p, update)
             if digest is not None:
                 await db.execute(
                     "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -130,7 +166,7 @@ def _source_values(source: SeedSource) -> dict[str, Any]:
     }
 
 
-async def _work_values(db: Tx, work: SeedWork) -> dict[str, Any]:
+async def _work_values(p: _Pass, work: SeedWork) -> dict[str, Any]:
     return {
         "title": work.title,
         "kind": work.kind,
@@ -138,96 +174,104 @@ async def _work_values(db: Tx, work: SeedWork) -> dict[str, Any]:
         "status": work.status,
         "summary": work.summary,
         "excerpt": work.excerpt,
-        "source_id": await _id_of(db, "sources", work.source),
+        "source_id": await p.id_of("sources", work.source),
     }
 
 
-async def _apply_person(db: Tx, person: SeedPerson, report: SeedReport) -> None:
+async def _apply_person(p: _Pass, person: SeedPerson) -> None:
     """The person's row, then every spelling of the name (the name and its aliases)."""
     values = {
         "name": person.name,
         "about": person.about,
         "excerpt": person.excerpt,
-        "source_id": await _id_of(db, "sources", person.source),
+        "source_id": await p.id_of("sources", person.source),
     }
-    await _upsert(db, "people", person.key, values, report)
-    person_id = await _id_of(db, "people", person.key)
+    await p.upsert("people", person.key, values)
+    person_id = await p.id_of("people", person.key)
     spellings = [(person.name, 0)] + [(alias, 1) for alias in person.aliases]
-    for spelling, is_alias in spellings:
-        # A spelling may change sides (the printed name became the name, the correction an
-        # alias): the flag follows the seed.
-        await db.execute(
-            "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (person_id, folded) DO UPDATE SET "
-            "name = excluded.name, is_alias = excluded.is_alias "
-            "WHERE person_names.name IS DISTINCT FROM excluded.name "
-            "OR person_names.is_alias IS DISTINCT FROM excluded.is_alias",
-            (person_id, spelling, fold(spelling), is_alias),
-        )
+    # A spelling may change sides (the printed name became the name, the correction an
+    # alias): the flag follows the seed.
+    await p.db.execute_many(
+        "INSERT INTO person_names (person_id, name, folded, is_alias) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (person_id, folded) DO UPDATE SET "
+        "name = excluded.name, is_alias = excluded.is_alias "
+        "WHERE person_names.name IS DISTINCT FROM excluded.name "
+        "OR person_names.is_alias IS DISTINCT FROM excluded.is_alias",
+        [(person_id, spelling, fold(spelling), is_alias) for spelling, is_alias in spellings],
+    )
 
 
-async def _apply_credit(db: Tx, credit: SeedCredit, report: SeedReport) -> None:
-    """A credit is keyed by (work, person, role) and has no `edited` flag: the seed's wins."""
-    params = (
-        await _id_of(db, "works", credit.work),
-        await _id_of(db, "people", credit.person),
-        credit.role,
-        credit.billing,
-        int(credit.top_billed),
-        credit.excerpt,
-        await _id_of(db, "sources", credit.source),
-    )
-    existed = (
-        await db.one(
-            "SELECT 1 FROM credits WHERE work_id = ? AND person_id = ? AND role = ?", params[:3]
+async def _apply_credits(p: _Pass, credits: tuple[SeedCredit, ...]) -> None:
+    """A credit is keyed by (work, person, role) and has no `edited` flag: the seed's wins.
+    The stored credits are read once and only the new or different ones written, together."""
+    stored = {
+        tuple(row[:3]): tuple(row[3:])
+        for row in await p.db.all(
+            "SELECT work_id, person_id, role, billing, top_billed, excerpt, source_id FROM credits"
         )
-        is not None
-    )
-    changed = await db.execute(
+    }
+    writes = []
+    for credit in credits:
+        key = (
+            await p.id_of("works", credit.work),
+            await p.id_of("people", credit.person),
+            credit.role,
+        )
+        values = (
+            credit.billing,
+            int(credit.top_billed),
+            credit.excerpt,
+            await p.id_of("sources", credit.source),
+        )
+        existing = stored.get(key)
+        if existing is None:
+            p.report.added += 1
+        elif existing == values:
+            p.report.unchanged += 1
+            continue
+        else:
+            p.report.updated += 1
+        stored[key] = values
+        writes.append((*key, *values))
+    if not writes:
+        return
+    await p.db.execute_many(
         """
         INSERT INTO credits (work_id, person_id, role, billing, top_billed, excerpt, source_id)
         VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (work_id, person_id, role) DO UPDATE SET
             billing = excluded.billing, top_billed = excluded.top_billed,
             excerpt = excluded.excerpt, source_id = excluded.source_id
-        WHERE (credits.billing, credits.top_billed, credits.excerpt, credits.source_id)
-              IS DISTINCT FROM
-              (excluded.billing, excluded.top_billed, excluded.excerpt, excluded.source_id)
         """,
-        params,
+        writes,
     )
-    if not existed:
-        report.added += 1
-    elif changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
 
 
-async def _quote_values(db: Tx, quote: SeedQuote) -> dict[str, Any]:
+async def _quote_values(p: _Pass, quote: SeedQuote) -> dict[str, Any]:
     return {
-        "person_id": await _id_of(db, "people", quote.person),
+        "person_id": await p.id_of("people", quote.person),
         "text": quote.text,
         "context": quote.context,
         "excerpt": quote.excerpt,
-        "source_id": await _id_of(db, "sources", quote.source),
+        "source_id": await p.id_of("sources", quote.source),
     }
 
 
-async def _fact_values(db: Tx, fact: SeedFact) -> dict[str, Any]:
+async def _fact_values(p: _Pass, fact: SeedFact) -> dict[str, Any]:
     return {
-        "work_id": await _id_of(db, "works", fact.work) if fact.work else None,
+        "work_id": await p.id_of("works", fact.work) if fact.work else None,
         "kind": fact.kind,
         "label": fact.label,
         "value": fact.value,
         "excerpt": fact.excerpt,
-        "source_id": await _id_of(db, "sources", fact.source),
+        "source_id": await p.id_of("sources", fact.source),
     }
 
 
-async def _upsert_update(db: Tx, update: SeedUpdate, report: SeedReport) -> None:
+async def _upsert_update(p: _Pass, update: SeedUpdate) -> None:
     """A sequel-tracker timeline entry: added once, updated while it is the seed's own; never
     queued for delivery (followers get only news posted after they follow)."""
+    db, report = p.db, p.report
     source = await db.one("SELECT title, outlet, url FROM sources WHERE key = ?", (update.source,))
     if source is None:
         raise ValueError(f"seed refers to unknown sources key {update.source!r}")
