@@ -307,10 +307,20 @@ class FilmData(Repository):
         if not found:
             return []
         phrases = [quote_rank.phrase(t, prefix=p) for t, p in zip(terms, prefixes, strict=True)]
-        totals = await self._db.one("SELECT block FROM quotes_fts_data WHERE id = 1")
-        stats = quote_rank.table_stats(totals[0] if totals else None)
+        # FTS5's totals, and the id range (two subqueries: SQLite reads min() or max() off the
+        # index's ends only when each is alone).
+        totals = await self._db.one(
+            "SELECT (SELECT block FROM quotes_fts_data WHERE id = 1), "
+            "(SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+        )
+        block, first_id, end_id = totals if totals else (None, 1, 1)
+        stats = quote_rank.table_stats(block)
         avgdl = stats.tokens / stats.rows if stats and stats.tokens else 1.0
-        idfs = [1.0] if len(phrases) == 1 else await self._idfs(terms, phrases, stats)
+        idfs = (
+            [1.0]
+            if len(phrases) == 1
+            else await self._idfs(terms, phrases, stats, int(first_id or 1), int(end_id or 1))
+        )
         best = sorted(
             (quote_rank.bm25(text, context or "", phrases, idfs, avgdl), rowid)
             for rowid, text, context in found
@@ -326,26 +336,26 @@ class FilmData(Repository):
         terms: list[str],
         phrases: list[quote_rank.Phrase],
         stats: quote_rank.TableStats | None,
+        first_id: int,
+        end_id: int,
     ) -> list[float]:
-        """Each phrase's idf, from its matches counted up to DF_EXACT (estimated beyond)."""
-        # Two subqueries: SQLite reads min() or max() off the index's ends only when alone.
-        span = await self._db.one(
-            "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
-        )
-        first_id, end_id = (int(span[0]), int(span[1])) if span and span[0] is not None else (1, 1)
+        """Each phrase's idf, from its matches counted up to DF_EXACT (estimated beyond), all
+        phrases in one statement."""
         rows = stats.rows if stats else end_id - first_id + 1
-        idfs = []
+        counting = " UNION ALL ".join(
+            f"SELECT {i}, count(*), max(id) FROM (SELECT rowid AS id FROM quotes_fts "
+            "WHERE quotes_fts MATCH ? LIMIT ?)"
+            for i in range(len(terms))
+        )
+        params: list[Any] = []
         for term, p in zip(terms, phrases, strict=True):
             # The term alone, quoted as in the search: a prefix ("lava"*) or a whole word.
             alone = fts_query([term], match_all=True)
-            counted = await self._db.one(
-                "SELECT count(*), max(id) FROM (SELECT rowid AS id FROM quotes_fts "
-                "WHERE quotes_fts MATCH ? LIMIT ?)",
-                (alone if p.prefix else alone.removesuffix("*"), quote_rank.DF_EXACT),
-            )
-            count, last_id = (int(counted[0]), counted[1]) if counted else (0, None)
-            matches = quote_rank.estimated_count(count, last_id or first_id, first_id, end_id)
-            idfs.append(quote_rank.idf(rows, min(matches, rows)))
+            params += [alone if p.prefix else alone.removesuffix("*"), quote_rank.DF_EXACT]
+        idfs = [0.0] * len(terms)
+        for i, count, last_id in await self._db.all(counting, tuple(params)):
+            matches = quote_rank.estimated_count(int(count), last_id or first_id, first_id, end_id)
+            idfs[int(i)] = quote_rank.idf(rows, min(matches, rows))
         return idfs
 
     # ------------------------------------------------------------------ works and facts
