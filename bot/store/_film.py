@@ -36,9 +36,10 @@ _NO_LIMIT = 2**63 - 1
 _TS_RANK = "ts_rank_cd('{0, 0, 0.25, 1}'::float4[], f.document, query, 8)"
 # Matches ranked per search, at most: the oldest first (FTS5 yields matches in rowid order; the
 # PostgreSQL query takes the lowest ids). Ranking every match made /quote search: cost 41 ms at
-# 100,000 quotes (p50; most matched 'lava'); ranking this many keeps it flat. No deployment's
-# quotes come near it: below it, every match is ranked.
-SEARCH_CANDIDATES = 200
+# 100,000 quotes (p50; most matched 'lava'); ranking this many keeps it flat, about 2 ms at any
+# size (scoring each candidate in Python is most of it: 200 cost twice that). The seed holds 4
+# quotes: below this many matches, every match is ranked.
+SEARCH_CANDIDATES = 100
 # The end of a PostgreSQL quote search: the quotes matching $1, of them only the first $2 (the
 # oldest), best first (a higher ts_rank), then oldest first; $3 of them.
 _PG_RANKED = f"""
@@ -321,10 +322,7 @@ class FilmData(Repository):
             if len(phrases) == 1
             else await self._idfs(terms, phrases, stats, int(first_id or 1), int(end_id or 1))
         )
-        best = sorted(
-            (quote_rank.bm25(text, context or "", phrases, idfs, avgdl), rowid)
-            for rowid, text, context in found
-        )[:limit]
+        best = quote_rank.ranked(found, phrases, idfs, avgdl)[:limit]
         ids = [rowid for _, rowid in best]
         marks = ", ".join("?" * len(ids))
         rows = await self._db.all(self._QUOTE_SELECT + f" WHERE q.id IN ({marks})", tuple(ids))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 K1 = 1.2
@@ -98,8 +98,35 @@ def bm25(
     text: str, context: str, phrases: Sequence[Phrase], idfs: Sequence[float], avgdl: float
 ) -> float:
     """FTS5's bm25 of one row: lower is better, as FTS5 returns it (the score negated)."""
-    text_tokens, text_joined = _column(text)
-    context_tokens, context_joined = _column(context)
+    return _score(_column(text), _column(context), phrases, idfs, avgdl)
+
+
+def ranked(
+    rows: Iterable[tuple[int, str, str | None]],
+    phrases: Sequence[Phrase],
+    idfs: Sequence[float],
+    avgdl: float,
+) -> list[tuple[float, int]]:
+    """(bm25, rowid) of each (rowid, text, context) row, best first, then oldest first. A
+    context is tokenized once per call: quotes from one passage of an article share it."""
+    contexts: dict[str, tuple[list[str], str]] = {}
+    scores = []
+    for rowid, text, context in rows:
+        context = context or ""
+        if context not in contexts:
+            contexts[context] = _column(context)
+        scores.append((_score(_column(text), contexts[context], phrases, idfs, avgdl), rowid))
+    return sorted(scores)
+
+
+def _score(
+    text: tuple[list[str], str],
+    context: tuple[list[str], str],
+    phrases: Sequence[Phrase],
+    idfs: Sequence[float],
+    avgdl: float,
+) -> float:
+    (text_tokens, text_joined), (context_tokens, context_joined) = text, context
     length = len(text_tokens) + len(context_tokens)
     norm = K1 * (1 - B + B * length / avgdl)
     score = 0.0
