@@ -30,7 +30,7 @@ _SEED_LOCK = 0x73656564
 # Bump when `apply` writes something different for the same seed text (a new column filled, a
 # new table seeded): every database then re-applies the seed once, at its next start.
 APPLY_VERSION = 1
-# The meta row holding the fingerprint of the seed last applied whole (see Seeding.fingerprint).
+# The meta row holding the fingerprint of the seed last applied whole (see _fingerprint).
 APPLIED_KEY = "seed.applied"
 _SCHEMA_VERSION = {
     "sqlite": "PRAGMA user_version",
