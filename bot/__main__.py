@@ -13,7 +13,7 @@ from pathlib import Path
 
 import discord
 
-from bot import __version__
+import bot
 from bot.cli_backup import add_restore_parser, run_backup, run_restore
 from bot.cli_db import add_parser as add_db_parser
 from bot.cli_db import run as run_db
@@ -42,12 +42,24 @@ log = logging.getLogger("bot")
 TRY_AGAIN = 75
 
 
+class _VersionAction(argparse.Action):
+    """argparse's own "version" action needs the text when the parser is built; the version is
+    read from the installed metadata only when asked for (bot.__version__)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {bot.__version__}")  # to stdout, as argparse's own does
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heroes-bot",
         description="A Discord bot about We Can Be Heroes and its sequel.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     parser.add_argument(
         "--env-file",
         metavar="PATH",

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.backups import DamagedCopy, save_backup
 from bot.clock import SystemClock
 from bot.heartbeat import Beat, stored_beats
 from bot.store import (
@@ -61,6 +60,8 @@ def run_backup(
     under `<target>.partial` and only then renamed, so a copy cut off or killed never looks like
     a whole backup, and in a backup folder it waits for no automatic pass but is refused while
     one is under way (the folder's lock)."""
+    from bot.backups import DamagedCopy, save_backup  # only here: `run` loads it with BACKUP_DIR
+
     out = out or sys.stdout
     target = file or default_backup_path(database, now or SystemClock().now())
     try:

@@ -14,7 +14,6 @@ import os
 import sqlite3
 import stat
 import sys
-import tomllib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
@@ -408,6 +407,8 @@ def load_file(path: Path) -> list[dict[str, Any]]:
         raw = data_bytes.decode("utf-8-sig")  # Windows editors may start with a BOM
     except UnicodeDecodeError as exc:
         raise ValueError(f"{shown} is not UTF-8 text") from exc
+    import tomllib  # only here: `heroes-bot run` never reads an update file
+
     try:
         if kind == ".json":
             data: Any = json.loads(

@@ -12,8 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Loaded only by the command or setting that needs them: the sandbox and its emulator, `doctor`,
 # METRICS_ADDR (prometheus_client), DATABASE_URL (asyncpg), a misspelt timezone or stage
-# (difflib).
+# (difflib), BACKUP_DIR (bot.backups), a seed that changed since it was last applied or an
+# update file (tomllib), --version (importlib.metadata).
 NOT_FOR_RUN = (
+    "bot.backups",
+    "tomllib",
+    "importlib.metadata",
     "discord_emulator",
     "bot.emulated",
     "bot.sandbox",
@@ -23,10 +27,8 @@ NOT_FOR_RUN = (
     "asyncpg",
     "difflib",
 )
-# Without the command line's other commands (bot.__main__ imports their modules for its parser:
-# bot/cli_news.py imports tomllib, bot/cli_backup.py bot.backups): BACKUP_DIR (bot.backups), a
-# seed that changed since it was last applied (tomllib).
-NOT_FOR_BOT = (*NOT_FOR_RUN, "bot.backups", "tomllib")
+# The bot started by tests and the sandbox (no command line) likewise.
+NOT_FOR_BOT = NOT_FOR_RUN
 
 
 def loaded(modules: str, unwanted: tuple[str, ...]) -> str:

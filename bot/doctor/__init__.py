@@ -8,9 +8,6 @@ nothing is created, migrated or changed."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -21,27 +18,7 @@ from .local import load_settings, offline_settings_checks
 from .report import Check, exit_status, render
 from .traces import leaves_no_trace, leftover_check
 
-__all__ = ["Check", "add_parser", "doctor", "run"]
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    doctor_parser = sub.add_parser(
-        "doctor",
-        help="check the settings, the token, the database and files (--online: Discord too)",
-        description="Check everything heroes-bot needs, one line each: ✓, or ✗ with the fix. "
-        "Offline: the settings, the token's shape, the database (opens, writable, schema, "
-        "integrity_check, free space) and file permissions. --online also logs in to Discord "
-        "over HTTP (no gateway) and checks the application's intents and install settings, "
-        "prints the invite link, and checks every followed and quote-of-the-day channel and "
-        "news role. Changes nothing. Exit status 1 if anything is ✗.",
-    )
-    doctor_parser.add_argument(
-        "--online", action="store_true", help="also check the application and servers on Discord"
-    )
-
-
-def run(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
-    return asyncio.run(doctor(args.env_file, online=args.online, out=out or sys.stdout))
+__all__ = ["Check", "doctor"]
 
 
 async def doctor(
