@@ -94,6 +94,8 @@ class Sequel(commands.Cog):
         self.notify_guard = NotifyGuard(clock=bot.clock)
         # The card is rendered once per state of the store, not once per /sequel status.
         self.status_card = RenderMemo(sequel_card)
+        # Every /sequel news paginator alive shares one list of page embeds (see /cast's).
+        self.news_page_sets = RenderMemo(news_pages)
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
@@ -150,7 +152,7 @@ class Sequel(commands.Cog):
         """Every sequel update, newest first."""
         tracker = self.bot.store.tracker
         ephemeral = await self.news_replies.decide(interaction, private)
-        pages = news_pages(
+        pages = self.news_page_sets(
             await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
         )
         paginator = Paginator(pages, interaction.user.id, command_hint="/sequel news")

@@ -42,3 +42,37 @@ async def test_quote_card_is_reused_and_shows_an_edit_at_once(bot: HeroesBot) ->
         await tx.execute(EDIT_QUOTE, (quote.key,))
     fields = {f.name: f.value for f in (await card(bot, "quote", search=key)).fields}
     assert fields["Context"] == "> Edited by an owner."
+
+
+async def test_cast_pages_are_shared_by_paginators_and_show_an_edit_at_once(
+    bot: HeroesBot,
+) -> None:
+    async def pages() -> list[discord.Embed]:
+        interaction = await invoke(bot, "cast", FakeInteraction(), private=True)
+        (sent,) = interaction.sent
+        return sent.view.pages
+
+    first, second = await pages(), await pages()
+    # One list of embeds for every paginator alive, not one each.
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    async with bot.store.database.transaction() as tx:
+        await tx.execute("UPDATE people SET name = 'Pedro Edited' WHERE key = 'pedro-pascal'")
+    shown = " ".join(str(page.to_dict()) for page in await pages())
+    assert "Pedro Edited" in shown
+    assert "Pedro Edited" not in " ".join(str(page.to_dict()) for page in first)
+
+
+async def test_news_pages_are_shared_by_paginators_and_show_a_new_update_at_once(
+    bot: HeroesBot,
+) -> None:
+    from bot.store import NewUpdate
+
+    async def pages() -> list[discord.Embed]:
+        interaction = await invoke(bot, "sequel news", FakeInteraction(), private=True)
+        (sent,) = interaction.sent
+        return sent.view.pages if sent.view is not None else sent.embeds
+
+    first, second = await pages(), await pages()
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    await bot.store.tracker.add_update(NewUpdate("Cameras roll in Austin", "Filming began."))
+    assert "Cameras roll in Austin" in " ".join(str(p.to_dict()) for p in await pages())
