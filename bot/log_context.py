@@ -15,7 +15,8 @@ here imports prometheus_client.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import discord
 
@@ -27,15 +28,27 @@ RESTARTING = "restarting"  # refused because the bot is stopping
 
 @dataclass
 class InteractionScope:
-    interaction_id: int
-    guild_id: int | None
-    # A bounded label, never the member's input: the command's qualified name, or the kind of
-    # component ("button", "select", "modal").
-    command: str
+    interaction: discord.Interaction = field(repr=False)
     # Autocompletes are suggestions while typing, not answers: logged with the context, not
     # counted among interactions.
     counted: bool
     outcome: str = OK
+
+    @property
+    def interaction_id(self) -> int:
+        return self.interaction.id
+
+    @property
+    def guild_id(self) -> int | None:
+        return self.interaction.guild_id
+
+    @cached_property
+    def command(self) -> str:
+        """A bounded label, never the member's input: the command's qualified name, or the kind
+        of component ("button", "select", "modal"). Worked out only when a log line or a metric
+        asks: reading `interaction.command` resolves it through the tree again, on every
+        interaction's path otherwise."""
+        return interaction_label(self.interaction)
 
 
 _current: ContextVar[InteractionScope | None] = ContextVar("heroes_interaction", default=None)
@@ -57,10 +70,7 @@ def enter_interaction(interaction: discord.Interaction) -> InteractionScope:
     if scope is not None and scope.interaction_id == interaction.id:
         return scope
     scope = InteractionScope(
-        interaction_id=interaction.id,
-        guild_id=interaction.guild_id,
-        command=interaction_label(interaction),
-        counted=interaction.type is not discord.InteractionType.autocomplete,
+        interaction, counted=interaction.type is not discord.InteractionType.autocomplete
     )
     _current.set(scope)
     metrics = getattr(interaction.client, "metrics", None)
