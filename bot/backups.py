@@ -265,11 +265,20 @@ def folder_problems(folder: Path) -> list[str]:
     except OSError:
         return []
     problems = []
-    if info.st_mode & 0o022:
+    if writable_by_others(info):
         problems.append(f"is writable by group or others (mode {info.st_mode & 0o777:o})")
-    if info.st_uid != os.geteuid():
+    if not owned_by_this_user(info):
         problems.append(f"is not owned by the bot's user ({getpass.getuser()})")
     return problems
+
+
+# The rule for a safe backup folder, shared with `heroes-bot doctor` (bot/doctor/local.py).
+def writable_by_others(info: os.stat_result) -> bool:
+    return bool(info.st_mode & 0o022)
+
+
+def owned_by_this_user(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid()
 
 
 def how_to_fix(exc: BaseException, folder: Path) -> str:

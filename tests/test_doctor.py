@@ -246,6 +246,7 @@ import os, pwd, sys
 import concurrent.futures.thread  # asyncio.to_thread's, imported at first use
 import dotenv  # imported lazily by load_env_file; `nobody` may not read it later
 from bot.__main__ import main
+import bot.doctor  # `doctor` imports it (and what it imports) only when run
 if os.geteuid() == 0:
     nobody = pwd.getpwnam("nobody")
     os.setgroups([])

@@ -9,6 +9,7 @@ import pwd
 import re
 from pathlib import Path
 
+from bot.backups import owned_by_this_user, writable_by_others
 from bot.config import Config, ConfigError, env_file_path, load_config, load_env_file
 
 from .report import Check
@@ -20,7 +21,6 @@ RESET_TOKEN = (
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 # Any access for the group or others: the .env holds the token, the database member ids.
 SHARED_BITS = 0o077
-GROUP_OR_OTHERS_WRITE = 0o022
 
 
 def load_settings(explicit_env_file: str | None) -> tuple[Check, Config | None, Path | None]:
@@ -123,12 +123,12 @@ def check_backup_dir_safety(folder: Path) -> Check:
     restore` would then bring back: only the bot's user may own and write it."""
     info = folder.stat()
     mode = info.st_mode & 0o777
-    if info.st_uid != os.geteuid():
+    if not owned_by_this_user(info):
         return Check.failed(
             f"BACKUP_DIR {folder} belongs to another user (uid {info.st_uid})",
             f"chown {current_user()} {folder} && chmod 700 {folder}",
         )
-    if mode & GROUP_OR_OTHERS_WRITE:
+    if writable_by_others(info):
         return Check.failed(
             f"BACKUP_DIR {folder} can be written by other users (mode {mode:o})",
             f"chmod 700 {folder}",

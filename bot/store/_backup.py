@@ -22,6 +22,12 @@ _COMPANIONS = ("-wal", "-shm")
 STOP_POLL = 0.05
 
 
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA integrity_check` finds wrong ([] when it says ok)."""
+    lines = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+    return [] if lines == ["ok"] else lines
+
+
 def verify_sqlite_file(path: Path, *, stop: threading.Event | None = None) -> int:
     """Raise StoreError unless `path` is a sound SQLite database this code can use; return its
     schema version. Sound: the SQLite header, and `PRAGMA integrity_check` says ok. Once `stop`
@@ -38,14 +44,14 @@ def verify_sqlite_file(path: Path, *, stop: threading.Event | None = None) -> in
             contextlib.closing(open_read_only(path)) as connection,
             _interrupted_on(stop, connection),
         ):
-            result = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+            problems = integrity_problems(connection)
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         if stop is not None and stop.is_set():
             raise BackupStopped(f"the check of {path} was stopped.") from None
         raise StoreError(f"{path} is damaged: {exc}") from None
-    if result != ["ok"]:
-        raise StoreError(f"{path} is damaged: integrity_check says {result[0]}")
+    if problems:
+        raise StoreError(f"{path} is damaged: integrity_check says {problems[0]}")
     latest = len(load_migrations())
     if version > latest:
         raise StoreError(

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from ._backup import integrity_problems
 from ._connection import is_postgres, open_read_only, sqlite_path
 from ._errors import StoreError
 from ._store import Store
@@ -36,10 +37,9 @@ def sqlite_integrity(path: Path) -> list[str]:
     """What `PRAGMA integrity_check` finds wrong in `path` ([] when it says ok), read-only."""
     try:
         with contextlib.closing(open_read_only(path)) as connection:
-            lines = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+            return integrity_problems(connection)
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
-    return [] if lines == ["ok"] else lines
 
 
 async def probe_write(target: Path | str) -> WriteProbe:
