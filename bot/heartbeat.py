@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.background import BackgroundLoop
-from bot.store import open_store, stored_version
+from bot.store import open_store_unchanged, stored_version
 
 if TYPE_CHECKING:
     from bot.client import HeroesBot
@@ -133,7 +133,9 @@ async def stored_beats(target: Path | str) -> list[Beat] | None:
     exist or has no tables (no bot ever ran on it). Shared by `health` and `restore`."""
     if not await stored_version(target):
         return None
-    async with open_store(target) as store:
+    # Read as it is: `health` and `restore` must not migrate the database of a stopped bot
+    # (an older heroes-bot could then no longer open it) nor narrow its files.
+    async with open_store_unchanged(target) as store:
         stored = await store.meta.heartbeats()
     return [beat for key, text in stored.items() if (beat := Beat.from_json(key, text))]
 

@@ -136,3 +136,21 @@ async def test_this_host_counts_only_the_bots_of_this_host(
     monkeypatch.setenv("DATABASE_PATH", str(db))
     assert await asyncio.to_thread(main, ["health", "--this-host"]) == 1
     assert "no bot is running on elsewhere" in capsys.readouterr().out
+
+
+async def test_health_leaves_an_older_schema_as_it_is(tmp_path: Path) -> None:
+    # A stopped older bot's database: `health` (and `restore`'s check) read it unmigrated, so
+    # that older heroes-bot can still open it.
+    import sqlite3
+
+    db = tmp_path / "heroes.db"
+    clock = FakeClock()
+    async with open_store(db) as store:
+        beat = Beat("host:1", clock.now(), True, [], 3, 1, "host")
+        await store.meta.heartbeat(beat.key, beat.to_json())
+    with sqlite3.connect(db) as connection:
+        latest = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(f"PRAGMA user_version = {latest - 1}")
+    assert await check_health(db, now=clock.now(), out=io.StringIO()) == 0
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == latest - 1
