@@ -1,13 +1,25 @@
 """What a command declares about who may use it and how it answers; the tree enforces it.
 
-- `guild_only` on a command, group or GroupCog: servers only. Synced to Discord (contexts
-  [0]) and enforced by `HeroesTree.interaction_check` before the command runs, for clients that
-  ignore the declaration. The body then reads the server through `in_guild(interaction)`, a
-  `GuildInteraction` whose `guild_id` is an int.
+- Where a command can be installed and used, declared on every top-level command, group or
+  GroupCog (tests/test_install_policy.py fails for one that declares nothing):
+  - `everywhere`: installed to a server or to a member's own account (a "user install"), and
+    usable in servers (even ones the bot is not in), the bot's DMs and group DMs. For
+    commands that only read the shared store and answer the member who asked.
+  - `server_only` (alias `guild_only`): installed to a server, used in that server only.
+    For commands that change or read a server's own records, or need the bot in the server.
+  Both are synced to Discord (integration_types, contexts) and enforced by
+  `HeroesTree.interaction_check` before the command runs, for clients that ignore them. A
+  server-only body reads the server through `in_guild(interaction)`, a `GuildInteraction`
+  whose `guild_id` is an int.
+- `server_installed(interaction)`: whether the bot is installed in the server the interaction
+  comes from. Only then do the server's settings apply and may the bot's own permissions there
+  be relied on; otherwise (a user install, a DM, a group DM) nothing of the server is known.
 - `owner_only()` on a command: only the people running the bot (OWNER_IDS, else the
   application's owner or team) may run it; anyone else gets `NotOwner`'s one wording.
 - `ReplyPolicy`, one per command that may answer publicly: `decide()` says whether the reply is
-  private (the member's `private` option, else the server's default, public in DMs) and charges
+  private (the member's `private` option, else the server's setting where the bot is installed
+  in the server, else USER_INSTALL_PRIVATE_DEFAULT in a server without the bot, public in DMs
+  and group DMs) and charges
   a public reply to the command's cooldown, which raises PublicCooldownError when spent.
 
 Every refusal is an exception the tree's `on_error` answers, privately, in one wording.
@@ -40,8 +52,58 @@ T = TypeVar("T")
 PRIVATE_DESCRIBE = "Only you see the answer (default: this server's setting, see /settings)"
 NOT_OWNER = "Only the people running this bot (OWNER_IDS) can do this."
 
-# Servers only, as one declaration; the tree refuses a DM before the command runs.
-guild_only = app_commands.guild_only
+# In a server that did not install the bot (a member's user install), no server setting exists:
+# replies are private unless the member asks otherwise, since nobody running that server chose
+# to have the bot answer there in public.
+USER_INSTALL_PRIVATE_DEFAULT = True
+
+
+def _declare(target: Any, *, user_install: bool, guild_context_only: bool) -> None:
+    """Set a command's (or group's, or GroupCog's) install types and contexts. Fresh objects
+    each time: discord.py's own decorators mutate them in place."""
+    installs = app_commands.AppInstallationType(guild=True, user=user_install)
+    contexts = app_commands.AppCommandContext(
+        guild=True, dm_channel=not guild_context_only, private_channel=not guild_context_only
+    )
+    unwrapped = getattr(target, "__discord_app_commands_unwrap__", target) or target
+    if isinstance(unwrapped, app_commands.Command | app_commands.Group | app_commands.ContextMenu):
+        unwrapped.allowed_installs = installs
+        unwrapped.allowed_contexts = contexts
+        unwrapped.guild_only = guild_context_only
+    else:  # a callback or a GroupCog class: read when the command or group is built
+        target.__discord_app_commands_installation_types__ = installs
+        target.__discord_app_commands_contexts__ = contexts
+        target.__discord_app_commands_guild_only__ = guild_context_only
+
+
+def everywhere(target: T) -> T:
+    """Declare a command usable wherever Discord is: installed to a server or to a member's own
+    account, in servers (with or without the bot), the bot's DMs and group DMs."""
+    _declare(target, user_install=True, guild_context_only=False)
+    return target
+
+
+def server_only(target: T | None = None) -> Any:
+    """Declare a command installed to servers and used in servers only (with or without
+    parentheses, like discord.py's guild_only). The tree refuses any other context."""
+
+    def inner(decorated: T) -> T:
+        _declare(decorated, user_install=False, guild_context_only=True)
+        return decorated
+
+    return inner if target is None else inner(target)
+
+
+# The older name: servers only (now also: installed to a server).
+guild_only = server_only
+
+
+def server_installed(interaction: discord.Interaction) -> bool:
+    """Whether the bot is installed in the server this interaction comes from (Discord names
+    the server in `authorizing_integration_owners`). False in DMs, group DMs and servers where
+    only the member installed the app: there the server's settings, channels and the bot's
+    permissions are not the bot's to use."""
+    return interaction.is_guild_integration()
 
 
 class NotOwner(UserFacingError, app_commands.CheckFailure):
@@ -93,9 +155,16 @@ class ReplyPolicy:
         """Whether to reply privately (ephemerally). A public reply is counted against the
         cooldown, which raises PublicCooldownError (answered by the tree with the time left)."""
         if private is None:
-            private = interaction.guild_id is not None and (
-                (await self.store.settings.get(interaction.guild_id)).private_replies
-            )
+            private = await self.default_private(interaction)
         if not private:
             self.cooldown.hit(interaction)
         return private
+
+    async def default_private(self, interaction: discord.Interaction) -> bool:
+        """Without a `private` option: the server's setting where the bot is installed, the
+        user-install default in a server without it, public in DMs and group DMs."""
+        if interaction.guild_id is None:
+            return False
+        if not server_installed(interaction):
+            return USER_INSTALL_PRIVATE_DEFAULT
+        return (await self.store.settings.get(interaction.guild_id)).private_replies
