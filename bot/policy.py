@@ -106,6 +106,19 @@ def server_installed(interaction: discord.Interaction) -> bool:
     return interaction.is_guild_integration()
 
 
+SERVER_INSTALL_NEEDED = (
+    "This command works only in a server that added the bot: ask its admins to add it, "
+    "or use it where it is."
+)
+
+
+class ServerInstallNeeded(UserFacingError, app_commands.CheckFailure):
+    """A server-only command used in a server where only the member installed the app."""
+
+    def __init__(self) -> None:
+        super().__init__(SERVER_INSTALL_NEEDED)
+
+
 class NotOwner(UserFacingError, app_commands.CheckFailure):
     """An owner-only action attempted by someone else."""
 

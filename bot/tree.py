@@ -16,6 +16,7 @@ from bot.errors import DATABASE_AWAY, UserFacingError, database_away
 from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
 from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.option_check import option_problem, suggestions_wanted
+from bot.policy import ServerInstallNeeded, server_installed
 from bot.replies import escape_input
 
 log = logging.getLogger(__name__)
@@ -37,15 +38,40 @@ class Restarting(UserFacingError):
         super().__init__(RESTARTING)
 
 
+def _top(command: AnyCommand) -> AnyCommand:
+    """Where Discord reads install types and contexts: the top-level command or group."""
+    root = command if isinstance(command, app_commands.ContextMenu) else command.root_parent
+    return root or command
+
+
+def allows_user_install(command: AnyCommand) -> bool:
+    """Whether the command is declared usable through a member's own install (bot/policy.py
+    `everywhere`); undeclared, Discord's default is servers' installs only."""
+    installs = _top(command).allowed_installs
+    return installs is not None and installs.user
+
+
 def is_guild_only(command: AnyCommand) -> bool:
     """Whether the command (through its top-level group) is declared usable only in servers,
     with `guild_only` or with `allowed_contexts` that exclude DMs and group DMs."""
-    root = command if isinstance(command, app_commands.ContextMenu) else command.root_parent
-    top = root or command
+    top = _top(command)
     contexts = top.allowed_contexts
     if contexts is not None:
         return not (contexts.dm_channel or contexts.private_channel)
     return top.guild_only
+
+
+def context_refusal(
+    command: AnyCommand, interaction: discord.Interaction
+) -> app_commands.CheckFailure | None:
+    """What Discord refuses from the synced declarations, refused again for clients that skip
+    them: a servers-only command outside a server, or a server-install command in a server
+    where only the member installed the app (the bot is not there to act for the server)."""
+    if interaction.guild_id is None:
+        return app_commands.NoPrivateMessage() if is_guild_only(command) else None
+    if not server_installed(interaction) and not allows_user_install(command):
+        return ServerInstallNeeded()
+    return None
 
 
 def _unconvertible(error: app_commands.TransformerError) -> str:
@@ -143,11 +169,12 @@ class HeroesTree(app_commands.CommandTree):
         self.track_current_task()
         if command is None:
             return True  # discord.py answers an unknown command itself (CommandNotFound)
-        if interaction.guild_id is None and is_guild_only(command):
+        refusal = context_refusal(command, interaction)
+        if refusal is not None:
             if autocomplete:  # an autocomplete can only be answered with suggestions
                 await interaction.response.autocomplete([])
                 return False
-            raise app_commands.NoPrivateMessage()
+            raise refusal
         data = interaction.data if isinstance(interaction.data, dict) else {}
         if autocomplete and not (
             isinstance(command, app_commands.Command) and suggestions_wanted(command, data)

@@ -169,5 +169,9 @@ class FakeInteraction(Strict, real=discord.Interaction):
         self.response = FakeResponse(self)
         self.followup = FakeWebhook(self)
 
+    def is_guild_integration(self) -> bool:
+        """A fake from a server comes from one that added the bot (its server install)."""
+        return self.guild_id is not None
+
     async def original_response(self) -> FakeMessage:
         return FakeMessage(self)

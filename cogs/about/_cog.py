@@ -8,7 +8,7 @@ from discord.ext import commands
 import bot as bot_package
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 
 from ._render import about_card
 
@@ -18,6 +18,7 @@ class About(commands.Cog):
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/about", clock=bot.clock))
 
+    @everywhere
     @app_commands.command(name="about")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def about(self, interaction: Interaction, private: bool | None = None) -> None:

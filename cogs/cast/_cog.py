@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.replies import choice, escape_input
 from bot.ui.render_memo import RenderMemo
 from bot.ui.views import Paginator
@@ -32,6 +32,7 @@ class Cast(commands.Cog):
         # the collector to walk, and several MB).
         self.cast_page_sets = RenderMemo(cast_pages)
 
+    @everywhere
     @app_commands.command(name="cast")
     @app_commands.describe(
         name="A name, or part of one: 'pedro', 'Holbrook', 'blair'", private=PRIVATE_DESCRIBE

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
-from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.store import FILM_KEY, SEQUEL_KEY
 
 from ._render import film_card
@@ -19,6 +19,7 @@ class Film(commands.Cog):
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/film", clock=bot.clock))
 
+    @everywhere
     @app_commands.command(name="film")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def film(self, interaction: Interaction, private: bool | None = None) -> None:

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.replies import choice, escape_input
 from bot.ui.render_memo import RenderMemo
 
@@ -25,6 +25,7 @@ class Quotes(commands.Cog):
         # Each card is rendered once per state of the store, not once per command.
         self.quote_cards = RenderMemo(quote_card, size=32)
 
+    @everywhere
     @app_commands.command(name="quote")
     @app_commands.describe(
         search="Words to look for, e.g. 'lava' or 'comic book'", private=PRIVATE_DESCRIBE

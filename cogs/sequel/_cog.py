@@ -24,10 +24,12 @@ from bot.policy import (
     NOT_OWNER,
     PRIVATE_DESCRIBE,
     ReplyPolicy,
+    everywhere,
     guild_of,
     guild_only,
     in_guild,
     owner_only,
+    server_installed,
 )
 from bot.replies import escape_input
 from bot.store import DISCORD_PACE, FILM_KEY, SEQUEL_KEY, DeliveryCounts
@@ -62,10 +64,15 @@ NEWS_LIMIT = 200  # updates shown by /sequel news (50 pages)
 
 
 class Sequel(commands.Cog):
-    sequel = app_commands.Group(
-        name="sequel", description="The We Can Be Heroes sequel: where it stands, and its news"
+    # Everywhere, also user installs (bot/policy.py); a server's Notify button only where the
+    # bot is installed in the server.
+    sequel = everywhere(
+        app_commands.Group(
+            name="sequel", description="The We Can Be Heroes sequel: where it stands, and its news"
+        )
     )
-    # Servers only, declared once: synced as contexts [0] and enforced by the tree (bot/tree.py).
+    # Servers only, declared once: synced as integration_types [0], contexts [0] and enforced
+    # by the tree (bot/tree.py).
     admin = guild_only(
         app_commands.Group(
             name="sequel-admin",
@@ -137,7 +144,7 @@ class Sequel(commands.Cog):
             latest=await store.tracker.latest_update(),
         )
         view = None
-        if interaction.guild_id is not None:
+        if interaction.guild_id is not None and server_installed(interaction):
             follow = await store.tracker.get_follow(interaction.guild_id)
             if follow is not None and follow.active and follow.role_id is not None:
                 view = notify_view(interaction.guild_id)

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
-from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy
+from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 
 from ._render import universe_card
 from ._service import quotes_about, universe_titles
@@ -20,6 +20,7 @@ class Universe(commands.Cog):
         self.bot = bot
         self.replies = ReplyPolicy(bot.store, PublicCooldown("/universe", clock=bot.clock))
 
+    @everywhere
     @app_commands.command(name="universe")
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def universe(self, interaction: Interaction, private: bool | None = None) -> None:
