@@ -601,6 +601,23 @@ class Emulator:
         msg = self.state.messages.get(inter.message_id) if inter.message_id else None
         return await self._send_interaction(5, data, g, ch, u, message=msg)
 
+    async def vote(
+        self, message: Message | int, answers: list[int], *, user: User | int | None = None
+    ) -> None:
+        """A member votes in the message's poll (answer ids from 1; [] withdraws the vote).
+        A vote Discord's client does not offer (an ended poll, two answers in a one-answer
+        poll) raises ClientRefusal."""
+        msg = message if isinstance(message, Message) else self.state.messages.get(message)
+        if msg is None:
+            raise EmulatorUsageError(f"unknown message {message!r}")
+        _, _, u = self._context(msg.guild_id, msg.channel_id, user)
+        await self.rest.polls.vote(msg, u, list(answers))
+
+    async def finish_due_polls(self) -> list[Message]:
+        """End every poll whose expiry has passed on the emulator's clock (results final,
+        POLL_RESULT posted), as Discord does at the expiry; returns the polls' messages."""
+        return await self.rest.polls.finish_due()
+
     def interaction(self, interaction_id: int) -> Interaction | None:
         return self.state.interactions.get(interaction_id)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._errors import FieldError
+from ._polls import check_poll
 
 Path = tuple[str | int, ...]
 
@@ -291,6 +292,7 @@ def check_message(body: Any, path: Path = (), *, require_content: bool = False) 
         body.get("components"), flags if isinstance(flags, int) else 0, (*path, "components")
     )
     errors += check_allowed_mentions(body.get("allowed_mentions"), (*path, "allowed_mentions"))
+    errors += check_poll(body, path)
     if require_content and not (
         body.get("content")
         or body.get("embeds")

@@ -32,6 +32,8 @@ from ._errors import (
 )
 from ._gateway import Gateway
 from ._http import ParsedBody, json_body, no_content, parse_body
+from ._poll_routes import PollRoutes
+from ._polls import require_send_polls
 from ._ratelimit import RateLimiter
 from ._schema import SchemaValidator
 from ._state import EPHEMERAL, LOADING, Application, Interaction, Message, State
@@ -146,9 +148,13 @@ class RestApi:
     requests: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=10_000))
     faults: list[Fault] = field(default_factory=list)
     _routes: list[_Route] = field(default_factory=list)
+    polls: PollRoutes = field(init=False)
 
     def __post_init__(self) -> None:
         r = self._add
+        self.polls = PollRoutes(self.state, self.app, self.gateway, self.clock, self.notify)
+        r("POST", "/channels/{channel_id}/polls/{message_id}/expire", self.polls.expire)
+        r("GET", "/channels/{channel_id}/polls/{message_id}/answers/{answer_id}", self.polls.voters)
         r("GET", "/users/@me", self.get_me)
         r("GET", "/users/{user_id}", self.get_user)
         r("POST", "/users/@me/channels", self.create_dm)
@@ -575,12 +581,14 @@ class RestApi:
         body = ctx.json
         errors = _limits.check_message(body, require_content=not ctx.body.files)
         self._validate(errors, "MessageCreateRequest", body)
+        require_send_polls(self.state, channel, self.app.bot.id, body)
         message, created = self.state.create_message_once(channel.id, self.app.bot, body or {})
         if created:
             self.notify()
         return json_body(message.to_payload())
 
     async def get_message(self, ctx: Ctx) -> web.Response:
+        await self.polls.finish_due()  # a poll past its expiry is read as ended
         return json_body(self._channel_message(ctx).to_payload())
 
     async def edit_message(self, ctx: Ctx) -> web.Response:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._polls import PollState
 from ._snowflake import SnowflakeGenerator
 
 # A broad but non-administrator permission set for @everyone/members.
@@ -129,6 +130,8 @@ class Message:
     deleted: bool = False
     raw_body: dict[str, Any] | None = None
     nonce: str | None = None
+    poll: PollState | None = None  # a poll is set when the message is created, never by an edit
+    message_reference: dict[str, Any] | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -150,6 +153,8 @@ class Message:
             self.flags = (int(body["flags"]) & ~LOADING) | keep if edit else int(body["flags"])
         elif edit:
             self.flags &= ~LOADING
+        if not edit and isinstance(body.get("poll"), dict):
+            self.poll = PollState.from_request(body["poll"], self.timestamp)
         self.raw_body = copy.deepcopy(body)
 
     def find_component(self, custom_id: str) -> dict[str, Any] | None:
@@ -195,6 +200,10 @@ class Message:
             out["interaction_metadata"] = copy.deepcopy(self.interaction_metadata)
         if self.nonce is not None:
             out["nonce"] = self.nonce
+        if self.poll is not None:
+            out["poll"] = self.poll.to_payload()
+        if self.message_reference is not None:
+            out["message_reference"] = copy.deepcopy(self.message_reference)
         return out
 
 
