@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _client_rules
+from ._installs import PRIVATE_CHANNEL_APP_PERMISSIONS, Installs
 from ._state import LOADING, Channel, Guild, Interaction, Message, Role, State, User
 
 if TYPE_CHECKING:
@@ -180,10 +181,17 @@ def _whole(value: Any) -> int:
 class PayloadBuilder:
     """Turns friendly test arguments into INTERACTION_CREATE payloads."""
 
-    def __init__(self, state: State, application_id: int, bot_user_id: int) -> None:
+    def __init__(
+        self,
+        state: State,
+        application_id: int,
+        bot_user_id: int,
+        installs: Installs | None = None,
+    ) -> None:
         self.state = state
         self.application_id = application_id
         self.bot_user_id = bot_user_id
+        self.installs = installs if installs is not None else Installs()
 
     def _resolve_value(
         self,
@@ -257,16 +265,17 @@ class PayloadBuilder:
         *,
         focused: str | None = None,
         forged: bool = False,
+        channel: Channel | None = None,
+        user: User | None = None,
     ) -> dict[str, Any]:
         """The interaction's ``data``, refused (ClientRefusal) where Discord's client refuses,
-        unless ``forged``."""
+        unless ``forged``: a command not offered in this context, or by no installation of
+        the app the member can use here (given the ``channel`` and ``user``)."""
         words = name.split()
         path = words[1:] + (subcommand.split() if subcommand else [])
         cmd = _find_command(self.state, words[0], guild.id if guild else None)
         if not forged:
-            problem = _client_rules.context_problem(cmd, 0 if guild is not None else 1)
-            if problem:
-                raise ClientRefusal(problem)
+            self.refuse_unoffered(cmd, guild, channel, user)
         defs, wrap = _descend(cmd, path)
         by_name = {o["name"]: o for o in defs}
         options = dict(options or {})
@@ -315,10 +324,44 @@ class PayloadBuilder:
             data["guild_id"] = cmd["guild_id"]
         return data
 
+    def refuse_unoffered(
+        self,
+        cmd: dict[str, Any],
+        guild: Guild | None,
+        channel: Channel | None,
+        user: User | None,
+    ) -> None:
+        """ClientRefusal when Discord's client does not offer the command here: its contexts
+        exclude this one, or no installation of the app that the command allows reaches it
+        (the bot is not in this server and the member has not installed the app)."""
+        if channel is None:
+            context = 0 if guild is not None else 1
+        else:
+            context = self.installs.context(guild, channel)
+        problem = _client_rules.context_problem(cmd, context)
+        if problem:
+            raise ClientRefusal(problem)
+        if channel is None or user is None:
+            return
+        if not self.installs.owners(self.state, cmd, guild, channel, user):
+            raise ClientRefusal(
+                f"/{cmd['name']} is not offered to {user.username} here: the bot is not in "
+                "this place and the command is not available through their own install"
+            )
+
     def envelope(
-        self, itype: int, data: dict[str, Any], user: User, guild: Guild | None, channel: Channel
+        self,
+        itype: int,
+        data: dict[str, Any],
+        user: User,
+        guild: Guild | None,
+        channel: Channel,
+        *,
+        owners: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Fields common to every interaction type."""
+        """Fields common to every interaction type. `owners`: the installations that authorised
+        it (a press on a message: those of the interaction that posted it); by default worked
+        out from the command in `data` and where the app is installed (_installs.py)."""
         payload: dict[str, Any] = {
             "application_id": str(self.application_id),
             "type": itype,
@@ -329,31 +372,25 @@ class PayloadBuilder:
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
+        if owners is None:
+            command = self._command_of(data, guild) if itype in (2, 4) else None
+            owners = self.installs.owners(self.state, command, guild, channel, user)
+        payload["authorizing_integration_owners"] = dict(owners)
+        payload["context"] = self.installs.context(guild, channel)
         if guild is not None:
-            member = guild.members.get(user.id)
-            if member is None:
-                raise EmulatorUsageError(
-                    f"user {user.username} is not a member of guild {guild.name}"
-                )
-            bot_member = guild.members.get(self.bot_user_id)
-            payload["guild_id"] = str(guild.id)
-            payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
-            payload["guild_locale"] = "en-US"
-            payload["member"] = member.to_payload(permissions=guild.permissions_of(member))
-            payload["app_permissions"] = str(guild.permissions_of(bot_member) if bot_member else 0)
-            payload["authorizing_integration_owners"] = {"0": str(guild.id)}
-            payload["context"] = 0
-            payload["channel"] = {**channel.to_payload(), "permissions": str((1 << 53) - 1)}
+            payload.update(self._in_guild(user, guild, channel))
+        elif channel.id in self.installs.private:
+            # A group DM or a DM between users (context 2): the bot is not a recipient.
+            payload["user"] = user.to_payload()
+            payload["app_permissions"] = str(PRIVATE_CHANNEL_APP_PERMISSIONS)
+            payload["channel"] = self.installs.private[channel.id].to_payload(user)
         else:
             # A DM with the bot, as Discord sends it: no guild, `user` instead of `member`, a
-            # type-1 channel naming its recipient, context 1 (BOT_DM). The app is installed to
-            # servers only, so its installation is reported as "0" (used in the bot's DMs).
+            # type-1 channel naming its recipient, context 1 (BOT_DM).
             if channel.type != 1 or channel.guild_id is not None:
                 raise EmulatorUsageError(f"channel {channel.id} is not a DM channel")
             payload["user"] = user.to_payload()
             payload["app_permissions"] = str(DM_APP_PERMISSIONS)
-            payload["authorizing_integration_owners"] = {"0": "0"}
-            payload["context"] = 1
             payload["channel"] = {
                 "id": str(channel.id),
                 "type": 1,
@@ -362,6 +399,34 @@ class PayloadBuilder:
                 "recipients": [user.to_payload()],
             }
         return payload
+
+    def _in_guild(self, user: User, guild: Guild, channel: Channel) -> dict[str, Any]:
+        """A server's part of an interaction: the member, and what the app may do there (the
+        bot's permissions; where the bot is not, what Discord grants a user install)."""
+        member = guild.members.get(user.id)
+        if member is None:
+            raise EmulatorUsageError(f"user {user.username} is not a member of guild {guild.name}")
+        bot_member = guild.members.get(self.bot_user_id)
+        app_permissions = self.installs.app_permissions(self.state, guild, channel)
+        if app_permissions is None:
+            app_permissions = guild.permissions_of(bot_member) if bot_member else 0
+        return {
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+            "guild_locale": "en-US",
+            "member": member.to_payload(permissions=guild.permissions_of(member)),
+            "app_permissions": str(app_permissions),
+            "channel": {**channel.to_payload(), "permissions": str((1 << 53) - 1)},
+        }
+
+    def _command_of(self, data: dict[str, Any], guild: Guild | None) -> dict[str, Any] | None:
+        """The synced command an application command or autocomplete interaction names."""
+        pools = [self.state.commands_for(guild.id)] if guild is not None else []
+        for pool in [*pools, self.state.commands_for(None)]:
+            for cmd in pool:
+                if cmd.get("id") == data.get("id"):
+                    return cmd
+        return None
 
     @staticmethod
     def modal_components(modal: dict[str, Any], values: dict[str, str]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from ._errors import (
 )
 from ._gateway import Gateway
 from ._http import ParsedBody, json_body, no_content, parse_body
+from ._installs import Installs
 from ._poll_routes import PollRoutes
 from ._polls import require_send_polls
 from ._ratelimit import RateLimiter
@@ -148,6 +149,7 @@ class RestApi:
     requests: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=10_000))
     faults: list[Fault] = field(default_factory=list)
     _routes: list[_Route] = field(default_factory=list)
+    installs: Installs = field(default_factory=Installs)  # user installs (_installs.py)
     polls: PollRoutes = field(init=False)
 
     def __post_init__(self) -> None:
@@ -391,9 +393,9 @@ class RestApi:
             "id": str(inter.id),
             "type": inter.type,
             "user": inter.user.to_payload(),
-            "authorizing_integration_owners": {"0": str(inter.guild_id)}
-            if inter.guild_id
-            else {"1": str(inter.user.id)},
+            "authorizing_integration_owners": dict(
+                inter.payload.get("authorizing_integration_owners") or {}
+            ),
         }
         if inter.type == 2:
             meta["name"] = inter.payload["data"]["name"]
@@ -510,6 +512,7 @@ class RestApi:
         body = ctx.json
         errors = _limits.check_message(body, require_content=not ctx.body.files)
         self._validate(errors, "IncomingWebhookRequestPartial", body)
+        self.installs.count_followup(inter.id, inter.payload.get("authorizing_integration_owners"))
         body = body or {}
         original = self.state.messages.get(inter.original_message_id or 0)
         if original is not None and original.flags & LOADING and not inter.followup_ids:
@@ -558,6 +561,7 @@ class RestApi:
         channel = self.state.channels.get(_int(ctx.params["channel_id"]))
         if channel is None:
             raise unknown_channel()
+        self.installs.refuse_bot_access(self.state, channel)  # a place only a user install reaches
         return channel
 
     def _channel_message(self, ctx: Ctx) -> Message:
@@ -611,6 +615,8 @@ class RestApi:
     # ------------------------------------------------------------------ guilds
     def _guild(self, ctx: Ctx) -> Any:
         guild = self.state.guilds.get(_int(ctx.params["guild_id"]))
+        if guild is None and _int(ctx.params["guild_id"]) in self.installs.guilds:
+            raise DiscordHTTPError(403, 50001, "Missing Access", kind="guild_without_bot")
         if guild is None:
             raise DiscordHTTPError(404, 10004, "Unknown Guild", kind="unknown_guild")
         return guild
