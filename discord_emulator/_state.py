@@ -130,6 +130,7 @@ class Message:
     deleted: bool = False
     raw_body: dict[str, Any] | None = None
     nonce: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # a member's uploads
     poll: PollState | None = None  # a poll is set when the message is created, never by an edit
     message_reference: dict[str, Any] | None = None
 
@@ -185,7 +186,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": copy.deepcopy(self.attachments),
             "embeds": copy.deepcopy(self.embeds),
             "components": copy.deepcopy(self.components),
             "pinned": False,

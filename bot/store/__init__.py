@@ -33,6 +33,8 @@ from ._copy import (
 from ._daily import DailyQuotes
 from ._database import Database, Transaction, Tx
 from ._errors import ConstraintError, StoreError, StoreUnavailable
+from ._excerpt_match import ExcerptMatch, Passage
+from ._excerpts import ExcerptSearch, SourceCheck
 from ._film import FILM_KEY, SEQUEL_KEY, FilmData
 from ._guild_settings import GuildSettings, GuildSettingsStore
 from ._lifecycle import ForgetReport, Forgotten, Lifecycle
@@ -119,6 +121,8 @@ __all__ = [
     "Database",
     "Delivery",
     "DeliveryCounts",
+    "ExcerptMatch",
+    "ExcerptSearch",
     "Fact",
     "FilmData",
     "Follow",
@@ -132,6 +136,7 @@ __all__ = [
     "Meta",
     "NameMatch",
     "NewUpdate",
+    "Passage",
     "Person",
     "PersonName",
     "Quote",
@@ -150,6 +155,7 @@ __all__ = [
     "SendPacing",
     "SequelUpdate",
     "Source",
+    "SourceCheck",
     "Store",
     "StoreError",
     "StoreUnavailable",

@@ -8,6 +8,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from ._daily import DailyQuotes
 from ._database import Database
+from ._excerpts import ExcerptSearch
 from ._film import FilmData
 from ._guild_settings import GuildSettingsStore
 from ._lifecycle import Lifecycle
@@ -44,6 +45,8 @@ class Store:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.film = FilmData(self.database)
+        # Every stored excerpt, matched against a message ("Check against the source").
+        self.excerpts = ExcerptSearch(self.database, self.film)
         self.tracker = Tracker(self.database)  # sequel news: updates, follows, deliveries
         self.daily = DailyQuotes(self.database)  # quote of the day
         self.trivia = TriviaStore(self.database)

@@ -56,7 +56,8 @@ def _required(options: list[dict[str, Any]], w: World) -> dict[str, Any]:
 
 
 async def test_every_command_answers_members_and_the_owner(w: World) -> None:
-    leaves = [leaf for command in w.emu.synced_commands() for leaf in _leaves(command)]
+    slash = [c for c in w.emu.synced_commands() if c.get("type", 1) == 1]
+    leaves = [leaf for command in slash for leaf in _leaves(command)]
     names = {name for name, _ in leaves}
     assert {"cast", "quote", "sequel status", "sequel news", "film", "universe", "about"} <= names
     owner = w.emu.app.owner  # also the server's owner: Manage Server and OWNER_IDS both hold
@@ -71,3 +72,18 @@ async def test_every_command_answers_members_and_the_owner(w: World) -> None:
             if response.type == 5:
                 await handle.wait_message(timeout=5)
     assert len(w.emu.state.interactions) == 2 * len(leaves)
+
+
+async def test_every_message_command_answers_members_and_the_owner(w: World) -> None:
+    menus = [c["name"] for c in w.emu.synced_commands() if c.get("type") == 3]
+    assert "Check against the source" in menus
+    owner = w.emu.app.owner
+    posted = w.emu.member_says("Is the sequel already filming?", user=w.other, channel=w.channel)
+    for user in (w.fan, owner):
+        for name in menus:
+            handle = await w.emu.right_click(posted, name, user=user)
+            response = await handle.response()
+            assert response.type in (4, 5), (name, user.username, response.body)
+            if response.type == 5:
+                await handle.wait_message(timeout=5)
+    assert len(w.emu.state.interactions) == 2 * len(menus)

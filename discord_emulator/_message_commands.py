@@ -1,0 +1,93 @@
+"""Members' own messages, and a message's right-click menu (a message command) as Discord's
+client sends it.
+
+A message command's interaction is an APPLICATION_COMMAND (type 2) whose data has type 3
+(MESSAGE), the `target_id` of the message and the message itself in `resolved.messages`,
+content included: Discord gives the target message's content to message commands whether or
+not the app has the message-content intent (only message events are stripped without it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from . import _client_rules
+from ._driver import ClientRefusal, EmulatorUsageError, _find_command
+from ._state import Channel, Guild, Message, State, User
+
+MESSAGE_COMMAND = 3
+# A member's message: 2,000 characters, 4,000 with Nitro (the emulator's members have it).
+MEMBER_CONTENT_MAX = 4000
+_attachment_ids = itertools.count(1)
+
+
+def attachment(filename: str = "photo.png", *, size: int = 48_213) -> dict[str, Any]:
+    """An uploaded file as Discord describes it in a message."""
+    number = next(_attachment_ids)
+    url = f"https://cdn.discordapp.com/attachments/0/{number}/{filename}"
+    return {
+        "id": str(number),
+        "filename": filename,
+        "size": size,
+        "url": url,
+        "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+        "content_type": "image/png" if filename.endswith(".png") else "application/octet-stream",
+    }
+
+
+def member_message(
+    state: State,
+    channel: Channel,
+    author: User,
+    content: str,
+    attachments: list[dict[str, Any]] | None = None,
+) -> Message:
+    """A message a member posts, refused where Discord's client refuses it (empty, too long)."""
+    files = list(attachments or [])
+    if not content and not files:
+        raise ClientRefusal("Discord sends no empty message: type something or attach a file")
+    if len(content) > MEMBER_CONTENT_MAX:
+        raise ClientRefusal(f"a message holds at most {MEMBER_CONTENT_MAX} characters")
+    message = state.new_message(channel.id, author, {"content": content})
+    message.attachments = files
+    return message
+
+
+def interaction_context(guild: Guild | None, channel: Channel) -> int:
+    """0 a server, 1 the bot's DM, 2 a group DM or a DM between members."""
+    if guild is not None:
+        return 0
+    return 1 if channel.type == 1 else 2
+
+
+def message_command_data(
+    state: State,
+    name: str,
+    target: Message,
+    guild: Guild | None,
+    context: int,
+    *,
+    forged: bool = False,
+) -> dict[str, Any]:
+    """The interaction's `data` for the message command `name` run on `target`; what the
+    client does not offer (a command not allowed in this context) raises ClientRefusal."""
+    if target.deleted:
+        raise EmulatorUsageError(f"message {target.id} was deleted")
+    if target.ephemeral and not forged:
+        raise ClientRefusal("an ephemeral message has no apps menu")
+    cmd = _find_command(state, name, guild.id if guild else None, MESSAGE_COMMAND)
+    if not forged:
+        problem = _client_rules.context_problem(cmd, context)
+        if problem:
+            raise ClientRefusal(problem)
+    data: dict[str, Any] = {
+        "id": cmd["id"],
+        "name": cmd["name"],
+        "type": MESSAGE_COMMAND,
+        "target_id": str(target.id),
+        "resolved": {"messages": {str(target.id): target.to_payload()}},
+    }
+    if cmd.get("guild_id"):
+        data["guild_id"] = cmd["guild_id"]
+    return data
