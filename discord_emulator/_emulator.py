@@ -99,7 +99,9 @@ class Emulator:
             on_violation=self.violations.append,
             notify=self._notify,
         )
-        self._builder = PayloadBuilder(self.state, self.app.id, bot.id)
+        # User installs, and the servers and private channels only they reach (_installs.py).
+        self.installs = self.rest.installs
+        self._builder = PayloadBuilder(self.state, self.app.id, bot.id, self.installs)
         self._server = HttpServer(
             gateway=self.gateway.handle,
             rest=self.rest.handle,
@@ -341,6 +343,32 @@ class Emulator:
             guild, name, permission_overwrites=list(permission_overwrites or [])
         )
 
+    def install_for_user(self, user: User) -> None:
+        """``user`` adds the app to their own account (a user install): its commands that
+        allow it are offered to them in any server, in DMs and in group DMs."""
+        self.installs.users.add(user.id)
+
+    def uninstall_for_user(self, user: User) -> None:
+        self.installs.users.discard(user.id)
+
+    def add_guild_without_bot(
+        self, name: str = "Fan Server", *, members: list[User] | None = None
+    ) -> Guild:
+        """A server the bot is not in: only a member's user install reaches it (_installs.py).
+        ``members`` default to every user."""
+        return self.installs.add_guild(self.state, name, members or self._people())
+
+    def add_group_dm(self, *users: User, name: str = "group chat") -> Channel:
+        """A group DM (channel type 3) of ``users`` (the first owns it); the bot is not in it."""
+        return self.installs.add_private(self.state, list(users), name=name, group=True)
+
+    def add_user_dm(self, user: User, other: User) -> Channel:
+        """A DM between two users (type 1, interaction context 2); the bot is not in it."""
+        return self.installs.add_private(self.state, [user, other], name="dm", group=False)
+
+    def _people(self) -> list[User]:
+        return [u for u in self.state.users.values() if not u.bot]
+
     async def delete_channel(self, guild: Guild, channel: Channel) -> None:
         """A server manager deletes a channel: REST answers Unknown Channel (10003) from now on,
         and a connected bot gets CHANNEL_DELETE, as Discord does."""
@@ -447,11 +475,11 @@ class Emulator:
                 raise EmulatorUsageError(f"unknown channel {channel!r}")
         g: Guild | None
         if guild is not None:
-            g = guild if isinstance(guild, Guild) else self.state.guilds.get(guild)
+            g = guild if isinstance(guild, Guild) else self.installs.guild(self.state, guild)
             if g is None:
                 raise EmulatorUsageError(f"unknown guild {guild!r}")
         elif ch is not None:
-            g = self.state.guilds.get(ch.guild_id) if ch.guild_id else None
+            g = self.installs.guild(self.state, ch.guild_id)
         else:
             if len(self.state.guilds) != 1:
                 raise EmulatorUsageError("pass guild= (there is not exactly one guild)")
@@ -480,8 +508,12 @@ class Emulator:
         user: User,
         *,
         message: Message | None = None,
+        owners: dict[str, str] | None = None,
     ) -> InteractionHandle:
-        payload = self._builder.envelope(itype, data, user, guild, channel)
+        if owners is None and message is not None and message.interaction_metadata:
+            # A press on an interaction's reply: authorised by the installs that authorised it.
+            owners = message.interaction_metadata.get("authorizing_integration_owners")
+        payload = self._builder.envelope(itype, data, user, guild, channel, owners=owners)
         iid = self.state.snowflake()
         token = self.state.new_token()
         payload["id"] = str(iid)
@@ -522,7 +554,9 @@ class Emulator:
         What Discord's client refuses (options out of range, servers-only commands in DMs...)
         raises ClientRefusal, unless ``forged`` (a modified client's request)."""
         g, ch, u = self._context(guild, channel, user)
-        data = self._builder.command_data(command, options, subcommand, g, forged=forged)
+        data = self._builder.command_data(
+            command, options, subcommand, g, forged=forged, channel=ch, user=u
+        )
         return await self._send_interaction(2, data, g, ch, u)
 
     async def autocomplete(
@@ -543,7 +577,7 @@ class Emulator:
         g, ch, u = self._context(guild, channel, user)
         opts = {**(options or {}), focused: value}
         data = self._builder.command_data(
-            command, opts, subcommand, g, focused=focused, forged=forged
+            command, opts, subcommand, g, focused=focused, forged=forged, channel=ch, user=u
         )
         handle = await self._send_interaction(4, data, g, ch, u)
         response = await handle.response(timeout)
@@ -600,7 +634,8 @@ class Emulator:
             "components": self._builder.modal_components(modal, values),
         }
         msg = self.state.messages.get(inter.message_id) if inter.message_id else None
-        return await self._send_interaction(5, data, g, ch, u, message=msg)
+        owners = inter.payload.get("authorizing_integration_owners")
+        return await self._send_interaction(5, data, g, ch, u, message=msg, owners=owners)
 
     async def vote(
         self, message: Message | int, answers: list[int], *, user: User | int | None = None
