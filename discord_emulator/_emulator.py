@@ -682,7 +682,7 @@ class Emulator:
         if msg is None:
             raise EmulatorUsageError(f"unknown message {message!r}")
         g, ch, u = self._context(msg.guild_id, msg.channel_id, user)
-        context = message_commands.interaction_context(g, ch)
+        context = self.installs.context(g, ch)  # a DM between members is context 2
         data = message_commands.message_command_data(
             self.state, command, msg, g, context, forged=forged
         )
