@@ -6,12 +6,12 @@ Used by the tests that check forgetting a member or a server leaves nothing behi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.store import Database, NewUpdate, Store
+from bot.store import Database, NewUpdate, NewWatchParty, Store
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 # A column whose name says it holds a Discord id (user, server, channel, role, message, ...):
@@ -75,6 +75,11 @@ async def fill_server(
     open_round = await store.trivia.open_round(guild_id, channel_id, "q-open", 2)
     assert open_round is not None
     await store.trivia.record_answer(open_round, member_id, f"fan of {guild_id}", 0)
+    event_id = message_base + 2  # a watch party's Discord event, and the premiere opt-in
+    messages.add(event_id)
+    party = NewWatchParty(guild_id, event_id, "Watch party", NOW, channel_id=channel_id)
+    await store.watch_parties.add(replace(party, created_by=member_id), now=NOW)
+    await store.watch_parties.set_premiere(guild_id, True, by=member_id, now=NOW)
     return ServerRows(guild_id, channel_id, role_id, member_id, frozenset(messages))
 
 

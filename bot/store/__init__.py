@@ -91,6 +91,7 @@ from ._trivia import (
     ScoreEntry,
     TriviaStore,
 )
+from ._watchparty import NewWatchParty, PremiereSetting, WatchParties, WatchParty
 
 __all__ = [
     "BOT_TABLES",
@@ -136,9 +137,11 @@ __all__ = [
     "Meta",
     "NameMatch",
     "NewUpdate",
+    "NewWatchParty",
     "Passage",
     "Person",
     "PersonName",
+    "PremiereSetting",
     "Quote",
     "RoundAnswer",
     "ScoreEntry",
@@ -165,6 +168,8 @@ __all__ = [
     "Transaction",
     "TriviaStore",
     "Tx",
+    "WatchParties",
+    "WatchParty",
     "Work",
     "WorkCard",
     "WriteProbe",

@@ -18,6 +18,7 @@ from ._seed_types import SeedData, SeedReport
 from ._send_pacing import SendPacing
 from ._tracker import Tracker
 from ._trivia import TriviaStore
+from ._watchparty import WatchParties
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -57,6 +58,7 @@ class Store:
         self.seeding = Seeding(self.database)
         # The pace of broadcast sends, shared by every process on the database.
         self.pacing = SendPacing(self.database)
+        self.watch_parties = WatchParties(self.database)  # /watchparty events and premieres
 
     @property
     def engine(self) -> str:

@@ -78,6 +78,7 @@ TRIVIA = "Trivia"
 SEQUEL_NEWS = "Sequel news"
 QUOTE_OF_THE_DAY = "Quote of the day"
 SERVER_SETTINGS = "Server settings"
+WATCH_PARTIES = "Watch parties"
 
 STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
@@ -165,6 +166,36 @@ STORED_DATA: tuple[StoredData, ...] = (
         "guild_settings",
         "per server: whether replies are public or private by default",
         server="guild_id",
+    ),
+    StoredData(
+        WATCH_PARTIES,
+        "watch_parties",
+        "per server: each event the bot scheduled (its Discord id, title, channel or location, "
+        "times) and the user id of the member who asked for it",
+        server="guild_id",
+        members=(
+            MemberId(
+                "created_by",
+                Forget.CLEAR_ID,
+                "your user id on watch parties you scheduled (the events stay)",
+            ),
+        ),
+        server_ids=("event_id", "channel_id"),
+    ),
+    StoredData(
+        WATCH_PARTIES,
+        "watch_party_premieres",
+        "per server: whether a premiere event is wanted, whether it was made and why not, and "
+        "the user id of the member who turned it on",
+        server="guild_id",
+        members=(
+            MemberId(
+                "set_by",
+                Forget.CLEAR_ID,
+                "your user id on the premiere setting you made (the setting stays)",
+            ),
+        ),
+        server_ids=("event_id",),
     ),
 )
 

@@ -31,7 +31,12 @@ DIFFERENT_BY_DESIGN = frozenset({"quotes_fts"})
 # id the bot always gives: a plain BIGINT key on PostgreSQL (its migration says so), never
 # numbered by the database on either engine in practice.
 DISCORD_GIVEN_KEYS = frozenset(
-    {("guild_settings", "guild_id"), ("quote_daily", "guild_id"), ("sequel_follows", "guild_id")}
+    {
+        ("guild_settings", "guild_id"),
+        ("quote_daily", "guild_id"),
+        ("sequel_follows", "guild_id"),
+        ("watch_party_premieres", "guild_id"),
+    }
 )
 
 # Equivalent spellings --------------------------------------------------------------------
