@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.store import Database, NewUpdate, NewWatchParty, Store
+from bot.store import Database, NewPoll, NewUpdate, NewWatchParty, Store
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 # A column whose name says it holds a Discord id (user, server, channel, role, message, ...):
@@ -80,6 +80,21 @@ async def fill_server(
     party = NewWatchParty(guild_id, event_id, "Watch party", NOW, channel_id=channel_id)
     await store.watch_parties.add(replace(party, created_by=member_id), now=NOW)
     await store.watch_parties.set_premiere(guild_id, True, by=member_id, now=NOW)
+    poll_message = message_base + 3  # a /poll cast poll, with its answers
+    messages.add(poll_message)
+    await store.polls.record(
+        NewPoll(
+            guild_id,
+            channel_id,
+            poll_message,
+            "Who do you most want back?",
+            (("pedro-pascal", "Pedro Pascal"), ("yaya-gosselin", "YaYa Gosselin")),
+            multiselect=False,
+            created_by=member_id,
+            created_at=NOW,
+            expires_at=NOW,
+        )
+    )
     return ServerRows(guild_id, channel_id, role_id, member_id, frozenset(messages))
 
 

@@ -42,6 +42,7 @@ from ._meta import Meta
 from ._migrations import current_version, load_migrations, migrate, migrate_postgres
 from ._models import CastMember, Credit, Fact, NameMatch, Person, Quote, Source, Work, WorkCard
 from ._name_search import MAX_QUERY as MAX_NAME_QUERY
+from ._polls import NewPoll, PollAnswer, PollStore, StoredPoll
 from ._seed import Seeding
 from ._seed_types import (
     SeedCredit,
@@ -136,11 +137,14 @@ __all__ = [
     "MemberId",
     "Meta",
     "NameMatch",
+    "NewPoll",
     "NewUpdate",
     "NewWatchParty",
     "Passage",
     "Person",
     "PersonName",
+    "PollAnswer",
+    "PollStore",
     "PremiereSetting",
     "Quote",
     "RoundAnswer",
@@ -163,6 +167,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "StoredData",
+    "StoredPoll",
     "TableCheck",
     "Tracker",
     "Transaction",

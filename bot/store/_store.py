@@ -13,6 +13,7 @@ from ._film import FilmData
 from ._guild_settings import GuildSettingsStore
 from ._lifecycle import Lifecycle
 from ._meta import Meta
+from ._polls import PollStore
 from ._seed import Seeding
 from ._seed_types import SeedData, SeedReport
 from ._send_pacing import SendPacing
@@ -54,6 +55,7 @@ class Store:
         self.settings = GuildSettingsStore(self.database)  # per-server settings
         # Forgetting a member or a server, across every feature (see _stored_data.py).
         self.lifecycle = Lifecycle(self.database)
+        self.polls = PollStore(self.database)  # /poll: native polls and their final votes
         self.meta = Meta(self.database)  # the command-sync fingerprint and other bot metadata
         self.seeding = Seeding(self.database)
         # The pace of broadcast sends, shared by every process on the database.

@@ -78,6 +78,7 @@ TRIVIA = "Trivia"
 SEQUEL_NEWS = "Sequel news"
 QUOTE_OF_THE_DAY = "Quote of the day"
 SERVER_SETTINGS = "Server settings"
+POLLS = "Polls"
 WATCH_PARTIES = "Watch parties"
 
 STORED_DATA: tuple[StoredData, ...] = (
@@ -196,6 +197,29 @@ STORED_DATA: tuple[StoredData, ...] = (
             ),
         ),
         server_ids=("event_id",),
+    ),
+    StoredData(
+        POLLS,
+        "polls",
+        "each poll posted with /poll cast: the channel and message ids, the question, when it "
+        "ends, and the user id of the member who posted it",
+        server="guild_id",
+        members=(
+            MemberId(
+                "created_by",
+                Forget.CLEAR_ID,
+                "your user id on polls you posted (the polls and their votes stay)",
+            ),
+        ),
+        server_ids=("channel_id", "message_id"),
+    ),
+    StoredData(
+        POLLS,
+        "poll_answers",
+        "each poll's answers (names from the cast) and, once it has ended, Discord's count of "
+        "votes for each (no member's vote is stored)",
+        server=ByParent("message_id", "polls", key="message_id"),
+        server_ids=("message_id",),
     ),
 )
 

@@ -98,13 +98,14 @@ async def test_forget_member_in_one_server_keeps_their_rows_in_another(store: St
         ("quote_daily", "configured_by"),
         ("watch_parties", "created_by"),
         ("watch_party_premieres", "set_by"),
+        ("polls", "created_by"),
     }
     assert await store.trivia.standing(GUILD, member) is None
     assert (await store.trivia.standing(OTHER, member)) is not None
     assert (await store.tracker.get_follow(GUILD)).followed_by is None  # type: ignore[union-attr]
     assert (await store.tracker.get_follow(OTHER)).followed_by == member  # type: ignore[union-attr]
     everywhere = await store.lifecycle.forget_member(member, None)
-    assert everywhere.rows == 6  # in OTHER: the same six tables, trivia's two deleted
+    assert everywhere.rows == 7  # in OTHER: the same seven tables, trivia's two deleted
     assert await rows_holding(store.database, frozenset({member})) == []
 
 
