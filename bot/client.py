@@ -16,7 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
 from bot.heartbeat import HeartbeatLoop, start_heartbeat
-from bot.invite import invite_url
+from bot.invite import invite_url, user_install_url
 from bot.owners import application_owners
 from bot.store import Store
 from bot.sync import SyncMode, SyncOutcome, sync_commands
@@ -117,6 +117,7 @@ class HeroesBot(commands.Bot):
             self.sync_outcome = await sync_commands(self, force=self.sync_mode is SyncMode.FORCE)
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
+            log.info("user install link: %s", user_install_url(self.application_id))
         # `heroes-bot health` reads it (bot/heartbeat.py); it starts once the bot is ready.
         self.heartbeat = start_heartbeat(self) if self.config.heartbeat else None
         self.backups: DailyBackups | None = None

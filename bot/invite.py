@@ -1,10 +1,21 @@
-"""What the bot asks for when invited, with the reason for each permission."""
+"""The two ways to install the bot, and what it asks for, with the reason for each permission.
+
+- To a server (`invite_url`, Discord's integration_type 0): the bot joins with the permissions
+  below; every command works there, the server commands included.
+- To a member's own account (`user_install_url`, integration_type 1, scope
+  applications.commands only): no bot joins anything and no permission is asked; the
+  information commands (bot/policy.py `everywhere`) then work for that member in any server,
+  in DMs and in group DMs. The application must allow it: Developer Portal > Installation >
+  Installation Contexts > User Install.
+"""
 
 from __future__ import annotations
 
 import discord
 
 SCOPES = ("bot", "applications.commands")
+USER_INSTALL_SCOPES = ("applications.commands",)
+GUILD_INSTALL, USER_INSTALL = 0, 1  # Discord's integration types
 
 # Slash command replies need no channel permissions (they are interaction responses).
 # Each entry: permission attribute -> why the bot asks for it.
@@ -23,3 +34,9 @@ def invite_permissions() -> discord.Permissions:
 
 def invite_url(client_id: int) -> str:
     return discord.utils.oauth_url(client_id, permissions=invite_permissions(), scopes=SCOPES)
+
+
+def user_install_url(client_id: int) -> str:
+    """The link that adds the app to the member's own account (a user install)."""
+    url = discord.utils.oauth_url(client_id, scopes=USER_INSTALL_SCOPES)
+    return f"{url}&integration_type={USER_INSTALL}"

@@ -36,7 +36,9 @@ HELP_FOOTER = (
     "End a line with ? for suggestions (/cast name: hol?); in a terminal, Tab completes\n"
     "commands, options and values.\n"
     "A number presses that button of the last message with buttons. /help lists the commands; "
-    "exit or Ctrl-D leaves."
+    "exit or Ctrl-D leaves.\n"
+    "where: type from your DM with the bot, a group DM or a server without the bot, through "
+    "your own install of the app (a user install)."
 )
 
 OPTION_TYPES = {
@@ -144,7 +146,7 @@ class Repl:
         try:
             while True:
                 try:
-                    line = await self.reader.line("heroes> ")
+                    line = await self.reader.line(self.sandbox.places.prompt())
                 except EOFError:
                     return
                 line = line.strip()
@@ -163,6 +165,10 @@ class Repl:
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
                 self.say(describe_commands(self.sandbox.commands()))
+            elif line.split()[0].lower() == "where":
+                place = line.split(maxsplit=1)[1:]
+                places = self.sandbox.places
+                self.say(places.go(place[0]) if place else places.describe())
             else:
                 await self._command(line)
         except (ParseError, EmulatorUsageError) as exc:

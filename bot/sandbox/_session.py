@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.emulated import emulated_bot
 from bot.invite import invite_permissions
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
+from bot.sandbox._places import Places
 from discord_emulator import Emulator, InteractionHandle, Message
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class Sandbox:
         self.guild = next(iter(emulator.state.guilds.values()))
         self.channel = next(iter(self.guild.channels.values()))
         self.me = emulator.app.owner  # the person at the prompt runs the bot and the server
+        # Where they type: the server, or a place only their user install reaches (`where`).
+        self.places = Places(emulator, self.me, self.guild, self.channel)
         self._shown: dict[int, float | None] = {}
         self._suggested: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
@@ -80,8 +83,9 @@ class Sandbox:
     async def run(self, invocation: Invocation) -> InteractionHandle:
         options = self.typed_options(invocation)
         await self._pick_suggestions(invocation, options)
+        here = self.places.here
         handle = await self.emu.slash(
-            invocation.full_name, options, user=self.me, guild=self.guild, channel=self.channel
+            invocation.full_name, options, user=self.me, guild=here.guild, channel=here.channel
         )
         await self._settle(handle)
         return handle
@@ -104,8 +108,8 @@ class Sandbox:
                     typed,
                     others,
                     user=self.me,
-                    guild=self.guild,
-                    channel=self.channel,
+                    guild=self.places.here.guild,
+                    channel=self.places.here.channel,
                 )
             for choice in choices:
                 if choice["name"] == typed:
@@ -129,8 +133,8 @@ class Sandbox:
             invocation.options[focused],
             others,
             user=self.me,
-            guild=self.guild,
-            channel=self.channel,
+            guild=self.places.here.guild,
+            channel=self.places.here.channel,
         )
         self._suggested[(invocation.full_name, focused)] = choices
         return choices
@@ -155,7 +159,8 @@ class Sandbox:
         """Messages in any channel of the server that are new or edited since last shown, in
         the order they were made (news posts land in other channels than #general)."""
         out = []
-        messages = [m for c in self.guild.channels.values() for m in self.emu.conversation(c)]
+        channels = [*self.guild.channels.values(), *self.places.channels()]
+        messages = [m for c in channels for m in self.emu.conversation(c)]
         for message in sorted(messages, key=lambda m: m.id):
             if message.deleted or message.flags & (1 << 7):  # deleted, or still 'thinking'
                 continue
