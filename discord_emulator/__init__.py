@@ -34,7 +34,7 @@ from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, Inter
 from ._emulator import Emulator
 from ._errors import Violation
 from ._gateway import PRIVILEGED_INTENTS, Identify
-from ._limits import check_embeds
+from ._limits import check_embeds, check_message
 from ._ratelimit import RateLimitConfig
 from ._redirect import redirect_discord_py, skip_identify_wait
 from ._rest import Fault, RequestRecord
@@ -66,6 +66,7 @@ __all__ = [
     "User",
     "Violation",
     "check_embeds",
+    "check_message",
     "default_spec_path",
     "redirect_discord_py",
     "skip_identify_wait",

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from ._components_v2 import check_v2_message
 from ._errors import FieldError
 from ._polls import check_poll
 
@@ -292,6 +293,7 @@ def check_message(body: Any, path: Path = (), *, require_content: bool = False) 
         body.get("components"), flags if isinstance(flags, int) else 0, (*path, "components")
     )
     errors += check_allowed_mentions(body.get("allowed_mentions"), (*path, "allowed_mentions"))
+    errors += check_v2_message(body, path)  # the V2 flag's rules; custom ids unique
     errors += check_poll(body, path)
     if require_content and not (
         body.get("content")

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from . import _limits
+from ._components_v2 import check_edit
 from ._errors import (
     DiscordHTTPError,
     FieldError,
@@ -451,6 +452,9 @@ class RestApi:
             errors += _limits.check_autocomplete(data)
         elif rtype == 9:
             errors += _limits.check_modal(data)
+        if rtype == 7 and inter.message_id in self.state.messages:  # an edit: the V2 flag stays
+            current = self.state.messages[inter.message_id].flags
+            errors = check_edit(current, data, _limits.check_message, ("data",))
         self._validate(errors, rule[0], body)
 
         message: Message | None = None
@@ -543,7 +547,8 @@ class RestApi:
             self._delete(message)
             return no_content()
         body = ctx.json
-        self._validate(_limits.check_message(body), "IncomingWebhookUpdateRequestPartial", body)
+        errors = check_edit(message.flags, body, _limits.check_message)
+        self._validate(errors, "IncomingWebhookUpdateRequestPartial", body)
         message.apply(body or {}, edit=True)
         message.edited_timestamp = self.clock()
         self.notify()
@@ -602,7 +607,8 @@ class RestApi:
                 403, 50005, "Cannot edit a message authored by another user", kind="forbidden"
             )
         body = ctx.json
-        self._validate(_limits.check_message(body), "MessageEditRequestPartial", body)
+        errors = check_edit(message.flags, body, _limits.check_message)
+        self._validate(errors, "MessageEditRequestPartial", body)
         message.apply(body or {}, edit=True)
         message.edited_timestamp = self.clock()
         self.notify()
