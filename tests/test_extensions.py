@@ -21,6 +21,7 @@ FEATURES = [
     "cogs.cast",
     "cogs.factcheck",
     "cogs.film",
+    "cogs.poll",
     "cogs.quote",
     "cogs.quote_daily",
     "cogs.sequel",

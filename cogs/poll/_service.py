@@ -1,0 +1,106 @@
+"""What a /poll cast request becomes: a question and answers that are names from the stored cast,
+checked against Discord's poll limits before anything is sent.
+
+A poll asks; it states no fact. Its answers are only names the store holds (a member picks them
+from the suggestions); anything else is refused with the reason, before Discord is asked.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.replies import escape_input
+from bot.store import CastMember
+from bot.ui.embeds import shorten
+
+DEFAULT_QUESTION = "Who do you most want back in the sequel?"
+QUESTION_MAX = 300  # Discord's limit on a poll's question
+ANSWER_MAX = 55  # and on each answer's text
+ANSWERS_MAX = 10
+ANSWERS_MIN = 2  # a poll with one name asks nothing
+HOURS_MIN, HOURS_MAX, HOURS_DEFAULT = 1, 768, 24  # Discord: 1 hour to 32 days
+# A suggestion's value carries the person's stable key, so picking one can't be ambiguous.
+KEY_PREFIX = "person:"
+
+
+@dataclass(frozen=True, slots=True)
+class PollDraft:
+    """A poll ready to send: the question and (person key, label) answers in order."""
+
+    question: str
+    answers: tuple[tuple[str, str], ...]
+    hours: int
+    multiselect: bool
+
+
+def _folded(text: str) -> str:
+    """Case, accents and spacing ignored, to compare a typed name with the stored one."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def answer_label(name: str) -> str:
+    """The name as the store prints it, within Discord's 55 characters for an answer."""
+    return shorten(name, ANSWER_MAX)
+
+
+def resolve_answer(typed: str, cast: Sequence[CastMember]) -> CastMember | None:
+    """The cast member a picked suggestion (`person:<key>`) or a typed full name means."""
+    if typed.startswith(KEY_PREFIX):
+        key = typed.removeprefix(KEY_PREFIX)
+        return next((m for m in cast if m.person_key == key), None)
+    wanted = _folded(typed)
+    named = [m for m in cast if _folded(m.name) == wanted]
+    return named[0] if len(named) == 1 else None
+
+
+def clean_question(question: str | None) -> tuple[str | None, str | None]:
+    """(question, problem): the default when none is given; spacing tidied; within 300."""
+    if question is None:
+        return DEFAULT_QUESTION, None
+    text = " ".join(question.split())
+    if not text:
+        return None, "The question is empty: write one, or leave it out for the default."
+    if len(text) > QUESTION_MAX:
+        return None, f"The question is {len(text)} characters long; Discord allows {QUESTION_MAX}."
+    return text, None
+
+
+def draft_poll(
+    question: str | None,
+    typed_answers: Sequence[str],
+    cast: Sequence[CastMember],
+    *,
+    hours: int,
+    multiselect: bool,
+) -> tuple[PollDraft | None, list[str]]:
+    """The poll, or every reason it can't be sent (each said in plain words)."""
+    problems: list[str] = []
+    text, problem = clean_question(question)
+    if problem:
+        problems.append(problem)
+    if not HOURS_MIN <= hours <= HOURS_MAX:
+        problems.append(f"A poll lasts {HOURS_MIN} to {HOURS_MAX} hours (32 days); got {hours}.")
+    answers: list[tuple[str, str]] = []
+    for typed in typed_answers:
+        member = resolve_answer(typed, cast)
+        shown = typed.removeprefix(KEY_PREFIX)
+        if member is None:
+            problems.append(
+                f"“{escape_input(shown, 60)}” is not in the stored cast: pick names from the "
+                "suggestions as you type."
+            )
+        elif any(key == member.person_key for key, _ in answers):
+            problems.append(f"{member.name} is listed twice.")
+        else:
+            answers.append((member.person_key, answer_label(member.name)))
+    if len(typed_answers) > ANSWERS_MAX:
+        problems.append(f"A poll has at most {ANSWERS_MAX} answers.")
+    elif not problems and len(answers) < ANSWERS_MIN:
+        problems.append(f"A poll needs at least {ANSWERS_MIN} different names.")
+    if problems or text is None:
+        return None, problems
+    return PollDraft(text, tuple(answers), hours, multiselect), []
