@@ -35,7 +35,7 @@ LEADERBOARD_SIZE = 10
 # Server installs, in servers only (bot/policy.py), also /trivia play: its questions and scores
 # are kept per server (the leaderboard, forget-me, deleted when the bot leaves). Through a
 # member's own install it would keep scores for servers and group DMs whose people never added
-# the bot, which no leaving could clear; and its closing edits need the bot in the channel.
+# the bot, which the bot leaving could never clear.
 @guild_only()
 class Trivia(commands.GroupCog, group_name="trivia"):
     """Multiple-choice questions about the film and its sequel, with scores per server."""
