@@ -102,6 +102,7 @@ async def test_cast_autocomplete(bot: HeroesBot) -> None:
 
 
 async def test_sequel_card(bot: HeroesBot) -> None:
+    await bot.store.settings.set_classic_cards(4242, True)  # the classic embed card
     embed = _only(await _run(bot, "sequel status")).embeds[0]
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Studio"] == "Netflix"

@@ -1,4 +1,4 @@
-"""Per-server settings: how replies are shown by default."""
+"""Per-server settings: how replies are shown by default, and how cards look."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ._times import millisecond_stamp
 class GuildSettings:
     guild_id: int
     private_replies: bool = False  # information commands answer ephemerally by default
+    classic_cards: bool = False  # cards as classic embeds, not Components V2 layouts
     updated_at: str | None = None  # None: never set, the defaults apply
 
 
@@ -23,12 +24,13 @@ class GuildSettingsStore(Repository):
     @cached
     async def get(self, guild_id: int) -> GuildSettings:
         row = await self._db.one(
-            "SELECT private_replies, updated_at FROM guild_settings WHERE guild_id = ?",
+            "SELECT private_replies, updated_at, classic_cards FROM guild_settings "
+            "WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
             return GuildSettings(guild_id)
-        return GuildSettings(guild_id, bool(row[0]), row[1])
+        return GuildSettings(guild_id, bool(row[0]), bool(row[2]), row[1])
 
     async def set_private_replies(
         self, guild_id: int, private: bool, *, now: datetime | None = None
@@ -42,5 +44,21 @@ class GuildSettingsStore(Repository):
                     updated_at = excluded.updated_at
                 """,
                 (guild_id, int(private), millisecond_stamp(now)),
+            )
+        return await self.get(guild_id)
+
+    async def set_classic_cards(
+        self, guild_id: int, classic: bool, *, now: datetime | None = None
+    ) -> GuildSettings:
+        """Cards as classic embeds (True) or Components V2 layouts (False) in this server."""
+        async with self._db.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO guild_settings (guild_id, classic_cards, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(guild_id) DO UPDATE SET
+                    classic_cards = excluded.classic_cards,
+                    updated_at = excluded.updated_at
+                """,
+                (guild_id, int(classic), millisecond_stamp(now)),
             )
         return await self.get(guild_id)

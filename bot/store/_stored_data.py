@@ -165,7 +165,7 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         SERVER_SETTINGS,
         "guild_settings",
-        "per server: whether replies are public or private by default",
+        "per server: whether replies are public or private by default, and the cards' style",
         server="guild_id",
     ),
     StoredData(

@@ -13,11 +13,13 @@ import discord
 
 @dataclass(frozen=True, slots=True)
 class OutgoingPost:
-    """One message to post in a channel."""
+    """One message to post in a channel: a classic one (`embed`, with `content` and `view`), or
+    a Components V2 one (`layout` alone: such a message has no content or embed)."""
 
-    embed: discord.Embed
+    embed: discord.Embed | None
     content: str | None = None
     view: discord.ui.View | None = None
+    layout: discord.ui.LayoutView | None = None
     allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
 
 
@@ -36,6 +38,11 @@ class DiscordPoster:
 
     async def post(self, channel_id: int, message: OutgoingPost, *, nonce: str) -> int:
         channel = self._client.get_partial_messageable(channel_id)
+        if message.layout is not None:
+            sent = await channel.send(
+                view=message.layout, allowed_mentions=message.allowed_mentions, nonce=nonce
+            )
+            return sent.id
         extra = {"view": message.view} if message.view is not None else {}
         sent = await channel.send(
             content=message.content,

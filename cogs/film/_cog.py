@@ -10,6 +10,8 @@ from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.store import FILM_KEY, SEQUEL_KEY
+from bot.ui.card_style import classic_cards_for
+from bot.ui.layout import build_layout, card_from_embed
 
 from ._render import film_card
 
@@ -30,7 +32,12 @@ class Film(commands.Cog):
             raise UserFacingError("The store knows nothing about the film yet.")
         ephemeral = await self.replies.decide(interaction, private)
         embed = film_card(card, await store.cast(FILM_KEY), sequel=await store.work(SEQUEL_KEY))
-        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+        if await classic_cards_for(store, interaction):
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+            return
+        # The same card as a Components V2 layout (the default), its source a link beside it.
+        layout = build_layout(card_from_embed(embed, source_url=card.work.source.url))
+        await interaction.response.send_message(view=layout, ephemeral=ephemeral)
 
 
 async def setup(bot: HeroesBot) -> None:

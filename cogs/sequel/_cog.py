@@ -32,12 +32,23 @@ from bot.policy import (
     server_installed,
 )
 from bot.replies import escape_input
-from bot.store import DISCORD_PACE, FILM_KEY, SEQUEL_KEY, DeliveryCounts
+from bot.store import (
+    DISCORD_PACE,
+    FILM_KEY,
+    SEQUEL_KEY,
+    Delivery,
+    DeliveryCounts,
+    SequelUpdate,
+)
+from bot.ui.card_style import classic_cards, classic_cards_for
 from bot.ui.embeds import shorten
-from bot.ui.posting import DiscordPoster, guild_ids_of, missing_post_permissions
+from bot.ui.layout import CardLayout
+from bot.ui.layout_pages import PageBook, PageButton, page_view
+from bot.ui.posting import DiscordPoster, OutgoingPost, guild_ids_of, missing_post_permissions
 from bot.ui.render_memo import RenderMemo
 from bot.ui.views import Paginator
 
+from ._layouts import NEWS_BOOK, compose_card_post, news_layouts, status_layout, status_view
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
     compose_post,
@@ -86,7 +97,7 @@ class Sequel(commands.Cog):
         self.broadcaster = Broadcaster(
             bot.store.tracker,
             DiscordPoster(bot),
-            compose_post,
+            self.compose_news,
             clock=bot.clock,
             guilds=guild_ids_of(bot),
             # One pace for the sends of every process on the database (Discord's global limit).
@@ -103,17 +114,23 @@ class Sequel(commands.Cog):
         self.status_card = RenderMemo(sequel_card)
         # Every /sequel news paginator alive shares one list of page embeds (see /cast's).
         self.news_page_sets = RenderMemo(news_pages)
+        # Their Components V2 layouts, cached the same way (the default style, see /settings).
+        self.status_layouts = RenderMemo(status_layout)
+        self.status_views = RenderMemo(status_view)  # the card without buttons: shareable
+        self.news_layout_sets = RenderMemo(news_layouts)
+        # The V2 news paginator's pages, found by its buttons' custom ids (bot/ui/layout_pages.py).
+        self.page_books = {NEWS_BOOK: PageBook(NEWS_BOOK, "/sequel news", self.news_layouts)}
 
     async def cog_load(self) -> None:
         # Buttons on posts made before a restart are matched by their custom_id template.
-        self.bot.add_dynamic_items(NotifyButton)
+        self.bot.add_dynamic_items(NotifyButton, PageButton)
         # Finishes deliveries a restart interrupted, then picks up new updates every 30 s, or at
         # once when another process posts one (PostgreSQL's notices).
         self.worker.start()
         self.bot.store.database.add_change_listener(self.worker.wake)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(NotifyButton)
+        self.bot.remove_dynamic_items(NotifyButton, PageButton)
         self.bot.store.database.remove_change_listener(self.worker.wake)
         await self.worker.stop()
 
@@ -143,14 +160,23 @@ class Sequel(commands.Cog):
             history=await store.tracker.stage_history(),
             latest=await store.tracker.latest_update(),
         )
-        view = None
+        notify_guild = None
         if interaction.guild_id is not None and server_installed(interaction):
             follow = await store.tracker.get_follow(interaction.guild_id)
             if follow is not None and follow.active and follow.role_id is not None:
-                view = notify_view(interaction.guild_id)
-        if view is None:
+                notify_guild = interaction.guild_id
+        if not await classic_cards_for(store, interaction):
+            layout = self.status_layouts(embed, card)
+            view = (
+                self.status_views(layout, None)
+                if notify_guild is None
+                else status_view(layout, notify_guild)
+            )
+            await interaction.response.send_message(view=view, ephemeral=ephemeral)
+        elif notify_guild is None:
             await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         else:
+            view = notify_view(notify_guild)
             await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
     @sequel.command(name="news")
@@ -162,8 +188,29 @@ class Sequel(commands.Cog):
         pages = self.news_page_sets(
             await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
         )
-        paginator = Paginator(pages, interaction.user.id, command_hint="/sequel news")
-        await paginator.send(interaction, ephemeral=ephemeral)
+        if await classic_cards_for(self.bot.store, interaction):
+            paginator = Paginator(pages, interaction.user.id, command_hint="/sequel news")
+            await paginator.send(interaction, ephemeral=ephemeral)
+            return
+        # V2: the page buttons carry their state, so they keep working after a restart.
+        view = page_view(
+            self.news_layout_sets(pages), 0, owner_id=interaction.user.id, book=NEWS_BOOK
+        )
+        await interaction.response.send_message(view=view, ephemeral=ephemeral)
+
+    async def news_layouts(self) -> list[CardLayout]:
+        """The news timeline's V2 pages as the store has them now (for the page buttons)."""
+        tracker = self.bot.store.tracker
+        pages = self.news_page_sets(
+            await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
+        )
+        return self.news_layout_sets(pages)
+
+    async def compose_news(self, update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
+        """A news post in the style the receiving server chose (/settings cards:)."""
+        if await classic_cards(self.bot.store, delivery.guild_id):
+            return compose_post(update, delivery)
+        return compose_card_post(update, delivery)
 
     # ------------------------------------------------------------------ /sequel-admin
 

@@ -24,6 +24,7 @@ never send the same row.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -50,7 +51,8 @@ log = logging.getLogger(__name__)
 ProgressFn = Callable[[DeliveryCounts], Awaitable[None]]
 
 
-Compose = Callable[[SequelUpdate, Delivery], OutgoingPost]
+# The post for one delivery; a coroutine when it reads the server's card style (the cog's).
+Compose = Callable[[SequelUpdate, Delivery], OutgoingPost | Awaitable[OutgoingPost]]
 
 
 def delivery_nonce(delivery: Delivery) -> str:
@@ -313,7 +315,8 @@ class Broadcaster:
             await self.tracker.mark_uncertain(claimed.id, reason, now=now)
             return
         try:
-            message = self.compose(update, claimed)
+            composed = self.compose(update, claimed)
+            message = await composed if inspect.isawaitable(composed) else composed
             if not claimed.mention_role:
                 # The follow's chooser couldn't ping the role (issue 9): whatever the post
                 # says, Discord is told to ping nothing.

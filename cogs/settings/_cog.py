@@ -11,11 +11,12 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.policy import guild_only, in_guild
 
-from ._render import replies_text
+from ._render import cards_text, replies_text
 
 log = logging.getLogger(__name__)
 
 PUBLIC, PRIVATE = "public", "private"
+V2, CLASSIC = "v2", "classic"
 
 
 class ServerSettings(commands.Cog):
@@ -29,16 +30,24 @@ class ServerSettings(commands.Cog):
         replies=(
             "Whether commands with a private option answer publicly or privately when it is "
             "left out"
-        )
+        ),
+        cards="How /sequel status, /sequel news, /film and sequel news posts look here",
     )
     @app_commands.choices(
         replies=[
             app_commands.Choice(name="public: everyone in the channel sees answers", value=PUBLIC),
             app_commands.Choice(name="private: only the member who asked sees them", value=PRIVATE),
-        ]
+        ],
+        cards=[
+            app_commands.Choice(name="cards: Discord's newer layout (default)", value=V2),
+            app_commands.Choice(name="classic: embeds", value=CLASSIC),
+        ],
     )
     async def settings(
-        self, interaction: Interaction, replies: app_commands.Choice[str] | None = None
+        self,
+        interaction: Interaction,
+        replies: app_commands.Choice[str] | None = None,
+        cards: app_commands.Choice[str] | None = None,
     ) -> None:
         """This server's defaults for the bot's replies (Manage Server)."""
         guild_id = in_guild(interaction).guild_id
@@ -51,6 +60,14 @@ class ServerSettings(commands.Cog):
             await store.set_private_replies(guild_id, private, now=self.bot.clock.now())
             text = replies_text(private, changed=True)
             log.info("guild %s set replies to %s", guild_id, replies.value)
+        if cards is None:
+            current = await store.get(guild_id)
+            text += "\n" + cards_text(current.classic_cards, changed=False)
+        else:
+            classic = cards.value == CLASSIC
+            await store.set_classic_cards(guild_id, classic, now=self.bot.clock.now())
+            text += "\n" + cards_text(classic, changed=True)
+            log.info("guild %s set cards to %s", guild_id, cards.value)
         await interaction.response.send_message(text, ephemeral=True)
 
     @commands.Cog.listener()

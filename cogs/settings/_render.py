@@ -1,4 +1,4 @@
-"""The /settings reply: the server's default for replies, in words."""
+"""The /settings reply: the server's default for replies and its cards' style, in words."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ def replies_text(private: bool, *, changed: bool) -> str:
         "\nAnyone can still choose per command with its `private` option. Trivia questions "
         "are always public; public replies have a short cooldown per member and per channel."
     )
+
+
+def cards_text(classic: bool, *, changed: bool) -> str:
+    """The cards' style (or the one just set)."""
+    style = "classic embeds" if classic else "cards (Discord's newer layout)"
+    if changed:
+        return f"Done: /sequel status, /sequel news, /film and news posts now show as **{style}**."
+    return f"/sequel status, /sequel news, /film and news posts show as **{style}**."

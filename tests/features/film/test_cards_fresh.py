@@ -67,6 +67,8 @@ async def test_news_pages_are_shared_by_paginators_and_show_a_new_update_at_once
 ) -> None:
     from bot.store import NewUpdate
 
+    await bot.store.settings.set_classic_cards(4242, True)  # the classic paginator's embeds
+
     async def pages() -> list[discord.Embed]:
         interaction = await invoke(bot, "sequel news", FakeInteraction(), private=True)
         (sent,) = interaction.sent

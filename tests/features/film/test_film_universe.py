@@ -24,6 +24,7 @@ async def _embed(bot: HeroesBot, name: str, **options: object) -> discord.Embed:
 
 
 async def test_film_card(bot: HeroesBot) -> None:
+    await bot.store.settings.set_classic_cards(4242, True)  # the classic embed card
     embed = await _embed(bot, "film")
     assert embed.title == "We Can Be Heroes"
     fields = {f.name: f.value for f in embed.fields}

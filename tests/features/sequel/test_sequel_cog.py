@@ -9,6 +9,8 @@ import pytest
 
 from bot.client import HeroesBot
 from bot.store import NewUpdate
+from bot.ui.layout import layout_text
+from bot.ui.layout_pages import page_view
 from cogs.sequel import (
     Broadcaster,
     DeliveryWorker,
@@ -20,7 +22,7 @@ from cogs.sequel import (
     toggle_notify,
 )
 from tests.commands import find_command, invoke
-from tests.discord_limits import refused_by_discord
+from tests.discord_limits import refused_by_discord, refused_v2
 from tests.fakes import FakeUser
 from tests.tracker_fakes import (
     FakeClock,
@@ -215,6 +217,7 @@ async def test_notify_button_is_persistent(bot: HeroesBot) -> None:
 
 async def test_status_card_with_progress_latest_update_and_notify(bot: HeroesBot) -> None:
     guild, role = world()
+    await bot.store.settings.set_classic_cards(GUILD, True)  # the classic embed card
     plain = GuildInteraction(guild)
     await run(bot, "sequel status", plain)
     embed = plain.sent[0].embeds[0]
@@ -243,17 +246,17 @@ async def test_status_card_with_progress_latest_update_and_notify(bot: HeroesBot
 async def test_news_is_paginated_newest_first(bot: HeroesBot) -> None:
     for day in range(1, 11):
         await bot.store.tracker.add_update(NewUpdate(f"News {day}", "x", f"2025-02-{day:02d}"))
-    interaction = GuildInteraction(None)
+    interaction = GuildInteraction(None)  # a DM: Components V2 cards
     await run(bot, "sequel news", interaction)
     sent = interaction.sent[0]
-    first = sent.embeds[0]
-    assert first.fields[0].name.startswith("2025-02-10 · News 10")
-    assert "Page 1/3" in first.footer.text and "11 updates" in first.footer.text
-    view = sent.view
-    assert view is not None
-    last = view.pages[-1]
-    assert last.fields[-1].name.startswith("date unknown · We Can Be Heroes Sequel")
-    assert all(refused_by_discord(page) == [] for page in view.pages)
+    assert not sent.embeds and isinstance(sent.view, discord.ui.LayoutView)
+    first = layout_text(sent.view)
+    assert "**2025-02-10 · News 10**" in first
+    assert "Page 1/3" in first and "11 updates" in first
+    pages = await bot.get_cog("Sequel").news_layouts()
+    views = [page_view(pages, i, owner_id=1, book="sequel-news") for i in range(len(pages))]
+    assert "**date unknown · We Can Be Heroes Sequel" in layout_text(views[-1])
+    assert all(refused_v2(view) == [] for view in views)
 
 
 async def test_post_is_for_owners_only(bot: HeroesBot) -> None:

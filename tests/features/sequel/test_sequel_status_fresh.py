@@ -47,6 +47,13 @@ async def card_within_two_seconds(bot: HeroesBot, shows: str) -> discord.Embed:
     return embed
 
 
+@pytest.fixture(autouse=True)
+async def classic_cards(bot: HeroesBot) -> None:
+    """The server (FakeInteraction's) shows classic embeds: these tests read the embed's fields.
+    The V2 card is that embed laid out, cached with it (tests/features/sequel/test_cards_v2.py)."""
+    await bot.store.settings.set_classic_cards(4242, True)
+
+
 @pytest.fixture
 async def other_process(store: Store, database_target: Path | str) -> AsyncIterator[Store]:
     """A second process's store on the same database (opened after `store` seeded it)."""
