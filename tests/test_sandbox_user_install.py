@@ -27,12 +27,12 @@ def test_where_moves_the_prompt_to_places_only_a_user_install_reaches(tmp_path: 
     assert "(you are now in a group DM with a friend" in out
     in_group, _, elsewhere = out.partition("heroes [group DM]> where elsewhere")
     # The information commands answer there, publicly; the server ones are not offered.
-    film = in_group.partition("heroes [group DM]> /film")[2]
-    assert "We Can Be Heroes" in film and "(only you can see this)" not in film.split("\nheroes")[0]
+    film = in_group.partition("heroes [group DM]> /film")[2].split("\nheroes")[0]
+    assert "── heroes-bot" in film and "(only you can see this)" not in film
     assert "! /settings is not offered in group DMs and other DMs" in in_group
     # In a server without the bot, answers are private unless asked otherwise.
-    film = elsewhere.partition("heroes [server without the bot]> /film")[2]
-    assert "(only you can see this)" in film.split("\nheroes")[0]
+    film = elsewhere.partition("heroes [server without the bot]> /film")[2].split("\nheroes")[0]
+    assert "── heroes-bot (only you can see this)" in film
     assert "! no place called 'nowhere'" in elsewhere
     assert "heroes> /about" in elsewhere  # back in the sandbox server
     assert "Traceback" not in out + result.stderr

@@ -128,10 +128,30 @@ async def test_pages_turn_in_a_group_dm(w: World) -> None:
 async def test_sequel_status_offers_no_notify_button_in_a_server_without_the_bot(
     w: World,
 ) -> None:
+    # Both servers follow the news with a role (the other one, say, before it removed the bot).
     elsewhere = w.emu.add_guild_without_bot()
-    handle = await w.emu.slash("sequel status", {"private": False}, user=w.fan, guild=elsewhere)
-    message = await handle.wait_message()
-    assert message.components == []
+    role = w.emu.add_role(w.guild, "sequel-fans")
+    for guild_id in (w.guild.id, elsewhere.id):
+        await w.bot.store.tracker.follow(guild_id, w.channel.id, role.id, now=w.bot.clock.now())
+    buttons = {}
+    for guild in (w.guild, elsewhere):
+        handle = await w.emu.slash("sequel status", {"private": False}, user=w.fan, guild=guild)
+        message = await handle.wait_message()
+        ids = _custom_ids(message.components)
+        buttons[guild.name] = [i for i in ids if i.startswith("heroes:notify:")]
+    assert buttons[w.guild.name] and not buttons[elsewhere.name]
+
+
+def _custom_ids(components: list[dict[str, Any]]) -> list[str]:
+    """Every custom_id in a message's components, however nested (rows, V2 containers)."""
+    found = []
+    for component in components:
+        if "custom_id" in component:
+            found.append(component["custom_id"])
+        found += _custom_ids(component.get("components") or [])
+        if isinstance(component.get("accessory"), dict):
+            found += _custom_ids([component["accessory"]])
+    return found
 
 
 async def test_server_commands_are_not_offered_where_only_the_member_installed_the_app(
