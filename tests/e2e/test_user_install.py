@@ -252,3 +252,23 @@ async def test_a_sixth_followup_of_a_user_install_interaction_is_refused(w: Worl
         await webhook.send(f"follow-up {number + 1}")
     assert [v.code for v in w.emu.violations] == [40094]
     w.emu.violations.clear()
+
+
+async def test_suggestions_come_where_the_command_is_offered_and_nowhere_else(w: World) -> None:
+    elsewhere = w.emu.add_guild_without_bot()
+    group = w.emu.add_group_dm(w.fan, w.other)
+    for guild, channel in ((elsewhere, None), (None, group)):
+        names = await w.emu.autocomplete(
+            "cast", "name", "pe", user=w.fan, guild=guild, channel=channel
+        )
+        assert any("Pedro" in c["name"] for c in names)
+    # A modified client asking for a server command's suggestions there gets none (in the
+    # bot's server, the same request gets some).
+    typed = {"channel": w.channel, "time": "09:00"}
+    suggestions = {
+        guild.name: await w.emu.autocomplete(
+            "quote-daily set", "timezone", "par", typed, user=w.fan, guild=guild, forged=True
+        )
+        for guild in (w.guild, elsewhere)
+    }
+    assert suggestions[w.guild.name] and suggestions[elsewhere.name] == []
