@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from discord_emulator import PRIVILEGED_INTENTS, Emulator
+from tests.e2e.cards import card_text
 from tests.e2e.harness import World, assert_clean, running_bot, world
 
 HOSTILE = [
@@ -129,8 +130,7 @@ async def test_sequel_card(w: World) -> None:
     sequel = names["sequel"]
     subs = [o["name"] for o in sequel.get("options", []) if o["type"] == 1]
     handle = await w.emu.slash("sequel status" if "status" in subs else "sequel", user=w.fan)
-    embed = (await handle.wait_message()).embeds[0]
-    text = str(embed)
+    text = card_text(await handle.wait_message())  # a V2 card by default
     assert "Netflix" in text and "Robert Rodriguez" in text and "44 million" in text
     assert "Not in the sources" in text
 

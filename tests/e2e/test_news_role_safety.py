@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.invite import invite_permissions
 from bot.store import NewUpdate
 from discord_emulator import Channel, Emulator, Guild, Message, Role, User
+from tests.e2e.cards import card_text, custom_ids, is_card
 from tests.e2e.harness import assert_clean, running_bot
 
 P = discord.Permissions
@@ -95,7 +96,7 @@ async def follow(s: Server, user: User, role: object) -> str:
 async def status_card(s: Server) -> tuple[Message, str, str]:
     status = await s.emu.slash("sequel status", guild=s.guild, user=s.fan)
     card = await status.wait_message()
-    notify, stop = [c["custom_id"] for row in card.components for c in row["components"]]
+    notify, stop = custom_ids(card)
     return card, notify, stop
 
 
@@ -251,10 +252,10 @@ async def test_role_its_chooser_could_not_mention_is_posted_without_a_ping(tmp_p
         assert queued == 1
         s.bot.get_cog("Sequel").worker.wake()  # type: ignore[union-attr]
         posts = await s.emu.wait_until(
-            lambda: [m for m in s.emu.conversation(s.news) if m.embeds], what="the news post"
+            lambda: [m for m in s.emu.conversation(s.news) if is_card(m)], what="the news post"
         )
         (post,) = posts
-        assert f"<@&{fans.id}>" not in post.content
+        assert f"<@&{fans.id}>" not in post.content + card_text(post)
         assert not (post.allowed_mentions or {}).get("roles")
         assert "roles" not in (post.allowed_mentions or {}).get("parse", [])
         assert post.components  # the Notify buttons are still there

@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
 from bot.store import NewUpdate, open_store, utcnow
+from tests.e2e.cards import card_text
 
 REAL = 300_000_000_007 << 22  # a server of the live bot, not in the sandbox
 REAL_CHANNEL = REAL + 1
@@ -83,7 +84,7 @@ async def test_sandbox_keep_data_never_delivers_fails_unfollows_or_spends_real_s
         history = await bot.store.daily.history(guild.id)
         assert [day for day, _, _ in history] == [utcnow().date().isoformat()]
         assert len(sandbox.emu.conversation(general)) == 1
-        assert any("Sandbox news" in str(m.embeds) for m in sandbox.emu.conversation(news))
+        assert any("Sandbox news" in card_text(m) for m in sandbox.emu.conversation(news))
         states = {d.guild_id: d for d in await bot.store.tracker.deliveries(update.id)}
         assert states[guild.id].state == "sent"
         assert (states[REAL].state, states[REAL].attempts) == ("pending", 0)

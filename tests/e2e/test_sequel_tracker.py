@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.config import Config
 from discord_emulator import Emulator
+from tests.e2e.cards import card_text, custom_ids, is_card
 from tests.e2e.harness import assert_clean, running_bot
 
 
@@ -47,10 +48,10 @@ async def test_follow_post_and_deliver_through_discord(tmp_path: Path) -> None:
             assert reply.ephemeral and "update #2" in (reply.content or "")
 
             def posted() -> list[object]:
-                return [m for m in emu.conversation(news) if m.embeds and not m.ephemeral]
+                return [m for m in emu.conversation(news) if is_card(m) and not m.ephemeral]
 
             (message,) = await emu.wait_until(posted, timeout=10, what="the news post")
-            assert message.embeds[0]["title"] == "Filming begins"  # type: ignore[attr-defined]
+            assert card_text(message).startswith("## Filming begins")  # type: ignore[arg-type]
             # The progress reply's final edit comes once every delivery has settled (the failed
             # one may settle just after the post): wait for that event, not on the clock.
             await emu.wait_until(
@@ -65,8 +66,8 @@ async def test_follow_post_and_deliver_through_discord(tmp_path: Path) -> None:
             assert follow is not None and "no longer exists" in (follow.last_error or "")
 
             status = await emu.slash("sequel status", guild=first, user=owner)
-            embed = (await status.wait_message()).embeds[0]
-            assert "Filming" in str(embed) and "Latest update" in str(embed)
+            text = card_text(await status.wait_message())
+            assert "Filming" in text and "Latest update" in text
         # The one refused request is the post to the deleted channel, sent once, never retried.
         refused = [(v.kind, v.path) for v in emu.violations]
         assert refused == [("unknown_channel", f"/channels/{doomed.id}/messages")]
@@ -104,8 +105,7 @@ async def test_notify_buttons_give_and_take_the_role_and_survive_a_restart(tmp_p
             assert "Following" in ((await handle.response()).content or "")
             status = await emu.slash("sequel status", guild=guild, user=fan)
             card = await status.wait_message()
-            ids = [c["custom_id"] for row in card.components for c in row["components"]]
-            notify, stop = ids
+            notify, stop = custom_ids(card)
             pressed = await emu.press(card, notify, user=fan)
             # Deferred (ephemeral "thinking"), then the outcome once the role is given.
             assert (await pressed.response()).deferred
