@@ -6,6 +6,7 @@ import re
 import time
 from typing import Any
 
+from bot.sandbox._layout_text import interactive_components, is_v2, layout_lines
 from bot.sandbox._markdown import BOLD, DIM, Block, Line, Span, parse, to_text, wrap
 from discord_emulator import Message
 
@@ -43,6 +44,8 @@ def readable(text: str, names: dict[str, str], now: float | None = None) -> str:
 
 def buttons_of(message: Message) -> list[dict[str, Any]]:
     """The message's buttons and selects in reading order (numbered 1.. by the sandbox)."""
+    if is_v2(message):  # rows inside containers
+        return list(interactive_components(message.components))
     return [c for row in message.components for c in row.get("components", [])]
 
 
@@ -112,6 +115,8 @@ class _Writer:
         ]
         if message.content:
             lines += wrap(self.markdown(message.content), self.width)
+        if is_v2(message):  # Components V2: containers of text displays, no content or embeds
+            lines += layout_lines(message.components, self.markdown, self.width)
         for embed in message.embeds:
             lines += self.embed(embed)
         return lines + self.buttons(message)
