@@ -33,6 +33,7 @@ from ._clock import Clock, FakeClock, SystemClock
 from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, InteractionResponse
 from ._emulator import Emulator
 from ._errors import Violation
+from ._events import ScheduledEvent
 from ._gateway import PRIVILEGED_INTENTS, Identify
 from ._limits import check_embeds, check_message
 from ._ratelimit import RateLimitConfig
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimitConfig",
     "RequestRecord",
     "Role",
+    "ScheduledEvent",
     "SchemaValidator",
     "SystemClock",
     "User",

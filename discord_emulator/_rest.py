@@ -31,6 +31,7 @@ from ._errors import (
     unknown_message,
     unknown_webhook,
 )
+from ._events import ScheduledEvents
 from ._gateway import Gateway
 from ._http import ParsedBody, json_body, no_content, parse_body
 from ._installs import Installs
@@ -196,6 +197,8 @@ class RestApi:
         r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
         r("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_member_role)
         r("DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.remove_member_role)
+        # Guild scheduled events (/watchparty): their own module, routes added through `_add`.
+        self.scheduled_events = ScheduledEvents(self, self._add)
 
     def _add(
         self,

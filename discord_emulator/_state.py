@@ -234,6 +234,8 @@ class Channel:
         }
         if self.guild_id is not None:
             out["guild_id"] = str(self.guild_id)
+        if self.type in (2, 13):  # voice and stage channels: Discord sends their voice settings
+            out.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None})
         return out
 
 

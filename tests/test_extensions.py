@@ -28,6 +28,7 @@ FEATURES = [
     "cogs.settings",
     "cogs.trivia",
     "cogs.universe",
+    "cogs.watchparty",
 ]
 
 

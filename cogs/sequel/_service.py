@@ -405,6 +405,12 @@ class DeliveryWorker(BackgroundLoop):
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._listeners: dict[int, ProgressFn] = {}
+        # Called after every pass: others that follow the sequel's stage (watch-party premieres,
+        # cogs/watchparty) look at it then, not on a timer of their own.
+        self._after_pass: list[Callable[[], None]] = []
+
+    def after_each_pass(self, callback: Callable[[], None]) -> None:
+        self._after_pass.append(callback)
 
     def watch(self, update_id: int, callback: ProgressFn) -> None:
         """Report the progress of one update's delivery to `callback` (throttled)."""
@@ -422,6 +428,8 @@ class DeliveryWorker(BackgroundLoop):
         for update_id, counts in report.counts.items():
             if counts.done:
                 self._listeners.pop(update_id, None)
+        for callback in self._after_pass:
+            callback()
         return report
 
     async def loop(self) -> None:

@@ -1,0 +1,200 @@
+"""/watchparty: watch parties as Discord scheduled events, and the sequel's premiere.
+
+create: a Guild Scheduled Event in a voice or stage channel, or elsewhere (a location, which
+Discord requires an end time for); its description is the film's card from the stored excerpts.
+list, cancel (autocomplete of this server's parties), premiere (opt in to an event on the
+sequel's release day, made once the sources give the date). Members with Manage Events only, by
+default; servers that added the bot only.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.client import HeroesBot
+from bot.errors import UserFacingError
+from bot.policy import guild_of, in_guild, server_only
+from bot.replies import choice
+from bot.store import FILM_KEY, NewWatchParty, parse_iso
+
+from ._permissions import missing_event_permissions
+from ._premiere import PremiereWorker
+from ._render import created_reply, list_card, party_description, premiere_status
+from ._times import parse_start
+from ._zone import server_zone
+
+log = logging.getLogger(__name__)
+
+EventChannel = discord.VoiceChannel | discord.StageChannel
+
+
+def _where_problem(channel: EventChannel | None, location: str | None) -> str | None:
+    if channel is None and not location:
+        return "Choose a voice or stage channel, or type a location for an event elsewhere."
+    if channel is not None and location:
+        return "Choose a channel or a location, not both."
+    return None
+
+
+class WatchParty(commands.Cog):
+    watchparty = server_only(
+        app_commands.Group(
+            name="watchparty",
+            description="Watch parties as Discord events in this server",
+            default_permissions=discord.Permissions(manage_events=True),
+        )
+    )
+
+    def __init__(self, bot: HeroesBot) -> None:
+        self.bot = bot
+        self.premieres = PremiereWorker(
+            bot.store, bot, clock=bot.clock, wait_ready=bot.wait_until_ready
+        )
+
+    async def cog_load(self) -> None:
+        self.premieres.start()
+        sequel = self.bot.get_cog("Sequel")
+        worker = getattr(sequel, "worker", None)
+        if worker is not None:  # woken after each pass of the sequel's news (a stage change)
+            worker.after_each_pass(self.premieres.wake)
+
+    async def cog_unload(self) -> None:
+        await self.premieres.stop()
+
+    @watchparty.command(name="create")
+    @app_commands.describe(
+        start="When: YYYY-MM-DD HH:MM (24-hour) in this server's timezone, or a Discord timestamp",
+        title="The event's name (default: Watch party: <the film>)",
+        channel="A voice or stage channel to watch in",
+        location="Or a place elsewhere (a link, a cinema); Discord then needs an end time",
+        hours="How long it lasts, in hours (default 2)",
+    )
+    async def create(
+        self,
+        interaction: Interaction,
+        start: app_commands.Range[str, 1, 40],
+        title: app_commands.Range[str, 1, 100] | None = None,
+        channel: EventChannel | None = None,
+        location: app_commands.Range[str, 1, 100] | None = None,
+        hours: app_commands.Range[int, 1, 24] = 2,
+    ) -> None:
+        """Schedule a watch party: a Discord event with the film's card as its description."""
+        guild = guild_of(interaction)
+        zone = await server_zone(self.bot.store, guild.id)
+        when = parse_start(start, zone.name, self.bot.clock.now())
+        problems = [p for p in (when.problem, _where_problem(channel, location)) if p]
+        if not problems:
+            problems = [p for p in (missing_event_permissions(guild.me, channel),) if p]
+        if problems or when.moment is None:
+            raise UserFacingError("Not scheduled:\n" + "\n".join(f"• {p}" for p in problems))
+        card = await self.bot.store.work_card(FILM_KEY)
+        if card is None:
+            raise UserFacingError("The store knows nothing about the film yet.")
+        name = title or f"Watch party: {card.work.display_title}"[:100]
+        ends = when.moment + timedelta(hours=hours)
+        common = {
+            "name": name,
+            "start_time": when.moment,
+            "end_time": ends,
+            "privacy_level": discord.PrivacyLevel.guild_only,
+            "description": party_description(card, await self.bot.store.cast(FILM_KEY)),
+        }
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if channel is not None:
+            event = await guild.create_scheduled_event(channel=channel, **common)
+        else:
+            event = await guild.create_scheduled_event(
+                entity_type=discord.EntityType.external, location=location or "", **common
+            )
+        party = await self.bot.store.watch_parties.add(
+            NewWatchParty(
+                guild.id,
+                event.id,
+                name,
+                when.moment,
+                ends,
+                channel_id=channel.id if channel else None,
+                location=location,
+                created_by=interaction.user.id,
+            ),
+            now=self.bot.clock.now(),
+        )
+        await interaction.followup.send(
+            created_reply(party, when.moment, zone.note), ephemeral=True
+        )
+
+    @watchparty.command(name="list")
+    async def list_parties(self, interaction: Interaction) -> None:
+        """This server's watch parties to come, soonest first."""
+        guild_id = in_guild(interaction).guild_id
+        parties = await self.bot.store.watch_parties.upcoming(guild_id, after=self.bot.clock.now())
+        zone = await server_zone(self.bot.store, guild_id)
+        note = "Times show in your own timezone. " + zone.note
+        await interaction.response.send_message(embed=list_card(parties, note), ephemeral=True)
+
+    @watchparty.command(name="cancel")
+    @app_commands.describe(party="The watch party to cancel")
+    async def cancel(self, interaction: Interaction, party: app_commands.Range[str, 1, 25]) -> None:
+        """Cancel one of this server's watch parties (its Discord event too)."""
+        guild = guild_of(interaction)
+        event_id = int(party) if party.isdigit() else 0
+        stored = await self.bot.store.watch_parties.get(guild.id, event_id)
+        if stored is None or stored.cancelled_at is not None:
+            raise UserFacingError("No such watch party to cancel here: pick one from the list.")
+        problem = missing_event_permissions(guild.me, None)
+        if problem is not None:
+            raise UserFacingError(problem)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        gone = False
+        try:
+            event = await guild.fetch_scheduled_event(event_id, with_counts=False)
+            if event.status in (discord.EventStatus.scheduled, discord.EventStatus.active):
+                await (
+                    event.end() if event.status is discord.EventStatus.active else event.cancel()
+                )
+        except discord.NotFound:
+            gone = True  # deleted in Discord itself: only the list still had it
+        await self.bot.store.watch_parties.cancel(guild.id, event_id, now=self.bot.clock.now())
+        title = discord.utils.escape_markdown(stored.title)
+        text = f"Cancelled **{title}**." + (
+            " Its Discord event was already deleted." if gone else ""
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
+    @cancel.autocomplete("party")
+    async def party_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            return []
+        parties = await self.bot.store.watch_parties.upcoming(guild_id, after=self.bot.clock.now())
+        typed = current.casefold().strip()
+        choices = []
+        for stored in parties:
+            label = f"{stored.title} · {parse_iso(stored.starts_at):%Y-%m-%d %H:%M} UTC"
+            if typed in label.casefold():
+                choices.append(choice(label, str(stored.event_id)))
+        return choices[:25]
+
+    @watchparty.command(name="premiere")
+    @app_commands.describe(
+        enabled="On: an event on the sequel's release day, once the sources give the date"
+    )
+    async def premiere(self, interaction: Interaction, enabled: bool | None = None) -> None:
+        """A premiere event on the sequel's release day (once, when the sources give the date)."""
+        guild_id = in_guild(interaction).guild_id
+        watch_parties = self.bot.store.watch_parties
+        if enabled is not None:
+            await watch_parties.set_premiere(
+                guild_id, enabled, by=interaction.user.id, now=self.bot.clock.now()
+            )
+            if enabled:
+                self.premieres.wake()
+        setting = await watch_parties.premiere(guild_id)
+        await interaction.response.send_message(premiere_status(setting), ephemeral=True)

@@ -1,0 +1,179 @@
+"""Premiere events: once the sequel's stage is "release date set" or "released", every server
+that opted in (/watchparty premiere on) gets one scheduled event for the release day, once ever.
+
+Once: the server's row is claimed before Discord is called and settled with the event in one
+transaction (bot/store/_watchparty.py), and a claim a crash left behind is taken again only once
+stale, after looking on Discord for the event it may have made (the bot's own event with the
+premiere's name), so a restart never makes a second one. No date in the sources, or a date that
+has come: no event; the reason is stored and shown by /watchparty premiere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.background import BackgroundLoop
+from bot.clock import Clock, wait_for_event
+from bot.store import FILM_KEY, SEQUEL_KEY, NewWatchParty, Store
+
+from ._permissions import missing_event_permissions
+from ._release import PREMIERE_STAGES, ReleaseDate, release_date
+from ._render import premiere_description
+from ._zone import server_zone
+
+log = logging.getLogger(__name__)
+
+STALE_CLAIM = timedelta(minutes=2)
+LOCATION = "Release day (the description quotes the source)"
+
+
+@dataclass(frozen=True, slots=True)
+class Premiere:
+    title: str  # the event's name
+    release: ReleaseDate
+
+
+async def due_premiere(store: Store) -> Premiere | None:
+    """The premiere the stored sources call for now, or None (the stage is not there yet)."""
+    history = await store.tracker.stage_history()
+    if not history or history[0].stage not in PREMIERE_STAGES:
+        return None
+    card = await store.work_card(SEQUEL_KEY)
+    title = card.work.display_title if card else "the sequel"
+    if card is not None and card.work.title is None:
+        film = await store.work(FILM_KEY)
+        title = f"the sequel to {film.display_title}" if film else title
+    return Premiere(f"Premiere: {title}"[:100], release_date(card, history))
+
+
+class PremiereWorker(BackgroundLoop):
+    """Makes the premiere events that are due: at start, when woken (after each pass of the
+    sequel's delivery worker), and every `interval` seconds."""
+
+    name = "watchparty-premieres"
+
+    def __init__(
+        self,
+        store: Store,
+        client: discord.Client,
+        *,
+        clock: Clock,
+        interval: float = 300.0,
+        wait_ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(wait_ready=wait_ready)
+        self.store = store
+        self.client = client
+        self.clock = clock
+        self.interval = interval
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def loop(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                async with self.one_pass():
+                    await self.run_once()
+            except Exception:
+                log.exception("premiere pass failed")
+            await wait_for_event(self.clock, self._wake, self.interval)
+
+    async def run_once(self) -> int:
+        """One pass; returns how many premiere events it made."""
+        async with self._lock:
+            premiere = await due_premiere(self.store)
+            if premiere is None:
+                return 0
+            now = self.clock.now()
+            due = await self.store.watch_parties.premieres_due(stale_before=now - STALE_CLAIM)
+            made = 0
+            for setting in due:
+                guild = self.client.get_guild(setting.guild_id)
+                if guild is None:  # another shard's, or the bot left: not this process's
+                    continue
+                made += await self._premiere_for(guild, premiere)
+            return made
+
+    async def _premiere_for(self, guild: discord.Guild, premiere: Premiere) -> int:
+        watch_parties, now = self.store.watch_parties, self.clock.now()
+        zone = await server_zone(self.store, guild.id)
+        release = premiere.release
+        if release.day is None:
+            note = f"No premiere event: {release.why}."
+            await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
+            return 0
+        start = datetime.combine(release.day, time(0, 0), ZoneInfo(zone.name)).astimezone(UTC)
+        if start <= now:
+            note = f"No premiere event: the release date {release.day} in the sources has come."
+            await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
+            return 0
+        if not await watch_parties.claim_premiere(
+            guild.id, now=now, stale_before=now - STALE_CLAIM
+        ):
+            return 0
+        problem = missing_event_permissions(guild.me, None)
+        if problem is not None:
+            await watch_parties.premiere_not_made(guild.id, problem, no_date=False, now=now)
+            return 0
+        try:
+            event = await self._existing(guild, premiere) or await guild.create_scheduled_event(
+                name=premiere.title,
+                start_time=start,
+                end_time=start + timedelta(days=1),
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=LOCATION,
+                description=premiere_description(premiere.title, release),
+            )
+            await self._drop_duplicates(guild, premiere, keep=event.id)
+        except discord.HTTPException as exc:
+            log.warning("premiere event for server %s not made: %s", guild.id, exc)
+            note = f"Discord refused the premiere event ({exc.status}); it is tried again later."
+            await watch_parties.premiere_not_made(guild.id, note, no_date=False, now=now)
+            return 0
+        party = NewWatchParty(
+            guild.id,
+            event.id,
+            premiere.title,
+            start,
+            start + timedelta(days=1),
+            location=LOCATION,
+            kind="premiere",
+        )
+        await watch_parties.premiere_created(party, release.day.isoformat(), now=self.clock.now())
+        return 1
+
+    async def _ours(self, guild: discord.Guild, premiere: Premiere) -> list[discord.ScheduledEvent]:
+        """The bot's own events in the server with the premiere's name, oldest first."""
+        me = self.client.user
+        events = await guild.fetch_scheduled_events(with_counts=False)
+        mine = [e for e in events if me is not None and e.creator_id == me.id]
+        return sorted((e for e in mine if e.name == premiere.title), key=lambda e: e.id)
+
+    async def _existing(
+        self, guild: discord.Guild, premiere: Premiere
+    ) -> discord.ScheduledEvent | None:
+        """The premiere event an earlier pass may already have made (its answer lost, or a
+        crash before it was stored): looked for before every create, premieres being rare."""
+        ours = await self._ours(guild, premiere)
+        return ours[0] if ours else None
+
+    async def _drop_duplicates(self, guild: discord.Guild, premiere: Premiere, keep: int) -> None:
+        """discord.py retries a create Discord answered with a 5xx, and scheduled events have no
+        nonce: if an answer was lost after Discord made the event, the retry made another.
+        Every premiere event of the bot but the one kept is deleted."""
+        for event in await self._ours(guild, premiere):
+            if event.id != keep:
+                log.warning("deleting duplicate premiere event %s in server %s", event.id, guild.id)
+                await event.delete()

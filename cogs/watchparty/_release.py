@@ -1,0 +1,97 @@
+"""The sequel's release date, read from the stored sources only: never guessed.
+
+Where it can be: the sequel's "release-date" fact once a source gives it a value, else the
+timeline update that moved the stage to "release date set" (or later), if its text names exactly
+one date. The date comes with the verbatim words it was read from and their source, which the
+premiere event's description shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.store import STAGE_KEYS, SequelUpdate, WorkCard
+
+PREMIERE_STAGES = ("release-date-set", "released")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_FIRST = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I)
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})\.?,? (\d{{4}})\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDate:
+    day: date | None  # None: the sources give none (`why` says so)
+    excerpt: str = ""  # the verbatim words the date was read from
+    source: str = ""  # their source: outlet, title or link
+    why: str = ""
+
+
+def dates_in(text: str) -> set[date]:
+    """Every full calendar date written in `text` (ISO, 'June 4, 2027', '4 June 2027')."""
+    found: set[date] = set()
+    candidates = [(int(y), int(m), int(d)) for y, m, d in _ISO.findall(text)]
+    candidates += [(int(y), _MONTHS[m.lower()], int(d)) for m, d, y in _MONTH_FIRST.findall(text)]
+    candidates += [(int(y), _MONTHS[m.lower()], int(d)) for d, m, y in _DAY_FIRST.findall(text)]
+    for year, month, day in candidates:
+        try:
+            found.add(date(year, month, day))
+        except ValueError:
+            continue
+    return found
+
+
+def _from_update(update: SequelUpdate) -> ReleaseDate:
+    days = dates_in(f"{update.headline}\n{update.text}")
+    source = " · ".join(part for part in (update.source_outlet, update.source_url) if part)
+    source = source or "the sequel timeline (no outlet given)"
+    if len(days) == 1:
+        return ReleaseDate(next(iter(days)), update.text, source)
+    if days:
+        listed = ", ".join(sorted(d.isoformat() for d in days))
+        why = f"the update “{update.headline}” names more than one date ({listed})"
+        return ReleaseDate(None, why=why)
+    return ReleaseDate(None, why=f"the update “{update.headline}” gives no release date")
+
+
+def release_date(card: WorkCard | None, history: Sequence[SequelUpdate]) -> ReleaseDate:
+    """The release date the sources give, or why there is none. `history`: the stage-setting
+    updates, newest first (Tracker.stage_history)."""
+    if card is not None:
+        for fact in card.facts_of("release-date"):
+            days = dates_in(fact.value or "")
+            if len(days) == 1:
+                return ReleaseDate(next(iter(days)), fact.excerpt, fact.source.citation())
+    floor = STAGE_KEYS.index(PREMIERE_STAGES[0])
+    reaching = [u for u in history if u.stage in STAGE_KEYS and STAGE_KEYS.index(u.stage) >= floor]
+    for update in reaching:  # newest first: a later update's date replaces an earlier one
+        found = _from_update(update)
+        if found.day is not None:
+            return found
+    if reaching:
+        return _from_update(reaching[0])
+    return ReleaseDate(None, why="no source gives a release date")

@@ -1,0 +1,71 @@
+"""A watch party's start, typed in the server's timezone, read strictly; shown as Discord
+timestamps every member sees in their own timezone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.replies import escape_input
+
+# 'YYYY-MM-DD HH:MM' (24-hour; a 'T' between them is accepted, as ISO 8601 writes it).
+_LOCAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})")
+# A Discord timestamp pasted from the message box's date picker: '<t:1805050800:F>'. Its moment
+# is absolute (discord.py 2.7's app_commands.Timestamp reads the same form; it is not the option
+# type here because a typed local time must be accepted too).
+_DISCORD_STAMP = re.compile(r"<t:(-?\d{1,13})(?::[tTdDfFsSR])?>")
+EXAMPLE = "2027-03-14 20:00"
+
+
+def when(moment: datetime) -> str:
+    """A Discord timestamp each member sees in their own timezone: full date, then relative."""
+    stamp = int(moment.timestamp())
+    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    moment: datetime | None  # UTC; None when `problem` says why
+    problem: str | None = None
+
+
+def _local(text: str, zone: str) -> Start:
+    match = _LOCAL.fullmatch(text)
+    if match is None:
+        return Start(
+            None,
+            f"“{escape_input(text, 60)}” is not a start time. Type it as YYYY-MM-DD HH:MM "
+            f"(24-hour, {zone}), "
+            f"e.g. {EXAMPLE}, or paste a Discord timestamp such as <t:1805050800:F>.",
+        )
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    try:
+        naive = datetime(year, month, day, hour, minute)
+    except ValueError:
+        return Start(
+            None, f"“{escape_input(text, 60)}” is not a real date and time (24-hour clock)."
+        )
+    tz = ZoneInfo(zone)
+    local = naive.replace(tzinfo=tz)
+    # A time the clocks skip (spring forward) does not survive the round trip through UTC.
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        return Start(None, f"{text} does not exist in {zone}: the clocks skip it that day.")
+    return Start(local.astimezone(UTC))
+
+
+def parse_start(typed: str, zone: str, now: datetime) -> Start:
+    """The start as a UTC moment, or why not: not in the format, not a real time, or past."""
+    text = " ".join(typed.split())
+    stamp = _DISCORD_STAMP.fullmatch(text)
+    if stamp is not None:
+        try:
+            start = Start(datetime.fromtimestamp(int(stamp.group(1)), UTC))
+        except (OverflowError, OSError, ValueError):
+            return Start(None, f"“{escape_input(text, 60)}” is not a time Discord can show.")
+    else:
+        start = _local(text, zone)
+    if start.moment is not None and start.moment <= now:
+        return Start(None, f"{text} ({zone}) is in the past: it was {when(start.moment)}.")
+    return start
