@@ -49,7 +49,9 @@ else:
 
 T = TypeVar("T")
 
-PRIVATE_DESCRIBE = "Only you see the answer (default: this server's setting, see /settings)"
+PRIVATE_DESCRIBE = (
+    "Only you see the answer (default: the server's /settings; private in servers without the bot)"
+)
 NOT_OWNER = "Only the people running this bot (OWNER_IDS) can do this."
 
 # In a server that did not install the bot (a member's user install), no server setting exists:
