@@ -7,6 +7,7 @@ from bot.client import HeroesBot
 from ._cog import WatchParty
 from ._premiere import PremiereWorker, due_premiere
 from ._release import ReleaseDate, dates_in, release_date
+from ._render import party_description, premiere_description
 from ._times import parse_start
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "dates_in",
     "due_premiere",
     "parse_start",
+    "party_description",
+    "premiere_description",
     "release_date",
     "setup",
 ]
