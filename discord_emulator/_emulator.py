@@ -682,9 +682,13 @@ class Emulator:
         if msg is None:
             raise EmulatorUsageError(f"unknown message {message!r}")
         g, ch, u = self._context(msg.guild_id, msg.channel_id, user)
-        context = self.installs.context(g, ch)  # a DM between members is context 2
+
+        def refuse_unoffered(cmd: dict[str, Any]) -> None:
+            # Its contexts (a DM between members is context 2), and an install reaching here.
+            self._builder.refuse_unoffered(cmd, g, ch, u)
+
         data = message_commands.message_command_data(
-            self.state, command, msg, g, context, forged=forged
+            self.state, command, msg, g, None if forged else refuse_unoffered
         )
         return await self._send_interaction(2, data, g, ch, u)
 

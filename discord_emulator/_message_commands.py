@@ -10,9 +10,9 @@ not the app has the message-content intent (only message events are stripped wit
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
-from . import _client_rules
 from ._driver import ClientRefusal, EmulatorUsageError, _find_command
 from ._state import Channel, Guild, Message, State, User
 
@@ -54,33 +54,23 @@ def member_message(
     return message
 
 
-def interaction_context(guild: Guild | None, channel: Channel) -> int:
-    """0 a server, 1 the bot's DM, 2 a group DM or a DM between members."""
-    if guild is not None:
-        return 0
-    return 1 if channel.type == 1 else 2
-
-
 def message_command_data(
     state: State,
     name: str,
     target: Message,
     guild: Guild | None,
-    context: int,
-    *,
-    forged: bool = False,
+    refuse_unoffered: Callable[[dict[str, Any]], None] | None,
 ) -> dict[str, Any]:
-    """The interaction's `data` for the message command `name` run on `target`; what the
-    client does not offer (a command not allowed in this context) raises ClientRefusal."""
+    """The interaction's `data` for the message command `name` run on `target`.
+    `refuse_unoffered(command)` raises ClientRefusal where the client does not offer it (its
+    contexts, the installs that reach this place); None: a forged request, nothing refused."""
     if target.deleted:
         raise EmulatorUsageError(f"message {target.id} was deleted")
-    if target.ephemeral and not forged:
+    if target.ephemeral and refuse_unoffered is not None:
         raise ClientRefusal("an ephemeral message has no apps menu")
     cmd = _find_command(state, name, guild.id if guild else None, MESSAGE_COMMAND)
-    if not forged:
-        problem = _client_rules.context_problem(cmd, context)
-        if problem:
-            raise ClientRefusal(problem)
+    if refuse_unoffered is not None:
+        refuse_unoffered(cmd)
     data: dict[str, Any] = {
         "id": cmd["id"],
         "name": cmd["name"],

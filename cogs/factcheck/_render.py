@@ -6,7 +6,7 @@ from __future__ import annotations
 import discord
 
 from bot.store import ExcerptMatch, SourceCheck
-from bot.ui.embeds import FOOTER, EmbedBuilder, shorten
+from bot.ui.embeds import FIELD_VALUE, EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block, source_line
 from bot.ui.links import display_url, plain, source_text
 
@@ -28,9 +28,12 @@ KIND_LABELS = {
     "quote": "Quote",
     "update": "Sequel news",
 }
-# Room kept under a field's 1,024 characters for the source line below the excerpt; five
-# excerpts of this size stay within an embed's 6,000 characters.
-EXCERPT_ROOM = 850
+# A field's name (its number, record and shared words), the source line under an excerpt and
+# the footer are shortened to these; the excerpts share the rest of the embed's 6,000 characters.
+NAME_ROOM = 120
+WHERE_ROOM = 400
+FOOTER_ROOM = 300
+MIN_EXCERPT = 80
 
 
 def _words(terms: tuple[str, ...]) -> str:
@@ -54,13 +57,20 @@ def where_from(match: ExcerptMatch) -> str:
 
 
 def check_card(check: SourceCheck) -> discord.Embed:
+    """Each match as a field: the excerpt verbatim (shortened with a mark only if the card
+    would not hold every match whole), then where it comes from."""
     builder = EmbedBuilder(TITLE, description=INTRO, colour=CHECK_COLOUR)
+    builder.reserve_footer(FOOTER_ROOM)
+    count = len(check.matches)
     for number, match in enumerate(check.matches, 1):
         label = KIND_LABELS.get(match.passage.kind, "Record")
-        name = f"{number}. {label} · shares: {_words(match.shared)}"
-        value = f"{excerpt_block(match.passage.text, EXCERPT_ROOM)}\n{where_from(match)}"
-        builder.field(name, value)
-    builder.footer(shorten(f"Words looked up: {_words(check.terms)}", FOOTER))
+        name = shorten(f"{number}. {label} · shares: {_words(match.shared)}", NAME_ROOM)
+        where = shorten(where_from(match), WHERE_ROOM)
+        share = builder.remaining() // (count - number + 1)  # this field's part of what is left
+        room = min(FIELD_VALUE, share - len(name)) - len(where) - 1
+        builder.field(name, f"{excerpt_block(match.passage.text, max(MIN_EXCERPT, room))}\n{where}")
+    builder.reserve_footer(0)
+    builder.footer(shorten(f"Words looked up: {_words(check.terms)}", FOOTER_ROOM))
     return builder.build()
 
 

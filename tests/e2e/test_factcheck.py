@@ -16,6 +16,7 @@ from tests.e2e.harness import World, assert_clean, world
 
 MENU = "Check against the source"
 NOTHING = "The sources say nothing about this."
+CLAIM = "I heard the sequel is filming already"
 VERDICTS = re.compile(r"\b(true|false|confirmed|debunked|correct|wrong|fake|misleading)\b", re.I)
 
 
@@ -152,3 +153,31 @@ async def test_it_works_on_a_message_in_a_dm_with_the_bot(w: World) -> None:
     response = await (await w.emu.right_click(posted, MENU, user=w.fan)).response()
     assert response.ephemeral
     assert "already" in response.embeds[0]["fields"][0]["name"]
+
+
+async def test_a_user_install_checks_messages_wherever_it_reaches(w: World) -> None:
+    """In a DM between members, a group DM and a server the bot is not in: the member's own
+    install answers, privately, with the excerpts."""
+    w.emu.install_for_user(w.fan)
+    elsewhere = w.emu.add_guild_without_bot("Fan Server")
+    places = {
+        "a DM between members": w.emu.add_user_dm(w.fan, w.other),
+        "a group DM": w.emu.add_group_dm(w.fan, w.other, name="movie night"),
+        "a server without the bot": next(iter(elsewhere.channels.values())),
+    }
+    for place, channel in places.items():
+        posted = w.emu.member_says(CLAIM, user=w.other, channel=channel)
+        handle = await w.emu.right_click(posted, MENU, user=w.fan)
+        response = await handle.response()
+        assert response.ephemeral, place
+        assert handle.interaction.payload["authorizing_integration_owners"] == {
+            "1": str(w.fan.id)
+        }, place
+        assert "already in the works" in everything_shown(response), place
+    assert w.bot.get_guild(elsewhere.id) is None
+
+
+async def test_without_an_install_reaching_there_the_menu_is_not_offered(w: World) -> None:
+    posted = w.emu.member_says(CLAIM, user=w.other, channel=w.emu.add_user_dm(w.fan, w.other))
+    with pytest.raises(ClientRefusal):
+        await w.emu.right_click(posted, MENU, user=w.fan)
