@@ -190,6 +190,13 @@ class ScheduledEvents:
         if session is not None and (intents or 0) & GUILD_SCHEDULED_EVENTS_INTENT:
             await session.dispatch(name, event.to_payload())
 
+    async def delete_in_discord(self, event_id: int) -> None:
+        """A server manager deletes the event in Discord's own interface: gone from the routes,
+        GUILD_SCHEDULED_EVENT_DELETE to a session with the intent."""
+        event = self.events.pop(event_id)
+        await self._dispatch("GUILD_SCHEDULED_EVENT_DELETE", event)
+        self.rest.notify()
+
     # ------------------------------------------------------------------ routes
     async def list_events(self, ctx: Ctx) -> web.Response:
         guild = self._guild(ctx)

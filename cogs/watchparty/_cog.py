@@ -21,6 +21,7 @@ from bot.errors import UserFacingError
 from bot.policy import guild_of, in_guild, server_only
 from bot.replies import choice
 from bot.store import FILM_KEY, NewWatchParty, parse_iso
+from bot.store import WatchParty as StoredParty
 
 from ._permissions import missing_event_permissions
 from ._premiere import PremiereWorker
@@ -131,11 +132,34 @@ class WatchParty(commands.Cog):
     @watchparty.command(name="list")
     async def list_parties(self, interaction: Interaction) -> None:
         """This server's watch parties to come, soonest first."""
-        guild_id = in_guild(interaction).guild_id
-        parties = await self.bot.store.watch_parties.upcoming(guild_id, after=self.bot.clock.now())
-        zone = await server_zone(self.bot.store, guild_id)
+        guild = guild_of(interaction)
+        parties = await self.bot.store.watch_parties.upcoming(guild.id, after=self.bot.clock.now())
+        parties = await self._still_on_discord(guild, parties)
+        zone = await server_zone(self.bot.store, guild.id)
         note = "Times show in your own timezone. " + zone.note
         await interaction.response.send_message(embed=list_card(parties, note), ephemeral=True)
+
+    async def _still_on_discord(
+        self, guild: discord.Guild, parties: list[StoredParty]
+    ) -> list[StoredParty]:
+        """The parties whose event Discord still shows. One deleted, cancelled or ended in
+        Discord's own interface is marked cancelled here too, so the list says what Discord
+        shows; Discord out of reach: the stored list as it is."""
+        if not parties:
+            return parties
+        try:
+            events = await guild.fetch_scheduled_events(with_counts=False)
+        except discord.HTTPException as exc:
+            log.warning("could not read the scheduled events of server %s: %s", guild.id, exc)
+            return parties
+        on = (discord.EventStatus.scheduled, discord.EventStatus.active)
+        live = {event.id for event in events if event.status in on}
+        for party in parties:
+            if party.event_id not in live:
+                await self.bot.store.watch_parties.cancel(
+                    guild.id, party.event_id, now=self.bot.clock.now()
+                )
+        return [party for party in parties if party.event_id in live]
 
     @watchparty.command(name="cancel")
     @app_commands.describe(party="The watch party to cancel")

@@ -6,6 +6,7 @@ input and every missing permission is refused before Discord is asked, with noth
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,32 @@ async def test_list_and_cancel_with_autocomplete(w: World) -> None:
         "watchparty cancel", {"party": choices[0]["value"]}, user=w.emu.app.owner
     )
     assert "No such watch party" in ((await again.response()).content or "")
+
+
+async def test_a_party_deleted_in_discord_leaves_the_list(w: World) -> None:
+    await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "channel": voice(w), "title": "Kept"})
+    await create(w, {"start": f"{NEXT_YEAR}-08-01 20:00", "channel": voice(w), "title": "Gone"})
+    gone = next(e for e in events(w) if e.name == "Gone")
+    await w.emu.rest.scheduled_events.delete_in_discord(gone.id)  # a manager, in Discord's UI
+    listed = await (await w.emu.slash("watchparty list", {}, user=w.emu.app.owner)).response()
+    text = listed.embeds[0]["description"]
+    assert "Kept" in text and "Gone" not in text
+    stored = await w.bot.store.watch_parties.get(w.guild.id, gone.id)
+    assert stored is not None and stored.cancelled_at is not None
+
+
+async def test_scheduled_event_gateway_events_go_only_to_a_session_with_the_intent(
+    w: World,
+) -> None:
+    session = w.emu.gateway.session_for_guild(w.guild.id)
+    assert session is not None and not (session.identify.intents or 0) & (1 << 16)
+
+    def sent() -> list[str]:
+        return [p["t"] for _, p in session.buffer if str(p["t"]).startswith("GUILD_SCHEDULED")]
+
+    await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "channel": voice(w)})
+    assert sent() == []  # the bot asks for GUILDS only: Discord sends it none
+    session.identify = replace(session.identify, intents=(session.identify.intents or 0) | 1 << 16)
+    await create(w, {"start": f"{NEXT_YEAR}-08-01 20:00", "channel": voice(w)})
+    await w.emu.rest.scheduled_events.delete_in_discord(events(w)[0].id)
+    assert sent() == ["GUILD_SCHEDULED_EVENT_CREATE", "GUILD_SCHEDULED_EVENT_DELETE"]
