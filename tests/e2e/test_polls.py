@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from bot.client import HeroesBot
+from bot.config import Config
 from bot.store import StoredPoll
-from discord_emulator import FakeClock, Message
-from tests.e2e.harness import World, assert_clean, world
+from discord_emulator import Emulator, FakeClock, Message
+from tests.e2e.harness import World, assert_clean, running_bot, world
 
 SEND_POLLS = 1 << 49
 
@@ -50,9 +52,10 @@ def polls_in_channel(w: World) -> list[Message]:
     return [m for m in w.emu.conversation(w.channel) if m.poll is not None]
 
 
-async def stored_final(w: World, poll_id: int) -> StoredPoll:
+async def counted(bot: HeroesBot, guild_id: int, poll_id: int = 1) -> StoredPoll:
+    """The poll once its final count is stored (the bot's background loop stores it)."""
     for _ in range(200):
-        stored = await w.bot.store.polls.get(w.guild.id, poll_id)
+        stored = await bot.store.polls.get(guild_id, poll_id)
         if stored is not None and stored.finished:
             return stored
         await asyncio.sleep(0.025)
@@ -102,7 +105,7 @@ async def test_a_poll_is_posted_voted_counted_so_far_and_finally_at_its_expiry(w
     assert "**Christian Slater**: 0 votes" in so_far
 
     w.emu.clock.advance(24 * 3600 + 1)  # type: ignore[attr-defined]
-    final = await stored_final(w, 1)
+    final = await counted(w.bot, w.guild.id)
     assert [a.votes for a in final.answers] == [1, 0, 1]
     text = await results(w, 1)
     assert "the final count" in text and "**Vivien Blair**: 1 vote (50%)" in text
@@ -215,3 +218,32 @@ async def test_a_poll_discord_refuses_is_said_plainly_and_nothing_is_stored(w: W
     assert polls_in_channel(w) == [] and await w.bot.store.polls.of_guild(w.guild.id) == []
     assert [v.code for v in w.emu.violations] == [50013]
     w.emu.violations.clear()  # the refusal this test provoked, checked just above
+
+
+async def test_a_poll_ending_while_the_bot_is_down_is_counted_once_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    settings = Config(token=None, database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
+    async with Emulator(heartbeat_interval=5.0, clock=clock) as emu:
+        guild = emu.add_guild("Heroes HQ", channels=("general",))
+        fan = emu.add_user("fan")
+        role = guild.roles[guild.members[emu.bot_user.id].roles[0]]
+        role.permissions |= SEND_POLLS
+        options = {"first": "person:pedro-pascal", "second": "person:sung-kang", "hours": 2}
+        async with running_bot(emu, settings, clock=clock):
+            handle = await emu.slash("poll cast", options, user=emu.app.owner, guild=guild)
+            assert (await handle.wait_message()).content.startswith("Poll #1 posted")
+        [message] = [m for m in emu.state.messages.values() if m.poll is not None]
+        await emu.vote(message, [2], user=fan)
+        clock.advance(3 * 3600)  # the poll ends while the bot is stopped
+        await emu.finish_due_polls()
+        finalized = []
+        for start in range(2):  # two starts: the first stores the count, the second not again
+            clock.advance(60 * start)  # a second store would have a later time
+            async with running_bot(emu, settings, clock=clock) as (bot, _task):
+                stored = await counted(bot, guild.id)
+                assert [a.votes for a in stored.answers] == [0, 1]
+                finalized.append(stored.finalized_at)
+        assert finalized[0] is not None and finalized[1] == finalized[0]
+        assert_clean(emu)
