@@ -76,21 +76,16 @@ class Polls(commands.Cog):
     @poll.command(name="cast")
     @app_commands.checks.has_permissions(manage_guild=True)
     @app_commands.describe(
-        first=ANSWER_DESCRIBE,
-        second=ANSWER_DESCRIBE,
         question=f"Default: “{DEFAULT_QUESTION}” (up to {QUESTION_MAX} characters)",
         hours=f"How long it stays open, {HOURS_MIN}-{HOURS_MAX} hours (default {HOURS_DEFAULT})",
         multiselect="Members may pick more than one name (default: one)",
-        **{f"answer_{n}": ANSWER_DESCRIBE for n in range(3, 11)},
+        **{f"answer_{n}": ANSWER_DESCRIBE for n in range(1, 11)},
     )
     async def cast_poll(  # Discord options: each of the ten answers is its own option
         self,
         interaction: Interaction,
-        first: app_commands.Range[str, 1, NAME_MAX],
-        second: app_commands.Range[str, 1, NAME_MAX],
-        question: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
-        hours: app_commands.Range[int, HOURS_MIN, HOURS_MAX] = HOURS_DEFAULT,
-        multiselect: bool = False,
+        answer_1: app_commands.Range[str, 1, NAME_MAX],
+        answer_2: app_commands.Range[str, 1, NAME_MAX],
         answer_3: app_commands.Range[str, 1, NAME_MAX] | None = None,
         answer_4: app_commands.Range[str, 1, NAME_MAX] | None = None,
         answer_5: app_commands.Range[str, 1, NAME_MAX] | None = None,
@@ -99,10 +94,13 @@ class Polls(commands.Cog):
         answer_8: app_commands.Range[str, 1, NAME_MAX] | None = None,
         answer_9: app_commands.Range[str, 1, NAME_MAX] | None = None,
         answer_10: app_commands.Range[str, 1, NAME_MAX] | None = None,
+        question: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
+        hours: app_commands.Range[int, HOURS_MIN, HOURS_MAX] = HOURS_DEFAULT,
+        multiselect: bool = False,
     ) -> None:
         """Post a native poll about the cast: up to 10 names from the stored cast."""
         extra = (answer_3, answer_4, answer_5, answer_6, answer_7, answer_8, answer_9, answer_10)
-        typed = [first, second, *(a for a in extra if a is not None)]
+        typed = [answer_1, answer_2, *(a for a in extra if a is not None)]
         draft, problems = draft_poll(
             question, typed, await self.bot.store.cast(), hours=hours, multiselect=multiselect
         )
@@ -153,8 +151,8 @@ class Polls(commands.Cog):
         self.finisher.wake.set()
         return stored
 
-    @cast_poll.autocomplete("first")
-    @cast_poll.autocomplete("second")
+    @cast_poll.autocomplete("answer_1")
+    @cast_poll.autocomplete("answer_2")
     @cast_poll.autocomplete("answer_3")
     @cast_poll.autocomplete("answer_4")
     @cast_poll.autocomplete("answer_5")

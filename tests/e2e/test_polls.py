@@ -35,9 +35,9 @@ def allow_polls(w: World, allowed: bool) -> None:
     role.permissions = role.permissions | SEND_POLLS if allowed else role.permissions & ~SEND_POLLS
 
 
-async def suggest(w: World, typed: str, option: str = "first") -> list[dict[str, Any]]:
+async def suggest(w: World, typed: str, option: str = "answer_1") -> list[dict[str, Any]]:
     return await w.emu.autocomplete(
-        "poll cast", option, typed, {"first": "person:pedro-pascal"}, user=w.emu.app.owner
+        "poll cast", option, typed, {"answer_1": "person:pedro-pascal"}, user=w.emu.app.owner
     )
 
 
@@ -71,7 +71,7 @@ async def results(w: World, poll: int | None = None) -> str:
 
 
 async def test_suggestions_are_names_from_the_stored_cast_only(w: World) -> None:
-    pedro = await suggest(w, "pedro", "second")
+    pedro = await suggest(w, "pedro", "answer_2")
     assert pedro[0] == {"name": "Pedro Pascal", "value": "person:pedro-pascal"}
     assert await suggest(w, "robert rodriguez", "answer_3") == []  # the director: not cast
     cast = [m.person_key for m in await w.bot.store.cast()]
@@ -82,7 +82,11 @@ async def test_suggestions_are_names_from_the_stored_cast_only(w: World) -> None
 async def test_a_poll_is_posted_voted_counted_so_far_and_finally_at_its_expiry(w: World) -> None:
     reply = await post_poll(
         w,
-        {"first": "person:pedro-pascal", "second": "Christian Slater", "answer_3": "vivien blair"},
+        {
+            "answer_1": "person:pedro-pascal",
+            "answer_2": "Christian Slater",
+            "answer_3": "vivien blair",
+        },
     )
     assert reply.startswith("Poll #1 posted") and "<t:" in reply
     [message] = polls_in_channel(w)
@@ -116,7 +120,9 @@ async def test_a_poll_is_posted_voted_counted_so_far_and_finally_at_its_expiry(w
 
 
 async def test_a_manager_ends_a_poll_early_once(w: World) -> None:
-    await post_poll(w, {"first": "person:pedro-pascal", "second": "person:sung-kang", "hours": 768})
+    await post_poll(
+        w, {"answer_1": "person:pedro-pascal", "answer_2": "person:sung-kang", "hours": 768}
+    )
     [message] = polls_in_channel(w)
     await w.emu.vote(message, [2], user=w.fan)
     handle = await w.emu.slash("poll end", {"poll": 1}, user=w.emu.app.owner)
@@ -134,16 +140,22 @@ async def test_a_manager_ends_a_poll_early_once(w: World) -> None:
 @pytest.mark.parametrize(
     ("options", "reason"),
     [
-        ({"first": "Darth Vader", "second": "person:sung-kang"}, "is not in the stored cast"),
-        ({"first": "Robert Rodriguez", "second": "person:sung-kang"}, "is not in the stored cast"),
-        ({"first": "person:sung-kang", "second": "Sung Kang"}, "Sung Kang is listed twice"),
-        ({"first": "person:nobody", "second": "person:sung-kang"}, "is not in the stored cast"),
+        ({"answer_1": "Darth Vader", "answer_2": "person:sung-kang"}, "is not in the stored cast"),
         (
-            {"first": "person:sung-kang", "second": "person:pedro-pascal", "question": "   "},
+            {"answer_1": "Robert Rodriguez", "answer_2": "person:sung-kang"},
+            "is not in the stored cast",
+        ),
+        ({"answer_1": "person:sung-kang", "answer_2": "Sung Kang"}, "Sung Kang is listed twice"),
+        (
+            {"answer_1": "person:nobody", "answer_2": "person:sung-kang"},
+            "is not in the stored cast",
+        ),
+        (
+            {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal", "question": "   "},
             "The question is empty",
         ),
         (
-            {"first": "**@everyone**", "second": "person:pedro-pascal"},
+            {"answer_1": "**@everyone**", "answer_2": "person:pedro-pascal"},
             "“\\*\\*@everyone\\*\\*” is not in the stored cast",
         ),
     ],
@@ -159,7 +171,7 @@ async def test_bad_answers_are_refused_before_discord_and_nothing_is_stored(
 
 
 async def test_forged_limits_are_refused_by_the_bot(w: World) -> None:
-    base = {"first": "person:sung-kang", "second": "person:pedro-pascal"}
+    base = {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"}
     for forged, reason in [
         ({"hours": 0}, "`hours` must be from 1 to 768"),
         ({"hours": 769}, "`hours` must be from 1 to 768"),
@@ -174,7 +186,7 @@ async def test_forged_limits_are_refused_by_the_bot(w: World) -> None:
 
 
 async def test_without_manage_server_or_send_polls_no_poll_is_posted(w: World) -> None:
-    options = {"first": "person:sung-kang", "second": "person:pedro-pascal"}
+    options = {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"}
     member = await w.emu.slash("poll cast", options, user=w.fan)
     assert "You need the Manage Server permission" in ((await member.response()).content or "")
     allow_polls(w, False)
@@ -185,7 +197,7 @@ async def test_without_manage_server_or_send_polls_no_poll_is_posted(w: World) -
 
 
 async def test_a_server_sees_only_its_own_polls(w: World) -> None:
-    await post_poll(w, {"first": "person:sung-kang", "second": "person:pedro-pascal"})
+    await post_poll(w, {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"})
     other = await w.emu.join_guild("Elsewhere")
     handle = await w.emu.slash("poll results", {"poll": 1}, user=w.emu.app.owner, guild=other)
     assert "This server has no poll #1" in ((await handle.response()).content or "")
@@ -210,7 +222,7 @@ async def test_a_poll_discord_refuses_is_said_plainly_and_nothing_is_stored(w: W
     )
     handle = await w.emu.slash(
         "poll cast",
-        {"first": "person:sung-kang", "second": "person:pedro-pascal"},
+        {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"},
         user=w.emu.app.owner,
     )
     reply = await handle.wait_message()
@@ -230,7 +242,7 @@ async def test_a_poll_ending_while_the_bot_is_down_is_counted_once_after_a_resta
         fan = emu.add_user("fan")
         role = guild.roles[guild.members[emu.bot_user.id].roles[0]]
         role.permissions |= SEND_POLLS
-        options = {"first": "person:pedro-pascal", "second": "person:sung-kang", "hours": 2}
+        options = {"answer_1": "person:pedro-pascal", "answer_2": "person:sung-kang", "hours": 2}
         async with running_bot(emu, settings, clock=clock):
             handle = await emu.slash("poll cast", options, user=emu.app.owner, guild=guild)
             assert (await handle.wait_message()).content.startswith("Poll #1 posted")
