@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.sandbox._layout_text import interactive_components, is_v2, layout_lines
 from bot.sandbox._markdown import BOLD, DIM, Block, Line, Span, parse, to_text, wrap
+from bot.sandbox._poll_text import POLL_RESULT, poll_lines, poll_result_lines
 from discord_emulator import Message
 
 WIDTH = 78
@@ -118,7 +119,9 @@ class _Writer:
         if is_v2(message):  # Components V2: containers of text displays, no content or embeds
             lines += layout_lines(message.components, self.markdown, self.width)
         for embed in message.embeds:
-            lines += self.embed(embed)
+            is_notice = embed.get("type") == POLL_RESULT
+            lines += poll_result_lines(embed, self.width) if is_notice else self.embed(embed)
+        lines += poll_lines(message, self.width, self.now)
         return lines + self.buttons(message)
 
     def embed(self, embed: dict[str, Any]) -> list[Line]:

@@ -38,7 +38,9 @@ HELP_FOOTER = (
     "A number presses that button of the last message with buttons. /help lists the commands; "
     "exit or Ctrl-D leaves.\n"
     "where: type from your DM with the bot, a group DM or a server without the bot, through "
-    "your own install of the app (a user install)."
+    "your own install of the app (a user install).\n"
+    "vote 2 votes for answer 2 of the last poll here (vote 1 3: several, in a multiselect "
+    "poll; vote alone takes your vote back)."
 )
 
 OPTION_TYPES = {
@@ -107,7 +109,8 @@ class Repl:
                 elsewhere = (
                     channel.name if channel and channel is not self.sandbox.channel else None
                 )
-                body = (message.content, repr(message.embeds))
+                # A poll's end changes only its poll: shown again, with the final count.
+                body = (message.content, repr(message.embeds) + repr(message.poll))
                 unchanged = self._bodies.get(message.id) == body
                 self._bodies[message.id] = body
                 if edited and unchanged:
@@ -165,6 +168,9 @@ class Repl:
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
                 self.say(describe_commands(self.sandbox.commands()))
+            elif line.split()[0].lower() == "vote":
+                poll = await self.sandbox.vote(line.split()[1:])
+                self.say(self._render(poll, edited=False, channel=None))  # the new count
             elif line.split()[0].lower() == "where":
                 place = line.split(maxsplit=1)[1:]
                 places = self.sandbox.places

@@ -139,6 +139,19 @@ class Sandbox:
         self._suggested[(invocation.full_name, focused)] = choices
         return choices
 
+    async def vote(self, words: list[str]) -> Message:
+        """Vote (as the person at the prompt) in the last poll posted where they are: answer
+        numbers, none to take the vote back."""
+        if not all(word.isdigit() for word in words):
+            raise ParseError("vote takes answer numbers, e.g. vote 2 (or vote 1 3)")
+        answers = [int(word) for word in words]
+        here = self.places.here
+        polls = [m for m in self.emu.conversation(here.channel) if m.poll and not m.deleted]
+        if not polls:
+            raise ParseError("no poll here yet: a manager posts one with /poll cast")
+        await self.emu.vote(polls[-1], answers, user=self.me)
+        return polls[-1]
+
     async def press(self, message: Message, custom_id: str) -> InteractionHandle:
         handle = await self.emu.press(message, custom_id, user=self.me)
         await self._settle(handle)
