@@ -198,7 +198,10 @@ async def test_without_manage_server_or_send_polls_no_poll_is_posted(w: World) -
 
 async def test_a_server_sees_only_its_own_polls(w: World) -> None:
     await post_poll(w, {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"})
+    picked = await w.emu.autocomplete("poll results", "poll", "who", user=w.fan)
+    assert picked == [{"name": "#1 Who do you most want back in the sequel?", "value": 1}]
     other = await w.emu.join_guild("Elsewhere")
+    assert await w.emu.autocomplete("poll results", "poll", "", user=w.fan, guild=other) == []
     handle = await w.emu.slash("poll results", {"poll": 1}, user=w.emu.app.owner, guild=other)
     assert "This server has no poll #1" in ((await handle.response()).content or "")
     assert (
