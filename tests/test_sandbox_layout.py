@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.sandbox._render import buttons_of, render_message
 from bot.store import Delivery, SequelUpdate
-from cogs.sequel._layouts import compose_card_post
+from cogs.sequel import compose_card_post
 from discord_emulator import Message, User
 
 BOT = User(id=1, username="heroes-bot", bot=True)

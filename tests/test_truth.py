@@ -17,6 +17,7 @@ from bot.seed import DATA_DIR, SeedError, load_seed
 from bot.store import (
     STAGE_KEYS,
     DailyPick,
+    Delivery,
     NewUpdate,
     RoundAnswer,
     SeedData,
@@ -24,13 +25,14 @@ from bot.store import (
     load_migrations,
     migrate,
 )
+from bot.ui.layout import build_layout
 from cogs.quote import quote_card
 from cogs.quote_daily import daily_quote_card
-from cogs.sequel import update_card
+from cogs.sequel import compose_card_post, update_card
 from cogs.trivia import Question, generate_questions, load_material, question_embed, result_embed
 from tests.commands import invoke
 from tests.tracker_fakes import GuildInteraction
-from tests.truth import card_problems, load_records, record_problems
+from tests.truth import card_problems, layout_problems, load_records, record_problems
 
 ARTICLE = (DATA_DIR / "article" / "we-can-be-heroes-sequel.txt").read_text("utf-8")
 
@@ -55,8 +57,11 @@ def _text(embeds: list[discord.Embed]) -> str:
 
 
 async def _information_cards(bot: HeroesBot) -> dict[str, list[discord.Embed]]:
-    """/cast and every person, /film, /universe, /quote (random, by key, searched), /about."""
+    """/cast and every person, /film, /universe, /quote (random, by key, searched), /about.
+    As classic embeds, whose fields the tests read by name: /film's V2 card, the same card laid
+    out, is read by the generic check too (_v2_problems)."""
     store = bot.store
+    await store.settings.set_classic_cards(4242, True)  # FakeInteraction's server
     cards = {
         "/cast": _embeds(await invoke(bot, "cast", private=True)),
         "/film": _embeds(await invoke(bot, "film", private=True)),
@@ -95,6 +100,8 @@ async def test_no_information_card_states_what_its_records_do_not_say(
         for e in embeds
         for p in card_problems(e, records)
     ]
+    film = await invoke(bot, "film", GuildInteraction(None), private=True)  # a DM: V2
+    problems += [f"/film (V2): {p}" for p in _v2_problems(film, records)]
     assert problems == []
 
 
@@ -103,8 +110,8 @@ async def test_sequel_status_news_and_posts_at_every_stage_state_only_records(
 ) -> None:
     tracker = bot.store.tracker
     records = await load_records(bot.store, seed)
-    status = _embeds(await invoke(bot, "sequel status", GuildInteraction(None)))
-    problems = [f"status as seeded: {p}" for e in status for p in card_problems(e, records)]
+    status = await invoke(bot, "sequel status", GuildInteraction(None))  # a DM: V2 cards
+    problems = [f"status as seeded: {p}" for p in _v2_problems(status, records)]
     for day, stage in enumerate(STAGE_KEYS, 1):
         await tracker.add_update(
             NewUpdate(
@@ -113,13 +120,29 @@ async def test_sequel_status_news_and_posts_at_every_stage_state_only_records(
             )
         )  # fmt: skip
         records = await load_records(bot.store, seed)
-        status = _embeds(await invoke(bot, "sequel status", GuildInteraction(None)))
-        problems += [f"status at {stage}: {p}" for e in status for p in card_problems(e, records)]
-    news = _embeds(await invoke(bot, "sequel news", GuildInteraction(None)))
-    problems += [f"news: {p}" for e in news for p in card_problems(e, records)]
+        status = await invoke(bot, "sequel status", GuildInteraction(None))
+        problems += [f"status at {stage}: {p}" for p in _v2_problems(status, records)]
+    news = await invoke(bot, "sequel news", GuildInteraction(None))
+    problems += [f"news: {p}" for p in _v2_problems(news, records)]
+    for page in await bot.get_cog("Sequel").news_layouts():  # type: ignore[union-attr]
+        problems += [f"news page: {p}" for p in layout_problems(build_layout(page), records)]
+    delivery = Delivery(1, 1, 4242, 77, None, "sending", None, 1, None, None)
     for update in await tracker.timeline():
         problems += [f"post #{update.id}: {p}" for p in card_problems(update_card(update), records)]
+        post = compose_card_post(update, delivery).layout
+        problems += [f"V2 post #{update.id}: {p}" for p in layout_problems(post, records)]  # type: ignore[arg-type]
     assert problems == []
+
+
+def _v2_problems(interaction: object, records: object) -> list[str]:
+    """The truth check of every Components V2 card the command sent (there must be one)."""
+    views = [
+        sent.view
+        for sent in interaction.sent  # type: ignore[attr-defined]
+        if isinstance(sent.view, discord.ui.LayoutView)
+    ]
+    assert views, "no V2 card sent"
+    return [p for view in views for p in layout_problems(view, records)]  # type: ignore[arg-type]
 
 
 async def test_quote_of_the_day_posts_state_only_records(bot: HeroesBot, seed: SeedData) -> None:
@@ -409,3 +432,13 @@ async def test_an_existing_database_shows_holdbrook_as_printed_after_the_new_see
         assert boyd is not None
         assert (boyd.name, boyd.aliases) == ("Boyd Holdbrook", ("Boyd Holbrook",))
         assert [m.name for m in await store.find_people("holbrook")][:1] == ["Boyd Holdbrook"]
+
+
+async def test_the_v2_card_check_finds_a_statement_on_no_record(
+    bot: HeroesBot, seed: SeedData
+) -> None:
+    # The check of V2 cards reads their text displays: it fires on words no record says.
+    records = await load_records(bot.store, seed)
+    view = discord.ui.LayoutView()
+    view.add_item(discord.ui.TextDisplay("## The sequel\n**Release date:** Christmas 2031"))
+    assert any("Christmas 2031" in p for p in layout_problems(view, records))

@@ -255,3 +255,15 @@ def record_problems(
         if quote.text not in quote.excerpt:
             problems.append(f"quote {quote.key}: text not in its excerpt")
     return problems
+
+
+def layout_problems(view: discord.ui.LayoutView, records: Records) -> list[str]:
+    """card_problems for a Components V2 card: the lines of its text displays, read as an
+    embed's description is (a heading's '## ' and small print's '-# ' are markup)."""
+    lines = [
+        re.sub(r"^(#{1,3}|-#) ", "", line)
+        for item in view.walk_children()
+        if isinstance(item, discord.ui.TextDisplay)
+        for line in item.content.splitlines()
+    ]
+    return card_problems(discord.Embed(description="\n".join(lines)), records)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.client import HeroesBot
 
 from ._cog import Sequel
+from ._layouts import compose_card_post
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
     compose_post,
@@ -40,6 +41,7 @@ __all__ = [
     "Sequel",
     "SequelStatus",
     "check_update",
+    "compose_card_post",
     "compose_post",
     "follow_card",
     "news_pages",

@@ -11,8 +11,8 @@ from bot.client import HeroesBot
 from bot.store import FILM_KEY, SEQUEL_KEY, STAGE_KEYS, Delivery, NewUpdate, Store
 from bot.ui.layout import TEXT_TOTAL, build_layout, card_from_embed, fit_texts, layout_text
 from bot.ui.layout_pages import page_view
-from cogs.sequel import news_pages, sequel_card
-from cogs.sequel._layouts import compose_card_post, news_layouts, status_layout, status_view
+from cogs.sequel import compose_card_post, news_pages, sequel_card
+from cogs.sequel._layouts import news_layouts, status_layout, status_view
 from tests.commands import invoke
 from tests.discord_limits import refused_v2
 from tests.fakes import FakeInteraction
