@@ -39,6 +39,8 @@ HELP_FOOTER = (
     "exit or Ctrl-D leaves.\n"
     "where: type from your DM with the bot, a group DM or a server without the bot, through "
     "your own install of the app (a user install).\n"
+    "say <text> posts a message as you; right-click then opens its Apps menu (right-click "
+    "Check against the source).\n"
     "vote 2 votes for answer 2 of the last poll here (vote 1 3: several, in a multiselect "
     "poll; vote alone takes your vote back)."
 )
@@ -77,6 +79,10 @@ def describe_commands(commands: list[dict[str, Any]]) -> str:
     for command in sorted(commands, key=lambda c: c["name"]):
         if command.get("type", 1) == 1:
             walk(command, f"/{command['name']}")
+    menus = sorted(c["name"] for c in commands if c.get("type") == 3)
+    if menus:
+        lines.append("Right-click menus of a message (say <text>, then right-click <menu>):")
+        lines += [f"  right-click {menu}" for menu in menus]
     return "\n".join([*lines, "", HELP_FOOTER])
 
 
@@ -168,6 +174,10 @@ class Repl:
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
                 self.say(describe_commands(self.sandbox.commands()))
+            elif line.lower().startswith("say "):
+                self.sandbox.say(line[4:].strip())
+            elif line.split()[0].lower() == "right-click":
+                await self.sandbox.right_click(line[len("right-click") :].strip())
             elif line.split()[0].lower() == "vote":
                 poll = await self.sandbox.vote(line.split()[1:])
                 self.say(self._render(poll, edited=False, channel=None))  # the new count

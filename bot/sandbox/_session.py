@@ -47,6 +47,7 @@ class Sandbox:
         self.places = Places(emulator, self.me, self.guild, self.channel)
         self._shown: dict[int, float | None] = {}
         self._suggested: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.said: Message | None = None  # the last message said at the prompt (`say`)
 
     # ------------------------------------------------------------------ what exists
     def commands(self) -> list[dict[str, Any]]:
@@ -138,6 +139,31 @@ class Sandbox:
         )
         self._suggested[(invocation.full_name, focused)] = choices
         return choices
+
+    def say(self, text: str) -> Message:
+        """Post a message as the person at the prompt, to right-click afterwards."""
+        here = self.places.here  # the server, or where `where` took them
+        self.said = self.emu.member_says(text, user=self.me, channel=here.channel)
+        return self.said
+
+    def menus(self) -> list[str]:
+        """The message commands (right-click menus) the bot synced."""
+        return sorted(c["name"] for c in self.commands() if c.get("type") == 3)
+
+    async def right_click(self, menu: str) -> InteractionHandle:
+        """Right-click the last message said here and pick `menu` (any spelling of its name;
+        empty: the only one)."""
+        if self.said is None:
+            raise ParseError(
+                "say something first (say I heard the sequel is filming), then right-click it"
+            )
+        menus = self.menus()
+        picked = [m for m in menus if m.casefold() == menu.casefold()] if menu else menus
+        if len(picked) != 1:
+            raise ParseError(f"which menu? right-click {' | '.join(menus) or '(none synced)'}")
+        handle = await self.emu.right_click(self.said, picked[0], user=self.me)
+        await self._settle(handle)
+        return handle
 
     async def vote(self, words: list[str]) -> Message:
         """Vote (as the person at the prompt) in the last poll posted where they are: answer
