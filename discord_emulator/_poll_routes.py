@@ -7,6 +7,7 @@ ends it early, its expiry passes. Events go only to gateway sessions that asked 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,10 @@ class PollRoutes:
         self.gateway = gateway
         self.clock = clock
         self.notify = notify
+        # Messages with an open poll, and how many of the state's messages were looked at for
+        # polls: each GET of a message ends the due polls, without walking every message again.
+        self._open: dict[int, Message] = {}
+        self._scanned = 0
 
     # ------------------------------------------------------------------ events
     async def _send(self, event: str, data: dict[str, Any], guild_id: int | None, bit: int) -> None:
@@ -108,14 +113,19 @@ class PollRoutes:
 
     async def finish_due(self) -> list[Message]:
         """End every poll whose expiry has passed on the emulator's clock; returns them."""
+        messages = self.state.messages  # only ever added to (a deleted message is marked)
+        for message in itertools.islice(messages.values(), self._scanned, None):
+            if message.poll is not None and not message.poll.finalized:
+                self._open[message.id] = message
+        self._scanned = len(messages)
+        # A deleted poll message just goes: nothing is counted or posted for it.
+        for message_id in [i for i, m in self._open.items() if m.deleted]:
+            del self._open[message_id]
         now = self.clock()
-        due = [
-            m
-            for m in list(self.state.messages.values())
-            if m.poll is not None and not m.poll.finalized and m.poll.expiry <= now
-        ]
+        due = [m for m in self._open.values() if m.poll is not None and m.poll.expiry <= now]
         for message in due:
             await self.finish(message)
+            del self._open[message.id]
         return due
 
     # ------------------------------------------------------------------ votes

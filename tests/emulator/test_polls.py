@@ -217,3 +217,23 @@ async def test_a_poll_ends_at_its_expiry_on_the_emulators_clock(
     assert fields["victor_answer_id"] == "1" and fields["total_votes"] == "1"
     assert result.message_reference is not None
     assert result.message_reference["message_id"] == str(message.id)
+
+
+async def test_a_deleted_poll_ends_with_no_result_posted(
+    emu: tuple[Emulator, Guild, FakeClock],
+) -> None:
+    emulator, guild, clock = emu
+    channel = _channel(guild)
+    _, poll = await _post(emulator, f"/channels/{channel}/messages", {"poll": _poll(duration=1)})
+    assert await emulator.finish_due_polls() == []  # seen open
+    async with (
+        aiohttp.ClientSession() as session,
+        session.delete(
+            f"{emulator.base_url}/api/v10/channels/{channel}/messages/{poll['id']}",
+            headers={"Authorization": f"Bot {emulator.token}"},
+        ) as resp,
+    ):
+        assert resp.status == 204
+    clock.advance(3601)
+    assert await emulator.finish_due_polls() == []
+    assert emulator.conversation(channel) == []  # no POLL_RESULT for a poll that is gone
