@@ -57,7 +57,8 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One stored excerpt, verbatim, and the source it was taken from; `kind` names the record
-    it belongs to ("fact", "work", "credit", "person", "quote", "update")."""
+    it belongs to ("fact", "work", "credit", "person", "quote", "context": the passage of the
+    source around a quote, "update": a sentence of a sequel news update)."""
 
     text: str
     source: Source

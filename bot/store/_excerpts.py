@@ -54,7 +54,7 @@ def _quote_passages(quotes: Iterable[Quote]) -> list[Passage]:
     for quote in quotes:
         out.append(Passage(quote.excerpt, quote.source, "quote"))
         if quote.context and quote.context not in quote.excerpt:
-            out.append(Passage(quote.context, quote.source, "quote"))
+            out.append(Passage(quote.context, quote.source, "context"))
     return out
 
 

@@ -26,6 +26,7 @@ KIND_LABELS = {
     "credit": "Credit",
     "person": "Person",
     "quote": "Quote",
+    "context": "Passage around a quote",
     "update": "Sequel news",
 }
 # A field's name (its number, record and shared words), the source line under an excerpt and

@@ -93,3 +93,10 @@ async def test_search_syntax_and_invisible_characters_are_plain_words(store: Sto
 async def test_the_number_of_excerpts_is_bounded(store: Store) -> None:
     check = await store.excerpts.check("Sharkboy", limit=2)
     assert len(check.matches) == 2
+
+
+async def test_a_quotes_context_is_an_excerpt_of_its_own(store: Store) -> None:
+    # "my-son-did" prints its quote alone; the sentence around it in the article is its context.
+    check = await store.excerpts.check("Sharkboy", limit=25)
+    kinds = {m.passage.text: m.passage.kind for m in check.matches}
+    assert kinds["Rodriguez added of Sharkboy and Lava Girl."] == "context"
