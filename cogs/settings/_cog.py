@@ -49,7 +49,7 @@ class ServerSettings(commands.Cog):
         replies: app_commands.Choice[str] | None = None,
         cards: app_commands.Choice[str] | None = None,
     ) -> None:
-        """This server's defaults for the bot's replies (Manage Server)."""
+        """This server's defaults: public or private replies, and how cards look (Manage Server)."""
         guild_id = in_guild(interaction).guild_id
         store = self.bot.store.settings
         if replies is None:
