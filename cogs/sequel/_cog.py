@@ -116,7 +116,10 @@ class Sequel(commands.Cog):
         self.news_page_sets = RenderMemo(news_pages)
         # Their Components V2 layouts, cached the same way (the default style, see /settings).
         self.status_layouts = RenderMemo(status_layout)
-        self.status_views = RenderMemo(status_view)  # the card without buttons: shareable
+        # The card without buttons, one LayoutView for every reply: nothing in it is pressed, so
+        # discord.py keeps nothing of it per message (an ephemeral send only gives it a timeout,
+        # whose expiry does nothing to a view without buttons but stop storing it).
+        self.status_views = RenderMemo(status_view)
         self.news_layout_sets = RenderMemo(news_layouts)
         # The V2 news paginator's pages, found by its buttons' custom ids (bot/ui/layout_pages.py).
         self.page_books = {NEWS_BOOK: PageBook(NEWS_BOOK, "/sequel news", self.news_layouts)}
