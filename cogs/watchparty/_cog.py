@@ -10,7 +10,9 @@ default; servers that added the bot only.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import Interaction, app_commands
@@ -40,6 +42,37 @@ def _where_problem(channel: EventChannel | None, location: str | None) -> str | 
     if channel is not None and location:
         return "Choose a channel or a location, not both."
     return None
+
+
+def _plain(text: str | None) -> str | None:
+    """Typed text with its runs of spaces made one; None when nothing is left."""
+    return " ".join((text or "").split()) or None
+
+
+def discord_refused(exc: discord.HTTPException) -> str:
+    if isinstance(exc, discord.Forbidden):
+        return (
+            "Not scheduled: Discord refused, a permission is missing (Manage Events in this "
+            "server; in a voice channel View Channel and Connect)."
+        )
+    return f"Not scheduled: Discord refused the event ({exc.status}). Nothing was stored."
+
+
+async def _create_event(
+    guild: discord.Guild, draft: NewWatchParty, channel: EventChannel | None, description: str
+) -> discord.ScheduledEvent:
+    common: dict[str, Any] = {
+        "name": draft.title,
+        "start_time": draft.starts_at,
+        "end_time": draft.ends_at,
+        "privacy_level": discord.PrivacyLevel.guild_only,
+        "description": description,
+    }
+    if channel is not None:
+        return await guild.create_scheduled_event(channel=channel, **common)
+    return await guild.create_scheduled_event(
+        entity_type=discord.EntityType.external, location=draft.location or "", **common
+    )
 
 
 class WatchParty(commands.Cog):
@@ -86,6 +119,7 @@ class WatchParty(commands.Cog):
     ) -> None:
         """Schedule a watch party: a Discord event with the film's card as its description."""
         guild = guild_of(interaction)
+        title, location = _plain(title), _plain(location)
         zone = await server_zone(self.bot.store, guild.id)
         when = parse_start(start, zone.name, self.bot.clock.now())
         problems = [p for p in (when.problem, _where_problem(channel, location)) if p]
@@ -96,34 +130,26 @@ class WatchParty(commands.Cog):
         card = await self.bot.store.work_card(FILM_KEY)
         if card is None:
             raise UserFacingError("The store knows nothing about the film yet.")
-        name = title or f"Watch party: {card.work.display_title}"[:100]
-        ends = when.moment + timedelta(hours=hours)
-        common = {
-            "name": name,
-            "start_time": when.moment,
-            "end_time": ends,
-            "privacy_level": discord.PrivacyLevel.guild_only,
-            "description": party_description(card, await self.bot.store.cast(FILM_KEY)),
-        }
+        draft = NewWatchParty(
+            guild.id,
+            0,  # Discord's id, once it has made the event
+            title or f"Watch party: {card.work.display_title}"[:100],
+            when.moment,
+            when.moment + timedelta(hours=hours),
+            channel_id=channel.id if channel else None,
+            location=location,
+            created_by=interaction.user.id,
+        )
+        description = party_description(card, await self.bot.store.cast(FILM_KEY))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if channel is not None:
-            event = await guild.create_scheduled_event(channel=channel, **common)
-        else:
-            event = await guild.create_scheduled_event(
-                entity_type=discord.EntityType.external, location=location or "", **common
-            )
+        try:
+            event = await _create_event(guild, draft, channel, description)
+        except discord.HTTPException as exc:  # checked first; a change in between, say
+            log.warning("Discord refused a watch party in server %s: %s", guild.id, exc)
+            await interaction.followup.send(discord_refused(exc), ephemeral=True)
+            return
         party = await self.bot.store.watch_parties.add(
-            NewWatchParty(
-                guild.id,
-                event.id,
-                name,
-                when.moment,
-                ends,
-                channel_id=channel.id if channel else None,
-                location=location,
-                created_by=interaction.user.id,
-            ),
-            now=self.bot.clock.now(),
+            replace(draft, event_id=event.id), now=self.bot.clock.now()
         )
         await interaction.followup.send(
             created_reply(party, when.moment, zone.note), ephemeral=True

@@ -211,3 +211,14 @@ async def test_scheduled_event_gateway_events_go_only_to_a_session_with_the_inte
     await create(w, {"start": f"{NEXT_YEAR}-08-01 20:00", "channel": voice(w)})
     await w.emu.rest.scheduled_events.delete_in_discord(events(w)[0].id)
     assert sent() == ["GUILD_SCHEDULED_EVENT_CREATE", "GUILD_SCHEDULED_EVENT_DELETE"]
+
+
+async def test_a_refusal_by_discord_after_the_checks_is_said_and_nothing_is_stored(
+    w: World,
+) -> None:
+    w.emu.inject_fault("POST /guilds/{guild_id}/scheduled-events", status=503)
+    reply = await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "  Rex   cinema "})
+    assert reply == "Not scheduled: Discord refused the event (503). Nothing was stored."
+    assert await w.bot.store.watch_parties.upcoming(w.guild.id, after=w.bot.clock.now()) == []
+    await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "  Rex   cinema "})
+    assert [e.location for e in events(w)] == ["Rex cinema"]  # typed spaces tidied
