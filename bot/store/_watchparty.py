@@ -219,3 +219,13 @@ class WatchParties(Repository):
                 f"WHERE guild_id = ? AND {where}",
                 (NO_DATE if no_date else WAITING, note[:500], iso(now), guild_id, *params),
             )
+
+    async def note_premiere(self, guild_id: int, note: str, *, now: datetime) -> None:
+        """Why a waiting server's premiere is not made yet (the bot lacks a permission, say),
+        written only when it changes: a pass that finds the same reason writes nothing."""
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE watch_party_premieres SET note = ?, updated_at = ? "
+                "WHERE guild_id = ? AND state IN (?, ?) AND coalesce(note, '') <> ?",
+                (note[:500], iso(now), guild_id, WAITING, NO_DATE, note[:500]),
+            )

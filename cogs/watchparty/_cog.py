@@ -198,7 +198,7 @@ class WatchParty(commands.Cog):
             raise UserFacingError("No such watch party to cancel here: pick one from the list.")
         problem = missing_event_permissions(guild.me, None)
         if problem is not None:
-            raise UserFacingError(problem)
+            raise UserFacingError(f"Not cancelled: {problem}")
         await interaction.response.defer(ephemeral=True, thinking=True)
         gone = False
         try:

@@ -33,4 +33,4 @@ def missing_event_permissions(
             missing.append(f"{', '.join(lacking)} in {channel.mention}")
     if not missing:
         return None
-    return "I can't do that: I'm missing " + "; ".join(missing) + "."
+    return "I'm missing " + "; ".join(missing) + "."

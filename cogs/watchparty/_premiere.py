@@ -118,13 +118,15 @@ class PremiereWorker(BackgroundLoop):
             note = f"No premiere event: the release date {release.day} in the sources has come."
             await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
             return 0
+        problem = missing_event_permissions(guild.me, None)
+        if problem is not None:  # said, and tried again at each pass until it is granted
+            await watch_parties.note_premiere(
+                guild.id, f"No premiere event yet: {problem}", now=now
+            )
+            return 0
         if not await watch_parties.claim_premiere(
             guild.id, now=now, stale_before=now - STALE_CLAIM
         ):
-            return 0
-        problem = missing_event_permissions(guild.me, None)
-        if problem is not None:
-            await watch_parties.premiere_not_made(guild.id, problem, no_date=False, now=now)
             return 0
         try:
             event = await self._existing(guild, premiere) or await guild.create_scheduled_event(

@@ -130,3 +130,27 @@ async def test_a_duplicate_made_by_discord_py_retrying_a_500_is_deleted(tmp_path
             [event] = emu.rest.scheduled_events.events.values()
             assert setting.event_id == event.id
         assert emu.violations == []
+
+
+async def test_a_missing_permission_is_said_and_the_premiere_made_once_granted(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    settings = Config(token=None, database_path=tmp_path / "heroes.db", guild_ready_timeout=0.05)
+    async with Emulator(heartbeat_interval=5.0, clock=clock) as emu:
+        guild = emu.add_guild("Heroes HQ", channels=("general",))
+        async with running_bot(emu, settings, clock=clock) as (bot, _):
+            for role in list(guild.roles.values()):
+                await emu.update_role(guild, role, permissions=role.permissions & ~(1 << 33))
+            await opt_in(emu, guild)
+            await add_update(bot, clock, DATED)
+            await premiere_state(bot, guild, "waiting", "missing Manage Events")
+            handle = await emu.slash("watchparty premiere", {}, user=emu.app.owner, guild=guild)
+            assert "Manage Events (or Create Events)" in ((await handle.response()).content or "")
+            assert emu.rest.scheduled_events.events == {}
+            bot_role = guild.roles[guild.members[emu.bot_user.id].roles[0]]
+            await emu.update_role(guild, bot_role, permissions=bot_role.permissions | 1 << 33)
+            clock.advance(31)  # the sequel's next pass, then the premieres'
+            await premiere_state(bot, guild, "created")
+            assert len(emu.rest.scheduled_events.events) == 1
+        assert_clean(emu)
