@@ -80,7 +80,9 @@ class PremiereWorker(BackgroundLoop):
         self._wake.set()
 
     async def loop(self) -> None:
-        while True:
+        # Ends with the client too: bot/clock.wait_for_event can swallow a cancel that arrives
+        # while it cancels its own timer, and this loop would then sleep out a whole interval.
+        while not self.client.is_closed():
             self._wake.clear()
             try:
                 async with self.one_pass():
