@@ -14,6 +14,7 @@ import aiosqlite
 from bot.store import Database, NewPoll, NewUpdate, NewWatchParty, Store
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+OPEN_UNTIL = datetime(2099, 1, 1, tzinfo=UTC)
 # A column whose name says it holds a Discord id (user, server, channel, role, message, ...):
 # `guild_id`, `message_id`, `followed_by`. Internal row references (`person_id`, `round_id`)
 # and flags (`mention_role`) do not match.
@@ -92,7 +93,9 @@ async def fill_server(
             multiselect=False,
             created_by=member_id,
             created_at=NOW,
-            expires_at=NOW,
+            # Still open whatever the bot's clock says: a due poll's final count is fetched at
+            # start, from a channel these prefilled servers don't have in the emulator.
+            expires_at=OPEN_UNTIL,
         )
     )
     return ServerRows(guild_id, channel_id, role_id, member_id, frozenset(messages))
