@@ -91,11 +91,11 @@ class WatchParty(commands.Cog):
         )
 
     async def cog_load(self) -> None:
-        self.premieres.start()
         sequel = self.bot.get_cog("Sequel")
         worker = getattr(sequel, "worker", None)
         if worker is not None:  # woken after each pass of the sequel's news (a stage change)
-            worker.after_each_pass(self.premieres.wake)
+            self.premieres.follow(worker.after_each_pass)
+        self.premieres.start()
 
     async def cog_unload(self) -> None:
         await self.premieres.stop()

@@ -55,7 +55,7 @@ async def due_premiere(store: Store) -> Premiere | None:
 
 class PremiereWorker(BackgroundLoop):
     """Makes the premiere events that are due: at start, when woken (after each pass of the
-    sequel's delivery worker), and every `interval` seconds."""
+    sequel's delivery worker; without one, every `interval` seconds)."""
 
     name = "watchparty-premieres"
 
@@ -65,7 +65,7 @@ class PremiereWorker(BackgroundLoop):
         client: discord.Client,
         *,
         clock: Clock,
-        interval: float = 300.0,
+        interval: float | None = 300.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(wait_ready=wait_ready)
@@ -79,9 +79,13 @@ class PremiereWorker(BackgroundLoop):
     def wake(self) -> None:
         self._wake.set()
 
+    def follow(self, after_each_pass: Callable[[Callable[[], None]], None]) -> None:
+        """Be woken after each pass of the sequel's delivery worker (at start, at every new
+        update, and every 30 s for other processes' writes): then no timer of its own."""
+        after_each_pass(self.wake)
+        self.interval = None
+
     async def loop(self) -> None:
-        # Ends with the client too: bot/clock.wait_for_event can swallow a cancel that arrives
-        # while it cancels its own timer, and this loop would then sleep out a whole interval.
         while not self.client.is_closed():
             self._wake.clear()
             try:
@@ -89,7 +93,10 @@ class PremiereWorker(BackgroundLoop):
                     await self.run_once()
             except Exception:
                 log.exception("premiere pass failed")
-            await wait_for_event(self.clock, self._wake, self.interval)
+            if self.interval is None:
+                await self._wake.wait()
+            else:
+                await wait_for_event(self.clock, self._wake, self.interval)
 
     async def run_once(self) -> int:
         """One pass; returns how many premiere events it made."""
