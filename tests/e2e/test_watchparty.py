@@ -222,3 +222,12 @@ async def test_a_refusal_by_discord_after_the_checks_is_said_and_nothing_is_stor
     assert await w.bot.store.watch_parties.upcoming(w.guild.id, after=w.bot.clock.now()) == []
     await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "  Rex   cinema "})
     assert [e.location for e in events(w)] == ["Rex cinema"]  # typed spaces tidied
+
+
+async def test_cancelling_a_party_under_way_ends_its_event(w: World) -> None:
+    await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "channel": voice(w), "title": "Now"})
+    [event] = events(w)
+    event.status = 2  # ACTIVE: the host started it in Discord
+    handle = await w.emu.slash("watchparty cancel", {"party": str(event.id)}, user=w.emu.app.owner)
+    assert "Cancelled **Now**" in ((await handle.wait_message()).content or "")
+    assert event.status == 3  # COMPLETED: Discord lets an active event only end
