@@ -10,7 +10,6 @@ importing `bot`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import time
@@ -122,6 +121,8 @@ async def wait_for_event(clock: Clock, event: asyncio.Event, seconds: float) -> 
     finally:
         for task in (waiter, timer):
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # asyncio.wait, not `await task` under suppress(CancelledError): a cancel of this task
+        # arriving while its helpers stop must propagate, not be taken for theirs and dropped
+        # (a swallowed cancel made a stopping bot's loop sleep out its interval).
+        await asyncio.wait({waiter, timer})
     return event.is_set()

@@ -108,3 +108,36 @@ def test_the_emulators_clocks_are_bot_clocks() -> None:
     # FakeClock can drive the emulator and the bot together (tests/e2e/harness.py world()).
     assert isinstance(FakeClock(), Clock)
     assert isinstance(SystemClock(), Clock)
+
+
+class _SlowToStopClock(ManualClock):
+    """A clock whose sleep takes a few loop turns to finish once cancelled (as a real timer's
+    cleanup may), so a cancel can reach wait_for_event while it is tidying up its timer."""
+
+    async def sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            for _ in range(5):
+                await asyncio.sleep(0)
+            raise
+
+
+async def test_wait_for_event_lets_a_cancel_during_its_cleanup_through() -> None:
+    # A loop waiting on wait_for_event must end when its task is cancelled, even if the cancel
+    # arrives while the wait tidies up its timer: swallowed, the loop slept out its interval and
+    # a stopping bot hung in teardown.
+    event = asyncio.Event()
+    waiting = asyncio.create_task(wait_for_event(_SlowToStopClock(), event, 300))
+    await asyncio.sleep(0)
+    event.set()
+    for _ in range(3):  # the event's waiter finishes; the wait now cancels its timer
+        await asyncio.sleep(0)
+    waiting.cancel()
+    try:
+        await waiting
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the cancel was swallowed: wait_for_event returned normally")
+    assert waiting.cancelled()
