@@ -25,6 +25,11 @@ PERMISSION_REASONS: dict[str, str] = {
     "embed_links": "so those posts show as cards (embeds)",
     # Only used when a server picks a role in /sequel-admin follow.
     "manage_roles": "to give members the sequel-news role when they press Notify me",
+    "send_polls": "to post native polls with /poll cast",
+    # /watchparty: Discord asks these of whoever schedules an event (Connect and View Channel
+    # for one in a voice channel); the bot never joins a voice channel.
+    "manage_events": "to schedule watch parties and the sequel's premiere as server events",
+    "connect": "Discord requires it of whoever schedules an event in a voice channel",
 }
 
 

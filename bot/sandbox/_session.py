@@ -241,6 +241,7 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
                 channels=("general", "news"),
                 bot_permissions=invite_permissions().value,
             )
+            emu.state.add_channel(guild, "Movie night", type=2)  # for /watchparty channel:
             fans = emu.add_role(guild, "sequel-fans")
             bot_role = guild.roles[guild.members[emu.app.bot.id].roles[0]]
             fans.position, bot_role.position = bot_role.position, fans.position
