@@ -60,29 +60,19 @@ NOT_OWNER = "Only the people running this bot (OWNER_IDS) can do this."
 USER_INSTALL_PRIVATE_DEFAULT = True
 
 
-def _declare(target: Any, *, user_install: bool, guild_context_only: bool) -> None:
-    """Set a command's (or group's, or GroupCog's) install types and contexts. Fresh objects
-    each time: discord.py's own decorators mutate them in place."""
-    installs = app_commands.AppInstallationType(guild=True, user=user_install)
-    contexts = app_commands.AppCommandContext(
-        guild=True, dm_channel=not guild_context_only, private_channel=not guild_context_only
-    )
-    unwrapped = getattr(target, "__discord_app_commands_unwrap__", target) or target
-    if isinstance(unwrapped, app_commands.Command | app_commands.Group | app_commands.ContextMenu):
-        unwrapped.allowed_installs = installs
-        unwrapped.allowed_contexts = contexts
-        unwrapped.guild_only = guild_context_only
-    else:  # a callback or a GroupCog class: read when the command or group is built
-        target.__discord_app_commands_installation_types__ = installs
-        target.__discord_app_commands_contexts__ = contexts
-        target.__discord_app_commands_guild_only__ = guild_context_only
+def _declare(target: T, *, user_install: bool, guild_context_only: bool) -> T:
+    """Set a command's (or group's, or GroupCog's) install types and contexts, through
+    discord.py's public decorators (they handle commands, groups, callbacks and GroupCogs)."""
+    target = app_commands.allowed_installs(guilds=True, users=user_install)(target)
+    if guild_context_only:
+        return app_commands.guild_only(target)  # contexts: servers only
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(target)
 
 
 def everywhere(target: T) -> T:
     """Declare a command usable wherever Discord is: installed to a server or to a member's own
     account, in servers (with or without the bot), the bot's DMs and group DMs."""
-    _declare(target, user_install=True, guild_context_only=False)
-    return target
+    return _declare(target, user_install=True, guild_context_only=False)
 
 
 def server_only(target: T | None = None) -> Any:
@@ -90,8 +80,7 @@ def server_only(target: T | None = None) -> Any:
     parentheses, like discord.py's guild_only). The tree refuses any other context."""
 
     def inner(decorated: T) -> T:
-        _declare(decorated, user_install=False, guild_context_only=True)
-        return decorated
+        return _declare(decorated, user_install=False, guild_context_only=True)
 
     return inner if target is None else inner(target)
 
