@@ -41,6 +41,14 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_FIRST = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})\.?,? (\d{{4}})\b", re.I)
+# A sentence ends at . ! or ? before a capital or a quote ("Sept. 4th" goes on).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+# Words that say a date is the release's: a date in a sentence without one is another event's.
+_RELEASE_WORDS = re.compile(
+    r"\b(releas\w*|premi[eè]r\w*|theat(?:er|re)s?|cinemas?|opens|opening|debut\w*|arriv\w*"
+    r"|streaming|out on|out in|comes out|hits)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +73,23 @@ def dates_in(text: str) -> set[date]:
     return found
 
 
+def release_sentences(update: SequelUpdate) -> list[str]:
+    """The headline and the sentences of the update's text that speak of a release, verbatim:
+    only their dates can be the release day ("Filming wrapped on March 3, 2027. Netflix has set
+    a release date." holds a date that is not the release's)."""
+    pieces = [update.headline, *_SENTENCE_END.split(update.text.strip())]
+    return [piece for piece in pieces if piece and _RELEASE_WORDS.search(piece)]
+
+
 def _from_update(update: SequelUpdate) -> ReleaseDate:
-    days = dates_in(f"{update.headline}\n{update.text}")
+    said = release_sentences(update)
+    days = {day for sentence in said for day in dates_in(sentence)}
     source = " · ".join(part for part in (update.source_outlet, update.source_url) if part)
     source = source or "the sequel timeline (no outlet given)"
     if len(days) == 1:
-        return ReleaseDate(next(iter(days)), update.text, source)
+        day = next(iter(days))
+        words = next(sentence for sentence in said if day in dates_in(sentence))
+        return ReleaseDate(day, words, source)
     if days:
         listed = ", ".join(sorted(d.isoformat() for d in days))
         why = f"the update “{update.headline}” names more than one date ({listed})"

@@ -57,7 +57,7 @@ def test_release_date_comes_from_the_update_that_set_the_stage_with_its_words() 
     [
         ([], "no source gives a release date"),
         ([_update("A date is set, not said.")], "gives no release date"),
-        ([_update("Either 2028-06-04 or 2028-07-04.")], "more than one date"),
+        ([_update("It premieres either 2028-06-04 or 2028-07-04.")], "more than one date"),
         ([_update("Out 2028-06-04.", stage="filming")], "no source gives a release date"),
     ],
 )
@@ -100,3 +100,16 @@ def test_a_bad_start_is_refused_with_the_reason(typed: str, zone: str, said: str
     start = parse_start(typed, zone, NOW)
     assert start.moment is None and start.problem is not None and said in start.problem
     assert "**2027**" not in start.problem  # what was typed is shown escaped
+
+
+def test_a_date_the_update_gives_for_something_else_is_not_the_release_date() -> None:
+    text = "Filming wrapped on March 3, 2028. Netflix has set a release date, not said yet."
+    found = release_date(None, [_update(text)])
+    assert found.day is None and "gives no release date" in found.why
+
+
+def test_the_release_date_is_shown_with_the_sentence_that_gives_it() -> None:
+    text = "Filming wrapped on 2028-03-03. The sequel premieres Sept. 4th 2028 on Netflix."
+    found = release_date(None, [_update(text)])
+    assert found.day == date(2028, 9, 4)
+    assert found.excerpt == "The sequel premieres Sept. 4th 2028 on Netflix."
