@@ -93,11 +93,33 @@ def _field_runs(embed: discord.Embed) -> list[str]:
     return blocks
 
 
+def _body_and_source(text: str) -> tuple[str, str]:
+    """A block's text before its last line, and its last line (with its line break): a field's
+    last line is where its excerpt comes from, kept whole when the excerpt above is cut."""
+    if "\n" not in text:
+        return text, ""
+    body, last = text.rsplit("\n", 1)
+    return body, "\n" + last
+
+
 def fit_texts(texts: Sequence[str], budget: int) -> list[str]:
     """Shorten the longest texts until all of them fit in `budget` characters together.
 
-    Finds the largest cap c with sum(min(len, c)) <= budget and cuts every text longer than c
-    to c (at a word, marked "…"): short blocks, like the source line, are never touched."""
+    A block of several lines keeps its last line (the source line of a field) and is cut above
+    it; only if those lines alone overflow is each block cut as a whole."""
+    if sum(map(len, texts)) <= budget:
+        return list(texts)
+    parts = [_body_and_source(text) for text in texts]
+    kept = sum(len(last) for _, last in parts)
+    if kept >= budget:
+        return _fit_whole(texts, budget)
+    bodies = _fit_whole([body for body, _ in parts], budget - kept)
+    return [body + last for body, (_, last) in zip(bodies, parts, strict=True)]
+
+
+def _fit_whole(texts: Sequence[str], budget: int) -> list[str]:
+    """Finds the largest cap c with sum(min(len, c)) <= budget and cuts every text longer than c
+    to c (at a word, marked "…"): short texts are never touched."""
     if sum(map(len, texts)) <= budget:
         return list(texts)
     low, high = 1, max(map(len, texts))

@@ -181,3 +181,22 @@ async def test_settings_cards_choice_is_stored_and_said(bot: HeroesBot) -> None:
     await sent_view(bot, "sequel status", FakeInteraction(guild_id=None))
     (shown,) = (await invoke(bot, "settings", FakeInteraction())).sent
     assert "classic embeds" in shown.content
+
+
+def test_fitting_cuts_a_field_above_its_source_line_and_keeps_the_line_whole() -> None:
+    source = "Source: Outlet — <https://example.com/" + "a" * 400 + ">"
+    texts = [f"**Update {n}**\n" + "The writers met. " * 200 + f"\n{source}" for n in range(3)]
+    fitted = fit_texts(texts, TEXT_TOTAL)
+    assert sum(map(len, fitted)) <= TEXT_TOTAL
+    for text in fitted:
+        body, last = text.rsplit("\n", 1)
+        assert last == source and body.endswith("…")
+
+
+async def test_news_pages_at_their_largest_keep_every_source_address(store: Store) -> None:
+    await store.tracker.add_updates([longest_update(n) for n in range(1, 10)], announce=False)
+    pages = news_pages(await store.tracker.timeline(limit=200))
+    for embed, layout in zip(pages, news_layouts(pages), strict=True):
+        text = layout.plain_text()
+        for field in embed.fields:  # the embed's source line, as the embed shows it
+            assert field.value.rsplit("\n", 1)[1] in text
