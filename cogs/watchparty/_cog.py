@@ -148,12 +148,24 @@ class WatchParty(commands.Cog):
             log.warning("Discord refused a watch party in server %s: %s", guild.id, exc)
             await interaction.followup.send(discord_refused(exc), ephemeral=True)
             return
-        party = await self.bot.store.watch_parties.add(
-            replace(draft, event_id=event.id), now=self.bot.clock.now()
-        )
+        party = await self._store_or_take_down(event, replace(draft, event_id=event.id))
         await interaction.followup.send(
             created_reply(party, when.moment, zone.note), ephemeral=True
         )
+
+    async def _store_or_take_down(
+        self, event: discord.ScheduledEvent, party: NewWatchParty
+    ) -> StoredParty:
+        """Store the party Discord has made; if it can't be stored, its event is deleted again,
+        so no event is left that /watchparty list and cancel don't know."""
+        try:
+            return await self.bot.store.watch_parties.add(party, now=self.bot.clock.now())
+        except Exception:
+            try:
+                await event.delete()
+            except discord.HTTPException as exc:
+                log.error("watch party event %s not stored nor deleted: %s", event.id, exc)
+            raise
 
     @watchparty.command(name="list")
     async def list_parties(self, interaction: Interaction) -> None:

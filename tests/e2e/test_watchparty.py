@@ -231,3 +231,20 @@ async def test_cancelling_a_party_under_way_ends_its_event(w: World) -> None:
     handle = await w.emu.slash("watchparty cancel", {"party": str(event.id)}, user=w.emu.app.owner)
     assert "Cancelled **Now**" in ((await handle.wait_message()).content or "")
     assert event.status == 3  # COMPLETED: Discord lets an active event only end
+
+
+async def test_an_event_that_cannot_be_stored_is_deleted_again(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(w.bot.store.watch_parties, "add", broken)
+    handle = await w.emu.slash(
+        "watchparty create",
+        {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "Rex"},
+        user=w.emu.app.owner,
+    )
+    reply = await handle.wait_message()
+    assert reply.ephemeral and "Scheduled" not in (reply.content or "")
+    assert events(w) == []  # made by Discord, then deleted: nothing half-done
