@@ -146,7 +146,10 @@ class Polls(commands.Cog):
                 )
             )
         except Exception:
-            await self.discord.delete(channel_id, message.id)
+            try:
+                await self.discord.delete(channel_id, message.id)
+            except discord.HTTPException as exc:  # said in the log; the store's error goes on
+                log.error("poll message %s not stored nor deleted: %s", message.id, exc)
             raise
         self.finisher.wake.set()
         return stored

@@ -262,3 +262,20 @@ async def test_a_poll_ending_while_the_bot_is_down_is_counted_once_after_a_resta
                 finalized.append(stored.finalized_at)
         assert finalized[0] is not None and finalized[1] == finalized[0]
         assert_clean(emu)
+
+
+async def test_a_poll_that_cannot_be_stored_is_taken_down_again(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(w.bot.store.polls, "record", broken)
+    handle = await w.emu.slash(
+        "poll cast",
+        {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"},
+        user=w.emu.app.owner,
+    )
+    reply = await handle.wait_message()
+    assert reply.ephemeral and "posted" not in (reply.content or "")
+    assert polls_in_channel(w) == []  # posted by Discord, then deleted: nothing half-done
