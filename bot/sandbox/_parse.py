@@ -88,10 +88,50 @@ def parse(line: str, commands: list[dict[str, Any]]) -> Invocation:
             )
         hint = " ".join(f"{n}: …" for n in names)
         raise ParseError(f"options are written as name: value — /{invocation.full_name} {hint}")
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(rest)
-        invocation.options[match.group(1).lower()] = rest[match.end() : end].strip()
+    _fill(invocation, rest, matches)
+    if wants and _plain_text(invocation):
+        # Nothing to suggest for this option, so the ? ends its value: `question: Who?`.
+        invocation.options[invocation.focused or ""] += "?"
+        invocation.wants_suggestions = False
     return invocation
+
+
+def _fill(invocation: Invocation, rest: str, matches: list[re.Match[str]]) -> None:
+    """Each option's text, up to the next option's name. An option is given once, so its name
+    again is part of a value: a choice Tab completed as `cards: cards: Discord's newer …`."""
+    keys = [m for i, m in enumerate(matches) if m.group(1).lower() not in _names_in(matches[:i])]
+    for i, match in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else len(rest)
+        invocation.options[match.group(1).lower()] = rest[match.end() : end].strip()
+
+
+def _names_in(matches: list[re.Match[str]]) -> set[str]:
+    return {m.group(1).lower() for m in matches}
+
+
+def _plain_text(invocation: Invocation) -> bool:
+    """Whether the option being typed last is text with no suggestions (no autocomplete, no
+    choices), where a final ? can only be part of what is typed."""
+    definition = next((o for o in invocation.definitions if o["name"] == invocation.focused), None)
+    return (
+        definition is not None
+        and definition.get("type") == STRING
+        and not definition.get("autocomplete")
+        and not definition.get("choices")
+        and bool(invocation.options[invocation.focused or ""])
+    )
+
+
+def _choice(name: str, raw: str, choices: list[dict[str, Any]]) -> Any:
+    """The value of the choice typed: its value, its name as shown (Tab completes it), or that
+    name's first word (`classic` for “classic: embeds”), in any case."""
+    typed = raw.strip().casefold()
+    for choice in choices:
+        shown = str(choice["name"]).casefold()
+        if typed in {str(choice["value"]).casefold(), shown, shown.split(":")[0].strip()}:
+            return choice["value"]
+    listed = ", ".join(f"{c['value']} ({c['name']})" for c in choices)
+    raise ParseError(f"{name} must be one of: {listed} (got {raw!r})")
 
 
 def convert(invocation: Invocation, resolve: dict[int, Any]) -> dict[str, Any]:
@@ -102,7 +142,9 @@ def convert(invocation: Invocation, resolve: dict[int, Any]) -> dict[str, Any]:
     for name, raw in invocation.options.items():
         definition = by_name[name]
         kind = definition["type"]
-        if kind == STRING:
+        if definition.get("choices"):
+            out[name] = _choice(name, raw, definition["choices"])
+        elif kind == STRING:
             out[name] = raw
         elif kind in (INTEGER, NUMBER):
             try:

@@ -45,8 +45,13 @@ def poll_lines(message: Message, width: int, now: float | None = None) -> list[L
     if poll.finalized:
         state = "poll ended: final results"
     else:
-        pick = "pick one or more" if poll.allow_multiselect else "pick one"
-        state = f"{_left(poll.expiry, now)} · {pick}: type vote 1 (vote 1 3 for several)"
+        # Only a multiselect poll takes several numbers; `vote` alone takes a vote back.
+        how = (
+            "pick one or more: type vote 1, or vote 1 3 for several"
+            if poll.allow_multiselect
+            else "pick one: type vote 1"
+        )
+        state = f"{_left(poll.expiry, now)} · {how} (vote alone takes yours back)"
     return lines + wrap(_plain(state, DIM), width - 2, bar)
 
 

@@ -174,8 +174,8 @@ class Repl:
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
                 self.say(describe_commands(self.sandbox.commands()))
-            elif line.lower().startswith("say "):
-                self.sandbox.say(line[4:].strip())
+            elif line.split()[0].lower() == "say":
+                self._say(line[3:].strip())
             elif line.split()[0].lower() == "right-click":
                 await self.sandbox.right_click(line[len("right-click") :].strip())
             elif line.split()[0].lower() == "vote":
@@ -194,6 +194,11 @@ class Repl:
         except TimeoutError:
             self.say("! the bot did not answer in time (see the log above)")
         await self.show_changes()
+
+    def _say(self, text: str) -> None:
+        if not text:
+            raise ParseError("say what? e.g. say I heard the sequel is filming already")
+        self.sandbox.say(text)
 
     async def _command(self, line: str) -> None:
         invocation = parse(line, self.sandbox.commands())

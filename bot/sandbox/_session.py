@@ -23,6 +23,8 @@ from discord_emulator import Emulator, InteractionHandle, Message
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0
+# Discord's channel types, by the words its client uses.
+CHANNEL_KINDS = {0: "text", 2: "voice", 4: "category", 5: "announcement", 13: "stage", 15: "forum"}
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -83,6 +85,7 @@ class Sandbox:
     # ------------------------------------------------------------------ acting
     async def run(self, invocation: Invocation) -> InteractionHandle:
         options = self.typed_options(invocation)
+        self._check_channel_kinds(invocation, options)
         await self._pick_suggestions(invocation, options)
         here = self.places.here
         handle = await self.emu.slash(
@@ -90,6 +93,23 @@ class Sandbox:
         )
         await self._settle(handle)
         return handle
+
+    def _check_channel_kinds(self, invocation: Invocation, options: dict[str, Any]) -> None:
+        """Discord's client offers only the channels of the kinds an option takes (a voice
+        channel for /watchparty create channel:); say so in words, with the ones it offers."""
+        for definition in invocation.definitions:
+            kinds = definition.get("channel_types")
+            picked = self.guild.channels.get(options.get(definition["name"], 0))
+            if not kinds or picked is None or picked.type in kinds:
+                continue
+            offered = [f"#{c.name}" for c in self.guild.channels.values() if c.type in kinds]
+            wanted = " or ".join(CHANNEL_KINDS.get(k, f"type {k}") for k in kinds)
+            kind = CHANNEL_KINDS.get(picked.type, "other")
+            raise ParseError(
+                f"{definition['name']}: #{picked.name} is a {kind} channel; "
+                f"this option takes a {wanted} channel"
+                + (f": {', '.join(offered)}" if offered else " (this server has none)")
+            )
 
     async def _pick_suggestions(self, invocation: Invocation, options: dict[str, Any]) -> None:
         """Typing a suggestion's name sends its value, as picking it in Discord does: the
@@ -103,10 +123,13 @@ class Sandbox:
             choices = [c for c in remembered if c["name"] == typed]
             if not choices:
                 others = {k: v for k, v in options.items() if k != name}
+                # A suggestion's name may be longer than what Discord lets one type in the
+                # option (its max_length): ask with the part one could type.
+                longest = definition.get("max_length") or len(typed)
                 choices = await self.emu.autocomplete(
                     invocation.full_name,
                     name,
-                    typed,
+                    typed[:longest],
                     others,
                     user=self.me,
                     guild=self.places.here.guild,
@@ -151,14 +174,16 @@ class Sandbox:
         return sorted(c["name"] for c in self.commands() if c.get("type") == 3)
 
     async def right_click(self, menu: str) -> InteractionHandle:
-        """Right-click the last message said here and pick `menu` (any spelling of its name;
-        empty: the only one)."""
+        """Right-click the last message said here and pick `menu` (its name in any case, or
+        the start of it; empty: the only one)."""
         if self.said is None:
             raise ParseError(
                 "say something first (say I heard the sequel is filming), then right-click it"
             )
         menus = self.menus()
-        picked = [m for m in menus if m.casefold() == menu.casefold()] if menu else menus
+        wanted = menu.casefold()
+        picked = [m for m in menus if m.casefold() == wanted]
+        picked = picked or [m for m in menus if m.casefold().startswith(wanted)]  # `check`
         if len(picked) != 1:
             raise ParseError(f"which menu? right-click {' | '.join(menus) or '(none synced)'}")
         handle = await self.emu.right_click(self.said, picked[0], user=self.me)

@@ -1,0 +1,65 @@
+"""What a newcomer types at the sandbox prompt, following the README, works: a choice as Tab
+completes it or by its first word, a question ending in ?, a suggestion typed whole, a
+shortened menu name; and what it refuses says why in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.client import HeroesBot
+from bot.sandbox._parse import ParseError, convert, parse
+from tests.test_sandbox import _sandbox
+
+
+def _commands(bot: HeroesBot) -> list[dict]:
+    return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
+
+
+def test_a_choice_is_sent_by_its_value_whether_typed_as_tab_completes_it_or_by_its_first_word(
+    bot: HeroesBot,
+) -> None:
+    commands = _commands(bot)
+    tabbed = parse("/settings cards: cards: Discord's newer layout (default)", commands)
+    assert convert(tabbed, {}) == {"cards": "v2"}
+    assert convert(parse("/settings cards: Classic", commands), {}) == {"cards": "classic"}
+    assert convert(parse("/settings replies: private", commands), {}) == {"replies": "private"}
+    with pytest.raises(ParseError) as refused:
+        convert(parse("/settings cards: new", commands), {})
+    assert "cards must be one of: v2 (cards: Discord's newer layout (default))" in str(
+        refused.value
+    )
+
+
+def test_a_question_mark_ends_a_text_value_with_nothing_to_suggest(bot: HeroesBot) -> None:
+    commands = _commands(bot)
+    poll = parse("/poll cast answer_1: a answer_2: b question: Who is best?", commands)
+    assert poll.options["question"] == "Who is best?" and not poll.wants_suggestions
+    assert parse("/cast name: hol?", commands).wants_suggestions  # the bot suggests names
+
+
+def test_newcomer_session_say_right_click_votes_and_watch_party_cancel(tmp_path: Path) -> None:
+    result = _sandbox(
+        [
+            "say",
+            "say I heard the sequel is filming already",
+            "right-click check",
+            "/poll cast answer_1: Pedro Pascal answer_2: Christian Slater",
+            "/watchparty create start: 2099-03-14 20:00 channel: #general",
+            "/watchparty create start: 2099-03-15 21:00 title: Heroes night location: home",
+            "/watchparty cancel party: Heroes night · 2099-03-15 21:00 UTC",
+        ],
+        "sandbox",
+        tmp_path=tmp_path,
+    )
+    out = result.stdout
+    flat = " ".join(out.split())
+    assert result.returncode == 0, result.stderr
+    assert "! say what? e.g. say I heard the sequel is filming already" in out
+    assert "WHAT THE STORED SOURCES SAY" in out  # `check` picked the only menu it starts
+    assert "pick one: type vote 1 (vote alone takes yours back)" in flat
+    assert "for several" not in out  # a single-answer poll takes one number
+    assert "! channel: #general is a text channel; this option takes a voice or stage" in out
+    assert "Cancelled Heroes night." in out  # the suggestion's name, longer than one may type
+    assert "Traceback" not in out + result.stderr
