@@ -279,3 +279,14 @@ async def test_a_poll_that_cannot_be_stored_is_taken_down_again(
     reply = await handle.wait_message()
     assert reply.ephemeral and "posted" not in (reply.content or "")
     assert polls_in_channel(w) == []  # posted by Discord, then deleted: nothing half-done
+
+
+async def test_a_poll_whose_answer_was_lost_is_not_posted_twice(w: World) -> None:
+    # Discord posts the poll, then answers 500; discord.py retries the create with the same
+    # nonce (it sets one on every send, enforced), so Discord returns the poll it made.
+    lost = w.emu.inject_fault("POST /channels/{channel_id}/messages", status=500, after_effect=True)
+    reply = await post_poll(w, {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"})
+    assert lost.fired == 1 and reply.startswith("Poll #1 posted")
+    [message] = polls_in_channel(w)
+    [stored] = await w.bot.store.polls.of_guild(w.guild.id)
+    assert stored.message_id == message.id
