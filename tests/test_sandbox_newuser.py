@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.client import HeroesBot
+from bot.sandbox._complete import complete
 from bot.sandbox._parse import ParseError, convert, parse
 from tests.test_sandbox import _sandbox
 
@@ -63,3 +64,22 @@ def test_newcomer_session_say_right_click_votes_and_watch_party_cancel(tmp_path:
     assert "! channel: #general is a text channel; this option takes a voice or stage" in out
     assert "Cancelled Heroes night." in out  # the suggestion's name, longer than one may type
     assert "Traceback" not in out + result.stderr
+
+
+async def test_tab_completes_where_and_its_places_and_right_click_and_its_menus(
+    bot: HeroesBot,
+) -> None:
+    commands = _commands(bot)
+
+    async def no_suggestions(invocation: object) -> list[dict]:
+        return []
+
+    async def offered(before: str) -> list[str]:
+        candidates = await complete(before, commands, no_suggestions, {})
+        return [c.text for c in candidates]
+
+    assert await offered("whe") == ["where "]
+    assert await offered("where gr") == ["group"]
+    assert await offered("where ") == ["server", "dm", "group", "friend-dm", "elsewhere"]
+    assert await offered("right-click ") == ["Check against the source"]
+    assert await offered("r") == ["right-click "]

@@ -1,4 +1,5 @@
-"""What Tab offers at the sandbox prompt: commands, subcommands, option names and values.
+"""What Tab offers at the sandbox prompt: commands, subcommands, option names and values, and
+the sandbox's own words (`where` and its places, `right-click` and the bot's menus).
 
 Values come from where Discord gets them: the bot's own autocomplete, the option's choices,
 true/false, or the server's channels, roles and members. Pure logic over the synced commands, so
@@ -23,10 +24,19 @@ from bot.sandbox._parse import (
     ParseError,
     parse,
 )
+from bot.sandbox._places import DESCRIPTIONS
 from discord_emulator import EmulatorUsageError
 
 Suggest = Callable[[Invocation], Awaitable[list[dict[str, Any]]]]
 SANDBOX_COMMANDS = {"/help": "the commands, as the bot synced them"}
+# The sandbox's own words (not Discord commands), completed once a letter is typed.
+SANDBOX_WORDS = {
+    "where": "change where you type: server, dm, group, friend-dm, elsewhere",
+    "say": "post a message as you, to right-click",
+    "right-click": "open a menu of the Apps list on the last message you said",
+    "vote": "vote in the last poll here (vote alone takes yours back)",
+    "exit": "leave the sandbox",
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ async def complete(
             if _starts(name, text or "/")
         ]
     if not text.startswith("/"):
-        return []
+        return _sandbox_words(text, commands)
     head, _, rest = text[1:].partition(" ")
     node = next(
         (c for c in commands if c["name"] == head.lower() and c.get("type", 1) == 1),
@@ -86,6 +96,24 @@ async def complete(
         node, rest = child, tail
     definitions = list(node.get("options", []))
     return await _options(before, commands, rest, definitions, suggest, pools)
+
+
+def _sandbox_words(text: str, commands: list[dict[str, Any]]) -> list[Candidate]:
+    """`where` and its places, `right-click` and the bot's menus, and the other words."""
+    word, space, rest = text.partition(" ")
+    if not space:
+        return [
+            Candidate(f"{w} ", len(text), w, d)
+            for w, d in SANDBOX_WORDS.items()
+            if _starts(w, text)
+        ]
+    if word.lower() == "where":
+        places = DESCRIPTIONS.items()
+        return [Candidate(n, len(rest), n, d) for n, d in places if _starts(n, rest.strip())]
+    if word.lower() == "right-click":
+        menus = sorted(str(c["name"]) for c in commands if c.get("type") == 3)
+        return [Candidate(m, len(rest), m) for m in menus if _starts(m, rest.strip())]
+    return []
 
 
 async def _options(
