@@ -4,14 +4,21 @@ shortened menu name; and what it refuses says why in words."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from bot.client import HeroesBot
+from bot.config import Config
 from bot.sandbox._complete import complete
 from bot.sandbox._parse import ParseError, convert, parse
+from bot.sandbox._repl import Repl
+from bot.sandbox._session import open_sandbox
+from bot.seed import load_seed
+from bot.store import NewUpdate, open_store
 from tests.test_sandbox import _sandbox
+from tests.test_sandbox_polls import NoTyping
 
 
 def _commands(bot: HeroesBot) -> list[dict]:
@@ -83,3 +90,20 @@ async def test_tab_completes_where_and_its_places_and_right_click_and_its_menus(
     assert await offered("where ") == ["server", "dm", "group", "friend-dm", "elsewhere"]
     assert await offered("right-click ") == ["Check against the source"]
     assert await offered("r") == ["right-click "]
+
+
+async def test_turning_a_page_of_a_v2_card_shows_the_new_page(tmp_path: Path) -> None:
+    database = tmp_path / "heroes.db"
+    async with open_store(database) as store:
+        await store.apply_seed(load_seed())
+        for n in range(1, 7):
+            await store.tracker.add_update(NewUpdate(f"Update number {n}", "Body."))
+    async with open_sandbox(Config(token=None, database_path=database), keep_data=False) as box:
+        out = io.StringIO()
+        repl = Repl(box, NoTyping(), out)
+        for line in ["/sequel news", "4"]:
+            await repl.handle(line)
+    text = out.getvalue()
+    assert "Page 1/2" in text
+    assert "Page 2/2" in text  # the edited card is shown, not only its buttons
+    assert "buttons on" not in text

@@ -34,6 +34,21 @@ def interactive_components(components: list[Any]) -> Iterator[dict[str, Any]]:
             yield from interactive_components(comp.get("components", []))
 
 
+def layout_text(components: list[Any]) -> str:
+    """What a V2 message says, its buttons left out: an edit that changes this (a page turned)
+    is shown whole, one that changes only the buttons (they expired) in one line."""
+    texts: list[str] = []
+    for comp in components:
+        if not isinstance(comp, dict):
+            continue
+        if comp.get("type") == TEXT_DISPLAY:
+            texts.append(str(comp.get("content", "")))
+        elif comp.get("type") in (CONTAINER, SECTION):
+            texts.append(layout_text(comp.get("components", [])))
+            texts.append(str((comp.get("accessory") or {}).get("url", "")))
+    return "\n".join(t for t in texts if t)
+
+
 def layout_lines(components: list[Any], markdown: Markdown, width: int) -> list[Line]:
     """The message's V2 components as text lines (action rows left to the numbered buttons)."""
     out: list[Line] = []

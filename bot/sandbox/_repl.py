@@ -8,6 +8,7 @@ import sys
 from typing import Any, Protocol, TextIO
 
 from bot.sandbox._form import FormField, form_fields
+from bot.sandbox._layout_text import is_v2, layout_text
 from bot.sandbox._parse import ParseError, parse
 from bot.sandbox._render import buttons_of, render_message
 from bot.sandbox._session import Sandbox
@@ -116,7 +117,8 @@ class Repl:
                     channel.name if channel and channel is not self.sandbox.channel else None
                 )
                 # A poll's end changes only its poll: shown again, with the final count.
-                body = (message.content, repr(message.embeds) + repr(message.poll))
+                said = layout_text(message.components) if is_v2(message) else ""
+                body = (message.content, repr(message.embeds) + repr(message.poll) + said)
                 unchanged = self._bodies.get(message.id) == body
                 self._bodies[message.id] = body
                 if edited and unchanged:
@@ -130,7 +132,8 @@ class Repl:
         """An edit of the buttons alone (a view timing out) is one line, not the whole card."""
         buttons = buttons_of(message)
         title = next((e.get("title") for e in message.embeds if e.get("title")), None)
-        first_line = message.content.split("\n", 1)[0]
+        text = layout_text(message.components) if is_v2(message) else message.content
+        first_line = text.split("\n", 1)[0]
         what = title or first_line or "an earlier message"
         if buttons and all(c.get("disabled") for c in buttons):
             self.say(
