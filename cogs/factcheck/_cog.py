@@ -40,8 +40,11 @@ class FactCheck(commands.Cog):
         if not text.strip():
             await interaction.response.send_message(NO_TEXT, ephemeral=True)
             return
+        # Answered first: the search over every stored excerpt may take longer than the 3
+        # seconds Discord gives a reply (a large news history), then the answer follows.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         check = await self.bot.store.excerpts.check(text, limit=MAX_EXCERPTS)
         if not check.matches:
-            await interaction.response.send_message(nothing_text(check), ephemeral=True)
+            await interaction.followup.send(nothing_text(check), ephemeral=True)
             return
-        await interaction.response.send_message(embed=check_card(check), ephemeral=True)
+        await interaction.followup.send(embed=check_card(check), ephemeral=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from discord_emulator import ClientRefusal, InteractionResponse
+from discord_emulator import ClientRefusal, InteractionHandle, InteractionResponse
 from tests.e2e.harness import World, assert_clean, world
 
 MENU = "Check against the source"
@@ -27,10 +27,21 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
         assert_clean(value.emu)
 
 
+async def answered(handle: InteractionHandle) -> InteractionResponse:
+    """The bot's answer: at once ("no text"), or after a private "thinking…" (the search may
+    take longer than Discord's 3 seconds), as the message that replaces it."""
+    response = await handle.response()
+    if not response.deferred:
+        return response
+    assert response.ephemeral  # the "thinking…" is private too
+    message = await handle.wait_message()
+    return InteractionResponse(4, {"type": 4, "data": message.raw_body}, message)
+
+
 async def check(w: World, text: str, **message: Any) -> InteractionResponse:
     """`other` posts `text`; `fan` right-clicks it and picks the menu."""
     posted = w.emu.member_says(text, user=w.other, channel=w.channel, **message)
-    response = await (await w.emu.right_click(posted, MENU, user=w.fan)).response()
+    response = await answered(await w.emu.right_click(posted, MENU, user=w.fan))
     assert response.ephemeral
     assert response.data.get("allowed_mentions") == {"parse": []}
     return response
@@ -150,7 +161,7 @@ async def test_the_bots_own_private_reply_has_no_apps_menu(w: World) -> None:
 async def test_it_works_on_a_message_in_a_dm_with_the_bot(w: World) -> None:
     dm = w.emu.state.dm_channel(w.fan)
     posted = w.emu.member_says("is the sequel already happening?", user=w.fan, channel=dm)
-    response = await (await w.emu.right_click(posted, MENU, user=w.fan)).response()
+    response = await answered(await w.emu.right_click(posted, MENU, user=w.fan))
     assert response.ephemeral
     assert "already" in response.embeds[0]["fields"][0]["name"]
 
@@ -168,7 +179,7 @@ async def test_a_user_install_checks_messages_wherever_it_reaches(w: World) -> N
     for place, channel in places.items():
         posted = w.emu.member_says(CLAIM, user=w.other, channel=channel)
         handle = await w.emu.right_click(posted, MENU, user=w.fan)
-        response = await handle.response()
+        response = await answered(handle)
         assert response.ephemeral, place
         assert handle.interaction.payload["authorizing_integration_owners"] == {
             "1": str(w.fan.id)
@@ -181,3 +192,13 @@ async def test_without_an_install_reaching_there_the_menu_is_not_offered(w: Worl
     posted = w.emu.member_says(CLAIM, user=w.other, channel=w.emu.add_user_dm(w.fan, w.other))
     with pytest.raises(ClientRefusal):
         await w.emu.right_click(posted, MENU, user=w.fan)
+
+
+async def test_the_search_is_announced_privately_first_so_discords_3_seconds_never_run_out(
+    w: World,
+) -> None:
+    posted = w.emu.member_says(CLAIM, user=w.other, channel=w.channel)
+    handle = await w.emu.right_click(posted, MENU, user=w.fan)
+    first = await handle.response()
+    assert first.deferred and first.ephemeral
+    assert "already in the works" in everything_shown(await answered(handle))
