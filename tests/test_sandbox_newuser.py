@@ -107,3 +107,20 @@ async def test_turning_a_page_of_a_v2_card_shows_the_new_page(tmp_path: Path) ->
     assert "Page 1/2" in text
     assert "Page 2/2" in text  # the edited card is shown, not only its buttons
     assert "buttons on" not in text
+
+
+def test_say_with_a_file_name_in_brackets_posts_an_image_with_no_text_to_right_click(
+    tmp_path: Path,
+) -> None:
+    result = _sandbox(
+        ["say [photo.png]", "right-click", "say see [link] here", "right-click"],
+        "sandbox",
+        tmp_path=tmp_path,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "📎 photo.png" in out
+    assert "That message has no text to check." in out
+    assert "see [link] here" in out  # brackets without a file name stay text
+    assert "Words looked up: see, link" in out
+    assert "Traceback" not in out + result.stderr

@@ -40,8 +40,8 @@ HELP_FOOTER = (
     "exit or Ctrl-D leaves.\n"
     "where: type from your DM with the bot, a group DM or a server without the bot, through "
     "your own install of the app (a user install).\n"
-    "say <text> posts a message as you; right-click then opens its Apps menu (right-click "
-    "Check against the source).\n"
+    "say <text> posts a message as you (say [photo.png]: an image with no text); right-click "
+    "then opens its Apps menu (right-click Check against the source).\n"
     "vote 2 votes for answer 2 of the last poll here (vote 1 3: several, in a multiselect "
     "poll; vote alone takes your vote back)."
 )
@@ -200,7 +200,10 @@ class Repl:
 
     def _say(self, text: str) -> None:
         if not text:
-            raise ParseError("say what? e.g. say I heard the sequel is filming already")
+            raise ParseError(
+                "say what? e.g. say I heard the sequel is filming already (or say [photo.png]: "
+                "an image with no text)"
+            )
         self.sandbox.say(text)
 
     async def _command(self, line: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -23,6 +24,8 @@ from discord_emulator import Emulator, InteractionHandle, Message
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0
+# `say … [photo.png] [clip.mp4]`: file names (with an extension) in brackets end the message.
+ATTACHED = re.compile(r"(?:\s*\[[^\]\s]+\.\w+\])+\s*$")
 # Discord's channel types, by the words its client uses.
 CHANNEL_KINDS = {0: "text", 2: "voice", 4: "category", 5: "announcement", 13: "stage", 15: "forum"}
 
@@ -164,9 +167,13 @@ class Sandbox:
         return choices
 
     def say(self, text: str) -> Message:
-        """Post a message as the person at the prompt, to right-click afterwards."""
+        """Post a message as the person at the prompt, to right-click afterwards; file names in
+        brackets at its end are attached (`say [photo.png]`: an image with no text)."""
         here = self.places.here  # the server, or where `where` took them
-        self.said = self.emu.member_says(text, user=self.me, channel=here.channel)
+        attached = ATTACHED.search(text)
+        files = tuple(re.findall(r"\[([^\]\s]+)\]", attached.group(0))) if attached else ()
+        content = text[: attached.start()].strip() if attached else text
+        self.said = self.emu.member_says(content, files=files, user=self.me, channel=here.channel)
         return self.said
 
     def menus(self) -> list[str]:
