@@ -64,7 +64,8 @@ def results_card(
         )
         lines = _count_lines(poll, live)
     else:
-        status = f"Open until {stamp(poll.expires_at)}: Discord's count could not be read now."
+        ending = "Ended" if poll.expires_at <= now else "Open until"
+        status = f"{ending} {stamp(poll.expires_at)}: Discord's count could not be read now."
         lines = [f"**{discord.utils.escape_markdown(a.label)}**" for a in poll.answers]
     text = "\n".join([VOTES_NOT_FACTS, status, "", *lines, "", f"[The poll]({poll_link(poll)})"])
     builder = EmbedBuilder(f"Poll #{poll.id}: {poll.question}", description=text)
