@@ -13,6 +13,7 @@ from bot.client import HeroesBot
 from bot.config import Config
 from bot.sandbox._complete import complete
 from bot.sandbox._parse import ParseError, convert, parse
+from bot.sandbox._render import readable
 from bot.sandbox._repl import Repl
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
@@ -124,3 +125,11 @@ def test_say_with_a_file_name_in_brackets_posts_an_image_with_no_text_to_right_c
     assert "see [link] here" in out  # brackets without a file name stay text
     assert "Words looked up: see, link" in out
     assert "Traceback" not in out + result.stderr
+
+
+def test_relative_times_round_to_the_nearest_unit_as_discord_shows_them() -> None:
+    assert readable("<t:172799:R>", {}, now=0) == "in 2 days"  # a 48-hour poll, just posted
+    assert readable("<t:86399:R>", {}, now=0) == "in 1 day"
+    assert readable("<t:5400:R>", {}, now=0) == "in 2 hours"
+    assert readable("<t:0:R>", {}, now=90) == "2 minutes ago"
+    assert readable("<t:0:R>", {}, now=1) == "1 second ago"

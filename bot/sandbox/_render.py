@@ -18,15 +18,18 @@ _MENTION = re.compile(r"<(?:#|@&|@!?)\d+>")
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 
 
+# Discord rounds a relative time to the nearest unit, moving up a unit near its end (22 hours
+# on shows as days): a 48-hour poll a moment old ends "in 2 days", not "in 1 day".
+_UNITS = ((86400, 22 * 3600, "day"), (3600, 45 * 60, "hour"), (60, 45, "minute"), (1, 0, "second"))
+
+
 def _relative(seconds: float) -> str:
     ahead = seconds >= 0
     seconds = abs(seconds)
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
-        if seconds >= size or size == 1:
-            count = int(seconds // size)
-            text = f"{count} {unit}{'s' if count != 1 else ''}"
-            return f"in {text}" if ahead else f"{text} ago"
-    return "now"
+    size, unit = next((size, unit) for size, start, unit in _UNITS if seconds >= start)
+    count = max(1, round(seconds / size)) if size > 1 else int(seconds)
+    text = f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"in {text}" if ahead else f"{text} ago"
 
 
 def readable(text: str, names: dict[str, str], now: float | None = None) -> str:
