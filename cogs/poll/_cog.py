@@ -40,17 +40,24 @@ log = logging.getLogger(__name__)
 NAME_MAX = 100  # an answer option as typed, or a suggestion's value
 ANSWER_DESCRIBE = "A name from the cast (pick from the suggestions)"
 POLL_PERMISSIONS = ("view_channel", "send_messages", "send_polls")
+# In a thread Discord asks Send Messages in Threads instead of Send Messages.
+THREAD_POLL_PERMISSIONS = ("view_channel", "send_messages_in_threads", "send_polls")
+_THREADS = (
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+    discord.ChannelType.news_thread,
+)
 POST_REFUSED = (
     "Discord refused the poll: I need View Channel, Send Messages and Send Polls in this channel."
 )
 
 
-def _missing_poll_permissions(interaction: Interaction) -> list[str]:
+def missing_poll_permissions(interaction: Interaction) -> list[str]:
     """What the bot lacks to post a poll in this channel, from Discord's app_permissions."""
     granted = interaction.app_permissions
-    return [
-        name.replace("_", " ").title() for name in POLL_PERMISSIONS if not getattr(granted, name)
-    ]
+    in_thread = getattr(interaction.channel, "type", None) in _THREADS
+    needed = THREAD_POLL_PERMISSIONS if in_thread else POLL_PERMISSIONS
+    return [name.replace("_", " ").title() for name in needed if not getattr(granted, name)]
 
 
 class Polls(commands.Cog):
@@ -104,7 +111,7 @@ class Polls(commands.Cog):
         draft, problems = draft_poll(
             question, typed, await self.bot.store.cast(), hours=hours, multiselect=multiselect
         )
-        missing = _missing_poll_permissions(interaction)
+        missing = missing_poll_permissions(interaction)
         if missing:
             problems.append(f"I need {', '.join(missing)} in this channel to post a poll.")
         if problems or draft is None:
