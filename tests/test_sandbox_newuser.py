@@ -58,6 +58,8 @@ def test_newcomer_session_say_right_click_votes_and_watch_party_cancel(tmp_path:
             "/watchparty create start: 2099-03-14 20:00 channel: #general",
             "/watchparty create start: 2099-03-15 21:00 title: Heroes night location: home",
             "/watchparty cancel party: Heroes night · 2099-03-15 21:00 UTC",
+            "where dm",
+            "vote 1",
         ],
         "sandbox",
         tmp_path=tmp_path,
@@ -71,6 +73,7 @@ def test_newcomer_session_say_right_click_votes_and_watch_party_cancel(tmp_path:
     assert "for several" not in out  # a single-answer poll takes one number
     assert "! channel: #general is a text channel; this option takes a voice or stage" in out
     assert "Cancelled Heroes night." in out  # the suggestion's name, longer than one may type
+    assert "! no poll here: /poll cast posts polls in the sandbox server only" in out
     assert "Traceback" not in out + result.stderr
 
 

@@ -205,6 +205,8 @@ class Sandbox:
         answers = [int(word) for word in words]
         here = self.places.here
         polls = [m for m in self.emu.conversation(here.channel) if m.poll and not m.deleted]
+        if not polls and here.label != "server":  # /poll needs a server that added the bot
+            raise ParseError("no poll here: /poll cast posts polls in the sandbox server only")
         if not polls:
             raise ParseError("no poll here yet: a manager posts one with /poll cast")
         await self.emu.vote(polls[-1], answers, user=self.me)
