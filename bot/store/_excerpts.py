@@ -25,8 +25,10 @@ from ._models import Quote, Source
 QUOTE_CANDIDATES = 10
 # News updates looked through, newest first: the timeline's recent history.
 MAX_UPDATES = 500
-# A sentence ends at . ! or ? followed by a space: each is a verbatim piece of the update.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence ends at . ! or ? followed by a space and a capital or a quote: each is a verbatim
+# piece of the update. Not before a digit or a small letter: "opens Sept. 4th 2028" and "at
+# 8 p.m. on Friday" are one sentence, not a fragment shown as if it were whole.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(\[])")
 
 _RECORD_EXCERPTS = """
     SELECT kind, excerpt, s.key, s.title, s.outlet, s.url, s.published FROM (

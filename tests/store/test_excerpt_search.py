@@ -100,3 +100,16 @@ async def test_a_quotes_context_is_an_excerpt_of_its_own(store: Store) -> None:
     check = await store.excerpts.check("Sharkboy", limit=25)
     kinds = {m.passage.text: m.passage.kind for m in check.matches}
     assert kinds["Rodriguez added of Sharkboy and Lava Girl."] == "context"
+
+
+async def test_an_abbreviation_does_not_cut_a_news_sentence_into_fragments(store: Store) -> None:
+    update = NewUpdate(
+        headline="A date for the sequel",
+        text="The sequel opens Sept. 4th 2028 in theaters at 8 p.m. on Friday. More soon.",
+        source_outlet="Example News",
+    )
+    await store.tracker.add_update(update, announce=False)
+    check = await store.excerpts.check("sequel opens theaters Friday", limit=5)
+    assert check.matches[0].passage.text == (
+        "The sequel opens Sept. 4th 2028 in theaters at 8 p.m. on Friday."
+    )
