@@ -30,13 +30,13 @@ def test_a_choice_is_sent_by_its_value_whether_typed_as_tab_completes_it_or_by_i
     bot: HeroesBot,
 ) -> None:
     commands = _commands(bot)
-    tabbed = parse("/settings cards: cards: Discord's newer layout (default)", commands)
+    tabbed = parse("/settings cards: new: Discord's newer card layout (default)", commands)
     assert convert(tabbed, {}) == {"cards": "v2"}
     assert convert(parse("/settings cards: Classic", commands), {}) == {"cards": "classic"}
     assert convert(parse("/settings replies: private", commands), {}) == {"replies": "private"}
     with pytest.raises(ParseError) as refused:
-        convert(parse("/settings cards: new", commands), {})
-    assert "cards must be one of: v2 (cards: Discord's newer layout (default))" in str(
+        convert(parse("/settings cards: fancy", commands), {})
+    assert "cards must be one of: v2 (new: Discord's newer card layout (default))" in str(
         refused.value
     )
 

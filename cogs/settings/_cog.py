@@ -39,7 +39,7 @@ class ServerSettings(commands.Cog):
             app_commands.Choice(name="private: only the member who asked sees them", value=PRIVATE),
         ],
         cards=[
-            app_commands.Choice(name="cards: Discord's newer layout (default)", value=V2),
+            app_commands.Choice(name="new: Discord's newer card layout (default)", value=V2),
             app_commands.Choice(name="classic: embeds", value=CLASSIC),
         ],
     )

@@ -70,7 +70,9 @@ def _where(party: WatchParty) -> str:
 
 def party_line(party: WatchParty) -> str:
     title = discord.utils.escape_markdown(party.title)
-    kind = " (premiere)" if party.kind == "premiere" else ""
+    # A premiere's own title already says so ("Premiere: ..."), unless someone renamed it.
+    premiere = party.kind == "premiere" and not party.title.startswith("Premiere")
+    kind = " (premiere)" if premiere else ""
     start = when(parse_iso(party.starts_at))
     return f"**{title}**{kind}: {start} · {_where(party)} · [event]({event_link(party)})"
 

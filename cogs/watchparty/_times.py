@@ -38,7 +38,7 @@ def _local(text: str, zone: str) -> Start:
             None,
             f"“{escape_input(text, 60)}” is not a start time. Type it as YYYY-MM-DD HH:MM "
             f"(24-hour, {zone}), "
-            f"e.g. {EXAMPLE}, or paste a Discord timestamp such as <t:1805050800:F>.",
+            f"e.g. {EXAMPLE}, or paste a Discord timestamp such as `<t:1805050800:F>`.",
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
