@@ -8,6 +8,7 @@ checked for Manage Server by the bot, and the tree answers a member without it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 import discord
@@ -17,7 +18,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.policy import in_guild, server_only
 from bot.replies import choice
-from bot.store import NewPoll, StoredPoll
+from bot.store import CastMember, NewPoll, StoredPoll
 from bot.ui.embeds import shorten
 from bot.ui.posting import in_guilds_of
 
@@ -107,10 +108,12 @@ class Polls(commands.Cog):
     ) -> None:
         """Post a native poll about the cast: up to 10 names from the stored cast."""
         extra = (answer_3, answer_4, answer_5, answer_6, answer_7, answer_8, answer_9, answer_10)
-        typed = [answer_1, answer_2, *(a for a in extra if a is not None)]
-        draft, problems = draft_poll(
-            question, typed, await self.bot.store.cast(), hours=hours, multiselect=multiselect
-        )
+        cast = await self.bot.store.cast()
+        typed = [
+            await self._picked(answer, cast)
+            for answer in (answer_1, answer_2, *(a for a in extra if a is not None))
+        ]
+        draft, problems = draft_poll(question, typed, cast, hours=hours, multiselect=multiselect)
         missing = missing_poll_permissions(interaction)
         if missing:
             problems.append(f"I need {', '.join(missing)} in this channel to post a poll.")
@@ -160,6 +163,21 @@ class Polls(commands.Cog):
             raise
         self.finisher.wake.set()
         return stored
+
+    async def _picked(self, typed: str, cast: Sequence[CastMember]) -> str:
+        """A typed name as /cast name: reads it (`pedro`, `Pascal`, `Holbrook`): the one cast
+        member it finds best, as that person's suggestion value; several or none: as typed,
+        which draft_poll then refuses with the reason."""
+        if typed.startswith(KEY_PREFIX):
+            return typed
+        cast_keys = {m.person_key for m in cast}
+        matches = [
+            m
+            for m in await self.bot.store.find_people(typed[:NAME_MAX], limit=5)
+            if m.person_key in cast_keys
+        ]
+        best = [m for m in matches if m.score == matches[0].score] if matches else []
+        return KEY_PREFIX + best[0].person_key if len(best) == 1 else typed
 
     @cast_poll.autocomplete("answer_1")
     @cast_poll.autocomplete("answer_2")

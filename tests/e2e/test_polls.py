@@ -170,6 +170,15 @@ async def test_bad_answers_are_refused_before_discord_and_nothing_is_stored(
     assert await w.bot.store.polls.of_guild(w.guild.id) == []
 
 
+async def test_typed_names_are_found_as_forgivingly_as_cast_name_finds_them(w: World) -> None:
+    # "pedro" and "slater" find one cast member each, as /cast name: does; the poll's answers
+    # are then those people's names as the store prints them.
+    await post_poll(w, {"answer_1": "pedro", "answer_2": "slater"})
+    [message] = polls_in_channel(w)
+    answers = [a["poll_media"]["text"] for a in message.to_payload()["poll"]["answers"]]
+    assert answers == ["Pedro Pascal", "Christian Slater"]
+
+
 async def test_forged_limits_are_refused_by_the_bot(w: World) -> None:
     base = {"answer_1": "person:sung-kang", "answer_2": "person:pedro-pascal"}
     for forged, reason in [
