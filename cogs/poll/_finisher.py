@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import discord
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = 300.0  # seconds; a poll stored by another process is noticed within this
 RETRY_AFTER = 30.0  # Discord has not finalised the count yet
+# A poll whose channel the bot can no longer read (403) is asked about again on each pass, in
+# case access comes back; after this long past its end its count is stored as unknown, so a
+# lost channel doesn't cost Discord's invalid-request budget forever.
+GIVE_UP_AFTER = timedelta(hours=24)
 
 
 class PollFinisher(BackgroundLoop):
@@ -74,11 +79,26 @@ class PollFinisher(BackgroundLoop):
                 except discord.NotFound:
                     count = None  # the poll's message was deleted: its votes are gone with it
                 except discord.HTTPException as exc:
-                    log.warning("poll %s: Discord refused the read (%s)", poll.id, exc)
-                    continue
+                    if not self._given_up(poll, exc):
+                        continue
+                    count = None
                 if await self.store_final(poll, count):
                     stored.append(poll)
             return stored
+
+    def _given_up(self, poll: StoredPoll, exc: discord.HTTPException) -> bool:
+        """Whether a refused read ends the wait for this poll's count (stored as unknown)."""
+        overdue = self.clock.now() - poll.expires_at
+        if isinstance(exc, discord.Forbidden) and overdue > GIVE_UP_AFTER:
+            log.warning(
+                "poll %s: no access to its channel for %s after its end; its count is stored "
+                "as unknown",
+                poll.id,
+                GIVE_UP_AFTER,
+            )
+            return True
+        log.warning("poll %s: Discord refused the read (%s); asked again later", poll.id, exc)
+        return False
 
     async def seconds_until_next(self) -> float:
         upcoming = await self.store.polls.next_expiry()
