@@ -66,6 +66,10 @@ def clean_question(question: str | None) -> tuple[str | None, str | None]:
         return None, "The question is empty: write one, or leave it out for the default."
     if len(text) > QUESTION_MAX:
         return None, f"The question is {len(text)} characters long; Discord allows {QUESTION_MAX}."
+    if not text.endswith(("?", "？")):
+        # A poll asks; it states no fact. A sentence such as "X is confirmed for the sequel"
+        # posted as a poll would read as the bot's claim.
+        return None, "A poll asks: end the question with a question mark."
     return text, None
 
 

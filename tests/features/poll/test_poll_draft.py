@@ -62,3 +62,19 @@ def test_more_than_ten_answers_or_fewer_than_two_names_are_refused() -> None:
     assert problems == ["A poll has at most 10 answers."]
     _, problems = draft_poll(None, ["person:p1"], CAST, hours=768, multiselect=False)
     assert problems == ["A poll needs at least 2 different names."]
+
+
+def test_a_question_that_states_instead_of_asking_is_refused() -> None:
+    # "Pedro Pascal is confirmed for the sequel" posted as a poll would read as the bot's claim.
+    _, problems = draft_poll(
+        "Pedro Pascal is confirmed for the sequel",
+        ["person:p1", "person:p2"],
+        CAST,
+        hours=1,
+        multiselect=False,
+    )
+    assert problems == ["A poll asks: end the question with a question mark."]
+    draft, problems = draft_poll(
+        "¿Quién debe volver?", ["person:p1", "person:p2"], CAST, hours=1, multiselect=False
+    )
+    assert problems == [] and draft is not None
