@@ -15,7 +15,7 @@ import pytest
 
 import bot.doctor.online
 from bot.__main__ import main
-from bot.invite import invite_url
+from bot.invite import invite_permissions, invite_url
 from bot.store import open_store
 from discord_emulator import Channel, Emulator, Guild, Role, redirect_discord_py
 from tests.test_doctor import SETTINGS
@@ -289,10 +289,12 @@ async def test_guild_install_switched_off_is_reported(
 async def test_a_portal_install_link_without_embed_links_and_manage_roles_is_reported(
     server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    view_and_send = (1 << 10) | SEND_MESSAGES
+    # Everything the invite asks for but those two.
+    asked = invite_permissions()
+    asked.embed_links = asked.manage_roles = False
     server.emu.app.install_params = {
         "scopes": ["bot", "applications.commands"],
-        "permissions": str(view_and_send),
+        "permissions": str(asked.value),
     }
     status, lines = await doctor_online(server, capsys)
     assert status == 1
