@@ -22,6 +22,7 @@ _log = logging.getLogger(__name__)
 SPEC_ENV_VAR = "DISCORD_OPENAPI_SPEC"
 _SPEC_URI = "urn:discord-api-spec"
 _SPEC_PARTS = ("shared", "discord-api-spec", "openapi.json")
+_VERDICTS_KEPT = 512  # bodies whose validation result is remembered (oldest dropped first)
 
 
 def _spec_candidates() -> list[Path]:
@@ -61,6 +62,7 @@ class SchemaValidator:
         self._registry: Any = None
         self._schemas: dict[str, Any] = {}
         self._validators: dict[str, Any] = {}
+        self._verdicts: dict[tuple[str, str], list[FieldError]] = {}
         if disabled_reason is None:
             self._load()
 
@@ -122,6 +124,21 @@ class SchemaValidator:
         if name not in self._schemas:
             _log.warning("Discord emulator: schema %s not in spec; not validated", name)
             return []
+        # The same body is often sent many times (a card, a paginator page): its verdict is
+        # kept, since a Components V2 card costs jsonschema tens of milliseconds.
+        try:
+            key = (name, json.dumps(instance, sort_keys=True))
+        except (TypeError, ValueError):
+            return self._errors(name, instance)
+        errors = self._verdicts.get(key)
+        if errors is None:
+            errors = self._errors(name, instance)
+            if len(self._verdicts) >= _VERDICTS_KEPT:
+                self._verdicts.pop(next(iter(self._verdicts)))
+            self._verdicts[key] = errors
+        return list(errors)
+
+    def _errors(self, name: str, instance: Any) -> list[FieldError]:
         from jsonschema.exceptions import best_match
 
         out: list[FieldError] = []

@@ -287,6 +287,19 @@ def test_schema_layer_catches_type_errors() -> None:
     assert validator.validate("IncomingWebhookRequestPartial", {"content": "x", "tts": "yes"})
 
 
+@pytest.mark.skipif(not default_spec_path().exists(), reason="Discord OpenAPI spec not available")
+def test_a_body_validated_again_gets_the_same_verdict_from_the_kept_one() -> None:
+    validator = SchemaValidator()
+    bad = {"type": 4, "data": {"content": 5}}
+    first = validator.validate("CreateMessageInteractionCallbackRequest", bad)
+    first.append(((), "CALLER", "a caller's own change to the list it was given"))
+    again = validator.validate("CreateMessageInteractionCallbackRequest", bad)
+    assert again and again == first[:-1]
+    good = {"type": 4, "data": {"content": "hi"}}
+    assert validator.validate("CreateMessageInteractionCallbackRequest", good) == []
+    assert validator.validate("IncomingWebhookRequestPartial", bad) != again  # keyed by schema
+
+
 def test_snowflakes_are_timestamped_and_unique() -> None:
     gen = SnowflakeGenerator(lambda: 1_700_000_000.0)
     ids = [gen() for _ in range(100)]
