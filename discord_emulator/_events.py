@@ -20,6 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ._bits import (
+    CONNECT,
+    CREATE_EVENTS,
+    MANAGE_CHANNELS,
+    MANAGE_EVENTS,
+    MOVE_MEMBERS,
+    MUTE_MEMBERS,
+    VIEW_CHANNEL,
+)
 from ._errors import DiscordHTTPError, FieldError, invalid_form_body
 from ._http import json_body, no_content
 
@@ -31,14 +40,6 @@ if TYPE_CHECKING:
     AddRoute = Callable[[str, str, Callable[[Ctx], Awaitable[web.Response]]], None]
     from ._state import Channel, Guild
 
-ADMINISTRATOR = 1 << 3
-MANAGE_CHANNELS = 1 << 4
-VIEW_CHANNEL = 1 << 10
-MUTE_MEMBERS = 1 << 22
-MOVE_MEMBERS = 1 << 24
-CONNECT = 1 << 20
-MANAGE_EVENTS = 1 << 33
-CREATE_EVENTS = 1 << 44
 GUILD_SCHEDULED_EVENTS_INTENT = 1 << 16
 ALL_PERMISSIONS = (1 << 53) - 1
 

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._bits import ADMINISTRATOR
 from ._polls import PollState
 from ._snowflake import SnowflakeGenerator
 
 # A broad but non-administrator permission set for @everyone/members.
 DEFAULT_PERMISSIONS = 0x0000_0006_4C7E_FEC1
 EPHEMERAL = 1 << 6
-ADMINISTRATOR = 1 << 3
-MANAGE_ROLES = 1 << 28
 LOADING = 1 << 7
 # How long a message create with `enforce_nonce` and a nonce already used by the same author in
 # the same channel returns the earlier message. Discord documents only "the past few minutes";
