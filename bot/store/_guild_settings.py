@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, get_args
 
 from ._cache import cached
 from ._database import Repository
 from ._times import millisecond_stamp
+
+_Flag = Literal["private_replies", "classic_cards"]  # the yes/no columns of guild_settings
+_FLAGS = frozenset(get_args(_Flag))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +39,28 @@ class GuildSettingsStore(Repository):
     async def set_private_replies(
         self, guild_id: int, private: bool, *, now: datetime | None = None
     ) -> GuildSettings:
-        async with self._db.transaction() as db:
-            await db.execute(
-                """
-                INSERT INTO guild_settings (guild_id, private_replies, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT(guild_id) DO UPDATE SET
-                    private_replies = excluded.private_replies,
-                    updated_at = excluded.updated_at
-                """,
-                (guild_id, int(private), millisecond_stamp(now)),
-            )
-        return await self.get(guild_id)
+        return await self._set(guild_id, "private_replies", private, now)
 
     async def set_classic_cards(
         self, guild_id: int, classic: bool, *, now: datetime | None = None
     ) -> GuildSettings:
         """Cards as classic embeds (True) or Components V2 layouts (False) in this server."""
+        return await self._set(guild_id, "classic_cards", classic, now)
+
+    async def _set(
+        self, guild_id: int, column: _Flag, value: bool, now: datetime | None
+    ) -> GuildSettings:
+        """Store one yes/no setting of a server (its row made if it has none yet)."""
+        if column not in _FLAGS:  # the name goes into the SQL text: only known columns
+            raise ValueError(f"not a server setting: {column!r}")
         async with self._db.transaction() as db:
             await db.execute(
-                """
-                INSERT INTO guild_settings (guild_id, classic_cards, updated_at) VALUES (?, ?, ?)
+                f"""
+                INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT(guild_id) DO UPDATE SET
-                    classic_cards = excluded.classic_cards,
+                    {column} = excluded.{column},
                     updated_at = excluded.updated_at
                 """,
-                (guild_id, int(classic), millisecond_stamp(now)),
+                (guild_id, int(value), millisecond_stamp(now)),
             )
         return await self.get(guild_id)
