@@ -106,6 +106,12 @@ def install_checks(app: discord.AppInfo) -> list[Check]:
         ]
     params = app.install_params or (guild_install.oauth2_install_params if guild_install else None)
     who = "" if app.bot_public else " (Public Bot is off: only you can add it to servers)"
+    who += (
+        "; User Install is on: members can also add it to their own account"
+        if app.user_integration_config is not None
+        else "; User Install is off: members cannot add it to their own account (optional: "
+        "Installation > Installation Contexts)"
+    )
     if params is None:
         return [Check.passed(f"install settings: guild install, no default install link{who}")]
     scopes = [scope for scope in SCOPES if scope not in params.scopes]

@@ -273,6 +273,19 @@ async def test_no_token_is_reported_offline_and_online(
     assert server.emu.violations == []
 
 
+async def test_whether_members_can_install_it_to_their_own_account_is_said(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def install_line(lines: list[str]) -> str:
+        return next(line for line in lines if line.startswith("✓ install settings"))
+
+    _, lines = await doctor_online(server, capsys)
+    assert "User Install is off: members cannot add it to their own account" in install_line(lines)
+    server.emu.app.integration_types_config = {"0": {}, "1": {}}
+    _, lines = await doctor_online(server, capsys)
+    assert "User Install is on: members can also add it" in install_line(lines)
+
+
 async def test_guild_install_switched_off_is_reported(
     server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
