@@ -9,9 +9,10 @@ default; servers that added the bot only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -31,7 +32,16 @@ from ._render import created_reply, list_card, party_description, premiere_statu
 from ._times import parse_start
 from ._zone import server_zone
 
+# How long before the kept event a retry's twin can have been made (discord.py's retries of a
+# 5xx take seconds).
+RETRY_WINDOW = timedelta(minutes=1)
+
 log = logging.getLogger(__name__)
+
+
+def _made_at(event: discord.ScheduledEvent) -> datetime:
+    return discord.utils.snowflake_time(event.id)
+
 
 EventChannel = discord.VoiceChannel | discord.StageChannel
 
@@ -149,6 +159,7 @@ class WatchParty(commands.Cog):
             await interaction.followup.send(discord_refused(exc), ephemeral=True)
             return
         party = await self._store_or_take_down(event, replace(draft, event_id=event.id))
+        await self._drop_retry_twins(guild, event)
         await interaction.followup.send(
             created_reply(party, when.moment, zone.note), ephemeral=True
         )
@@ -166,6 +177,28 @@ class WatchParty(commands.Cog):
             except discord.HTTPException as exc:
                 log.error("watch party event %s not stored nor deleted: %s", event.id, exc)
             raise
+
+    async def _drop_retry_twins(self, guild: discord.Guild, kept: discord.ScheduledEvent) -> None:
+        """discord.py retries a create Discord answered with a 5xx, and scheduled events have
+        no nonce: if Discord had made the event before the error, the retry made a second one.
+        The bot's events with the same name and start, made just before the kept one and not
+        stored (no party knows them), are that retry's twin: deleted."""
+        try:
+            events = await guild.fetch_scheduled_events(with_counts=False)
+        except discord.HTTPException as exc:
+            log.warning("watch party %s: could not look for a retry's twin: %s", kept.id, exc)
+            return
+        for event in events:
+            twin = (
+                event.id != kept.id
+                and event.creator_id == kept.creator_id
+                and (event.name, event.start_time) == (kept.name, kept.start_time)
+                and timedelta(0) <= _made_at(kept) - _made_at(event) <= RETRY_WINDOW
+            )
+            if twin and await self.bot.store.watch_parties.get(guild.id, event.id) is None:
+                log.warning("deleting the retry's twin %s of watch party %s", event.id, kept.id)
+                with contextlib.suppress(discord.HTTPException):
+                    await event.delete()
 
     @watchparty.command(name="list")
     async def list_parties(self, interaction: Interaction) -> None:

@@ -248,3 +248,25 @@ async def test_an_event_that_cannot_be_stored_is_deleted_again(
     reply = await handle.wait_message()
     assert reply.ephemeral and "Scheduled" not in (reply.content or "")
     assert events(w) == []  # made by Discord, then deleted: nothing half-done
+
+
+async def test_a_create_discord_answered_with_a_500_after_making_it_leaves_one_event(
+    w: World,
+) -> None:
+    # Discord makes the event, then answers 500: discord.py retries on its own and a second
+    # event is made (scheduled events have no nonce). The twin the first attempt left is deleted.
+    w.emu.inject_fault("POST /guilds/{guild_id}/scheduled-events", status=500, after_effect=True)
+    reply = await create(w, {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "Rex"})
+    assert "Scheduled" in reply
+    [event] = events(w)
+    [stored] = await w.bot.store.watch_parties.upcoming(w.guild.id, after=w.bot.clock.now())
+    assert stored.event_id == event.id
+
+
+async def test_two_parties_with_the_same_name_and_start_are_both_kept(w: World) -> None:
+    # Only an event no party knows is a retry's twin: a member's second, identical party stays.
+    for _ in range(2):
+        assert "Scheduled" in await create(
+            w, {"start": f"{NEXT_YEAR}-07-01 20:00", "location": "Rex"}
+        )
+    assert len(events(w)) == 2
