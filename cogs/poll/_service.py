@@ -7,12 +7,12 @@ from the suggestions); anything else is refused with the reason, before Discord 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.replies import escape_input
 from bot.store import CastMember
+from bot.text import fold
 from bot.ui.embeds import shorten
 
 DEFAULT_QUESTION = "Who do you most want back in the sequel?"
@@ -35,13 +35,6 @@ class PollDraft:
     multiselect: bool
 
 
-def _folded(text: str) -> str:
-    """Case, accents and spacing ignored, to compare a typed name with the stored one."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
 def answer_label(name: str) -> str:
     """The name as the store prints it, within Discord's 55 characters for an answer."""
     return shorten(name, ANSWER_MAX)
@@ -52,8 +45,8 @@ def resolve_answer(typed: str, cast: Sequence[CastMember]) -> CastMember | None:
     if typed.startswith(KEY_PREFIX):
         key = typed.removeprefix(KEY_PREFIX)
         return next((m for m in cast if m.person_key == key), None)
-    wanted = _folded(typed)
-    named = [m for m in cast if _folded(m.name) == wanted]
+    wanted = fold(typed)  # case, accents, spacing and punctuation ignored
+    named = [m for m in cast if fold(m.name) == wanted]
     return named[0] if len(named) == 1 else None
 
 
