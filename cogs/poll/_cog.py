@@ -8,7 +8,7 @@ checked for Manage Server by the bot, and the tree answers a member without it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Set
 from datetime import timedelta
 
 import discord
@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.policy import in_guild, server_only
 from bot.replies import choice
-from bot.store import CastMember, NewPoll, StoredPoll
+from bot.store import NewPoll, StoredPoll
 from bot.ui.embeds import shorten
 from bot.ui.posting import in_guilds_of
 
@@ -109,8 +109,9 @@ class Polls(commands.Cog):
         """Post a native poll about the cast: up to 10 names from the stored cast."""
         extra = (answer_3, answer_4, answer_5, answer_6, answer_7, answer_8, answer_9, answer_10)
         cast = await self.bot.store.cast()
+        cast_keys = {m.person_key for m in cast}
         typed = [
-            await self._picked(answer, cast)
+            await self._picked(answer, cast_keys)
             for answer in (answer_1, answer_2, *(a for a in extra if a is not None))
         ]
         draft, problems = draft_poll(question, typed, cast, hours=hours, multiselect=multiselect)
@@ -164,13 +165,12 @@ class Polls(commands.Cog):
         self.finisher.wake.set()
         return stored
 
-    async def _picked(self, typed: str, cast: Sequence[CastMember]) -> str:
+    async def _picked(self, typed: str, cast_keys: Set[str]) -> str:
         """A typed name as /cast name: reads it (`pedro`, `Pascal`, `Holbrook`): the one cast
         member it finds best, as that person's suggestion value; several or none: as typed,
         which draft_poll then refuses with the reason."""
         if typed.startswith(KEY_PREFIX):
             return typed
-        cast_keys = {m.person_key for m in cast}
         matches = [
             m
             for m in await self.bot.store.find_people(typed[:NAME_MAX], limit=5)
