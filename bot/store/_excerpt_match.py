@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.text import MAX_TERM_LENGTH
+
 from . import _quote_rank as quote_rank
 from ._models import Source
 
@@ -33,14 +35,14 @@ MAX_TERMS = 64
 # SHORT_MESSAGE meaningful words ("Sharkboy is cool"), which is about little else.
 MIN_SHARED = 2
 SHORT_MESSAGE = 2
-# One-letter tokens ("s" of "Rodriguez's") say nothing; no stored word is longer than this.
+# One-letter tokens ("s" of "Rodriguez's") say nothing; a word longer than the search's
+# MAX_TERM_LENGTH (bot/text.py) is in no stored excerpt.
 MIN_WORD_LENGTH = 2
 # At most this many relevant passages are ranked by bm25: those sharing the most words.
 MAX_RANKED = 200
 # Passages whose words are kept between checks (the news' MAX_UPDATES updates, a sentence each,
 # and the records: a few tens of thousands at most).
 TOKEN_CACHE = 50_000
-MAX_TERM_LENGTH = 64
 
 # Words that carry no subject: articles, pronouns, auxiliaries, hedges and reporting verbs
 # ("I heard", "apparently"), so "I heard the sequel is filming" is looked up as its subject.
