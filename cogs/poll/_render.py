@@ -47,26 +47,26 @@ def results_card(
     poll: StoredPoll, live: dict[int, int] | None = None, *, now: datetime
 ) -> discord.Embed:
     """One poll's votes: Discord's final count once stored, else `live` (its count so far)."""
+    labels = [f"**{discord.utils.escape_markdown(a.label)}**" for a in poll.answers]
+    ending = "Ended" if poll.expires_at <= now else "Open until"
     if poll.finished and all(a.votes is None for a in poll.answers):
         status = (
             f"Ended {stamp(poll.expires_at)}. Discord's count is not available: the poll's "
             "message was deleted before its votes were read."
         )
-        lines = [f"**{discord.utils.escape_markdown(a.label)}**" for a in poll.answers]
+        lines = labels
     elif poll.finished:
         status = f"Ended {stamp(poll.expires_at)}: the final count."
         lines = _count_lines(poll, {a.answer_id: a.votes or 0 for a in poll.answers})
     elif live is not None:
-        ending = "Ended" if poll.expires_at <= now else "Open until"
         status = (
             f"{ending} {stamp(poll.expires_at)} ({stamp(poll.expires_at, 'R')}): "
             "the count so far, not final."
         )
         lines = _count_lines(poll, live)
     else:
-        ending = "Ended" if poll.expires_at <= now else "Open until"
         status = f"{ending} {stamp(poll.expires_at)}: Discord's count could not be read now."
-        lines = [f"**{discord.utils.escape_markdown(a.label)}**" for a in poll.answers]
+        lines = labels
     text = "\n".join([VOTES_NOT_FACTS, status, "", *lines, "", f"[The poll]({poll_link(poll)})"])
     builder = EmbedBuilder(f"Poll #{poll.id}: {poll.question}", description=text)
     builder.footer(f"Answers are names from the stored cast · {len(poll.answers)} answers")
