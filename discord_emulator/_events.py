@@ -31,6 +31,7 @@ from ._bits import (
 )
 from ._errors import DiscordHTTPError, FieldError, invalid_form_body
 from ._http import json_body, no_content
+from ._polls import channel_permissions
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from ._state import Channel, Guild
 
 GUILD_SCHEDULED_EVENTS_INTENT = 1 << 16
-ALL_PERMISSIONS = (1 << 53) - 1
 
 STAGE, VOICE, EXTERNAL = 1, 2, 3
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
@@ -101,33 +101,13 @@ class ScheduledEvent:
         }
 
 
-def channel_permissions(guild: Guild, user_id: int, channel: Channel | None) -> int:
-    """Discord's permission computation: the member's roles, then the channel's overwrites
-    (@everyone, the member's roles together, the member)."""
+def _permissions_in(guild: Guild, user_id: int, channel: Channel | None) -> int:
+    """The member's permissions in the server (`channel` None) or in a channel, overwrites
+    applied as the poll routes compute them (_polls.channel_permissions)."""
+    if channel is not None:
+        return channel_permissions(guild, channel, user_id)
     member = guild.members.get(user_id)
-    if member is None:
-        return 0
-    perms = guild.permissions_of(member)
-    if perms == ALL_PERMISSIONS or channel is None:
-        return perms
-    overwrites = {int(o["id"]): o for o in channel.permission_overwrites}
-
-    def apply(perms: int, allow: int, deny: int) -> int:
-        return (perms & ~deny) | allow
-
-    everyone = overwrites.get(guild.id)
-    if everyone is not None:
-        perms = apply(perms, int(everyone["allow"]), int(everyone["deny"]))
-    allow = deny = 0
-    for role_id in member.roles:
-        overwrite = overwrites.get(role_id)
-        if overwrite is not None and overwrite.get("type", 0) == 0:
-            allow, deny = allow | int(overwrite["allow"]), deny | int(overwrite["deny"])
-    perms = apply(perms, allow, deny)
-    own = overwrites.get(user_id)
-    if own is not None and own.get("type") == 1:
-        perms = apply(perms, int(own["allow"]), int(own["deny"]))
-    return perms
+    return guild.permissions_of(member) if member is not None else 0
 
 
 def _time(errors: list[FieldError], name: str, value: Any) -> datetime.datetime | None:
@@ -238,7 +218,7 @@ class ScheduledEvents:
     # ------------------------------------------------------------------ rules
     def _check_manage(self, guild: Guild, event: ScheduledEvent) -> None:
         bot_id = self.rest.app.bot.id
-        perms = channel_permissions(guild, bot_id, None)
+        perms = _permissions_in(guild, bot_id, None)
         own = event.creator_id == bot_id and perms & CREATE_EVENTS
         if not (perms & MANAGE_EVENTS or own):
             raise _missing_permissions()
@@ -277,11 +257,9 @@ class ScheduledEvents:
     def _check_create_permissions(
         self, guild: Guild, channel: Channel | None, entity_type: int
     ) -> None:
-        bot_id = self.rest.app.bot.id
-        if not channel_permissions(guild, bot_id, channel) & (CREATE_EVENTS | MANAGE_EVENTS):
-            raise _missing_permissions()
-        needed = _NEEDED_IN_CHANNEL.get(entity_type, 0)
-        if channel is not None and channel_permissions(guild, bot_id, channel) & needed != needed:
+        perms = _permissions_in(guild, self.rest.app.bot.id, channel)
+        needed = _NEEDED_IN_CHANNEL.get(entity_type, 0) if channel is not None else 0
+        if not perms & (CREATE_EVENTS | MANAGE_EVENTS) or perms & needed != needed:
             raise _missing_permissions()
 
     def _entity_channel(
