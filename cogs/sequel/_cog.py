@@ -186,11 +186,8 @@ class Sequel(commands.Cog):
     @app_commands.describe(private=PRIVATE_DESCRIBE)
     async def news(self, interaction: Interaction, private: bool | None = None) -> None:
         """Every sequel update, newest first."""
-        tracker = self.bot.store.tracker
         ephemeral = await self.news_replies.decide(interaction, private)
-        pages = self.news_page_sets(
-            await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
-        )
+        pages = await self.news_embeds()
         if await classic_cards_for(self.bot.store, interaction):
             paginator = Paginator(pages, interaction.user.id, command_hint="/sequel news")
             await paginator.send(interaction, ephemeral=ephemeral)
@@ -201,13 +198,16 @@ class Sequel(commands.Cog):
         )
         await interaction.response.send_message(view=view, ephemeral=ephemeral)
 
-    async def news_layouts(self) -> list[CardLayout]:
-        """The news timeline's V2 pages as the store has them now (for the page buttons)."""
+    async def news_embeds(self) -> list[discord.Embed]:
+        """The news timeline's pages as the store has them now (cached per state of the store)."""
         tracker = self.bot.store.tracker
-        pages = self.news_page_sets(
+        return self.news_page_sets(
             await tracker.timeline(limit=NEWS_LIMIT), total=await tracker.count_updates()
         )
-        return self.news_layout_sets(pages)
+
+    async def news_layouts(self) -> list[CardLayout]:
+        """The news timeline's V2 pages as the store has them now (for the page buttons)."""
+        return self.news_layout_sets(await self.news_embeds())
 
     async def compose_news(self, update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
         """A news post in the style the receiving server chose (/settings cards:)."""
