@@ -18,6 +18,7 @@ from ._errors import DiscordHTTPError, invalid_form_body, unknown_channel, unkno
 from ._http import json_body
 from ._polls import (
     DIRECT_MESSAGE_POLLS,
+    DIRECT_MESSAGES,
     GUILD_MESSAGE_POLLS,
     GUILD_MESSAGES,
     POLL_RESULT_TYPE,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from ._rest import Ctx
     from ._state import Application, Message, State, User
 
-DIRECT_MESSAGES = 1 << 12
 VOTERS_LIMIT_DEFAULT, VOTERS_LIMIT_MAX = 25, 100
 
 
