@@ -101,16 +101,17 @@ class PremiereWorker(BackgroundLoop):
     async def run_once(self) -> int:
         """One pass; returns how many premiere events it made."""
         async with self._lock:
-            premiere = await due_premiere(self.store)
+            # The opt-ins first: a pass runs every 30 s, and most find none waiting here, so
+            # the sequel's card and history are read only when a server here awaits its event.
+            stale_before = self.clock.now() - STALE_CLAIM
+            due = await self.store.watch_parties.premieres_due(stale_before=stale_before)
+            # Another shard's server, or one the bot left, is not this process's.
+            guilds = [g for s in due if (g := self.client.get_guild(s.guild_id)) is not None]
+            premiere = await due_premiere(self.store) if guilds else None
             if premiere is None:
                 return 0
-            now = self.clock.now()
-            due = await self.store.watch_parties.premieres_due(stale_before=now - STALE_CLAIM)
             made = 0
-            for setting in due:
-                guild = self.client.get_guild(setting.guild_id)
-                if guild is None:  # another shard's, or the bot left: not this process's
-                    continue
+            for guild in guilds:
                 made += await self._premiere_for(guild, premiere)
             return made
 
