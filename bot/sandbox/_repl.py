@@ -172,22 +172,23 @@ class Repl:
                 await watcher
 
     async def handle(self, line: str) -> None:
+        word, _, rest = line.partition(" ")  # the sandbox's own words: `say …`, `where …`
+        word, rest = word.lower(), rest.strip()
         try:
-            if line.isdigit() or line.lower().startswith("press "):
+            if line.isdigit() or word == "press":
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
                 self.say(describe_commands(self.sandbox.commands()))
-            elif line.split()[0].lower() == "say":
-                self._say(line[3:].strip())
-            elif line.split()[0].lower() == "right-click":
-                await self.sandbox.right_click(line[len("right-click") :].strip())
-            elif line.split()[0].lower() == "vote":
-                poll = await self.sandbox.vote(line.split()[1:])
+            elif word == "say":
+                self._say(rest)
+            elif word == "right-click":
+                await self.sandbox.right_click(rest)
+            elif word == "vote":
+                poll = await self.sandbox.vote(rest.split())
                 self.say(self._render(poll, edited=False, channel=None))  # the new count
-            elif line.split()[0].lower() == "where":
-                place = line.split(maxsplit=1)[1:]
+            elif word == "where":
                 places = self.sandbox.places
-                self.say(places.go(place[0]) if place else places.describe())
+                self.say(places.go(rest) if rest else places.describe())
             else:
                 await self._command(line)
         except (ParseError, EmulatorUsageError) as exc:
