@@ -31,7 +31,7 @@ Suggest = Callable[[Invocation], Awaitable[list[dict[str, Any]]]]
 SANDBOX_COMMANDS = {"/help": "the commands, as the bot synced them"}
 # The sandbox's own words (not Discord commands), completed once a letter is typed.
 SANDBOX_WORDS = {
-    "where": "change where you type: server, dm, group, friend-dm, elsewhere",
+    "where": "change where you type: " + ", ".join(DESCRIPTIONS),
     "say": "post a message as you, to right-click",
     "right-click": "open a menu of the Apps list on the last message you said",
     "vote": "vote in the last poll here (vote alone takes yours back)",
