@@ -113,10 +113,24 @@ class PollStore(Repository):
                     for number, (key, label) in enumerate(poll.answers, start=1)
                 ],
             )
-        stored = await self.get(poll.guild_id, poll_id)
-        if stored is None:  # only if another process deleted it within this instant
-            raise RuntimeError(f"poll {poll_id} vanished when stored")
-        return stored
+        # The poll as `get` would read it back (times to the second, as stored), without
+        # asking the database again for what it was just given.
+        return StoredPoll(
+            id=poll_id,
+            guild_id=poll.guild_id,
+            channel_id=poll.channel_id,
+            message_id=poll.message_id,
+            question=poll.question,
+            multiselect=poll.multiselect,
+            created_by=poll.created_by,
+            created_at=parse_iso(iso(poll.created_at)),
+            expires_at=parse_iso(iso(poll.expires_at)),
+            finalized_at=None,
+            answers=tuple(
+                PollAnswer(number, key, label, None)
+                for number, (key, label) in enumerate(poll.answers, start=1)
+            ),
+        )
 
     async def _with_answers(self, rows: Sequence[Sequence[Any]]) -> list[StoredPoll]:
         if not rows:

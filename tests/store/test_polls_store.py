@@ -35,6 +35,7 @@ async def test_a_poll_is_stored_with_its_answers_in_order(store: Store) -> None:
         (2, "yaya-gosselin", "YaYa Gosselin", None),
     ]
     assert stored.expires_at == START + timedelta(hours=24) and not stored.finished
+    assert await store.polls.get(GUILD, stored.id) == stored  # as read back from the database
     assert await store.polls.get(OTHER_GUILD, stored.id) is None  # another server's poll
 
 
