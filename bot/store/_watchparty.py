@@ -75,6 +75,22 @@ def _party(row: Iterable[Any]) -> WatchParty:
     return WatchParty(*row)
 
 
+def _row(party: NewWatchParty, now: datetime) -> tuple[Any, ...]:
+    """The new party's stored values, in _PARTY_COLUMNS' order but the last (cancelled_at)."""
+    return (
+        party.guild_id,
+        party.event_id,
+        party.kind,
+        party.title,
+        party.channel_id,
+        party.location,
+        iso(party.starts_at),
+        iso(party.ends_at) if party.ends_at else None,
+        party.created_by,
+        iso(now),
+    )
+
+
 def _premiere(row: Iterable[Any]) -> PremiereSetting:
     values = list(row)
     values[1] = bool(values[1])
@@ -87,28 +103,14 @@ class WatchParties(Repository):
     async def add(self, party: NewWatchParty, *, now: datetime) -> WatchParty:
         async with self._db.transaction() as db:
             await self._insert(db, party, now)
-        stored = await self.get(party.guild_id, party.event_id)
-        if stored is None:  # only if another process deleted it within this instant
-            raise RuntimeError(f"watch party {party.event_id} vanished when stored")
-        return stored
+        return WatchParty(*_row(party, now), None)  # as stored: not read back
 
     @staticmethod
     async def _insert(db: Any, party: NewWatchParty, now: datetime) -> None:
         await db.execute(
             f"INSERT INTO watch_parties ({_PARTY_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            (
-                party.guild_id,
-                party.event_id,
-                party.kind,
-                party.title,
-                party.channel_id,
-                party.location,
-                iso(party.starts_at),
-                iso(party.ends_at) if party.ends_at else None,
-                party.created_by,
-                iso(now),
-            ),
+            _row(party, now),
         )
 
     async def get(self, guild_id: int, event_id: int) -> WatchParty | None:

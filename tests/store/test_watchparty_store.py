@@ -89,3 +89,12 @@ async def test_no_date_note_is_kept_and_a_cancelled_party_leaves_the_list(store:
     assert not await parties.cancel(GUILD, 5, now=NOW)  # already cancelled
     assert [p.event_id for p in await parties.upcoming(GUILD, after=NOW)] == [6]
     assert await parties.upcoming(GUILD, after=start) == []  # started, no end: over
+
+
+async def test_an_added_party_is_what_the_store_reads_back(store: Store) -> None:
+    start = NOW + timedelta(days=3)
+    added = await store.watch_parties.add(
+        NewWatchParty(GUILD, 7, "Party 7", start, start + timedelta(hours=2), channel_id=3),
+        now=NOW,
+    )
+    assert added == await store.watch_parties.get(GUILD, 7)
