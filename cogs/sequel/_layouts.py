@@ -5,7 +5,6 @@ styles state the same facts with the same excerpts and sources."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import discord
 
@@ -13,8 +12,8 @@ from bot.store import Delivery, SequelUpdate, WorkCard
 from bot.ui.layout import CardLayout, build_layout, card_from_embed
 from bot.ui.posting import OutgoingPost
 
-from ._render import update_card
-from ._views import NotifyButton
+from ._render import only_role, update_card
+from ._views import notify_buttons
 
 NEWS_BOOK = "sequel-news"  # the V2 news paginator's name in its buttons' custom ids
 # Room kept in a news post for the role mention above the card ("<@&" + a snowflake + ">").
@@ -36,14 +35,9 @@ def update_layout(update: SequelUpdate) -> CardLayout:
     return card_from_embed(update_card(update), source_url=update.source_url, reserve=MENTION_ROOM)
 
 
-def notify_row(guild_id: int) -> list[discord.ui.Item[Any]]:
-    """The persistent Notify me / Stop notifying me buttons (DynamicItems, see _views.py)."""
-    return [NotifyButton("on", guild_id), NotifyButton("off", guild_id)]
-
-
 def status_view(card: CardLayout, notify_guild: int | None) -> discord.ui.LayoutView:
     """/sequel status as a LayoutView, with the Notify buttons when the server has a news role."""
-    rows = [notify_row(notify_guild)] if notify_guild is not None else []
+    rows = [notify_buttons(notify_guild)] if notify_guild is not None else []
     return build_layout(card, rows=rows)
 
 
@@ -54,16 +48,11 @@ def compose_card_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
     card = update_layout(update)
     if delivery.role_id is None:
         return OutgoingPost(None, layout=build_layout(card))
-    rows = [notify_row(delivery.guild_id)]
+    rows = [notify_buttons(delivery.guild_id)]
     if not delivery.mention_role:
         return OutgoingPost(None, layout=build_layout(card, rows=rows))
     return OutgoingPost(
         None,
         layout=build_layout(card, rows=rows, above=f"<@&{delivery.role_id}>"),
-        allowed_mentions=discord.AllowedMentions(
-            everyone=False,
-            users=False,
-            roles=[discord.Object(delivery.role_id)],
-            replied_user=False,
-        ),
+        allowed_mentions=only_role(delivery.role_id),
     )

@@ -251,10 +251,12 @@ def compose_post(update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
         embed,
         content=f"<@&{delivery.role_id}>",
         view=notify_view(delivery.guild_id),
-        allowed_mentions=discord.AllowedMentions(
-            everyone=False,
-            users=False,
-            roles=[discord.Object(delivery.role_id)],
-            replied_user=False,
-        ),
+        allowed_mentions=only_role(delivery.role_id),
+    )
+
+
+def only_role(role_id: int) -> discord.AllowedMentions:
+    """Mentions a news post may ping: the follow's role, nothing else."""
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False
     )

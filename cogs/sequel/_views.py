@@ -269,9 +269,14 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
 def notify_view(guild_id: int) -> discord.ui.View:
     """The two persistent buttons, for a /sequel status reply or a news post."""
     view = discord.ui.View(timeout=None)
-    view.add_item(NotifyButton("on", guild_id))
-    view.add_item(NotifyButton("off", guild_id))
+    for button in notify_buttons(guild_id):
+        view.add_item(button)
     return view
+
+
+def notify_buttons(guild_id: int) -> list[discord.ui.Item[Any]]:
+    """Notify me / Stop notifying me, persistent (DynamicItems): a classic view's or a card's."""
+    return [NotifyButton("on", guild_id), NotifyButton("off", guild_id)]
 
 
 async def _refuse_to_grant(
