@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _client_rules
-from ._installs import PRIVATE_CHANNEL_APP_PERMISSIONS, Installs
+from ._installs import PRIVATE_CHANNEL_APP_PERMISSIONS, RESPONSE_PERMISSIONS, Installs
 from ._state import LOADING, Channel, Guild, Interaction, Message, Role, State, User
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ class ClientRefusal(EmulatorUsageError):
 
 
 # What the bot may do in a DM with it: Discord reports Attach Files, Embed Links, Mention
-# Everyone and Use External Emojis there.
-DM_APP_PERMISSIONS = (1 << 15) | (1 << 14) | (1 << 17) | (1 << 18)
+# Everyone and Use External Emojis there (the bits that bound an app where its bot is not).
+DM_APP_PERMISSIONS = RESPONSE_PERMISSIONS
 
 
 @dataclass(frozen=True)
