@@ -24,7 +24,7 @@ from bot.ui.posting import in_guilds_of
 
 from ._discord import DiscordPolls
 from ._finisher import PollFinisher
-from ._render import poll_link, polls_list, results_card, stamp
+from ._render import LIST_LIMIT, poll_link, polls_list, results_card, stamp
 from ._service import (
     DEFAULT_QUESTION,
     HOURS_DEFAULT,
@@ -206,7 +206,7 @@ class Polls(commands.Cog):
         guild_id = in_guild(interaction).guild_id
         now = self.bot.clock.now()
         if poll is None:
-            listed = await self.bot.store.polls.of_guild(guild_id)
+            listed = await self.bot.store.polls.of_guild(guild_id, limit=LIST_LIMIT)
             await interaction.response.send_message(
                 embed=polls_list(listed, now=now), ephemeral=True
             )
