@@ -58,8 +58,8 @@ def premiere_description(title: str, release: ReleaseDate) -> str:
     )
 
 
-def event_link(party: WatchParty) -> str:
-    return f"https://discord.com/events/{party.guild_id}/{party.event_id}"
+def event_link(guild_id: int, event_id: int) -> str:
+    return f"https://discord.com/events/{guild_id}/{event_id}"
 
 
 def _where(party: WatchParty) -> str:
@@ -74,7 +74,8 @@ def party_line(party: WatchParty) -> str:
     premiere = party.kind == "premiere" and not party.title.startswith("Premiere")
     kind = " (premiere)" if premiere else ""
     start = when(parse_iso(party.starts_at))
-    return f"**{title}**{kind}: {start} · {_where(party)} · [event]({event_link(party)})"
+    link = event_link(party.guild_id, party.event_id)
+    return f"**{title}**{kind}: {start} · {_where(party)} · [event]({link})"
 
 
 def list_card(parties: Sequence[WatchParty], zone_note: str) -> discord.Embed:
@@ -96,9 +97,8 @@ def list_card(parties: Sequence[WatchParty], zone_note: str) -> discord.Embed:
 
 def created_reply(party: WatchParty, start: datetime, zone_note: str) -> str:
     title = discord.utils.escape_markdown(party.title)
-    return (
-        f"Scheduled **{title}**: {when(start)} · {_where(party)}\n{event_link(party)}\n{zone_note}"
-    )
+    link = event_link(party.guild_id, party.event_id)
+    return f"Scheduled **{title}**: {when(start)} · {_where(party)}\n{link}\n{zone_note}"
 
 
 def premiere_status(setting: PremiereSetting | None) -> str:
@@ -109,7 +109,7 @@ def premiere_status(setting: PremiereSetting | None) -> str:
             " (One was made before; it is not made again.)" if made else ""
         )
     if setting.state == "created" and setting.event_id:
-        link = f"https://discord.com/events/{setting.guild_id}/{setting.event_id}"
+        link = event_link(setting.guild_id, setting.event_id)
         return f"Premiere event: made for the release day {setting.release_on}: {link}"
     text = (
         "Premiere event: on. When the sequel's stage becomes “Release date set” or “Released”, "
