@@ -52,22 +52,20 @@ class ServerSettings(commands.Cog):
         """This server's defaults: public or private replies, and how cards look (Manage Server)."""
         guild_id = in_guild(interaction).guild_id
         store = self.bot.store.settings
-        if replies is None:
-            current = await store.get(guild_id)
-            text = replies_text(current.private_replies, changed=False)
-        else:
+        current = await store.get(guild_id)
+        if replies is not None:
             private = replies.value == PRIVATE
-            await store.set_private_replies(guild_id, private, now=self.bot.clock.now())
-            text = replies_text(private, changed=True)
+            current = await store.set_private_replies(guild_id, private, now=self.bot.clock.now())
             log.info("guild %s set replies to %s", guild_id, replies.value)
-        if cards is None:
-            current = await store.get(guild_id)
-            text += "\n" + cards_text(current.classic_cards, changed=False)
-        else:
+        if cards is not None:
             classic = cards.value == CLASSIC
-            await store.set_classic_cards(guild_id, classic, now=self.bot.clock.now())
-            text += "\n" + cards_text(classic, changed=True)
+            current = await store.set_classic_cards(guild_id, classic, now=self.bot.clock.now())
             log.info("guild %s set cards to %s", guild_id, cards.value)
+        text = (
+            replies_text(current.private_replies, changed=replies is not None)
+            + "\n"
+            + cards_text(current.classic_cards, changed=cards is not None)
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
     @commands.Cog.listener()
