@@ -63,7 +63,8 @@ def discord_refused(exc: discord.HTTPException) -> str:
     if isinstance(exc, discord.Forbidden):
         return (
             "Not scheduled: Discord refused, a permission is missing (Manage Events in this "
-            "server; in a voice channel View Channel and Connect)."
+            "server; in a voice channel View Channel and Connect; in a stage channel Manage "
+            "Channels, Mute Members and Move Members)."
         )
     return f"Not scheduled: Discord refused the event ({exc.status}). Nothing was stored."
 
@@ -133,8 +134,8 @@ class WatchParty(commands.Cog):
         zone = await server_zone(self.bot.store, guild.id)
         when = parse_start(start, zone.name, self.bot.clock.now())
         problems = [p for p in (when.problem, _where_problem(channel, location)) if p]
-        if not problems:
-            problems = [p for p in (missing_event_permissions(guild.me, channel),) if p]
+        if not problems and (lacking := missing_event_permissions(guild.me, channel)):
+            problems = [lacking]
         if problems or when.moment is None:
             raise UserFacingError("Not scheduled:\n" + "\n".join(f"• {p}" for p in problems))
         card = await self.bot.store.work_card(FILM_KEY)
