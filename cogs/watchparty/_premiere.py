@@ -117,12 +117,12 @@ class PremiereWorker(BackgroundLoop):
 
     async def _premiere_for(self, guild: discord.Guild, premiere: Premiere) -> int:
         watch_parties, now = self.store.watch_parties, self.clock.now()
-        zone = await server_zone(self.store, guild.id)
         release = premiere.release
         if release.day is None:
             note = f"No premiere event: {release.why}."
             await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
             return 0
+        zone = await server_zone(self.store, guild.id)
         start = datetime.combine(release.day, time(0, 0), ZoneInfo(zone.name)).astimezone(UTC)
         if start <= now:
             note = f"No premiere event: the release date {release.day} in the sources has come."
