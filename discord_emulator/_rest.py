@@ -447,7 +447,10 @@ class RestApi:
             )
         data = body.get("data")
         errors: list[FieldError] = []
-        if rtype in (4, 7):
+        edited = self.state.messages.get(inter.message_id or 0) if rtype == 7 else None
+        if edited is not None:  # an edit: the message's V2 flag stays
+            errors += check_edit(edited.flags, data, _limits.check_message, ("data",))
+        elif rtype in (4, 7):
             errors += _limits.check_message(data, ("data",), require_content=rtype == 4)
         elif rtype in (5, 6) and data is not None:
             errors += _limits.check_message(data, ("data",))
@@ -455,9 +458,6 @@ class RestApi:
             errors += _limits.check_autocomplete(data)
         elif rtype == 9:
             errors += _limits.check_modal(data)
-        if rtype == 7 and inter.message_id in self.state.messages:  # an edit: the V2 flag stays
-            current = self.state.messages[inter.message_id].flags
-            errors = check_edit(current, data, _limits.check_message, ("data",))
         self._validate(errors, rule[0], body)
 
         message: Message | None = None
