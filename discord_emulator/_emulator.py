@@ -369,6 +369,13 @@ class Emulator:
     def _people(self) -> list[User]:
         return [u for u in self.state.users.values() if not u.bot]
 
+    def _message(self, message: Message | int) -> Message:
+        """A message given as itself or by id (deleted ones too: the caller says if it may be)."""
+        msg = message if isinstance(message, Message) else self.state.messages.get(message)
+        if msg is None:
+            raise EmulatorUsageError(f"unknown message {message!r}")
+        return msg
+
     async def delete_channel(self, guild: Guild, channel: Channel) -> None:
         """A server manager deletes a channel: REST answers Unknown Channel (10003) from now on,
         and a connected bot gets CHANNEL_DELETE, as Discord does."""
@@ -592,8 +599,8 @@ class Emulator:
         user: User | int | None = None,
     ) -> InteractionHandle:
         """Click a button (or pick ``values`` in a select) on ``message``."""
-        msg = message if isinstance(message, Message) else self.state.messages.get(message)
-        if msg is None or msg.deleted:
+        msg = self._message(message)
+        if msg.deleted:
             raise EmulatorUsageError(f"unknown message {message!r}")
         comp = msg.find_component(custom_id)
         if comp is None:
@@ -643,9 +650,7 @@ class Emulator:
         """A member votes in the message's poll (answer ids from 1; [] withdraws the vote).
         A vote Discord's client does not offer (an ended poll, two answers in a one-answer
         poll) raises ClientRefusal."""
-        msg = message if isinstance(message, Message) else self.state.messages.get(message)
-        if msg is None:
-            raise EmulatorUsageError(f"unknown message {message!r}")
+        msg = self._message(message)
         _, _, u = self._context(msg.guild_id, msg.channel_id, user)
         await self.rest.polls.vote(msg, u, list(answers))
 
@@ -678,9 +683,7 @@ class Emulator:
         forged: bool = False,
     ) -> InteractionHandle:
         """Right-click ``message`` and pick the message command ``command`` under Apps."""
-        msg = message if isinstance(message, Message) else self.state.messages.get(message)
-        if msg is None:
-            raise EmulatorUsageError(f"unknown message {message!r}")
+        msg = self._message(message)
         g, ch, u = self._context(msg.guild_id, msg.channel_id, user)
 
         def refuse_unoffered(cmd: dict[str, Any]) -> None:
