@@ -9,8 +9,10 @@ styles a server can choose (/settings cards:) say exactly the same things, from 
 
 Discord's limits for a V2 message (the emulator checks them too, discord_emulator/
 _components_v2.py): at most 40 components counted through every level, and 4,000 characters
-across all text displays. Embeds allow 6,000, so a long card is fitted: the longest blocks are
-shortened first, each cut marked with "…", and no block is dropped.
+across all text displays. An embed has at most 25 fields, so a card (a block per field at most,
+its Container, source Section, mention and a row of five buttons) stays under 40 components.
+Embeds allow 6,000 characters, so a long card is fitted: the longest blocks are shortened
+first, each cut marked with "…", and no block is dropped.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import discord
 from .embeds import shorten
 
 TEXT_TOTAL = 4000  # characters across every TextDisplay of a message
-COMPONENTS_TOTAL = 40  # components in a message, nested ones included
 SOURCE_BUTTON = "Source"
 URL_MAX = 512  # a link button's url
 
@@ -66,9 +67,6 @@ class CardLayout:
 
     colour: int
     blocks: tuple[Block, ...]
-
-    def text_length(self) -> int:
-        return sum(len(b.text) for b in self.blocks if isinstance(b, Text | Linked))
 
     def plain_text(self) -> str:
         """Every text of the card, in order (for tests and search)."""
