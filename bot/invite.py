@@ -15,7 +15,7 @@ import discord
 
 SCOPES = ("bot", "applications.commands")
 USER_INSTALL_SCOPES = ("applications.commands",)
-GUILD_INSTALL, USER_INSTALL = 0, 1  # Discord's integration types
+USER_INSTALL = 1  # Discord's integration type for a member's own account (a server is 0)
 
 # Slash command replies need no channel permissions (they are interaction responses).
 # Each entry: permission attribute -> why the bot asks for it.
