@@ -119,7 +119,7 @@ class _Writer:
         ]
         if message.content:
             lines += wrap(self.markdown(message.content), self.width)
-        for attached in getattr(message, "attachments", None) or []:
+        for attached in message.attachments:
             lines.append([Span(f"📎 {attached.get('filename', 'a file')}", frozenset({DIM}))])
         if is_v2(message):  # Components V2: containers of text displays, no content or embeds
             lines += layout_lines(message.components, self.markdown, self.width)
