@@ -7,7 +7,7 @@ import discord
 
 from bot.client import bot_intents
 from bot.config import Config
-from bot.invite import SCOPES, invite_permissions, invite_url
+from bot.invite import SCOPES, invite_permissions, invite_url, user_install_url
 from bot.runner import UNREACHABLE, describe_unreachable
 
 from .local import RESET_TOKEN
@@ -43,6 +43,8 @@ async def online_checks(settings: Config) -> list[Check]:
         )
         checks += [intents_check(app), *install_checks(app)]
         checks.append(Check.passed(f"invite link: {invite_url(app.id)}"))
+        if app.user_integration_config is not None:  # members may add it to their account
+            checks.append(Check.passed(f"user install link: {user_install_url(app.id)}"))
         checks += await server_checks(client, settings)
     except discord.LoginFailure:
         checks.append(Check.failed("Discord refused DISCORD_TOKEN", RESET_TOKEN))

@@ -15,7 +15,7 @@ import pytest
 
 import bot.doctor.online
 from bot.__main__ import main
-from bot.invite import invite_permissions, invite_url
+from bot.invite import invite_permissions, invite_url, user_install_url
 from bot.store import open_store
 from discord_emulator import Channel, Emulator, Guild, Role, redirect_discord_py
 from tests.test_doctor import SETTINGS
@@ -284,6 +284,17 @@ async def test_whether_members_can_install_it_to_their_own_account_is_said(
     server.emu.app.integration_types_config = {"0": {}, "1": {}}
     _, lines = await doctor_online(server, capsys)
     assert "User Install is on: members can also add it" in install_line(lines)
+
+
+async def test_user_install_link_is_printed_only_when_user_install_is_on(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = f"✓ user install link: {user_install_url(server.emu.app.id)}"
+    _, lines = await doctor_online(server, capsys)
+    assert line not in lines
+    server.emu.app.integration_types_config = {"0": {}, "1": {}}
+    _, lines = await doctor_online(server, capsys)
+    assert line in lines
 
 
 async def test_guild_install_switched_off_is_reported(
