@@ -8,7 +8,6 @@ Discord does not allow a command to have both options of its own and subcommands
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import discord
 from discord import Interaction, app_commands
@@ -17,6 +16,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.policy import guild_of, guild_only, in_guild
 from bot.replies import choice
+from bot.ui.moments import when
 from bot.ui.posting import DiscordPoster, in_guilds_of, missing_post_permissions
 
 from ._render import compose_quote, daily_card
@@ -30,12 +30,6 @@ from ._service import (
 from ._timezones import suggest_timezones
 
 log = logging.getLogger(__name__)
-
-
-def when(moment: datetime) -> str:
-    """A Discord timestamp each member sees in their own timezone."""
-    stamp = int(moment.timestamp())
-    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
 
 
 class QuoteDaily(commands.Cog):

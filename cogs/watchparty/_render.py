@@ -12,9 +12,9 @@ import discord
 from bot.store import CastMember, PremiereSetting, Source, WatchParty, WorkCard, parse_iso
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import source_line
+from bot.ui.moments import when
 
 from ._release import ReleaseDate
-from ._times import when
 
 DESCRIPTION_MAX = 1000  # Discord's limit for a scheduled event's description
 COLOUR = 0xE8A33D

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.replies import escape_input
+from bot.ui.moments import when
 
 # 'YYYY-MM-DD HH:MM' (24-hour; a 'T' between them is accepted, as ISO 8601 writes it).
 _LOCAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})")
@@ -17,12 +18,6 @@ _LOCAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})")
 # type here because a typed local time must be accepted too).
 _DISCORD_STAMP = re.compile(r"<t:(-?\d{1,13})(?::[tTdDfFsSR])?>")
 EXAMPLE = "2027-03-14 20:00"
-
-
-def when(moment: datetime) -> str:
-    """A Discord timestamp each member sees in their own timezone: full date, then relative."""
-    stamp = int(moment.timestamp())
-    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
 
 
 @dataclass(frozen=True, slots=True)
