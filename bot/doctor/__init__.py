@@ -1,7 +1,8 @@
 """`heroes-bot doctor [--online]`: check what an admin gets wrong, one `✓`/`✗` line each with
 the fix, exit 1 on any ✗. Offline: the settings, the token's shape, the database and file
 permissions. --online: logs in over HTTP only (no gateway) and checks the application's
-settings, the invite link, and every followed and quote-of-the-day channel and news role.
+settings, prints the invite link (and the user install link where User Install is on), and
+checks every followed and quote-of-the-day channel and news role.
 
 Runs before anything else in main(): a setting refused is a ✗ line, not the usual exit 2, and
 nothing is created, migrated or changed."""
