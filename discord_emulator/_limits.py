@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from ._components_v2 import check_v2_message
+from ._components_v2 import IS_COMPONENTS_V2, check_v2_message
 from ._errors import FieldError
 from ._polls import check_poll
 
@@ -30,7 +30,6 @@ BUTTON_LABEL_MAX = 80
 SELECT_OPTIONS_MAX = 25
 CHOICES_MAX = 25
 OPTIONS_MAX = 25
-IS_COMPONENTS_V2 = 1 << 15
 
 # Unicode blocks allowed by ``\p{sc=Deva}`` / ``\p{sc=Thai}`` in Discord's
 # command-name regex; stdlib ``re`` has no script properties, so approximate
