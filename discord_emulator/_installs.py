@@ -19,13 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._bits import ATTACH_FILES, EMBED_LINKS, MENTION_EVERYONE, USE_EXTERNAL_EMOJIS
 from ._errors import DiscordHTTPError
 from ._state import Channel, Guild, Member, Role, State, User
 
 GUILD_INSTALL, USER_INSTALL = 0, 1
 GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
-ATTACH_FILES, EMBED_LINKS = 1 << 15, 1 << 14
-MENTION_EVERYONE, USE_EXTERNAL_EMOJIS = 1 << 17, 1 << 18
 # What an app may do where its bot is not: @everyone's permissions, limited to those an
 # interaction response uses. In group DMs and DMs between users: these three.
 RESPONSE_PERMISSIONS = ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS
