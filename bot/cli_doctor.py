@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "integrity_check, free space) and file permissions. --online also logs in to Discord "
         "over HTTP (no gateway) and checks the application's intents and install settings, "
         "prints the invite link (and the user install link where User Install is on), and "
-        "checks every followed and quote-of-the-day channel and news role. Changes nothing. Exit status 1 if anything is ✗.",
+        "checks every followed and quote-of-the-day channel and news role. Changes nothing. "
+        "Exit status 1 if anything is ✗.",
     )
     doctor_parser.add_argument(
         "--online", action="store_true", help="also check the application and servers on Discord"
