@@ -30,7 +30,7 @@ from ._bits import (
     VIEW_CHANNEL,
 )
 from ._errors import DiscordHTTPError, FieldError, invalid_form_body
-from ._http import json_body, no_content
+from ._http import json_body, no_content, path_id
 from ._polls import channel_permissions
 
 if TYPE_CHECKING:
@@ -152,13 +152,13 @@ class ScheduledEvents:
         return datetime.datetime.fromtimestamp(self.rest.clock(), datetime.UTC)
 
     def _guild(self, ctx: Ctx) -> Guild:
-        guild = self.rest.state.guilds.get(_int(ctx.params["guild_id"]))
+        guild = self.rest.state.guilds.get(path_id(ctx.params["guild_id"]))
         if guild is None or self.rest.app.bot.id not in guild.members:
             raise DiscordHTTPError(404, 10004, "Unknown Guild", kind="unknown_guild")
         return guild
 
     def _event(self, ctx: Ctx, guild: Guild) -> ScheduledEvent:
-        event = self.events.get(_int(ctx.params["event_id"]))
+        event = self.events.get(path_id(ctx.params["event_id"]))
         if event is None or event.guild_id != guild.id:
             raise DiscordHTTPError(
                 404, 10070, "Unknown Guild Scheduled Event", kind="unknown_scheduled_event"
@@ -292,7 +292,7 @@ class ScheduledEvents:
                     )
                 )
             return None
-        channel = guild.channels.get(_int(channel_id))
+        channel = guild.channels.get(path_id(channel_id))
         if channel is None:
             errors.append((("channel_id",), "BASE_TYPE_REQUIRED", "Unknown channel."))
         elif channel.type != channel_type:
@@ -368,10 +368,3 @@ def _text_errors(body: dict[str, Any], *, creating: bool) -> list[FieldError]:
             (("description",), "BASE_TYPE_MAX_LENGTH", "Must be 1000 or fewer in length.")
         )
     return errors
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

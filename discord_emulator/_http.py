@@ -14,6 +14,14 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 
+def path_id(value: Any) -> int:
+    """A snowflake from a route's path or body; -1 (found nowhere) when it is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def json_body(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     resp = web.Response(
         body=json.dumps(data, separators=(",", ":")).encode(),

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from ._driver import ClientRefusal, EmulatorUsageError
 from ._errors import DiscordHTTPError, invalid_form_body, unknown_channel, unknown_message
-from ._http import json_body
+from ._http import json_body, path_id
 from ._polls import (
     DIRECT_MESSAGE_POLLS,
     DIRECT_MESSAGES,
@@ -32,13 +32,6 @@ if TYPE_CHECKING:
     from ._state import Application, Message, State, User
 
 VOTERS_LIMIT_DEFAULT, VOTERS_LIMIT_MAX = 25, 100
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 class PollRoutes:
@@ -163,10 +156,10 @@ class PollRoutes:
 
     # ------------------------------------------------------------------ routes
     def _message(self, ctx: Ctx) -> Message:
-        channel = self.state.channels.get(_int(ctx.params["channel_id"]))
+        channel = self.state.channels.get(path_id(ctx.params["channel_id"]))
         if channel is None:
             raise unknown_channel()
-        message = self.state.messages.get(_int(ctx.params["message_id"]))
+        message = self.state.messages.get(path_id(ctx.params["message_id"]))
         if message is None or message.deleted or message.channel_id != channel.id:
             raise unknown_message()
         return message
@@ -190,11 +183,11 @@ class PollRoutes:
         await self.finish_due()
         message = self._message(ctx)
         poll = message.poll
-        answer = _int(ctx.params["answer_id"])
+        answer = path_id(ctx.params["answer_id"])
         if poll is None or answer not in poll.answer_ids:
             raise DiscordHTTPError(404, 10008, "Unknown Message", kind="unknown_answer")
         query = ctx.request.query
-        limit = _int(query.get("limit", VOTERS_LIMIT_DEFAULT))
+        limit = path_id(query.get("limit", VOTERS_LIMIT_DEFAULT))
         if not 1 <= limit <= VOTERS_LIMIT_MAX:
             raise invalid_form_body(
                 [
@@ -205,7 +198,7 @@ class PollRoutes:
                     )
                 ]
             )
-        after = _int(query.get("after", 0))
+        after = path_id(query.get("after", 0))
         ids = [u for u in poll.voters(answer) if u > after][:limit]
         users = [self.state.users[u].to_payload() for u in ids if u in self.state.users]
         return json_body({"users": users})

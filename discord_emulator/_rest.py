@@ -33,7 +33,7 @@ from ._errors import (
 )
 from ._events import ScheduledEvents
 from ._gateway import Gateway
-from ._http import ParsedBody, json_body, no_content, parse_body
+from ._http import ParsedBody, json_body, no_content, parse_body, path_id
 from ._installs import Installs
 from ._poll_routes import PollRoutes
 from ._polls import require_send_polls
@@ -320,13 +320,13 @@ class RestApi:
         return json_body(self.app.bot.to_payload())
 
     async def get_user(self, ctx: Ctx) -> web.Response:
-        user = self.state.users.get(_int(ctx.params["user_id"]))
+        user = self.state.users.get(path_id(ctx.params["user_id"]))
         if user is None:
             raise DiscordHTTPError(404, 10013, "Unknown User", kind="unknown_user")
         return json_body(user.to_payload())
 
     async def create_dm(self, ctx: Ctx) -> web.Response:
-        recipient = self.state.users.get(_int((ctx.json or {}).get("recipient_id")))
+        recipient = self.state.users.get(path_id((ctx.json or {}).get("recipient_id")))
         if recipient is None:
             raise DiscordHTTPError(404, 10013, "Unknown User", kind="unknown_user")
         channel = self.state.dm_channel(recipient)
@@ -359,12 +359,12 @@ class RestApi:
 
     # ------------------------------------------------------------------ application commands
     def _check_app(self, ctx: Ctx) -> int | None:
-        if _int(ctx.params["app_id"]) != self.app.id:
+        if path_id(ctx.params["app_id"]) != self.app.id:
             raise DiscordHTTPError(403, 50001, "Missing Access", kind="wrong_application")
         guild_id = ctx.params.get("guild_id")
         if guild_id is None:
             return None
-        gid = _int(guild_id)
+        gid = path_id(guild_id)
         if gid not in self.state.guilds:
             raise DiscordHTTPError(403, 50001, "Missing Access", kind="unknown_guild")
         return gid
@@ -414,7 +414,7 @@ class RestApi:
         )
 
     async def callback(self, ctx: Ctx) -> web.Response:
-        inter = self.state.interactions.get(_int(ctx.params["interaction_id"]))
+        inter = self.state.interactions.get(path_id(ctx.params["interaction_id"]))
         if inter is None or inter.token != ctx.params["token"]:
             raise unknown_interaction()
         if inter.is_acked:
@@ -503,7 +503,7 @@ class RestApi:
 
     def _webhook_interaction(self, ctx: Ctx) -> Interaction:
         inter = self.state.interactions_by_token.get(ctx.params["token"])
-        if inter is None or _int(ctx.params["app_id"]) != inter.application_id:
+        if inter is None or path_id(ctx.params["app_id"]) != inter.application_id:
             raise unknown_webhook()
         if self.clock() - inter.created_at > self.config.token_lifetime:
             raise invalid_webhook_token()
@@ -537,7 +537,7 @@ class RestApi:
     async def webhook_message(self, ctx: Ctx) -> web.Response:
         inter = self._webhook_interaction(ctx)
         raw_id = ctx.params["message_id"]
-        mid = inter.original_message_id if raw_id == "@original" else _int(raw_id)
+        mid = inter.original_message_id if raw_id == "@original" else path_id(raw_id)
         if mid is None or (mid != inter.original_message_id and mid not in inter.followup_ids):
             raise unknown_message()
         message = self.state.messages.get(mid)
@@ -566,7 +566,7 @@ class RestApi:
 
     # ------------------------------------------------------------------ channels / messages
     def _channel(self, ctx: Ctx) -> Any:
-        channel = self.state.channels.get(_int(ctx.params["channel_id"]))
+        channel = self.state.channels.get(path_id(ctx.params["channel_id"]))
         if channel is None:
             raise unknown_channel()
         self.installs.refuse_bot_access(self.state, channel)  # a place only a user install reaches
@@ -574,7 +574,7 @@ class RestApi:
 
     def _channel_message(self, ctx: Ctx) -> Message:
         channel = self._channel(ctx)
-        message = self.state.messages.get(_int(ctx.params["message_id"]))
+        message = self.state.messages.get(path_id(ctx.params["message_id"]))
         if message is None or message.deleted or message.channel_id != channel.id:
             raise unknown_message()
         return message
@@ -623,8 +623,8 @@ class RestApi:
 
     # ------------------------------------------------------------------ guilds
     def _guild(self, ctx: Ctx) -> Any:
-        guild = self.state.guilds.get(_int(ctx.params["guild_id"]))
-        if guild is None and _int(ctx.params["guild_id"]) in self.installs.guilds:
+        guild = self.state.guilds.get(path_id(ctx.params["guild_id"]))
+        if guild is None and path_id(ctx.params["guild_id"]) in self.installs.guilds:
             raise DiscordHTTPError(403, 50001, "Missing Access", kind="guild_without_bot")
         if guild is None:
             raise DiscordHTTPError(404, 10004, "Unknown Guild", kind="unknown_guild")
@@ -650,7 +650,7 @@ class RestApi:
         return json_body([c.to_payload() for c in self._guild(ctx).channels.values()])
 
     async def get_member(self, ctx: Ctx) -> web.Response:
-        member = self._guild(ctx).members.get(_int(ctx.params["user_id"]))
+        member = self._guild(ctx).members.get(path_id(ctx.params["user_id"]))
         if member is None:
             raise DiscordHTTPError(404, 10007, "Unknown Member", kind="unknown_member")
         return json_body(member.to_payload())
@@ -660,10 +660,10 @@ class RestApi:
         Roles (or Administrator), the role must sit below the bot's highest role, and an
         integration's (managed) role can't be given or taken."""
         guild = self._guild(ctx)
-        member = guild.members.get(_int(ctx.params["user_id"]))
+        member = guild.members.get(path_id(ctx.params["user_id"]))
         if member is None:
             raise DiscordHTTPError(404, 10007, "Unknown Member", kind="unknown_member")
-        role_id = _int(ctx.params["role_id"])
+        role_id = path_id(ctx.params["role_id"])
         role = guild.roles.get(role_id)
         if role is None or role_id == guild.id:
             raise DiscordHTTPError(404, 10011, "Unknown Role", kind="unknown_role")
@@ -695,10 +695,3 @@ class RestApi:
             member.roles.remove(role_id)
         self.notify()
         return no_content()
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
