@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._bits import ADMINISTRATOR, SEND_POLLS, VIEW_CHANNEL
+from ._components_v2 import IS_COMPONENTS_V2
 from ._errors import DiscordHTTPError, FieldError
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ ANSWER_MAX = 55
 ANSWERS_MAX = 10
 DURATION_MIN, DURATION_MAX, DURATION_DEFAULT = 1, 768, 24  # hours
 LAYOUT_DEFAULT = 1
-IS_COMPONENTS_V2 = 1 << 15
 GUILD_MESSAGE_POLLS = 1 << 24
 DIRECT_MESSAGE_POLLS = 1 << 25
 GUILD_MESSAGES = 1 << 9
