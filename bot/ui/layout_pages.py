@@ -15,10 +15,8 @@ from typing import Any
 
 import discord
 
-from bot.log_context import REFUSED, note_outcome
-
 from .layout import CardLayout, build_layout
-from .views import admitted
+from .views import admitted, refuse_not_owner
 
 PAGE_TEMPLATE = (
     r"heroes:page:(?P<book>[a-z-]{1,20}):(?P<owner>[0-9]{1,20})"
@@ -90,12 +88,8 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
         book = find_book(interaction.client, self.book)
         if interaction.user.id == self.owner_id and book is not None:
             return True
-        note_outcome(REFUSED)
         hint = book.command_hint if book is not None else "the command"
-        await interaction.response.send_message(
-            f"These buttons belong to whoever asked. Start your own with {hint}.",
-            ephemeral=True,
-        )
+        await refuse_not_owner(interaction, hint)
         return False
 
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -113,12 +113,17 @@ class OwnedView(LoggedView):
             return False
         if interaction.user.id == self.owner_id:
             return True
-        note_outcome(REFUSED)
-        await interaction.response.send_message(
-            f"These buttons belong to whoever asked. Start your own with {self.command_hint}.",
-            ephemeral=True,
-        )
+        await refuse_not_owner(interaction, self.command_hint)
         return False
+
+
+async def refuse_not_owner(interaction: discord.Interaction, command_hint: str) -> None:
+    """The one answer to a member pressing buttons someone else asked for (any paginator)."""
+    note_outcome(REFUSED)
+    await interaction.response.send_message(
+        f"These buttons belong to whoever asked. Start your own with {command_hint}.",
+        ephemeral=True,
+    )
 
 
 class Paginator(OwnedView):
