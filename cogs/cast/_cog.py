@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
+from bot.i18n import _, format_list
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.replies import choice, escape_input
 from bot.ui.render_memo import RenderMemo
@@ -59,29 +60,36 @@ class Cast(commands.Cog):
             if len(top) == 1:
                 key = top[0].person_key
             elif top:
-                names = ", ".join(m.name for m in top)
+                # Translators: {names} are the people's names, joined as "A, B or C".
+                text = _(
+                    "Several people match “{name}”: {names}. "
+                    "Pick one from the suggestions as you type."
+                )
+                names = format_list([m.name for m in top], style="or")
                 await interaction.response.send_message(
-                    f"Several people match “{escape_input(name)}”: {names}. "
-                    "Pick one from the suggestions as you type.",
-                    ephemeral=True,
+                    text.format(name=escape_input(name), names=names), ephemeral=True
                 )
                 return
         person = await store.person(key) if key else None
         if person is None:
-            closest = await store.closest_people(name)
-            hint = (
-                " Closest: " + ", ".join(m.name for m in closest) + "."
-                if closest
-                else " Try /cast with no name for the whole list."
-            )
-            await interaction.response.send_message(
-                f"I don't know anyone called “{escape_input(name)}”.{hint}", ephemeral=True
-            )
+            await interaction.response.send_message(await self._unknown(name), ephemeral=True)
             return
         ephemeral = await self.replies.decide(interaction, private)
         await interaction.response.send_message(
             embed=self.person_cards(person), ephemeral=ephemeral
         )
+
+    async def _unknown(self, name: str) -> str:
+        """The refusal of a name nobody has, with the closest names if any."""
+        closest = await self.bot.store.closest_people(name)
+        if closest:
+            # Translators: {names} are the closest people's names, joined as "A, B and C".
+            text = _("I don't know anyone called “{name}”. Closest: {names}.")
+            return text.format(
+                name=escape_input(name), names=format_list([m.name for m in closest])
+            )
+        text = _("I don't know anyone called “{name}”. Try /cast with no name for the whole list.")
+        return text.format(name=escape_input(name))
 
     @cast.autocomplete("name")
     async def cast_name_autocomplete(
@@ -91,11 +99,17 @@ class Cast(commands.Cog):
         return [
             choice(
                 # The name as the source prints it; the spelling typed only to say why it matched.
-                m.name if m.matched == m.name else f"{m.name} (found by “{m.matched}”)",
+                m.name if m.matched == m.name else _found_by(m.name, m.matched),
                 KEY_PREFIX + m.person_key,
             )
             for m in matches
         ]
+
+
+def _found_by(name: str, spelling: str) -> str:
+    # Translators: an autocomplete suggestion (at most 100 characters): the person's name, then
+    # the other spelling of it that was typed.
+    return _("{name} (found by “{spelling}”)").format(name=name, spelling=spelling)
 
 
 async def setup(bot: HeroesBot) -> None:

@@ -6,20 +6,24 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.i18n import N_, _, format_number, ngettext
 from bot.store import CastMember, Person
 from bot.ui.embeds import DESCRIPTION, EmbedBuilder, shorten
 from bot.ui.excerpts import ROLE_LABELS, excerpt_block, list_heading, source_line
 
 CAST_PAGE_SIZE = 20
+# The film's title, as every source prints it: never translated.
+FILM_TITLE = "We Can Be Heroes"
 
 
-def cast_pages(
-    cast: Sequence[CastMember], *, title: str = "We Can Be Heroes — cast"
-) -> list[discord.Embed]:
+def cast_pages(cast: Sequence[CastMember], *, title: str | None = None) -> list[discord.Embed]:
     """The whole cast in the order printed, each printed list under its own words (“We Can Be
     Heroes stars”, “It also features”), CAST_PAGE_SIZE names a page."""
+    if title is None:
+        # Translators: the title of the /cast list; {title} is the film's title, kept in English.
+        title = _("{title} — cast").format(title=FILM_TITLE)
     if not cast:
-        return [EmbedBuilder(title, description="The store holds no cast yet.").build()]
+        return [EmbedBuilder(title, description=_("The store holds no cast yet.")).build()]
     pages: list[discord.Embed] = []
     total_pages = (len(cast) + CAST_PAGE_SIZE - 1) // CAST_PAGE_SIZE
     for page_number, start in enumerate(range(0, len(cast), CAST_PAGE_SIZE), 1):
@@ -33,15 +37,34 @@ def cast_pages(
             lines.append(f"`{member.billing or '–':>2}` {member.name}")
         text = "\n".join(lines).strip()
         builder = EmbedBuilder(title, description=shorten(text, DESCRIPTION))
-        builder.footer(
-            f"Page {page_number}/{total_pages} · {len(cast)} names, in the order printed · "
-            f"{source_line(cast[0].source)}"
-        )
+        builder.footer(_page_footer(page_number, total_pages, len(cast), cast[0]))
         pages.append(builder.build())
     return pages
 
 
-NOT_PRINTED = "a spelling the sources do not print"
+def _page_footer(page: int, pages: int, names: int, first: CastMember) -> str:
+    # Translators: the footer of a /cast page; {source} is "Source: <title, outlet, date>".
+    footer = ngettext(
+        "Page {page}/{pages} · {count} name, in the order printed · {source}",
+        "Page {page}/{pages} · {count} names, in the order printed · {source}",
+        names,
+    )
+    return footer.format(
+        page=format_number(page),
+        pages=format_number(pages),
+        count=format_number(names),
+        source=source_line(first.source),
+    )
+
+
+def _role_label(role: str) -> str:
+    """A credit's role as the card names it: a known role translated, another as stored."""
+    label = ROLE_LABELS.get(role)
+    return _(label) if label else role.title()
+
+
+# Translators: after a spelling of a person's name that no stored excerpt prints (a correction).
+NOT_PRINTED = N_("a spelling the sources do not print")
 
 
 def person_card(person: Person) -> discord.Embed:
@@ -50,22 +73,24 @@ def person_card(person: Person) -> discord.Embed:
     shown: list[str] = []
     groups: dict[tuple[str | None, str], list[str]] = {}
     for credit in person.credits:
-        role = ROLE_LABELS.get(credit.role, credit.role.title())
-        groups.setdefault((credit.work_title, credit.excerpt), []).append(role)
+        groups.setdefault((credit.work_title, credit.excerpt), []).append(_role_label(credit.role))
     for (work_title, excerpt), roles in groups.items():
-        work = work_title or "the unnamed sequel"
-        builder.field(f"{', '.join(roles)} — {work}", excerpt_block(excerpt))
+        work = work_title or _("the unnamed sequel")
+        # Translators: a credit on a person's card: "Writer, Producer — <title of the work>".
+        name = _("{roles} — {work}").format(roles=", ".join(roles), work=work)
+        builder.field(name, excerpt_block(excerpt))
         shown.append(excerpt)
     if person.excerpt not in shown:
-        builder.field("What the article says", excerpt_block(person.excerpt))
+        builder.field(_("What the article says"), excerpt_block(person.excerpt))
         shown.append(person.excerpt)
     if person.aliases:
         # A spelling found by search but printed in no excerpt here (a correction, like "Boyd
         # Holbrook" for the printed "Boyd Holdbrook") is said to come from outside the sources.
         said = " ".join(shown)
+        note = _(NOT_PRINTED)
         builder.field(
-            "Also found by",
-            "\n".join(a if a in said else f"{a} ({NOT_PRINTED})" for a in person.aliases),
+            _("Also found by"),
+            "\n".join(a if a in said else f"{a} ({note})" for a in person.aliases),
         )
     builder.footer(source_line(person.source))
     return builder.build()
