@@ -24,7 +24,7 @@ UV := uv==0.13.9
 COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --upgrade --quiet --custom-compile-command "make lock"
 
-.PHONY: run test lint format sandbox sync clean bench lock image-check
+.PHONY: run test lint format sandbox sync clean bench lock image-check i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ lint: $(STAMP_DEV)
 format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Extract every string (code and command tree) into bot/i18n/locale/heroes.pot, merge it into each
+# language's .po (new strings empty: translate them by hand) and compile the .mo files.
+i18n: $(STAMP_DEV)
+	$(BIN)/python -m bot.i18n update
 
 # heroes-bot against a minimal discord.py bot on the emulator; see BENCHMARKS.md.
 # BENCH=--quick for a shorter run; results and plots go to bench-results/.

@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.departed import forget_departed
 from bot.heartbeat import HeartbeatLoop, start_heartbeat
+from bot.i18n import HeroesTranslator
 from bot.invite import invite_url, user_install_url
 from bot.owners import application_owners
 from bot.store import Store
@@ -109,6 +110,8 @@ class HeroesBot(commands.Bot):
 
             # First: an address in use stops the start before anything else is done.
             self.metrics = await start_metrics(self, self.config.metrics_addr)
+        # Command names, descriptions and options in every language the catalogs hold.
+        await self.tree.set_translator(HeroesTranslator())
         for extension in discover_extensions():
             await self.load_extension(extension)
         log.info("loaded %d extensions", len(self.extensions))

@@ -34,11 +34,16 @@ class SyncOutcome(Enum):
     UNCHANGED = "unchanged since the last global sync; not synced"
 
 
-def command_payload(
+async def command_payload(
     bot: HeroesBot, guild: discord.abc.Snowflake | None = None
 ) -> list[dict[str, Any]]:
-    """Exactly what CommandTree.sync() sends for the global (or a guild's) commands."""
-    return [command.to_dict(bot.tree) for command in bot.tree.get_commands(guild=guild)]
+    """Exactly what CommandTree.sync() sends for the global (or a guild's) commands, with every
+    translation (bot/i18n): a changed translation changes the fingerprint, so it is synced."""
+    commands = bot.tree.get_commands(guild=guild)
+    translator = bot.tree.translator
+    if translator is None:
+        return [command.to_dict(bot.tree) for command in commands]
+    return [await command.get_translated_payload(bot.tree, translator) for command in commands]
 
 
 def fingerprint(payload: list[dict[str, Any]]) -> str:
@@ -65,7 +70,7 @@ async def sync_commands(bot: HeroesBot, *, force: bool = False) -> SyncOutcome:
         log.info("%d commands synced to dev guild %s", len(synced), dev_guild_id)
         return SyncOutcome.GUILD
 
-    digest = fingerprint(command_payload(bot))
+    digest = fingerprint(await command_payload(bot))
     key = _meta_key(bot.application_id)
     if not force and await bot.store.get_meta(key) == digest:
         log.info(

@@ -39,7 +39,7 @@ async def test_every_feature_is_discovered_and_loaded(bot: HeroesBot) -> None:
 
 
 async def test_command_names_are_unique_and_valid(bot: HeroesBot) -> None:
-    payload = command_payload(bot)
+    payload = await command_payload(bot)
     names = [c["name"] for c in payload]
     assert len(names) == len(set(names))
     assert {"cast", "sequel", "quote"} <= set(names)
@@ -64,7 +64,7 @@ async def test_command_names_are_unique_and_valid(bot: HeroesBot) -> None:
 
 
 async def test_fingerprint_is_stable_and_order_independent(bot: HeroesBot) -> None:
-    payload = command_payload(bot)
+    payload = await command_payload(bot)
     assert fingerprint(payload) == fingerprint(list(reversed(payload)))
     changed = [dict(payload[0], description="changed"), *payload[1:]]
     assert fingerprint(changed) != fingerprint(payload)

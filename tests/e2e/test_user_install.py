@@ -202,18 +202,18 @@ async def test_sync_declares_install_types_and_contexts(w: World) -> None:
 async def test_fingerprint_changes_when_install_types_or_contexts_change(w: World) -> None:
     film = w.bot.tree.get_command("film")
     assert isinstance(film, app_commands.Command)
-    before = fingerprint(command_payload(w.bot))
+    before = fingerprint(await command_payload(w.bot))
     installs, contexts = film.allowed_installs, film.allowed_contexts
     try:
         film.allowed_installs = app_commands.AppInstallationType(guild=True, user=False)
-        servers_only = fingerprint(command_payload(w.bot))
+        servers_only = fingerprint(await command_payload(w.bot))
         film.allowed_installs = installs
         film.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
-        no_group_dms = fingerprint(command_payload(w.bot))
+        no_group_dms = fingerprint(await command_payload(w.bot))
     finally:
         film.allowed_installs, film.allowed_contexts = installs, contexts
     assert len({before, servers_only, no_group_dms}) == 3
-    assert fingerprint(command_payload(w.bot)) == before
+    assert fingerprint(await command_payload(w.bot)) == before
 
 
 async def test_the_bot_cannot_post_where_only_a_user_install_reaches(w: World) -> None:
