@@ -165,7 +165,8 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         SERVER_SETTINGS,
         "guild_settings",
-        "per server: whether replies are public or private by default, and the cards' style",
+        "per server: whether replies are public or private by default, the cards' style, and the "
+        "language of its posts",
         server="guild_id",
     ),
     StoredData(
