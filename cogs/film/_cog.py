@@ -8,6 +8,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.i18n import _
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.store import FILM_KEY, SEQUEL_KEY
 from bot.ui.card_style import classic_cards_for
@@ -29,7 +30,7 @@ class Film(commands.Cog):
         store = self.bot.store
         card = await store.work_card(FILM_KEY)
         if card is None:
-            raise UserFacingError("The store knows nothing about the film yet.")
+            raise UserFacingError(_("The store knows nothing about the film yet."))
         ephemeral = await self.replies.decide(interaction, private)
         embed = film_card(card, await store.cast(FILM_KEY), sequel=await store.work(SEQUEL_KEY))
         if await classic_cards_for(store, interaction):

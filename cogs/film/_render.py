@@ -6,13 +6,29 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.i18n import N_, _, format_number, ngettext
 from bot.store import CastMember, Fact, Work, WorkCard
 from bot.ui.embeds import FIELD_VALUE, EmbedBuilder, shorten
 from bot.ui.excerpts import ROLE_LABELS, excerpt_block, list_heading, source_line, statement
 
 # Fact kinds in the order the film card shows them; other kinds follow in store order.
 FILM_FACT_ORDER = ("spiritual-successor", "viewership", "where-to-watch")
-FACT_KIND_TITLES = {"viewership": "Viewing figures", "where-to-watch": "Where to watch"}
+FACT_KIND_TITLES = {"viewership": N_("Viewing figures"), "where-to-watch": N_("Where to watch")}
+
+
+def _role_label(role: str) -> str:
+    """A credit's role as the card names it: a known role translated, another as stored."""
+    label = ROLE_LABELS.get(role)
+    return _(label) if label else role.title()
+
+
+def _fact_title(kind: str, facts: Sequence[Fact]) -> str:
+    """A group of facts' field name: a known kind's own title, else the fact's stored label
+    (one fact), else the kind's key made readable."""
+    known = FACT_KIND_TITLES.get(kind)
+    if known:
+        return _(known)
+    return facts[0].label if len(facts) == 1 else kind.replace("-", " ").capitalize()
 
 
 def _facts_field(builder: EmbedBuilder, name: str, facts: Sequence[Fact]) -> None:
@@ -44,15 +60,12 @@ def film_card(
     for kind in kinds:
         facts = film.facts_of(kind)
         if facts:
-            title = FACT_KIND_TITLES.get(kind) or (
-                facts[0].label if len(facts) == 1 else kind.replace("-", " ").capitalize()
-            )
-            _facts_field(builder, title, facts)
+            _facts_field(builder, _fact_title(kind, facts), facts)
     for name, credit in film.credits:
-        role = ROLE_LABELS.get(credit.role, credit.role.title())
-        builder.field(role, statement(None, name, credit.excerpt))
+        builder.field(_role_label(credit.role), statement(None, name, credit.excerpt))
     if sequel is not None:
-        builder.field("A sequel", f"{excerpt_block(sequel.excerpt)}\nSee /sequel")
+        see_also = _("See /sequel")
+        builder.field(_("A sequel"), f"{excerpt_block(sequel.excerpt)}\n{see_also}")
     builder.footer(source_line(work.source))
     return builder.build()
 
@@ -61,9 +74,16 @@ def _stars_field(builder: EmbedBuilder, stars: Sequence[CastMember], total: int)
     """The first printed list of the cast under the source's own words for it (“We Can Be
     Heroes stars”): the source says who it stars, never how they are billed."""
     names = ", ".join(m.name for m in stars)
-    heading = list_heading(stars[0].excerpt, stars[0].name) or "Cast"
-    more = f"\n…and {total - len(stars)} more in /cast" if total > len(stars) else ""
+    heading = list_heading(stars[0].excerpt, stars[0].name) or _("Cast")
+    more = ""
+    if total > len(stars):
+        others = total - len(stars)
+        # Translators: under the first names of the cast on the /film card.
+        more = "\n" + ngettext(
+            "…and {count} more in /cast", "…and {count} more in /cast", others
+        ).format(count=format_number(others))
+    # The excerpt gets what the names and the "more" line leave (a translation may be longer).
+    room = FIELD_VALUE - len(names) - max(60, len(more) + 8)
     builder.field(
-        shorten(heading, 256),
-        f"**{names}**{more}\n{excerpt_block(stars[0].excerpt, FIELD_VALUE - len(names) - 60)}",
+        shorten(heading, 256), f"**{names}**{more}\n{excerpt_block(stars[0].excerpt, room)}"
     )
