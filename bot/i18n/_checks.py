@@ -4,7 +4,6 @@ line naming the locale and the string, so a failing run says what to fix."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,13 @@ from babel.messages.catalog import Catalog, Message
 
 from ._catalog_files import compiled, mo_path, po_path, read_catalog
 from ._catalogs import LOCALE_DIR
-from ._locales import TRANSLATED
+from ._locales import TRANSLATED, catalog_dir
 
-ALLOWLIST = LOCALE_DIR / "kept-in-english.toml"
+# Reviewed strings that read the same as the English in a language ("Netflix", "Instagram"), one
+# per line in locale/<ll_CC>/kept-in-english.txt; names and titles that every translation must
+# keep verbatim (and never add), one per line in locale/names.txt. '#' starts a comment.
+KEPT_FILE = "kept-in-english.txt"
+NAMES = LOCALE_DIR / "names.txt"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Discord's rule for slash command and option names (and lowercase where a lowercase exists).
@@ -40,11 +43,19 @@ def _english(message: Message) -> list[str]:
     return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
 
 
-def load_allowlist(path: Path = ALLOWLIST) -> tuple[dict[str, set[str]], tuple[str, ...]]:
-    """(strings kept in English per locale ('*' for every locale), names that must be kept)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    kept = {key: set(value) for key, value in data.get("kept", {}).items()}
-    return kept, tuple(data.get("names", ()))
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def kept_in_english(locale: str) -> set[str]:
+    return set(_lines(LOCALE_DIR / catalog_dir(locale) / KEPT_FILE))
+
+
+def protected_names() -> tuple[str, ...]:
+    return tuple(_lines(NAMES))
 
 
 def missing(template: Catalog, catalog: Catalog, locale: str) -> Iterator[str]:
@@ -108,11 +119,10 @@ def discord_limits(message: Message, locale: str) -> Iterator[str]:
             yield f"{locale}: menu name {text!r} must be 1-32 characters"
 
 
-def untranslated(message: Message, locale: str, kept: dict[str, set[str]]) -> Iterator[str]:
-    allowed = kept.get("*", set()) | kept.get(locale, set())
+def untranslated(message: Message, locale: str, allowed: set[str]) -> Iterator[str]:
     for english, form in zip(_english(message), _forms(message), strict=False):
         if form == english and re.search(r"[A-Za-z]{3}", english) and english not in allowed:
-            yield f"{locale}: left in English: {english!r} (or allow it in {ALLOWLIST.name})"
+            yield f"{locale}: left in English: {english!r} (or list it in {KEPT_FILE})"
 
 
 def stale_mo(catalog: Catalog, locale: str) -> Iterator[str]:
@@ -123,7 +133,7 @@ def stale_mo(catalog: Catalog, locale: str) -> Iterator[str]:
 
 def problems(template: Catalog) -> list[str]:
     """Every problem of every locale's catalog against the template."""
-    kept, names = load_allowlist()
+    names = protected_names()
     found: list[str] = []
     for locale in TRANSLATED:
         path = po_path(locale)
@@ -137,6 +147,6 @@ def problems(template: Catalog) -> list[str]:
                 found += same_shape(message, locale)
                 found += same_names(message, locale, names)
                 found += discord_limits(message, locale)
-                found += untranslated(message, locale, kept)
+                found += untranslated(message, locale, kept_in_english(locale))
         found += stale_mo(catalog, locale)
     return found
