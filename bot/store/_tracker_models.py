@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The sequel's production stages, in order: (key stored in the database, label shown).
+from bot.i18n import N_
+
+# The sequel's production stages, in order: (key stored in the database, label shown). The
+# labels stay English here (the CLI, the store); a card shows them translated, with `_(label)`.
 SEQUEL_STAGES: tuple[tuple[str, str], ...] = (
-    ("announced", "Announced"),
-    ("in-development", "In development"),
-    ("pre-production", "Pre-production"),
-    ("filming", "Filming"),
-    ("post-production", "Post-production"),
-    ("release-date-set", "Release date set"),
-    ("released", "Released"),
+    ("announced", N_("Announced")),
+    ("in-development", N_("In development")),
+    ("pre-production", N_("Pre-production")),
+    ("filming", N_("Filming")),
+    ("post-production", N_("Post-production")),
+    ("release-date-set", N_("Release date set")),
+    ("released", N_("Released")),
 )
 STAGE_KEYS: tuple[str, ...] = tuple(key for key, _ in SEQUEL_STAGES)
 STAGE_LABELS: dict[str, str] = dict(SEQUEL_STAGES)
