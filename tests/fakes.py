@@ -156,8 +156,10 @@ class FakeInteraction(Strict, real=discord.Interaction):
         guild_id: int | None = 4242,
         channel_id: int | None = 777,
         client: Any = None,
+        locale: discord.Locale = discord.Locale.american_english,
     ) -> None:
         self.id = next(_interaction_ids)  # distinct, as Discord's snowflakes are
+        self.locale = locale  # the member's client language (bot/i18n: replies follow it)
         self.type = discord.InteractionType.application_command
         self.data: dict[str, Any] = {}
         self.client = client or NoBot()
