@@ -8,12 +8,16 @@ Each function returns a list of ``FieldError``; empty means valid.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from ._components_v2 import IS_COMPONENTS_V2, check_v2_message
 from ._errors import FieldError
+from ._localizations import (
+    check_localizations,
+    check_unique_in_locales,
+    valid_chat_input_name,
+)
 from ._polls import check_poll
 
 Path = tuple[str | int, ...]
@@ -30,12 +34,6 @@ BUTTON_LABEL_MAX = 80
 SELECT_OPTIONS_MAX = 25
 CHOICES_MAX = 25
 OPTIONS_MAX = 25
-
-# Unicode blocks allowed by ``\p{sc=Deva}`` / ``\p{sc=Thai}`` in Discord's
-# command-name regex; stdlib ``re`` has no script properties, so approximate
-# the scripts by their blocks (letters/numbers are covered by category anyway,
-# these add the combining marks those scripts need).
-_SCRIPT_RANGES = ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x11B00, 0x11B5F), (0x0E00, 0x0E7F))
 
 
 def _max_len(errors: list[FieldError], path: Path, value: Any, limit: int) -> None:
@@ -309,22 +307,6 @@ def check_message(body: Any, path: Path = (), *, require_content: bool = False) 
 # --------------------------------------------------------------------------- app commands
 
 
-def _name_char_ok(ch: str) -> bool:
-    if ch in "-_'":
-        return True
-    if unicodedata.category(ch)[0] in ("L", "N"):
-        return True
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _SCRIPT_RANGES)
-
-
-def valid_chat_input_name(name: Any) -> bool:
-    """Discord's ``^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$`` plus lower-case rule."""
-    if not isinstance(name, str) or not 1 <= len(name) <= 32:
-        return False
-    return all(_name_char_ok(c) for c in name) and name == name.lower()
-
-
 def _check_name(errors: list[FieldError], path: Path, name: Any, chat_input: bool) -> None:
     if chat_input:
         if not valid_chat_input_name(name):
@@ -348,6 +330,7 @@ def _check_choices(errors: list[FieldError], path: Path, choices: Any, opt_type:
             )
             continue
         _bad_len(errors, (*cp, "name"), choice.get("name"), 1, 100)
+        check_localizations(errors, cp, choice, "choice")
         value = choice.get("value")
         if opt_type == 3 or (opt_type is None and isinstance(value, str)):
             if isinstance(value, str):
@@ -372,6 +355,13 @@ def _check_options(errors: list[FieldError], path: Path, options: Any, depth: in
         return
     if len(options) > OPTIONS_MAX:
         errors.append((path, "BASE_TYPE_MAX_LENGTH", f"Must be {OPTIONS_MAX} or fewer in length."))
+    check_unique_in_locales(
+        errors,
+        path,
+        options,
+        "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+        "Option name already exists",
+    )
     seen: set[str] = set()
     optional_seen = False
     for i, opt in enumerate(options):
@@ -384,6 +374,7 @@ def _check_options(errors: list[FieldError], path: Path, options: Any, depth: in
         otype = opt.get("type")
         _check_name(errors, (*op, "name"), opt.get("name"), True)
         _bad_len(errors, (*op, "description"), opt.get("description"), 1, 100)
+        check_localizations(errors, op, opt, "chat_input")
         name = opt.get("name")
         if isinstance(name, str):
             if name in seen:
@@ -445,6 +436,7 @@ def check_command(cmd: Any, path: Path = ()) -> list[FieldError]:
     ctype = cmd.get("type", 1)
     chat_input = ctype == 1
     _check_name(errors, (*path, "name"), cmd.get("name"), chat_input)
+    check_localizations(errors, path, cmd, "chat_input" if chat_input else "menu")
     desc = cmd.get("description")
     if chat_input:
         _bad_len(errors, (*path, "description"), desc, 1, 100)
@@ -474,6 +466,15 @@ def check_command_list(cmds: Any) -> list[FieldError]:
                     )
                 )
             seen.add(key)
+    for ctype in sorted({c.get("type", 1) for c in cmds if isinstance(c, dict)}, key=str):
+        same_type = [c if isinstance(c, dict) and c.get("type", 1) == ctype else None for c in cmds]
+        check_unique_in_locales(
+            errors,
+            (),
+            same_type,
+            "APPLICATION_COMMANDS_DUPLICATE_NAME",
+            "Application command names must be unique",
+        )
     return errors
 
 
