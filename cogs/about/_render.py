@@ -7,28 +7,57 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
+from bot.i18n import N_, _, format_number, ngettext
 from bot.store import Fact, Work
 from bot.ui.embeds import EmbedBuilder
 from bot.ui.privacy import deleting_text, stored_fields
 
-PROJECT = "Self-hosted; see the README of this installation."
+PROJECT = N_("Self-hosted; see the README of this installation.")
+# Uptime's units, largest first, each as "3d": a number and a short unit, no space in English.
+UPTIME_UNITS = (
+    # Translators: days, abbreviated, in /about's uptime ("3d 4h").
+    (86400, N_("{count}d")),
+    # Translators: hours, abbreviated, in /about's uptime ("3d 4h").
+    (3600, N_("{count}h")),
+    # Translators: minutes, abbreviated, in /about's uptime ("4h 5m").
+    (60, N_("{count}m")),
+    # Translators: seconds, abbreviated, in /about's uptime ("5m 6s").
+    (1, N_("{count}s")),
+)
 
 
 def format_uptime(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")]
-    shown = [f"{value}{unit}" for value, unit in parts if value][:2]
-    return " ".join(shown) or "0s"
+    """The two largest units that are not zero: '3d 4h', '5m 6s', '0s'."""
+    rest = max(0, int(seconds))
+    shown: list[str] = []
+    for size, unit in UPTIME_UNITS:
+        value, rest = divmod(rest, size)
+        if value and len(shown) < 2:
+            shown.append(_(unit).format(count=format_number(value)))
+    return " ".join(shown) or _(UPTIME_UNITS[-1][1]).format(count=format_number(0))
 
 
 def format_latency(latency: float) -> str:
     """The gateway heartbeat latency; unknown before the first heartbeat (nan or inf)."""
     if not math.isfinite(latency) or latency < 0:
-        return "unknown"
-    return f"{latency * 1000:.0f} ms"
+        # Translators: the gateway latency before the bot has measured it.
+        return _("unknown")
+    # Translators: the gateway latency in milliseconds.
+    return _("{milliseconds} ms").format(milliseconds=format_number(round(latency * 1000)))
+
+
+def _known_counts(counts: Mapping[str, int]) -> str:
+    """What the store holds, counted: '1 person, 5 titles, 10 facts, 12 quotes'."""
+    people, works = counts.get("people", 0), counts.get("works", 0)
+    facts, quotes = counts.get("facts", 0), counts.get("quotes", 0)
+    parts = (
+        ngettext("{count} person", "{count} people", people).format(count=format_number(people)),
+        # Translators: titles of films and series the store knows.
+        ngettext("{count} title", "{count} titles", works).format(count=format_number(works)),
+        ngettext("{count} fact", "{count} facts", facts).format(count=format_number(facts)),
+        ngettext("{count} quote", "{count} quotes", quotes).format(count=format_number(quotes)),
+    )
+    return ", ".join(parts)
 
 
 def about_card(
@@ -41,27 +70,26 @@ def about_card(
     sources: Sequence[Work | Fact],
 ) -> discord.Embed:
     builder = EmbedBuilder(
-        "About heroes-bot",
-        description=(
+        # Translators: keep "heroes-bot", the bot's name.
+        _("About heroes-bot"),
+        # Translators: keep the film's title, *We Can Be Heroes*, as it is (in italics).
+        description=_(
             "Answers about *We Can Be Heroes* and its sequel from a news article, every "
             "fact shown with the excerpt of the article it comes from."
         ),
     )
-    builder.field("Version", version, inline=True)
-    builder.field("Uptime", format_uptime(uptime), inline=True)
-    builder.field("Gateway latency", format_latency(latency), inline=True)
-    builder.field("Servers", str(servers), inline=True)
-    builder.field(
-        "What it knows",
-        f"{counts.get('people', 0)} people, {counts.get('works', 0)} titles, "
-        f"{counts.get('facts', 0)} facts, {counts.get('quotes', 0)} quotes",
-        inline=True,
-    )
+    builder.field(_("Version"), version, inline=True)
+    builder.field(_("Uptime"), format_uptime(uptime), inline=True)
+    builder.field(_("Gateway latency"), format_latency(latency), inline=True)
+    builder.field(_("Servers"), format_number(servers), inline=True)
+    builder.field(_("What it knows"), _known_counts(counts), inline=True)
     citations = {record.source.key: record.source.citation() for record in sources}
-    builder.field("Source of its facts", "\n".join(citations.values()) or "No source loaded yet.")
+    builder.field(
+        _("Source of its facts"), "\n".join(citations.values()) or _("No source loaded yet.")
+    )
     # Rendered from the declarations that drive the deleting (bot/store/_stored_data.py).
     for name, value in stored_fields():
         builder.field(name, value)
-    builder.field("Having it deleted", deleting_text())
-    builder.field("Project", PROJECT)
+    builder.field(_("Having it deleted"), deleting_text())
+    builder.field(_("Project"), _(PROJECT))
     return builder.build()
