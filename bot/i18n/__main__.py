@@ -1,30 +1,49 @@
 """`python -m bot.i18n update` (what `make i18n` runs): extract every string into the template,
-merge it into each locale's catalog, compile. `python -m bot.i18n check`: what CI checks."""
+merge it into each locale's catalog, compile. `python -m bot.i18n check [LOCALE]`: what CI
+checks. `python -m bot.i18n compile LOCALE`: compile one catalog after editing it by hand."""
 
 from __future__ import annotations
 
 import sys
 
-from ._catalog_files import update
+from ._catalog_files import compiled, mo_path, po_path, read_catalog, update
 from ._checks import problems
 from ._extract import template
+from ._locales import TRANSLATED
+
+USAGE = "usage: python -m bot.i18n update | check [LOCALE] | compile LOCALE"
+
+
+def _check(locales: list[str]) -> int:
+    found = problems(template(), locales=tuple(locales) or TRANSLATED)
+    for line in found:
+        print(line)
+    print(f"{len(found)} problem(s)" if found else "catalogs complete")
+    return 1 if found else 0
+
+
+def _compile(locale: str) -> int:
+    mo_path(locale).write_bytes(compiled(read_catalog(po_path(locale), locale)))
+    print(f"compiled {mo_path(locale)}")
+    return 0
 
 
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv else "update"
-    if command == "update":
+    command, *rest = argv or ["update"]
+    if any(locale not in TRANSLATED for locale in rest):
+        print(f"locales: {', '.join(TRANSLATED)}", file=sys.stderr)
+        return 2
+    if command == "update" and not rest:
         for line in update(template()):
             print(line)
         print("Translate the empty strings in bot/i18n/locale/*/LC_MESSAGES/heroes.po, then run")
         print("make i18n again to compile them.")
         return 0
     if command == "check":
-        found = problems(template())
-        for line in found:
-            print(line)
-        print(f"{len(found)} problem(s)" if found else "catalogs complete")
-        return 1 if found else 0
-    print("usage: python -m bot.i18n [update|check]", file=sys.stderr)
+        return _check(rest)
+    if command == "compile" and len(rest) == 1:
+        return _compile(rest[0])
+    print(USAGE, file=sys.stderr)
     return 2
 
 

@@ -131,11 +131,11 @@ def stale_mo(catalog: Catalog, locale: str) -> Iterator[str]:
         yield f"{locale}: {path.name} is not its .po compiled (run make i18n)"
 
 
-def problems(template: Catalog) -> list[str]:
-    """Every problem of every locale's catalog against the template."""
+def problems(template: Catalog, locales: tuple[str, ...] = TRANSLATED) -> list[str]:
+    """Every problem of each locale's catalog against the template."""
     names = protected_names()
     found: list[str] = []
-    for locale in TRANSLATED:
+    for locale in locales:
         path = po_path(locale)
         if not path.exists():
             found.append(f"{locale}: no catalog at {path} (run make i18n)")
