@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.clock import Clock
 from bot.errors import UserFacingError
+from bot.i18n import _, format_number
 
 Scope = Literal["member", "channel"]
 PRUNE_ABOVE = 1024  # buckets kept before idle ones are dropped
@@ -39,26 +40,45 @@ class PublicCooldownError(UserFacingError, app_commands.CommandOnCooldown):
         self.scope: Scope = scope
         self.command = command
         self.private_option = private_option
-        wait = format_wait(retry_after)
-        if scope == "channel":
-            text = (
-                f"{command} was just posted in this channel; it can be posted here again in {wait}."
-            )
-        else:
-            text = f"Slow down — you can post {command} again in {wait}."
-        if private_option:
-            text += " Add `private: True` to see it just for yourself right now."
-        self.args = (text,)
+        self.args = (
+            cooldown_text(command, retry_after, scope=scope, private_option=private_option),
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def cooldown_text(command: str, retry_after: float, *, scope: Scope, private_option: bool) -> str:
+    """What a member reads when a public reply is refused for now (in the current locale)."""
+    wait = format_wait(retry_after)
+    if scope == "channel":
+        # Translators: {command} is a slash command ("/cast"); {wait} a time left ("2m 5s").
+        text = _(
+            "{command} was just posted in this channel; it can be posted here again in {wait}."
+        )
+    else:
+        # Translators: {command} is a slash command ("/cast"); {wait} a time left ("2m 5s").
+        text = _("Slow down — you can post {command} again in {wait}.")
+    text = text.format(command=command, wait=wait)
+    if private_option:
+        # Translators: follows a cooldown refusal; `private: True` is the option, kept as is.
+        text += " " + _("Add `private: True` to see it just for yourself right now.")
+    return text
 
 
 def format_wait(seconds: float) -> str:
     """'1s', '45s', '2m 5s': rounded up, so it never says 0s while still waiting."""
     total = max(1, math.ceil(seconds))
     minutes, rest = divmod(total, 60)
-    return f"{minutes}m {rest}s" if minutes and rest else f"{minutes}m" if minutes else f"{rest}s"
+    shown = {"minutes": format_number(minutes), "seconds": format_number(rest)}
+    if minutes and rest:
+        # Translators: a short wait, minutes and seconds abbreviated ("2m 5s").
+        return _("{minutes}m {seconds}s").format(**shown)
+    if minutes:
+        # Translators: a short wait in minutes, abbreviated ("2m").
+        return _("{minutes}m").format(**shown)
+    # Translators: a short wait in seconds, abbreviated ("45s").
+    return _("{seconds}s").format(**shown)
 
 
 class PublicCooldown:

@@ -1,14 +1,21 @@
 from discord import app_commands
 
+from bot.i18n import N_
+
 
 class UserFacingError(app_commands.AppCommandError):
-    """A failure whose message is meant for the member, shown ephemerally as it is."""
+    """A failure whose message is meant for the member, shown ephemerally as it is: written with
+    `_()` where it is raised, in the task answering the interaction, so already in the member's
+    language (bot/i18n)."""
 
 
 # One wording, wherever the database drops out under a member's command or button press.
 # Only what is known: a change is all or nothing, but a connection lost during its commit leaves
 # which one unknown, so the answer does not claim that nothing was saved.
-DATABASE_AWAY = "The bot's database can't be reached for a moment. Please try again in a minute."
+# Marked, not translated: shown as `_(DATABASE_AWAY)` in the member's language.
+DATABASE_AWAY = N_(
+    "The bot's database can't be reached for a moment. Please try again in a minute."
+)
 
 
 def database_away(error: BaseException) -> bool:
@@ -17,7 +24,7 @@ def database_away(error: BaseException) -> bool:
     from bot.store import StoreUnavailable  # here: the errors module stays import-light
 
     seen: BaseException | None = error
-    for _ in range(4):
+    for _depth in range(4):  # a few wrappers deep at most
         if seen is None:
             return False
         if isinstance(seen, StoreUnavailable):

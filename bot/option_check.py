@@ -17,6 +17,8 @@ from typing import Any
 from discord import AppCommandOptionType
 from discord.app_commands import Command, Parameter
 
+from bot.i18n import _, current_locale, format_number, translate_command_string
+
 # Discord's own bounds where a command declares none (option values, integer options).
 STRING_MAX = 6000
 INTEGER_LIMIT = 2**53
@@ -46,33 +48,70 @@ def _is_snowflake(value: Any) -> bool:
 
 
 def _number(value: float) -> str:
-    # A forged integer may have thousands of digits: the echo must stay short.
+    # A forged integer may have thousands of digits: the echo must stay short. Written as sent
+    # (digits only), not in the locale's way: it echoes what the client sent.
     text = f"{value:g}" if isinstance(value, float) else str(value)
     return text if len(text) <= 24 else text[:20] + "…"
 
 
+def shown_name(param: Parameter) -> str:
+    """An option's name as the member's client shows it: translated where the catalogs name it
+    (the command Translator gives Discord the same), else as declared."""
+    name = param.display_name
+    return translate_command_string(name, "option name", current_locale()) or name
+
+
 def _range_problem(name: str, value: float, low: float | None, high: float | None) -> str | None:
-    if (low is not None and value < low) or (high is not None and value > high):
-        if low is not None and high is not None:
-            bounds = f"from {_number(low)} to {_number(high)}"
-        elif low is not None:
-            bounds = f"at least {_number(low)}"
-        else:
-            bounds = f"at most {_number(high)}"  # type: ignore[arg-type]
-        return f"`{name}` must be {bounds} (you sent {_number(value)})."
-    return None
+    if (low is None or value >= low) and (high is None or value <= high):
+        return None
+    shown = {"name": name, "low": _number(low or 0), "high": _number(high or 0)}
+    shown["sent"] = _number(value)
+    if low is not None and high is not None:
+        # Translators: {name} is an option's name, shown in code style; the rest are numbers.
+        return _("`{name}` must be from {low} to {high} (you sent {sent}).").format(**shown)
+    if low is not None:
+        # Translators: {name} is an option's name, shown in code style; the rest are numbers.
+        return _("`{name}` must be at least {low} (you sent {sent}).").format(**shown)
+    # Translators: {name} is an option's name, shown in code style; the rest are numbers.
+    return _("`{name}` must be at most {high} (you sent {sent}).").format(**shown)
+
+
+def _length_problem(name: str, value: str, low: int | None, high: int) -> str | None:
+    if (low is None or len(value) >= low) and len(value) <= high:
+        return None
+    shown = {"name": name, "low": _number(low or 0), "high": _number(high)}
+    shown["sent"] = format_number(len(value))
+    if low:
+        # Translators: {name} is an option's name, shown in code style; the rest are numbers.
+        text = _("`{name}` must be at least {low} and at most {high} characters (you sent {sent}).")
+    else:
+        # Translators: {name} is an option's name, shown in code style; the rest are numbers.
+        text = _("`{name}` must be at most {high} characters (you sent {sent}).")
+    return text.format(**shown)
+
+
+def _choice_problem(param: Parameter, name: str, value: Any) -> str | None:
+    choices = param.choices
+    if not choices or param.autocomplete or value in [c.value for c in choices]:
+        return None
+    locale = current_locale()
+    names = ", ".join(  # the bot's own declarations, as the member's client lists them
+        f"`{translate_command_string(c.name, 'choice', locale) or c.name}`" for c in choices[:10]
+    )
+    # Translators: {name} is an option's name; {choices} its choices, each in code style.
+    return _("`{name}` must be one of: {choices}.").format(name=name, choices=names)
 
 
 def _value_problem(param: Parameter, value: Any) -> str | None:
-    name, kind = param.display_name, param.type
+    name, kind = shown_name(param), param.type
     if kind is AppCommandOptionType.string:
         if not isinstance(value, str):
             return _kind_problem(param)
         low = int(param.min_value) if param.min_value is not None else None
         high = int(param.max_value) if param.max_value is not None else STRING_MAX
-        if (low is not None and len(value) < low) or len(value) > high:
-            least = f"at least {low} and " if low else ""
-            return f"`{name}` must be {least}at most {high} characters (you sent {len(value):,})."
+        problem = _length_problem(name, value, low, high)
+        if problem:
+            return problem
     elif kind in (AppCommandOptionType.integer, AppCommandOptionType.number):
         integer = kind is AppCommandOptionType.integer
         if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
@@ -89,11 +128,7 @@ def _value_problem(param: Parameter, value: Any) -> str | None:
             return _kind_problem(param)
     elif kind in _SNOWFLAKE_TYPES and not _is_snowflake(value):
         return _kind_problem(param)
-    choices = param.choices
-    if choices and not param.autocomplete and value not in [c.value for c in choices]:
-        names = ", ".join(f"`{c.name}`" for c in choices[:10])  # the bot's own declarations
-        return f"`{name}` must be one of: {names}."
-    return None
+    return _choice_problem(param, name, value)
 
 
 def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> bool:
@@ -122,15 +157,32 @@ def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any])
 
 
 def _kind_problem(param: Parameter) -> str:
-    name, kind = param.display_name, param.type
+    name, kind = shown_name(param), param.type
+    # Translators (every message here): {name} is an option's name, shown in code style.
     if kind is AppCommandOptionType.string:
-        return f"`{name}` must be text."
-    if kind in (AppCommandOptionType.integer, AppCommandOptionType.number):
-        integer = kind is AppCommandOptionType.integer
-        return f"`{name}` must be {'a whole number' if integer else 'a number'}."
+        return _("`{name}` must be text.").format(name=name)
+    if kind is AppCommandOptionType.integer:
+        return _("`{name}` must be a whole number.").format(name=name)
+    if kind is AppCommandOptionType.number:
+        return _("`{name}` must be a number.").format(name=name)
     if kind is AppCommandOptionType.boolean:
-        return f"`{name}` must be true or false."
-    return f"`{name}` is not something I can look up."
+        return _("`{name}` must be true or false.").format(name=name)
+    return _("`{name}` is not something I can look up.").format(name=name)
+
+
+def _unknown_option(name: object, params: Mapping[str, Parameter]) -> str:
+    # Shown inside a code span, so only the characters an option name may have are kept.
+    sent = re.sub(r"[^\w-]", "", str(name))[:32] or "?"
+    if not params:
+        # Translators: {name} is what a modified client sent as an option's name.
+        return _("I don't know the option `{name}` (this command has no options).").format(
+            name=sent
+        )
+    known = ", ".join(f"`{shown_name(param)}`" for param in params.values())
+    # Translators: {name} is what was sent as an option's name; {options} the command's options.
+    return _("I don't know the option `{name}` (options here: {options}).").format(
+        name=sent, options=known
+    )
 
 
 def option_problem(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> str | None:
@@ -141,17 +193,16 @@ def option_problem(command: Command[Any, ..., Any], data: Mapping[str, Any]) -> 
     for option in leaf_options(data):
         name = option.get("name")
         if not isinstance(name, str) or name not in params:
-            known = ", ".join(f"`{n}`" for n in params) or "none"
-            # Shown inside a code span, so only the characters an option name may have are kept.
-            shown = re.sub(r"[^\w-]", "", str(name))[:32] or "?"
-            return f"I don't know the option `{shown}` (options here: {known})."
+            return _unknown_option(name, params)
         if name in given:
-            return f"`{name}` was given twice."
+            # Translators: {name} is an option's name, shown in code style.
+            return _("`{name}` was given twice.").format(name=shown_name(params[name]))
         given[name], types[name] = option.get("value"), option.get("type")
     for name, param in params.items():
         if name not in given:
             if param.required:
-                return f"`{name}` is required."
+                # Translators: {name} is an option's name, shown in code style.
+                return _("`{name}` is required.").format(name=shown_name(param))
             continue
         if types[name] != param.type.value:
             # discord.py converts a value by the type the payload gives it (float(), int()...)

@@ -35,6 +35,7 @@ from discord import app_commands
 
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.i18n import N_, _
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -52,7 +53,8 @@ T = TypeVar("T")
 PRIVATE_DESCRIBE = (
     "Only you see the answer (default: the server's /settings; private in servers without the bot)"
 )
-NOT_OWNER = "Only the people running this bot (OWNER_IDS) can do this."
+# Marked, not translated: shown as `_(NOT_OWNER)` in the member's language.
+NOT_OWNER = N_("Only the people running this bot (OWNER_IDS) can do this.")
 
 # In a server that did not install the bot (a member's user install), no server setting exists:
 # replies are private unless the member asks otherwise, since nobody running that server chose
@@ -97,7 +99,7 @@ def server_installed(interaction: discord.Interaction) -> bool:
     return interaction.is_guild_integration()
 
 
-SERVER_INSTALL_NEEDED = (
+SERVER_INSTALL_NEEDED = N_(
     "This command works only in a server that added the bot: ask its admins to add it, "
     "or use it where it is."
 )
@@ -107,14 +109,47 @@ class ServerInstallNeeded(UserFacingError, app_commands.CheckFailure):
     """A server-only command used in a server where only the member installed the app."""
 
     def __init__(self) -> None:
-        super().__init__(SERVER_INSTALL_NEEDED)
+        super().__init__(_(SERVER_INSTALL_NEEDED))  # raised while answering: the member's language
 
 
 class NotOwner(UserFacingError, app_commands.CheckFailure):
     """An owner-only action attempted by someone else."""
 
     def __init__(self) -> None:
-        super().__init__(NOT_OWNER)
+        super().__init__(_(NOT_OWNER))
+
+
+# Discord's names of the permissions the bot asks for or checks (its client shows the same
+# names, translated); any other permission is named from its attribute, in English.
+PERMISSION_NAMES = {
+    "view_channel": N_("View Channel"),
+    "send_messages": N_("Send Messages"),
+    "send_messages_in_threads": N_("Send Messages in Threads"),
+    "embed_links": N_("Embed Links"),
+    "read_message_history": N_("Read Message History"),
+    "manage_guild": N_("Manage Server"),
+    "manage_events": N_("Manage Events"),
+    "manage_channels": N_("Manage Channels"),
+    "manage_roles": N_("Manage Roles"),
+    "manage_messages": N_("Manage Messages"),
+    "mention_everyone": N_("Mention @everyone, @here and All Roles"),
+    "moderate_members": N_("Timeout Members"),
+    "create_events": N_("Create Events"),
+    "connect": N_("Connect"),
+    "mute_members": N_("Mute Members"),
+    "move_members": N_("Move Members"),
+    "send_polls": N_("Create Polls"),
+    "administrator": N_("Administrator"),
+}
+
+
+def permission_name(permission: str) -> str:
+    """A permission (discord.py's attribute, 'manage_guild') as Discord's client names it
+    ('Manage Server'), in the current locale."""
+    known = PERMISSION_NAMES.get(permission)
+    if known is not None:
+        return _(known)
+    return permission.replace("_", " ").replace("guild", "server").title()
 
 
 def in_guild(interaction: discord.Interaction) -> GuildInteraction:

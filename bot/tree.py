@@ -13,10 +13,11 @@ from discord import app_commands
 
 from bot.cooldowns import format_wait
 from bot.errors import DATABASE_AWAY, UserFacingError, database_away
+from bot.i18n import N_, _, format_list, ngettext, set_locale
 from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
 from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.option_check import option_problem, suggestions_wanted
-from bot.policy import ServerInstallNeeded, server_installed
+from bot.policy import ServerInstallNeeded, permission_name, server_installed
 from bot.replies import escape_input
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,16 @@ class InvalidOption(UserFacingError):
     """An option value the command's declaration does not allow (a forged or outdated client)."""
 
 
-RESTARTING = "The bot is restarting; try again in a moment."
+# Marked, not translated: shown as `_(RESTARTING)` in the member's language.
+RESTARTING = N_("The bot is restarting; try again in a moment.")
+CRASHED = N_("Something went wrong on our side; it has been logged. Please try again.")
 
 
 class Restarting(UserFacingError):
     """An interaction that arrived after the bot began to stop (bot/shutdown.py)."""
 
     def __init__(self) -> None:
-        super().__init__(RESTARTING)
+        super().__init__(_(RESTARTING))
 
 
 def _top(command: AnyCommand) -> AnyCommand:
@@ -79,44 +82,77 @@ def _unconvertible(error: app_commands.TransformerError) -> str:
     typed, escaped; never a Python object's repr (an AppCommandChannel, a Member...)."""
     value = error.value
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return f"I couldn't understand “{escape_input(str(value), 100)}” for that option."
-    kind = {
-        discord.AppCommandOptionType.channel: "that channel",
-        discord.AppCommandOptionType.role: "that role",
-        discord.AppCommandOptionType.user: "that member",
-        discord.AppCommandOptionType.mentionable: "that member or role",
-    }.get(error.type, "that value")
-    return f"I can't use {kind} for this option here: please pick another."
+        # Translators: {value} is what the member typed in a command option.
+        return _("I couldn't understand “{value}” for that option.").format(
+            value=escape_input(str(value), 100)
+        )
+    kinds = discord.AppCommandOptionType
+    if error.type is kinds.channel:
+        return _("I can't use that channel for this option here: please pick another.")
+    if error.type is kinds.role:
+        return _("I can't use that role for this option here: please pick another.")
+    if error.type is kinds.user:
+        return _("I can't use that member for this option here: please pick another.")
+    if error.type is kinds.mentionable:
+        return _("I can't use that member or role for this option here: please pick another.")
+    return _("I can't use that value for this option here: please pick another.")
 
 
-def _names(permissions: list[str]) -> str:
-    return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in permissions)
+def _missing_permissions(error: app_commands.MissingPermissions) -> str:
+    names = [permission_name(p) for p in error.missing_permissions]
+    # Translators: {permissions} is a list of Discord permission names ("Manage Server").
+    return ngettext(
+        "You need the {permissions} permission for this.",
+        "You need the {permissions} permissions for this.",
+        len(names),
+    ).format(permissions=format_list(names))
+
+
+def _bot_missing_permissions(error: app_commands.BotMissingPermissions) -> str:
+    names = [permission_name(p) for p in error.missing_permissions]
+    # Translators: {permissions} is a list of Discord permission names ("Embed Links").
+    return ngettext(
+        "I need the {permissions} permission here for this.",
+        "I need the {permissions} permissions here for this.",
+        len(names),
+    ).format(permissions=format_list(names))
 
 
 def describe_error(error: app_commands.AppCommandError) -> str | None:
-    """The member-facing message for an expected failure, or None for a crash."""
+    """The member-facing message for an expected failure, in the current locale, or None for a
+    crash."""
     if isinstance(error, UserFacingError):
-        return str(error)
+        return str(error)  # written in the member's language where it was raised
     if database_away(error):
-        return DATABASE_AWAY
+        return _(DATABASE_AWAY)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down — you can use this again in {format_wait(error.retry_after)}."
+        # Translators: {wait} is a short time left, such as "2m 5s".
+        return _("Slow down — you can use this again in {wait}.").format(
+            wait=format_wait(error.retry_after)
+        )
     if isinstance(error, app_commands.MissingPermissions):
-        return f"You need the {_names(error.missing_permissions)} permission for this."
+        return _missing_permissions(error)
     if isinstance(error, app_commands.BotMissingPermissions):
-        return f"I need the {_names(error.missing_permissions)} permission here for this."
+        return _bot_missing_permissions(error)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works only in a server."
+        return _("This command works only in a server.")
     if isinstance(error, app_commands.TransformerError):
         return _unconvertible(error)
     if isinstance(error, app_commands.CommandSignatureMismatch):
         # Discord's definition differs from the bot's (a sync pending, or a modified client).
-        return "This command has changed since your Discord app loaded it: try again in a minute."
+        return _(
+            "This command has changed since your Discord app loaded it: try again in a minute."
+        )
     if isinstance(error, app_commands.CommandNotFound):
-        return "I don't know that command any more — it may have been removed. Try again soon."
+        return _("I don't know that command any more — it may have been removed. Try again soon.")
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return _("You can't use this command here.")
     return None
+
+
+def _database_away(error: app_commands.AppCommandError) -> bool:
+    """Whether describe_error answers `error` with DATABASE_AWAY (its own wording goes first)."""
+    return not isinstance(error, UserFacingError) and database_away(error)
 
 
 def failure_outcome(error: app_commands.AppCommandError, message: str | None) -> str:
@@ -124,7 +160,8 @@ def failure_outcome(error: app_commands.AppCommandError, message: str | None) ->
     database away), or a refusal of what the member asked."""
     if isinstance(error, Restarting):
         return RESTARTING_OUTCOME
-    return ERROR if message is None or message == DATABASE_AWAY else REFUSED
+    # The error's kind, not the message's text: the text is in the member's language.
+    return ERROR if message is None or _database_away(error) else REFUSED
 
 
 class HeroesTree(app_commands.CommandTree):
@@ -158,6 +195,8 @@ class HeroesTree(app_commands.CommandTree):
         declarations (servers only, option types, ranges, lengths, choices) is enforced here
         too, for clients that skip it. A refusal is raised to on_error, so it reads the same as
         every other failure. Once the bot is stopping, every interaction is refused."""
+        # First: every answer from here on (a refusal too) is in the member's language.
+        set_locale(interaction.locale)
         enter_interaction(interaction)  # its log lines and metrics (bot/log_context.py)
         command = interaction.command
         autocomplete = interaction.type is discord.InteractionType.autocomplete
@@ -190,11 +229,13 @@ class HeroesTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        # The same task as interaction_check; set again for an error raised before it ran.
+        set_locale(interaction.locale)
         message = describe_error(error)
         note_outcome(failure_outcome(error, message))
         if isinstance(error, app_commands.CommandSignatureMismatch):
             log.warning("%s (a stale command definition, or a modified client)", error)
-        if message == DATABASE_AWAY:
+        if _database_away(error):
             log.warning("database out of reach during /%s: %s", interaction.command, error)
         if message is None:
             command = interaction.command.qualified_name if interaction.command else "?"
@@ -205,7 +246,7 @@ class HeroesTree(app_commands.CommandTree):
                 interaction.guild_id,
                 exc_info=error,
             )
-            message = "Something went wrong on our side; it has been logged. Please try again."
+            message = _(CRASHED)
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(message, ephemeral=True)
