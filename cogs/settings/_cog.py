@@ -9,14 +9,23 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.i18n import LOCALES, NATIVE_NAMES
 from bot.policy import guild_only, in_guild
+from bot.server_locale import server_locale
+from bot.store import GuildSettings
 
-from ._render import cards_text, replies_text
+from ._render import cards_text, language_text, replies_text
 
 log = logging.getLogger(__name__)
 
 PUBLIC, PRIVATE = "public", "private"
 V2, CLASSIC = "v2", "classic"
+AUTO = "auto"  # /settings language: back to the server's Discord language (stores None)
+# Each language by its own name (never translated: a member looks for the one they read).
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name="Server default (Discord's server language)", value=AUTO),
+    *(app_commands.Choice(name=NATIVE_NAMES[code], value=code) for code in LOCALES),
+]
 
 
 class ServerSettings(commands.Cog):
@@ -32,6 +41,7 @@ class ServerSettings(commands.Cog):
             "left out"
         ),
         cards="How /sequel status, /sequel news, /film and sequel news posts look here",
+        language="The language of the bot's posts here (news, quote of the day, events)",
     )
     @app_commands.choices(
         replies=[
@@ -42,14 +52,17 @@ class ServerSettings(commands.Cog):
             app_commands.Choice(name="new: Discord's newer card layout (default)", value=V2),
             app_commands.Choice(name="classic: embeds", value=CLASSIC),
         ],
+        language=LANGUAGE_CHOICES,
     )
     async def settings(
         self,
         interaction: Interaction,
         replies: app_commands.Choice[str] | None = None,
         cards: app_commands.Choice[str] | None = None,
+        language: app_commands.Choice[str] | None = None,
     ) -> None:
-        """This server's defaults: public or private replies, and how cards look (Manage Server)."""
+        """This server's defaults: public or private replies, how cards look, and the language
+        of the bot's posts (Manage Server)."""
         guild_id = in_guild(interaction).guild_id
         store = self.bot.store.settings
         current = await store.get(guild_id)
@@ -61,12 +74,30 @@ class ServerSettings(commands.Cog):
             classic = cards.value == CLASSIC
             current = await store.set_classic_cards(guild_id, classic, now=self.bot.clock.now())
             log.info("guild %s set cards to %s", guild_id, cards.value)
-        text = (
-            replies_text(current.private_replies, changed=replies is not None)
-            + "\n"
-            + cards_text(current.classic_cards, changed=cards is not None)
+        if language is not None:
+            current = await self._set_language(guild_id, language.value)
+        text = "\n".join(
+            (
+                replies_text(current.private_replies, changed=replies is not None),
+                cards_text(current.classic_cards, changed=cards is not None),
+                language_text(
+                    current.language,
+                    await server_locale(self.bot, guild_id),
+                    changed=language is not None,
+                ),
+            )
         )
         await interaction.response.send_message(text, ephemeral=True)
+
+    async def _set_language(self, guild_id: int, value: str) -> GuildSettings:
+        """Store the chosen language ("auto": the server's Discord language). A value that is
+        no choice (a stale client's, or typed through the API) is read as "auto"."""
+        code = value if value in LOCALES else None
+        current = await self.bot.store.settings.set_language(
+            guild_id, code, now=self.bot.clock.now()
+        )
+        log.info("guild %s set the language of its posts to %s", guild_id, code or AUTO)
+        return current
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
