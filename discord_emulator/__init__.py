@@ -36,6 +36,7 @@ from ._errors import Violation
 from ._events import ScheduledEvent
 from ._gateway import PRIVILEGED_INTENTS, Identify
 from ._limits import check_embeds, check_message
+from ._localizations import DISCORD_LOCALES
 from ._ratelimit import RateLimitConfig
 from ._redirect import redirect_discord_py, skip_identify_wait
 from ._rest import Fault, RequestRecord
@@ -43,6 +44,7 @@ from ._schema import SPEC_ENV_VAR, SchemaValidator, default_spec_path
 from ._state import Channel, Guild, Interaction, Member, Message, Role, User
 
 __all__ = [
+    "DISCORD_LOCALES",
     "PRIVILEGED_INTENTS",
     "SPEC_ENV_VAR",
     "Channel",

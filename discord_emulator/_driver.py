@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _client_rules
 from ._installs import PRIVATE_CHANNEL_APP_PERMISSIONS, RESPONSE_PERMISSIONS, Installs
+from ._localizations import DEFAULT_LOCALE, shown_name
 from ._state import LOADING, Channel, Guild, Interaction, Message, Role, State, User
 
 if TYPE_CHECKING:
@@ -132,33 +133,64 @@ class InteractionHandle:
 # --------------------------------------------------------------------------- payload building
 
 
-def _find_command(state: State, name: str, guild_id: int | None, ctype: int = 1) -> dict[str, Any]:
+def _pick(
+    nodes: list[dict[str, Any]], typed: str, locale: str, *, forged: bool = False
+) -> dict[str, Any] | None:
+    """The command, subcommand or option a member whose client is in `locale` means by `typed`:
+    the one shown under that name. The default name of one shown localized is not offered to
+    them (ClientRefusal), as in Discord's client; a forged request may use it."""
+    for node in nodes:
+        if shown_name(node, locale) == typed:
+            return node
+    for node in nodes:
+        if node.get("name") == typed:
+            if forged:
+                return node
+            raise ClientRefusal(
+                f"{typed!r} is shown as {shown_name(node, locale)!r} to a member whose client is "
+                f"in {locale}: Discord's client offers only that name"
+            )
+    return None
+
+
+def _find_command(
+    state: State,
+    name: str,
+    guild_id: int | None,
+    ctype: int = 1,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    forged: bool = False,
+) -> dict[str, Any]:
+    """The synced command of type `ctype` a member (client in `locale`) picks by `name`."""
     pools = ([state.commands_for(guild_id)] if guild_id is not None else []) + [
         state.commands_for(None)
     ]
     for pool in pools:
-        for cmd in pool:
-            if cmd["name"] == name and cmd.get("type", 1) == ctype:
-                return cmd
+        found = _pick([c for c in pool if c.get("type", 1) == ctype], name, locale, forged=forged)
+        if found is not None:
+            return found
     raise EmulatorUsageError(
         f"command {name!r} (type {ctype}) has not been synced (guild={guild_id})"
     )
 
 
 def _descend(
-    cmd: dict[str, Any], path: list[str]
+    cmd: dict[str, Any], path: list[str], locale: str = DEFAULT_LOCALE, *, forged: bool = False
 ) -> tuple[list[dict[str, Any]], Callable[[list[Any]], list[Any]]]:
-    """Walk subcommand groups/subcommands; return the leaf option defs and a wrapper."""
+    """Walk subcommand groups/subcommands (as the member's client shows them); return the leaf
+    option defs and a wrapper that nests the leaf options under their default names."""
     defs = cmd.get("options") or []
     chain: list[dict[str, Any]] = []
     for part in path:
-        sub = next((o for o in defs if o["name"] == part and o.get("type") in (1, 2)), None)
+        subs = [o for o in defs if o.get("type") in (1, 2)]
+        sub = _pick(subs, part, locale, forged=forged)
         if sub is None:
             raise EmulatorUsageError(f"{cmd['name']!r} has no subcommand (group) {part!r}")
         chain.append(sub)
         defs = sub.get("options") or []
     if any(o.get("type") in (1, 2) for o in defs):
-        names = [o["name"] for o in defs if o.get("type") in (1, 2)]
+        names = [shown_name(o, locale) for o in defs if o.get("type") in (1, 2)]
         raise EmulatorUsageError(
             f"{cmd['name']} {' '.join(path)}: a subcommand is required, one of {names}"
         )
@@ -169,6 +201,18 @@ def _descend(
         return leaf
 
     return defs, wrap
+
+
+def _by_shown_name(
+    defs: list[dict[str, Any]], options: dict[str, Any], locale: str, *, forged: bool
+) -> dict[str, Any]:
+    """The options a member typed under the names their client shows, keyed by default name
+    (what Discord sends the bot); a name their client does not show is left as typed."""
+    out: dict[str, Any] = {}
+    for typed, value in options.items():
+        odef = _pick(defs, typed, locale, forged=forged)
+        out[odef["name"] if odef is not None else typed] = value
+    return out
 
 
 def _whole(value: Any) -> int:
@@ -270,27 +314,36 @@ class PayloadBuilder:
     ) -> dict[str, Any]:
         """The interaction's ``data``, refused (ClientRefusal) where Discord's client refuses,
         unless ``forged``: a command not offered in this context, or by no installation of
-        the app the member can use here (given the ``channel`` and ``user``)."""
+        the app the member can use here (given the ``channel`` and ``user``).
+
+        Names (command, subcommands, options, `focused`) are those the member's client shows
+        in their locale (``user.locale``); the data carries the default names, as Discord's."""
+        locale = user.locale if user is not None else DEFAULT_LOCALE
         words = name.split()
         path = words[1:] + (subcommand.split() if subcommand else [])
-        cmd = _find_command(self.state, words[0], guild.id if guild else None)
+        gid = guild.id if guild else None
+        cmd = _find_command(self.state, words[0], gid, locale=locale, forged=forged)
         if not forged:
             self.refuse_unoffered(cmd, guild, channel, user)
-        defs, wrap = _descend(cmd, path)
+        defs, wrap = _descend(cmd, path, locale, forged=forged)
         by_name = {o["name"]: o for o in defs}
-        options = dict(options or {})
+        options = _by_shown_name(defs, dict(options or {}), locale, forged=forged)
+        if focused is not None:
+            focused_def = _pick(defs, focused, locale, forged=forged)
+            focused = focused_def["name"] if focused_def is not None else focused
         unknown = [o for o in options if o not in by_name]
         if unknown and not forged:
-            raise ClientRefusal(
-                f"/{name}: unknown option(s) {sorted(unknown)}; known: {sorted(by_name)}"
-            )
+            known = sorted(shown_name(o, locale) for o in defs)
+            raise ClientRefusal(f"/{name}: unknown option(s) {sorted(unknown)}; known: {known}")
         resolved: dict[str, dict[str, Any]] = {}
         leaf: list[dict[str, Any]] = []
         for odef in defs:  # Discord sends options in definition order
             oname = odef["name"]
             if oname not in options:
                 if odef.get("required") and focused is None and not forged:
-                    raise ClientRefusal(f"/{name}: required option {oname!r} missing")
+                    raise ClientRefusal(
+                        f"/{name}: required option {shown_name(odef, locale)!r} missing"
+                    )
                 continue
             value = options[oname]
             if oname == focused:
@@ -368,7 +421,7 @@ class PayloadBuilder:
             "data": data,
             "channel_id": str(channel.id),
             "version": 1,
-            "locale": "en-US",
+            "locale": user.locale,  # the member's client language
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
@@ -412,8 +465,8 @@ class PayloadBuilder:
             app_permissions = guild.permissions_of(bot_member) if bot_member else 0
         return {
             "guild_id": str(guild.id),
-            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
-            "guild_locale": "en-US",
+            "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
+            "guild_locale": guild.preferred_locale,
             "member": member.to_payload(permissions=guild.permissions_of(member)),
             "app_permissions": str(app_permissions),
             "channel": {**channel.to_payload(), "permissions": str((1 << 53) - 1)},

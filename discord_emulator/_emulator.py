@@ -18,6 +18,7 @@ from ._driver import ClientRefusal, EmulatorUsageError, InteractionHandle, Paylo
 from ._errors import DiscordHTTPError, Violation
 from ._gateway import Gateway, GatewayConfig, Identify
 from ._http import json_body
+from ._localizations import DEFAULT_LOCALE, DISCORD_LOCALES, is_locale
 from ._ratelimit import RateLimitConfig, RateLimiter
 from ._rest import Fault, RequestRecord, RestApi, RestConfig
 from ._schema import SchemaValidator
@@ -266,10 +267,17 @@ class Emulator:
 
     # ------------------------------------------------------------------ world building
     def add_user(
-        self, username: str, *, id: int | None = None, guilds: list[Guild] | None = None
+        self,
+        username: str,
+        *,
+        id: int | None = None,
+        guilds: list[Guild] | None = None,
+        locale: str = DEFAULT_LOCALE,
     ) -> User:
-        """Create a user; they become a member of ``guilds`` (default: all guilds)."""
+        """Create a user; they become a member of ``guilds`` (default: all guilds). ``locale``:
+        their client's language (a Discord locale such as "pt-BR")."""
         user = self.state.add_user(username, id=id)
+        self.set_locale(user, locale)
         for guild in self.state.guilds.values() if guilds is None else guilds:
             guild.members[user.id] = Member(user, joined_at=self.clock())
         return user
@@ -283,11 +291,15 @@ class Emulator:
         owner: User | None = None,
         everyone_permissions: int | None = None,
         bot_permissions: int = BOT_ROLE_PERMISSIONS,
+        preferred_locale: str = DEFAULT_LOCALE,
     ) -> Guild:
-        """Create a guild the bot is in (with @everyone, a bot role and text channels)."""
+        """Create a guild the bot is in (with @everyone, a bot role and text channels), whose
+        "Server Primary Language" is ``preferred_locale``."""
+        _require_locale(preferred_locale)
         gid = id or self.state.snowflake()
         owner = owner or self.app.owner
         guild = Guild(gid, name, owner.id, joined_at=self.clock())
+        guild.preferred_locale = preferred_locale
         everyone = Role(gid, "@everyone")
         if everyone_permissions is not None:
             everyone.permissions = everyone_permissions
@@ -306,6 +318,21 @@ class Emulator:
         for channel_name in channels:
             self.state.add_channel(guild, channel_name)
         return guild
+
+    def set_locale(self, user: User, locale: str) -> None:
+        """The member switches their Discord client's language: their interactions carry
+        ``locale`` from now on, and their client shows the commands' names in it."""
+        _require_locale(locale)
+        user.locale = locale
+
+    async def set_preferred_locale(self, guild: Guild, locale: str) -> None:
+        """A server manager changes the server's primary language (Server Settings, Community):
+        interactions there carry it as ``guild_locale``, and the bot gets GUILD_UPDATE."""
+        _require_locale(locale)
+        guild.preferred_locale = locale
+        payload = guild.update_payload(self.app.bot.id)
+        await self.gateway.dispatch("GUILD_UPDATE", payload, guild_id=guild.id)
+        self._notify()
 
     def set_team(self, owner: User, members: list[tuple[User, int, str]]) -> dict[str, Any]:
         """Make the application team-owned, as GET /oauth2/applications/@me then reports it.
@@ -691,12 +718,19 @@ class Emulator:
             self._builder.refuse_unoffered(cmd, g, ch, u)
 
         data = message_commands.message_command_data(
-            self.state, command, msg, g, None if forged else refuse_unoffered
+            self.state, command, msg, g, None if forged else refuse_unoffered, u.locale
         )
         return await self._send_interaction(2, data, g, ch, u)
 
     def interaction(self, interaction_id: int) -> Interaction | None:
         return self.state.interactions.get(interaction_id)
+
+
+def _require_locale(locale: str) -> None:
+    if not is_locale(locale):
+        raise EmulatorUsageError(
+            f"{locale!r} is not a Discord locale; Discord's are: {', '.join(DISCORD_LOCALES)}"
+        )
 
 
 def _gid(guild: Guild | int | None) -> int | None:

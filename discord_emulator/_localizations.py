@@ -143,3 +143,19 @@ def check_unique_in_locales(
             if shown_name(nodes[culprit], locale) != nodes[culprit].get("name"):
                 where = (*path, culprit, "name_localizations", locale)
                 errors.append((where, code, f"{message} in {locale}: {shown!r}"))
+
+
+def as_fetched(command: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """A stored command as GET .../commands returns it without ``with_localizations=true``:
+    no localization dicts; ``name_localized`` / ``description_localized`` in the locale of the
+    request's ``X-Discord-Locale`` where the command has one (options and choices likewise)."""
+    out = {k: v for k, v in command.items() if not k.endswith("_localizations")}
+    for field in ("name", "description"):
+        localized = (command.get(f"{field}_localizations") or {}).get(locale)
+        if isinstance(localized, str) and localized:
+            out[f"{field}_localized"] = localized
+    for key in ("options", "choices"):
+        children = command.get(key)
+        if isinstance(children, list):
+            out[key] = [as_fetched(c, locale) if isinstance(c, dict) else c for c in children]
+    return out

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._driver import ClientRefusal, EmulatorUsageError, _find_command
+from ._localizations import DEFAULT_LOCALE
 from ._state import Channel, Guild, Message, State, User
 
 MESSAGE_COMMAND = 3
@@ -60,15 +61,24 @@ def message_command_data(
     target: Message,
     guild: Guild | None,
     refuse_unoffered: Callable[[dict[str, Any]], None] | None,
+    locale: str = DEFAULT_LOCALE,
 ) -> dict[str, Any]:
-    """The interaction's `data` for the message command `name` run on `target`.
+    """The interaction's `data` for the message command `name` (as a member whose client is in
+    `locale` sees it in the Apps menu) run on `target`.
     `refuse_unoffered(command)` raises ClientRefusal where the client does not offer it (its
     contexts, the installs that reach this place); None: a forged request, nothing refused."""
     if target.deleted:
         raise EmulatorUsageError(f"message {target.id} was deleted")
     if target.ephemeral and refuse_unoffered is not None:
         raise ClientRefusal("an ephemeral message has no apps menu")
-    cmd = _find_command(state, name, guild.id if guild else None, MESSAGE_COMMAND)
+    cmd = _find_command(
+        state,
+        name,
+        guild.id if guild else None,
+        MESSAGE_COMMAND,
+        locale=locale,
+        forged=refuse_unoffered is None,
+    )
     if refuse_unoffered is not None:
         refuse_unoffered(cmd)
     data: dict[str, Any] = {

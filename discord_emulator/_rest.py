@@ -35,6 +35,7 @@ from ._events import ScheduledEvents
 from ._gateway import Gateway
 from ._http import ParsedBody, json_body, no_content, parse_body, path_id
 from ._installs import Installs
+from ._localizations import as_fetched
 from ._poll_routes import PollRoutes
 from ._polls import require_send_polls
 from ._ratelimit import RateLimiter
@@ -370,7 +371,13 @@ class RestApi:
         return gid
 
     async def get_commands(self, ctx: Ctx) -> web.Response:
-        return json_body(self.state.commands_for(self._check_app(ctx)))
+        """The stored commands; their localization dicts only with ``with_localizations``
+        (else the request's X-Discord-Locale's names, as Discord answers)."""
+        commands = self.state.commands_for(self._check_app(ctx))
+        if ctx.flag("with_localizations"):
+            return json_body(commands)
+        locale = ctx.request.headers.get("X-Discord-Locale")
+        return json_body([as_fetched(c, locale) for c in commands])
 
     async def put_commands(self, ctx: Ctx) -> web.Response:
         guild_id = self._check_app(ctx)
@@ -631,20 +638,7 @@ class RestApi:
         return guild
 
     async def get_guild(self, ctx: Ctx) -> web.Response:
-        guild = self._guild(ctx)
-        payload = guild.to_payload(self.app.bot.id)
-        for key in (
-            "channels",
-            "members",
-            "threads",
-            "presences",
-            "voice_states",
-            "joined_at",
-            "large",
-            "member_count",
-        ):
-            payload.pop(key, None)
-        return json_body(payload)
+        return json_body(self._guild(ctx).update_payload(self.app.bot.id))
 
     async def get_guild_channels(self, ctx: Ctx) -> web.Response:
         return json_body([c.to_payload() for c in self._guild(ctx).channels.values()])

@@ -28,6 +28,19 @@ LOADING = 1 << 7
 NONCE_WINDOW = 120.0
 
 
+# What GUILD_CREATE adds to the guild object (GET /guilds/{id} and GUILD_UPDATE lack them).
+GUILD_CREATE_ONLY = (
+    "channels",
+    "members",
+    "threads",
+    "presences",
+    "voice_states",
+    "joined_at",
+    "large",
+    "member_count",
+)
+
+
 def iso(ts: float) -> str:
     return datetime.datetime.fromtimestamp(ts, datetime.UTC).isoformat()
 
@@ -38,6 +51,8 @@ class User:
     username: str
     global_name: str | None = None
     bot: bool = False
+    # The member's client language: every interaction they start carries it as `locale`.
+    locale: str = "en-US"
 
     def to_payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -247,6 +262,8 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     joined_at: float = 0.0
+    # The server's "Server Primary Language": interactions carry it as `guild_locale`.
+    preferred_locale: str = "en-US"
     # In an outage: READY lists it as unavailable and it is followed by GUILD_DELETE with
     # `unavailable: true` instead of GUILD_CREATE, as Discord does.
     outage: bool = False
@@ -269,6 +286,14 @@ class Guild:
         if perms & ADMINISTRATOR:  # Discord: Administrator implies every permission
             return (1 << 53) - 1
         return perms
+
+    def update_payload(self, bot_user_id: int) -> dict[str, Any]:
+        """The guild object of GET /guilds/{id} and GUILD_UPDATE: no channels, members or the
+        other fields only GUILD_CREATE carries."""
+        payload = self.to_payload(bot_user_id)
+        for key in GUILD_CREATE_ONLY:
+            payload.pop(key, None)
+        return payload
 
     def to_payload(self, bot_user_id: int) -> dict[str, Any]:
         """Full GUILD_CREATE payload (only the bot's own member, like no-members-intent)."""
@@ -293,7 +318,7 @@ class Guild:
             "premium_tier": 0,
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.preferred_locale,
             "system_channel_id": None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
