@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.i18n import _
 from bot.policy import everywhere
 
 from ._render import NO_TEXT, check_card, nothing_text
@@ -38,7 +39,7 @@ class FactCheck(commands.Cog):
     async def check(self, interaction: discord.Interaction, message: discord.Message) -> None:
         text = message.content
         if not text.strip():
-            await interaction.response.send_message(NO_TEXT, ephemeral=True)
+            await interaction.response.send_message(_(NO_TEXT), ephemeral=True)
             return
         # Answered first: the search over every stored excerpt may take longer than the 3
         # seconds Discord gives a reply (a large news history), then the answer follows.
