@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
+from bot.i18n import _
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, everywhere
 from bot.replies import choice, escape_input
 from bot.ui.render_memo import RenderMemo
@@ -47,10 +48,12 @@ class Quotes(commands.Cog):
             found = results[0] if results else None
         if found is None:
             text = (
-                f"No quote matches “{escape_input(search)}”. Try other words, or /quote alone "
-                "for a random one."
+                _(
+                    "No quote matches “{search}”. Try other words, or /quote alone "
+                    "for a random one."
+                ).format(search=escape_input(search))
                 if search
-                else "The store holds no quotes yet."
+                else _("The store holds no quotes yet.")
             )
             await interaction.response.send_message(text, ephemeral=True)
             return
