@@ -330,8 +330,9 @@ class Emulator:
         interactions there carry it as ``guild_locale``, and the bot gets GUILD_UPDATE."""
         _require_locale(locale)
         guild.preferred_locale = locale
-        payload = guild.update_payload(self.app.bot.id)
-        await self.gateway.dispatch("GUILD_UPDATE", payload, guild_id=guild.id)
+        if self.gateway.session_for_guild(guild.id) is not None:  # a bot connected to tell
+            payload = guild.update_payload(self.app.bot.id)
+            await self.gateway.dispatch("GUILD_UPDATE", payload, guild_id=guild.id)
         self._notify()
 
     def set_team(self, owner: User, members: list[tuple[User, int, str]]) -> dict[str, Any]:
