@@ -187,6 +187,7 @@ def test_only_discord_locales_can_be_set(emu: Emulator) -> None:
 
 PORTUGUESE = {"cast": "elenco", "name": "nome", "Show a cast member": "Mostra o elenco"}
 PORTUGUESE |= {"Cards": "Cartões", "sequel": "sequencia", "news": "noticias"}
+PORTUGUESE |= {"Check it": "Verificar isso"}
 
 
 class Localizer(app_commands.Translator):
@@ -223,6 +224,12 @@ def _bot(guild_id: int, seen: list[discord.Interaction]) -> commands.Bot:
         seen.append(interaction)
         await interaction.response.send_message("news")
 
+    async def check(interaction: discord.Interaction, message: discord.Message) -> None:
+        seen.append(interaction)
+        await interaction.response.send_message("checked", ephemeral=True)
+
+    menu = app_commands.ContextMenu(name="Check it", callback=check)
+    bot.tree.add_command(menu, guild=discord.Object(guild_id))
     bot.tree.add_command(cast, guild=discord.Object(guild_id))
     bot.tree.add_command(sequel, guild=discord.Object(guild_id))
 
@@ -272,6 +279,11 @@ async def test_a_member_types_the_names_their_client_shows(emu: Emulator) -> Non
             # A modified client may send the default names anyway.
             forged = await emu.slash("cast", {"name": "x"}, user=ana, forged=True)
             assert (await forged.response()).content == "x plain"
+            said = emu.member_says("the sequel is filming", user=ana)
+            checked = await emu.right_click(said, "Verificar isso", user=ana)
+            assert checked.interaction.payload["data"]["name"] == "Check it"
+            with pytest.raises(ClientRefusal, match="shown as 'Verificar isso'"):
+                await emu.right_click(said, "Check it", user=ana)
             await emu.set_preferred_locale(guild, "fr")
             await emu.wait_until(lambda: bot.get_guild(guild.id).preferred_locale.value == "fr")
             emu.set_locale(ana, "en-US")
