@@ -36,7 +36,7 @@ from ._errors import Violation
 from ._events import ScheduledEvent
 from ._gateway import PRIVILEGED_INTENTS, Identify
 from ._limits import check_embeds, check_message
-from ._localizations import DISCORD_LOCALES
+from ._localizations import DISCORD_LOCALES, shown_description, shown_name
 from ._ratelimit import RateLimitConfig
 from ._redirect import redirect_discord_py, skip_identify_wait
 from ._rest import Fault, RequestRecord
@@ -73,5 +73,7 @@ __all__ = [
     "check_message",
     "default_spec_path",
     "redirect_discord_py",
+    "shown_description",
+    "shown_name",
     "skip_identify_wait",
 ]
