@@ -12,6 +12,7 @@ because roles and permissions change after /sequel-admin follow.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -19,6 +20,7 @@ from discord import app_commands
 
 from bot.clock import Clock
 from bot.cooldowns import format_wait
+from bot.i18n import N_, _, format_list, format_number, ngettext, set_locale
 from bot.store import Store
 from bot.ui.embeds import shorten
 from bot.ui.views import admitted
@@ -28,19 +30,20 @@ log = logging.getLogger(__name__)
 NOTIFY_TEMPLATE = r"heroes:notify:(?P<action>on|off):(?P<guild_id>[0-9]{1,20})"
 
 
-# Discord's names for permissions, where discord.py's attribute name reads differently.
+# Discord's names for permissions, where discord.py's attribute name reads differently
+# (translated where shown, as Discord's settings show them in the member's language).
 PERMISSION_LABELS = {
-    "manage_guild": "Manage Server",
-    "moderate_members": "Timeout Members",
-    "mention_everyone": "Mention @everyone, @here and All Roles",
-    "view_guild_insights": "View Server Insights",
-    "send_tts_messages": "Send Text-to-Speech Messages",
-    "external_emojis": "Use External Emojis",
-    "external_stickers": "Use External Stickers",
-    "use_voice_activation": "Use Voice Activity",
-    "use_embedded_activities": "Use Activities",
-    "manage_expressions": "Manage Expressions",
-    "create_expressions": "Create Expressions",
+    "manage_guild": N_("Manage Server"),
+    "moderate_members": N_("Timeout Members"),
+    "mention_everyone": N_("Mention @everyone, @here and All Roles"),
+    "view_guild_insights": N_("View Server Insights"),
+    "send_tts_messages": N_("Send Text-to-Speech Messages"),
+    "external_emojis": N_("Use External Emojis"),
+    "external_stickers": N_("Use External Stickers"),
+    "use_voice_activation": N_("Use Voice Activity"),
+    "use_embedded_activities": N_("Use Activities"),
+    "manage_expressions": N_("Manage Expressions"),
+    "create_expressions": N_("Create Expressions"),
 }
 # Permissions per member for the Notify buttons: each press is a role API call, and Discord
 # limits those per server, so one member mashing the button must not use the server's share.
@@ -55,39 +58,42 @@ CHANNELS_SHOWN = 3
 def permission_names(value: int) -> list[str]:
     """Discord's names of the permissions in `value`."""
     names = [
-        PERMISSION_LABELS.get(name, name.replace("_", " ").title())
+        _(PERMISSION_LABELS[name]) if name in PERMISSION_LABELS else name.replace("_", " ").title()
         for name, granted in discord.Permissions(value)
         if granted
     ]
     unknown = value & ~discord.Permissions.all().value
     if unknown:
-        names.append(f"permissions unknown to this bot (bits {unknown:#x})")
+        # Translators: {bits} is a hexadecimal number (0x…).
+        names.append(
+            _("permissions unknown to this bot (bits {bits})").format(bits=f"{unknown:#x}")
+        )
     return names
 
 
 def _listed(names: list[str]) -> str:
-    return ", ".join(f"**{name}**" for name in names)
+    return format_list([f"**{name}**" for name in names])
 
 
 def role_problem(me: discord.Member, role: discord.Role) -> str | None:
     """Why the bot cannot give `role` to members, or None when it can."""
     if role.is_default():
-        return "@everyone can't be the news role: pick a role members can opt in to."
+        return _("@everyone can't be the news role: pick a role members can opt in to.")
     if role.managed:
-        return (
-            f"{role.mention} is managed by an integration (a bot's role, the booster role…), "
+        return _(
+            "{role} is managed by an integration (a bot's role, the booster role…), "
             "so it can't be given to members. Pick or create another role."
-        )
+        ).format(role=role.mention)
     if not me.guild_permissions.manage_roles:
-        return (
-            f"I need the **Manage Roles** permission to give members {role.mention} when they "
+        return _(
+            "I need the **Manage Roles** permission to give members {role} when they "
             "press Notify me. Grant it to my role in Server Settings → Roles, then try again."
-        )
+        ).format(role=role.mention)
     if role >= me.top_role:
-        return (
-            f"{role.mention} sits at or above my highest role ({me.top_role.mention}), so I "
+        return _(
+            "{role} sits at or above my highest role ({my_role}), so I "
             "can't give it to anyone. Drag my role above it in Server Settings → Roles."
-        )
+        ).format(role=role.mention, my_role=me.top_role.mention)
     return None
 
 
@@ -98,7 +104,9 @@ def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | N
     extra = role.permissions.value & ~everyone.permissions.value
     where: list[str] = []
     if extra:
-        where.append(f"in the server: {_listed(permission_names(extra))}")
+        where.append(
+            _("in the server: {permissions}").format(permissions=_listed(permission_names(extra)))
+        )
     channels = []
     for channel in guild.channels:
         if channel.overwrites_for(role).is_empty():
@@ -107,31 +115,55 @@ def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | N
             channel.permissions_for(role).value & ~channel.permissions_for(everyone).value & ~extra
         )
         if gained:
-            channels.append(f"in {channel.mention}: {_listed(permission_names(gained))}")
+            channels.append(
+                _("in {channel}: {permissions}").format(
+                    channel=channel.mention, permissions=_listed(permission_names(gained))
+                )
+            )
     # A few channels say enough, and keep the reply within Discord's 2000 characters.
     where += channels[:CHANNELS_SHOWN]
-    if len(channels) > CHANNELS_SHOWN:
-        where.append(f"and in {len(channels) - CHANNELS_SHOWN} more channels")
+    more = len(channels) - CHANNELS_SHOWN
+    if more > 0:
+        where.append(
+            ngettext("and in {count} more channel", "and in {count} more channels", more).format(
+                count=format_number(more)
+            )
+        )
     if not where:
         return None
-    return (
-        f"{role.mention} gives permissions @everyone doesn't have — "
-        + "; ".join(where)
-        + ". Anyone pressing Notify me would get them. Pick a role with no permissions of its "
-        "own, or remove these from it (Server Settings → Roles → the role → Permissions, and "
-        "the role's overrides in those channels' settings)."
-    )
+    # Translators: {places} lists where the role gives permissions, joined with "; ".
+    return _(
+        "{role} gives permissions @everyone doesn't have — {places}. Anyone pressing Notify me "
+        "would get them. Pick a role with no permissions of its own, or remove these from it "
+        "(Server Settings → Roles → the role → Permissions, and the role's overrides in those "
+        "channels' settings)."
+    ).format(role=role.mention, places="; ".join(where))
 
 
-def granter_gap(guild: discord.Guild, member: discord.Member, role: discord.Role) -> str | None:
+# Why a member could not give the news role themselves: a kind, written out where it is shown
+# (in the reader's language; NotifyGuard keeps kinds, never the text of one member's answer).
+NO_MANAGE_ROLES, BELOW_ROLE = "no-manage-roles", "below-role"
+# Why the member who chose the news role can't be checked: nobody recorded, gone, not fetched.
+NOT_RECORDED, LEFT, UNCHECKED = "not-recorded", "left", "unchecked"
+
+
+@dataclass(frozen=True, slots=True)
+class GranterGap:
+    kind: str  # one of the kinds above
+    highest: str | None = None  # BELOW_ROLE: the mention of the member's highest role
+
+
+def granter_gap(
+    guild: discord.Guild, member: discord.Member, role: discord.Role
+) -> GranterGap | None:
     """Why `member` could not give `role` to someone themselves (Discord's own rule: Manage
     Roles, and a highest role above it; the server owner may give any role). None if they can."""
     if member.id == guild.owner_id:
         return None
     if not member.guild_permissions.manage_roles:
-        return "doesn't have **Manage Roles**"
+        return GranterGap(NO_MANAGE_ROLES)
     if role >= member.top_role:
-        return f"has no role above {role.mention} (their highest is {member.top_role.mention})"
+        return GranterGap(BELOW_ROLE, member.top_role.mention)
     return None
 
 
@@ -140,11 +172,21 @@ def granter_problem(guild: discord.Guild, member: discord.Member, role: discord.
     gap = granter_gap(guild, member, role)
     if gap is None:
         return None
-    return (
-        f"You can't pick {role.mention}: the bot gives it to anyone who presses Notify me, so "
-        f"it must be a role you could give yourself, and your account {gap}. Ask a member with "
-        "Manage Roles and a role above it (or the server owner) to run this command."
-    )
+    if gap.kind == NO_MANAGE_ROLES:
+        text = _(
+            "You can't pick {role}: the bot gives it to anyone who presses Notify me, so it must "
+            "be a role you could give yourself, and your account doesn't have **Manage Roles**. "
+            "Ask a member with Manage Roles and a role above it (or the server owner) to run "
+            "this command."
+        )
+    else:
+        text = _(
+            "You can't pick {role}: the bot gives it to anyone who presses Notify me, so it must "
+            "be a role you could give yourself, and your account has no role above {role} (their "
+            "highest is {highest}). Ask a member with Manage Roles and a role above it (or the "
+            "server owner) to run this command."
+        )
+    return text.format(role=role.mention, highest=gap.highest)
 
 
 class NotifyGuard:
@@ -162,7 +204,7 @@ class NotifyGuard:
         self.granter_recheck = granter_recheck
         self.clock = clock
         self._presses: dict[tuple[int, int], app_commands.Cooldown] = {}
-        self._granters: dict[tuple[int, int, int], tuple[float, str | None]] = {}
+        self._granters: dict[tuple[int, int, int], tuple[float, GranterGap | None]] = {}
 
     def press(self, guild_id: int, user_id: int) -> float:
         """Count one press; returns 0 if allowed, else the seconds until the next one is."""
@@ -179,10 +221,10 @@ class NotifyGuard:
 
     async def granter_problem(
         self, guild: discord.Guild, chooser_id: int | None, role: discord.Role
-    ) -> str | None:
+    ) -> GranterGap | None:
         """Why the member who chose `role` in /sequel-admin follow can't give it any more."""
         if chooser_id is None:
-            return "nobody is recorded as having chosen it"
+            return GranterGap(NOT_RECORDED)
         if chooser_id == guild.owner_id:
             return None
         key = (guild.id, chooser_id, role.id)
@@ -191,17 +233,16 @@ class NotifyGuard:
         if seen is not None and now - seen[0] < self.granter_recheck:
             return seen[1]
         member = guild.get_member(chooser_id)
-        problem: str | None
+        problem: GranterGap | None
         try:
             member = member or await guild.fetch_member(chooser_id)
         except discord.NotFound:
-            problem = f"<@{chooser_id}>, who chose it, is no longer in the server"
+            problem = GranterGap(LEFT)
         except discord.HTTPException as exc:  # not cached: the next press asks again
             log.warning("could not fetch member %s of %s: %s", chooser_id, guild.id, exc)
-            return "I couldn't check the member who chose it just now (try again in a moment)"
+            return GranterGap(UNCHECKED)
         else:
-            gap = granter_gap(guild, member, role)
-            problem = f"<@{chooser_id}>, who chose it, now {gap}" if gap else None
+            problem = granter_gap(guild, member, role)
         if len(self._granters) >= PRUNE_ABOVE:
             self._granters.clear()
         self._granters[key] = (now, problem)
@@ -223,7 +264,8 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
         on = action == "on"
         super().__init__(
             discord.ui.Button(
-                label="Notify me" if on else "Stop notifying me",
+                # Translators: button labels (at most 80 characters).
+                label=_("Notify me") if on else _("Stop notifying me"),
                 emoji="🔔" if on else "🔕",
                 style=discord.ButtonStyle.success if on else discord.ButtonStyle.secondary,
                 custom_id=f"heroes:notify:{action}:{guild_id}",
@@ -243,19 +285,24 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
         return cls(match["action"], int(match["guild_id"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admitted(interaction)  # not a LoggedView's: a clean stop's rules here too
+        # Not a LoggedView's: the member's language, and a clean stop's rules, set here too.
+        set_locale(interaction.locale)
+        return await admitted(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         store: Store = interaction.client.store  # type: ignore[attr-defined]
         guard = notify_guard(interaction.client)
         wait = guard.press(interaction.guild_id or 0, interaction.user.id)
         if wait:
-            await interaction.response.send_message(
-                f"One moment, please: these buttons change your roles, so they take "
-                f"{guard.rate[0]} presses every {guard.rate[1]:g} seconds. Try again in "
-                f"{format_wait(wait)}.",
-                ephemeral=True,
+            text = _(
+                "One moment, please: these buttons change your roles, so they take {presses} "
+                "presses every {seconds} seconds. Try again in {wait}."
+            ).format(
+                presses=format_number(guard.rate[0]),
+                seconds=format_number(guard.rate[1]),
+                wait=format_wait(wait),
             )
+            await interaction.response.send_message(text, ephemeral=True)
             return
         # Answer Discord at once (3 s limit), before the role API call, which may wait on
         # Discord's rate limits; the outcome then replaces the "thinking…" message.
@@ -287,15 +334,49 @@ async def _refuse_to_grant(
     unsafe = role_permission_problem(guild, role)
     if unsafe:
         log.warning("refused news role %s in %s: it gives permissions", role.id, guild.id)
-        return f"I won't give you {role.mention} right now. {unsafe} (Tell a server manager.)"
-    gap = await guard.granter_problem(guild, followed_by, role)
-    if gap:
-        return (
-            f"I won't give you {role.mention} right now: {gap}, and the bot only gives a "
-            "role the member who chose it could give themselves. A server manager should "
-            "run /sequel-admin follow again."
+        return _("I won't give you {role} right now. {problem} (Tell a server manager.)").format(
+            role=role.mention, problem=unsafe
         )
-    return None
+    gap = await guard.granter_problem(guild, followed_by, role)
+    if gap is None:
+        return None
+    return _chooser_refusal(gap.kind).format(
+        role=role.mention, member=f"<@{followed_by}>", highest=gap.highest
+    )
+
+
+def _chooser_refusal(kind: str) -> str:
+    """The refusal to give the news role because of the member who chose it, by kind of gap;
+    placeholders {role}, {member} (who chose it) and {highest} (their highest role)."""
+    if kind == NOT_RECORDED:
+        return _(
+            "I won't give you {role} right now: nobody is recorded as having chosen it, and the "
+            "bot only gives a role the member who chose it could give themselves. A server "
+            "manager should run /sequel-admin follow again."
+        )
+    if kind == LEFT:
+        return _(
+            "I won't give you {role} right now: {member}, who chose it, is no longer in the "
+            "server, and the bot only gives a role the member who chose it could give "
+            "themselves. A server manager should run /sequel-admin follow again."
+        )
+    if kind == UNCHECKED:
+        return _(
+            "I won't give you {role} right now: I couldn't check the member who chose it just "
+            "now (try again in a moment), and the bot only gives a role the member who chose it "
+            "could give themselves. A server manager should run /sequel-admin follow again."
+        )
+    if kind == NO_MANAGE_ROLES:
+        return _(
+            "I won't give you {role} right now: {member}, who chose it, now doesn't have "
+            "**Manage Roles**, and the bot only gives a role the member who chose it could give "
+            "themselves. A server manager should run /sequel-admin follow again."
+        )
+    return _(
+        "I won't give you {role} right now: {member}, who chose it, now has no role above "
+        "{role} (their highest is {highest}), and the bot only gives a role the member who "
+        "chose it could give themselves. A server manager should run /sequel-admin follow again."
+    )
 
 
 async def _change_role(
@@ -309,13 +390,17 @@ async def _change_role(
             await member.remove_roles(role, reason="Opted out of sequel news (button)")
     except discord.Forbidden as exc:
         log.warning("could not change role %s for a member of %s: %s", role.id, guild.id, exc)
-        return (
-            f"Discord refused to change {role.mention} for you ({exc.text or 'Forbidden'}). "
+        # Translators: {reason} is Discord's own reason, in English.
+        return _(
+            "Discord refused to change {role} for you ({reason}). "
             "A server manager should check that my role is above it and has Manage Roles."
-        )
+        ).format(role=role.mention, reason=exc.text or "Forbidden")
     except discord.HTTPException as exc:
         log.warning("role change %s in %s failed: %s", role.id, guild.id, exc)
-        return f"Discord didn't change {role.mention} just now ({exc.status}). Please try again."
+        # Translators: {status} is an HTTP status code, such as 500.
+        return _("Discord didn't change {role} just now ({status}). Please try again.").format(
+            role=role.mention, status=exc.status
+        )
     return None
 
 
@@ -331,41 +416,52 @@ async def toggle_notify(
     guild = interaction.guild
     member = interaction.user
     if guild is None or guild.id != guild_id or isinstance(member, discord.User):
-        return "These buttons work only in the server where they were posted."
+        return _("These buttons work only in the server where they were posted.")
     follow = await store.tracker.get_follow(guild_id)
     if follow is None or not follow.active:
-        return (
+        return _(
             "This server doesn't follow the sequel news any more, so there is nothing to opt in to."
         )
     if follow.role_id is None:
-        return (
+        return _(
             "This server's news posts don't mention a role, so there is nothing to opt in to: "
             "just keep an eye on the news channel."
         )
     role = guild.get_role(follow.role_id)
     if role is None:
-        return (
+        return _(
             "The news role no longer exists. Ask a server manager to run "
             "/sequel-admin follow again with a role."
         )
     has_role = member.get_role(role.id) is not None
     if on and has_role:
-        return f"You already have {role.mention}: you'll be mentioned in each sequel update."
+        return _("You already have {role}: you'll be mentioned in each sequel update.").format(
+            role=role.mention
+        )
     if not on and not has_role:
-        return f"You don't have {role.mention}, so you're not being mentioned already."
+        return _("You don't have {role}, so you're not being mentioned already.").format(
+            role=role.mention
+        )
     problem = role_problem(guild.me, role)
     if problem:
-        return problem + " (Tell a server manager.)"
+        return _("{problem} (Tell a server manager.)").format(problem=problem)
     refused = await _refuse_to_grant(guild, role, follow.followed_by, guard) if on else None
     if refused is None:
         refused = await _change_role(guild, member, role, on=on)
     if refused is not None:
         return refused
-    if on and not follow.mention_role:
-        return (
-            f"Done: you now have {role.mention}. News posts here don't ping it at the moment; "
+    return _done_text(role, on=on, pinged=follow.mention_role)
+
+
+def _done_text(role: discord.Role, *, on: bool, pinged: bool) -> str:
+    """The confirmation of a press that changed the member's roles."""
+    if on and not pinged:
+        text = _(
+            "Done: you now have {role}. News posts here don't ping it at the moment; "
             "a server manager can see why with /sequel-admin following."
         )
-    if on:
-        return f"Done: you now have {role.mention} and will be mentioned in each sequel update."
-    return f"Done: {role.mention} removed; you won't be mentioned any more."
+    elif on:
+        text = _("Done: you now have {role} and will be mentioned in each sequel update.")
+    else:
+        text = _("Done: {role} removed; you won't be mentioned any more.")
+    return text.format(role=role.mention)
