@@ -6,6 +6,7 @@ import gc
 import weakref
 from dataclasses import dataclass
 
+from bot.i18n import current_locale, use_locale
 from bot.ui.render_memo import RenderMemo
 
 
@@ -59,3 +60,18 @@ def test_only_the_last_size_states_are_kept() -> None:
     assert memo.misses == misses
     memo([b])
     assert memo.misses == misses + 1
+
+
+def test_a_card_rendered_in_one_language_is_never_served_in_another() -> None:
+    def in_locale(records: list[Record]) -> str:
+        return f"{current_locale()}: {joined(records)}"
+
+    memo = RenderMemo(in_locale)
+    records = [Record("a")]
+    english = memo(records)
+    with use_locale("pt-BR"):
+        portuguese = memo(records)
+        assert memo(records) is portuguese  # reused within its language
+    assert (english, portuguese) == ("en-US: a", "pt-BR: a")
+    assert memo(records) is english  # the other language's render evicted nothing (size 1)
+    assert (memo.hits, memo.misses) == (2, 2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.i18n import _
+
 TITLE = 256
 DESCRIPTION = 4096
 FIELDS = 25
@@ -53,7 +55,8 @@ class EmbedBuilder:
         if self._fields >= FIELDS:
             return False
         name = shorten(name, FIELD_NAME)
-        value = shorten(value or "unknown", FIELD_VALUE)
+        # Translators: an embed field's value when there is nothing to show.
+        value = shorten(value or _("unknown"), FIELD_VALUE)
         if len(name) + len(value) > self.remaining():
             return False
         self.embed.add_field(name=name, value=value, inline=inline)

@@ -1,24 +1,56 @@
 """Verbatim text of a source as members see it, and the labels every card shares: quote blocks,
 a quote shown once, a statement with the excerpt it rests on, the source line, a printed list's
-own heading, the role names and the unknown marker."""
+own heading, the role names and the unknown marker.
+
+An excerpt is never translated: it is what the source prints. In a reply that is not in English,
+each excerpt is headed by a small note saying so (`original_note`), inside the same limits.
+"""
 
 from __future__ import annotations
 
+from bot.i18n import DEFAULT, N_, _, current_locale
 from bot.seed import said_in
 from bot.store import Quote, Source
 
 from .embeds import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
 
 QUOTE_COLOUR = 0xD94F3D
-UNKNOWN = "Not in the sources"
-ROLE_LABELS = {"writer": "Writer", "director": "Director", "producer": "Producer", "cast": "Cast"}
+# Marked, not translated (shown with `unknown()` / `role_label()`, in the reader's language).
+# Translators: in place of a fact (a date, a studio, names) no stored source gives.
+UNKNOWN = N_("Not in the sources")
+ROLE_LABELS = {
+    # Translators: a person's role in a film's credits.
+    "writer": N_("Writer"),
+    # Translators: a person's role in a film's credits.
+    "director": N_("Director"),
+    # Translators: a person's role in a film's credits.
+    "producer": N_("Producer"),
+    # Translators: a person's role in a film's credits (the actors), a noun.
+    "cast": N_("Cast"),
+}
+# Translators: a small note above a quoted excerpt when the reply is not in English: the excerpt
+# is the source's own words, in its own language, not translated.
+ORIGINAL_TEXT = N_("Original text, as the source prints it")
 # A value this long that the excerpt says word for word is shown once, as the excerpt: printing
 # it above its own excerpt would only repeat it.
 _LONG_VALUE = 40
 
 
+def unknown() -> str:
+    """The unknown marker, in the current locale."""
+    return _(UNKNOWN)
+
+
+def role_label(role: str) -> str:
+    """A credit's role as cards name it, in the current locale; a role the bot does not know
+    as stored, capitalised."""
+    label = ROLE_LABELS.get(role)
+    return _(label) if label else role.title()
+
+
 def source_line(source: Source) -> str:
-    return f"Source: {source.citation()}"
+    # Translators: a card's footer; {citation} is the source's title, outlet and date, as stored.
+    return _("Source: {citation}").format(citation=source.citation())
 
 
 def list_heading(excerpt: str, first_name: str) -> str:
@@ -28,9 +60,28 @@ def list_heading(excerpt: str, first_name: str) -> str:
     return excerpt[:at].strip(" ,:") if at > 0 else ""
 
 
+def original_note() -> str:
+    """The line above an excerpt in a reply that is not in English (small, italic), with its
+    line break; nothing in English, where the excerpt needs no note."""
+    if current_locale() == DEFAULT:
+        return ""
+    return f"-# *{_(ORIGINAL_TEXT)}*\n"
+
+
+def _quote_block(excerpt: str, limit: int) -> str:
+    quoted = "> " + shorten(excerpt, limit - 2).replace("\n", "\n> ")
+    if len(quoted) > limit:  # each line's own "> " counts too
+        room = max(1, limit - 2 - 2 * excerpt.count("\n"))
+        quoted = "> " + shorten(excerpt, room).replace("\n", "\n> ")
+    return quoted
+
+
 def excerpt_block(excerpt: str, limit: int = 1024) -> str:
-    """The verbatim excerpt as a Discord quote block, shortened with a mark if needed."""
-    return "> " + shorten(excerpt, limit - 2).replace("\n", "\n> ")
+    """The verbatim excerpt as a Discord quote block, shortened with a mark if needed; in a
+    reply not in English, under a note that it is the original text. The whole block, note
+    included, fits in `limit` characters."""
+    note = original_note()
+    return note + _quote_block(excerpt, limit - len(note))
 
 
 def quote_builder(quote: Quote, title: str) -> EmbedBuilder:
@@ -41,7 +92,8 @@ def quote_builder(quote: Quote, title: str) -> EmbedBuilder:
         title, description=excerpt_block(quote.excerpt, DESCRIPTION), colour=QUOTE_COLOUR
     )
     if quote.context and quote.context not in quote.excerpt:
-        builder.field("Context", excerpt_block(quote.context))
+        # Translators: a quote card's field: the words around the quote, from the source.
+        builder.field(_("Context"), excerpt_block(quote.context))
     return builder
 
 

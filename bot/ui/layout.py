@@ -23,10 +23,13 @@ from typing import Any
 
 import discord
 
+from bot.i18n import N_, _
+
 from .embeds import shorten
 
 TEXT_TOTAL = 4000  # characters across every TextDisplay of a message
-SOURCE_BUTTON = "Source"
+# The link button beside a card's source line (shown as `_(SOURCE_BUTTON)`, at most 80 characters).
+SOURCE_BUTTON = N_("Source")
 URL_MAX = 512  # a link button's url
 
 
@@ -150,7 +153,7 @@ def card_from_embed(
         blocks.append(Rule())
         url = link_url(source_url)
         if url:
-            blocks.append(Linked(footer, SOURCE_BUTTON, url))
+            blocks.append(Linked(footer, _(SOURCE_BUTTON), url))
         else:
             blocks.append(Text(footer))
     colour = embed.colour.value if embed.colour is not None else 0

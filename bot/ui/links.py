@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.i18n import _
+
 # Every character that can start Markdown structure: emphasis, code, quotes, headings, lists, links
 # and pills. discord.py's escape_markdown leaves a lone `](` or `<…>` alone, so the bot escapes
 # them itself; Discord renders any backslash-escaped punctuation as the character alone.
@@ -60,4 +62,7 @@ def source_text(outlet: str | None, url: str | None) -> str:
         parts.append(plain(outlet))
     if shown_url:
         parts.append(f"<{shown_url}>")  # angle brackets: a link, without a preview card
-    return " — ".join(parts) if parts else "source not recorded"
+    if not parts:
+        # Translators: in place of a source's outlet and address, when neither is recorded.
+        return _("source not recorded")
+    return " — ".join(parts)

@@ -10,6 +10,9 @@ from typing import Protocol
 
 import discord
 
+from bot.i18n import format_list, ngettext
+from bot.policy import permission_name
+
 
 @dataclass(frozen=True, slots=True)
 class OutgoingPost:
@@ -68,7 +71,8 @@ def in_guilds_of(client: discord.Client) -> Callable[[int], bool]:
 
 
 def describe_failure(exc: discord.HTTPException) -> tuple[str, bool]:
-    """(reason for people, whether the channel is at fault) for a refused send."""
+    """(reason for people, whether the channel is at fault) for a refused send. In English:
+    it is logged and stored (a server's last failure), not written for one reader."""
     if isinstance(exc, discord.NotFound):
         return "the channel no longer exists (Discord: Unknown Channel)", True
     if isinstance(exc, discord.Forbidden):
@@ -85,20 +89,25 @@ def describe_failure(exc: discord.HTTPException) -> tuple[str, bool]:
 
 
 # What the bot needs in a channel it posts to by itself (news, quote of the day).
-POSTING_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
+POSTING_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 
 def missing_post_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> str | None:
-    """Which permission the bot lacks to post in `channel`, said with the fix; None if none."""
+    """Which permission the bot lacks to post in `channel`, said with the fix (in the current
+    locale, with Discord's names of the permissions); None if none."""
     permissions = channel.permissions_for(me)
-    missing = [label for name, label in POSTING_PERMISSIONS if not getattr(permissions, name)]
+    missing = [
+        permission_name(name) for name in POSTING_PERMISSIONS if not getattr(permissions, name)
+    ]
     if not missing:
         return None
-    return (
-        f"In {channel.mention} I'm missing **{', '.join(missing)}**. Add them for my "
-        "role in the channel's settings (Edit Channel → Permissions)."
+    # Translators: {channel} is a channel mention; {permissions} a list of Discord permission
+    # names ("View Channel and Embed Links"); "Edit Channel → Permissions" is Discord's menu.
+    text = ngettext(
+        "In {channel} I'm missing **{permissions}**. Add it for my role in the channel's "
+        "settings (Edit Channel → Permissions).",
+        "In {channel} I'm missing **{permissions}**. Add them for my role in the channel's "
+        "settings (Edit Channel → Permissions).",
+        len(missing),
     )
+    return text.format(channel=channel.mention, permissions=format_list(missing))

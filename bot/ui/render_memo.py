@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from bot.i18n import current_locale
+
 R = TypeVar("R")
 
 _Key = tuple[Any, ...]
@@ -37,7 +39,10 @@ def _identity(value: Any) -> Any:
 
 
 class RenderMemo(Generic[R]):
-    """`render(*args, **kwargs)`, remembered for the last `size` sets of inputs by identity.
+    """`render(*args, **kwargs)`, remembered for the last `size` sets of inputs by identity, in
+    each locale apart: a card rendered in one language is never served to a member reading
+    another (the locale in force is an input the renderer reads without being passed it), and
+    members reading two languages do not evict each other's cards.
 
     Inputs must be immutable records (the store's frozen dataclasses), or flat lists or tuples of
     them; anything else (a number, a string made anew) only misses, never matches wrongly. Each
@@ -48,21 +53,22 @@ class RenderMemo(Generic[R]):
     def __init__(self, render: Callable[..., R], *, size: int = 1) -> None:
         self._render = render
         self._size = max(1, size)
-        self._entries: OrderedDict[_Key, tuple[tuple[Any, ...], R]] = OrderedDict()
+        self._by_locale: dict[str, OrderedDict[_Key, tuple[tuple[Any, ...], R]]] = {}
         self.hits = self.misses = 0
 
     def __call__(self, *args: Any, **kwargs: Any) -> R:
         names = tuple(sorted(kwargs))
         inputs = args + tuple(kwargs[name] for name in names)
         key = (names, *map(_identity, inputs))
-        entry = self._entries.get(key)
+        entries = self._by_locale.setdefault(current_locale(), OrderedDict())
+        entry = entries.get(key)
         if entry is not None:
-            self._entries.move_to_end(key)
+            entries.move_to_end(key)
             self.hits += 1
             return entry[1]
         self.misses += 1
         result = self._render(*args, **kwargs)
-        self._entries[key] = (tuple(map(_held, inputs)), result)
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        entries[key] = (tuple(map(_held, inputs)), result)
+        if len(entries) > self._size:
+            entries.popitem(last=False)
         return result

@@ -9,25 +9,37 @@ from typing import Any
 import discord
 
 from bot.errors import DATABASE_AWAY, database_away
+from bot.i18n import N_, _, set_locale
 from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
 from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.tree import RESTARTING, HeroesTree
 
 log = logging.getLogger(__name__)
 
+BUTTON_FAILED = N_("That button failed on our side; it has been logged. Try the command again.")
+
+
+def speak_to(interaction: discord.Interaction) -> str:
+    """Answer `interaction` in its member's language from here on (the rest of the task that
+    handles it): what a View, Modal or DynamicItem of a cog's own calls first, unless it calls
+    `admitted` (which does it). Returns the locale now in force."""
+    return set_locale(interaction.locale)
+
 
 async def admitted(interaction: discord.Interaction) -> bool:
     """A press or a form submitted while the bot is stopping (bot/shutdown.py) gets the restart
     wording, as a command does; until then the task answering it counts as in flight, so a
     clean stop lets it finish. Every view, form and persistent button calls this first, so
-    its log lines and metrics know the interaction from here on (bot/log_context.py)."""
+    its log lines and metrics know the interaction from here on (bot/log_context.py), and
+    every answer is in its member's language (`speak_to`)."""
+    speak_to(interaction)
     enter_interaction(interaction)
     tree = interaction.client.tree  # type: ignore[attr-defined]
     if not isinstance(tree, HeroesTree):
         return True
     if tree.refusing:
         note_outcome(RESTARTING_OUTCOME)
-        await interaction.response.send_message(RESTARTING, ephemeral=True)
+        await interaction.response.send_message(_(RESTARTING), ephemeral=True)
         return False
     tree.track_current_task()
     return True
@@ -69,12 +81,13 @@ class LoggedView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
+        speak_to(interaction)  # the same task as the check; set again if the check never ran
         note_outcome(ERROR)
         if database_away(error):
             log.warning(
                 "database out of reach during a press on %s: %s", type(self).__name__, error
             )
-            text = DATABASE_AWAY
+            text = _(DATABASE_AWAY)
         else:
             log.error(
                 "view %s item %r failed for user %s",
@@ -83,7 +96,7 @@ class LoggedView(discord.ui.View):
                 interaction.user.id,
                 exc_info=error,
             )
-            text = "That button failed on our side; it has been logged. Try the command again."
+            text = _(BUTTON_FAILED)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:
@@ -120,10 +133,9 @@ class OwnedView(LoggedView):
 async def refuse_not_owner(interaction: discord.Interaction, command_hint: str) -> None:
     """The one answer to a member pressing buttons someone else asked for (any paginator)."""
     note_outcome(REFUSED)
-    await interaction.response.send_message(
-        f"These buttons belong to whoever asked. Start your own with {command_hint}.",
-        ephemeral=True,
-    )
+    # Translators: {command} is the slash command that makes these buttons ("/cast").
+    text = _("These buttons belong to whoever asked. Start your own with {command}.")
+    await interaction.response.send_message(text.format(command=command_hint), ephemeral=True)
 
 
 class Paginator(OwnedView):
@@ -160,23 +172,29 @@ class Paginator(OwnedView):
         await interaction.response.edit_message(embed=self.current, view=self)
 
     @discord.ui.button(label="≪", style=discord.ButtonStyle.secondary)
-    async def first(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def first(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[Any]
+    ) -> None:
         await self._show(interaction, 0)
 
     @discord.ui.button(label="‹", style=discord.ButtonStyle.primary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def previous(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[Any]
+    ) -> None:
         await self._show(interaction, self.index - 1)
 
     @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def counter(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def counter(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[Any]
+    ) -> None:
         await interaction.response.defer()  # a label, never enabled
 
     @discord.ui.button(label="›", style=discord.ButtonStyle.primary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[Any]) -> None:
         await self._show(interaction, self.index + 1)
 
     @discord.ui.button(label="≫", style=discord.ButtonStyle.secondary)
-    async def last(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def last(self, interaction: discord.Interaction, _button: discord.ui.Button[Any]) -> None:
         await self._show(interaction, len(self.pages) - 1)
 
     async def send(self, interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
