@@ -8,14 +8,17 @@ Discord does not allow a command to have both options of its own and subcommands
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.i18n import _
 from bot.policy import guild_of, guild_only, in_guild
 from bot.replies import choice
+from bot.server_locale import server_locale
 from bot.ui.moments import when
 from bot.ui.posting import DiscordPoster, in_guilds_of, missing_post_permissions
 
@@ -51,6 +54,7 @@ class QuoteDaily(commands.Cog):
             clock=bot.clock,
             wait_ready=bot.wait_until_ready,
             serves=in_guilds_of(bot),
+            locale_of=partial(server_locale, bot),
         )
 
     async def cog_load(self) -> None:
@@ -87,10 +91,10 @@ class QuoteDaily(commands.Cog):
         if problem:
             problems.append(problem)
         if problems or post_time is None or zone is None:
-            await interaction.response.send_message(
-                "Not set:\n" + "\n".join(f"• {discord.utils.escape_markdown(p)}" for p in problems),
-                ephemeral=True,
-            )
+            lines = "\n".join(f"• {discord.utils.escape_markdown(p)}" for p in problems)
+            # Translators: above the list of what is wrong with /quote-daily set's options.
+            refusal = _("Not set:")
+            await interaction.response.send_message(f"{refusal}\n{lines}", ephemeral=True)
             return
         now = self.scheduler.now()
         config = await self.bot.store.daily.configure(
@@ -103,11 +107,12 @@ class QuoteDaily(commands.Cog):
             now=now,
         )
         upcoming = next_post_at(config, now)
-        await interaction.response.send_message(
-            f"Quote of the day: every day at {post_time} ({zone}) in {channel.mention}. "
-            f"Next: {when(upcoming)}.",
-            ephemeral=True,
-        )
+        # Translators: {time} is 24-hour HH:MM, {zone} an IANA timezone name (Europe/Paris),
+        # {channel} a channel mention, {next} when the next quote comes (a Discord timestamp).
+        confirmation = _(
+            "Quote of the day: every day at {time} ({zone}) in {channel}. Next: {next}."
+        ).format(time=post_time, zone=zone, channel=channel.mention, next=when(upcoming))
+        await interaction.response.send_message(confirmation, ephemeral=True)
 
     @set_daily.autocomplete("timezone")
     async def timezone_autocomplete(
@@ -120,9 +125,9 @@ class QuoteDaily(commands.Cog):
     async def off(self, interaction: Interaction) -> None:
         """Stop the quote of the day in this server."""
         if await self.bot.store.daily.disable(in_guild(interaction).guild_id):
-            text = "Quote of the day is off. The rotation is remembered if you turn it on again."
+            text = _("Quote of the day is off. The rotation is remembered if you turn it on again.")
         else:
-            text = "Quote of the day was not on in this server."
+            text = _("Quote of the day was not on in this server.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @daily.command(name="show")

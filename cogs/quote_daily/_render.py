@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
+from bot.i18n import _, format_date, format_number, ngettext, pgettext
 from bot.store import DailyConfig, DailyPick, Quote
 from bot.ui.embeds import EmbedBuilder
 from bot.ui.excerpts import quote_builder
@@ -11,36 +14,62 @@ from bot.ui.posting import OutgoingPost
 
 
 def daily_card(config: DailyConfig | None, *, next_post: str | None = None) -> discord.Embed:
-    title = "Quote of the day"
+    title = _("Quote of the day")
     if config is None:
         return EmbedBuilder(
             title,
-            description="Off. Turn it on with /quote-daily set channel: #general time: 09:00.",
+            # Translators: keep the command and its options (/quote-daily set channel: time:)
+            # as they are typed.
+            description=_("Off. Turn it on with /quote-daily set channel: #general time: 09:00."),
             colour=0xD94F3D,
         ).build()
     paused = config.failure_count >= 3
     description = (
-        f"**Paused** after {config.failure_count} failed posts in a row: {config.last_error}\n"
-        "Fix the channel, then run /quote-daily set again."
+        _paused_text(config)
         if paused
-        else f"One quote a day in <#{config.channel_id}>."
+        else _("One quote a day in {channel}.").format(channel=f"<#{config.channel_id}>")
     )
     builder = EmbedBuilder(title, description=description, colour=0xD94F3D)
-    builder.field("Time", f"{config.post_time} ({config.timezone})", inline=True)
-    builder.field("Last posted", config.last_posted_day or "not yet", inline=True)
+    builder.field(_("Time"), f"{config.post_time} ({config.timezone})", inline=True)
+    builder.field(_("Last posted"), _last_posted(config.last_posted_day), inline=True)
     if next_post and not paused:
-        builder.field("Next", next_post, inline=True)
+        # Translators: a field's name: when the next quote of the day comes.
+        builder.field(pgettext("next quote of the day", "Next"), next_post, inline=True)
     if config.last_error and not paused:
-        builder.field("Last failure", config.last_error)
+        builder.field(_("Last failure"), config.last_error)
     return builder.build()
 
 
+def _last_posted(day: str | None) -> str:
+    """The local day of the last post, written the reader's way ('December 2, 2026')."""
+    return format_date(date.fromisoformat(day)) if day else _("not yet")
+
+
+def _paused_text(config: DailyConfig) -> str:
+    # Translators: {error} is why the last post failed, as recorded (in English).
+    text = ngettext(
+        "**Paused** after {count} failed post in a row: {error}",
+        "**Paused** after {count} failed posts in a row: {error}",
+        config.failure_count,
+    ).format(count=format_number(config.failure_count), error=config.last_error)
+    return text + "\n" + _("Fix the channel, then run /quote-daily set again.")
+
+
 def daily_quote_card(quote: Quote, pick: DailyPick) -> discord.Embed:
-    """The quote of the day, with where it stands in the server's rotation."""
-    builder = quote_builder(quote, f"Quote of the day — {quote.speaker}")
+    """The quote of the day, with where it stands in the server's rotation. Posted to a channel:
+    rendered in the server's language (the scheduler's `locale_of`)."""
+    # Translators: the title of the quote of the day; {speaker} is who said it.
+    builder = quote_builder(quote, _("Quote of the day — {speaker}").format(speaker=quote.speaker))
+    # Translators: the footer of the quote of the day: {day} is the day (YYYY-MM-DD), then where
+    # the quote stands in the server's rotation, then its source's citation.
+    footer = _("{day} · quote {position} of {total} before any repeats · Source: {source}")
     builder.footer(
-        f"{pick.day} · quote {pick.position} of {pick.cycle_size} before any repeats · "
-        f"Source: {quote.source.citation()}"
+        footer.format(
+            day=pick.day,
+            position=format_number(pick.position),
+            total=format_number(pick.cycle_size),
+            source=quote.source.citation(),
+        )
     )
     return builder.build()
 

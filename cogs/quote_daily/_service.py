@@ -19,6 +19,7 @@ import discord
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock
+from bot.i18n import DEFAULT, _, format_list, use_locale
 from bot.store import DailyConfig, DailyPick, Quote, Store
 from bot.ui.posting import OutgoingPost, Poster, describe_failure
 
@@ -27,6 +28,8 @@ from ._timezones import find_timezone, suggest_timezones
 log = logging.getLogger(__name__)
 
 ComposeQuote = Callable[[Quote, DailyPick], OutgoingPost]
+# The language of a server's posts (bot.server_locale.server_locale, bound to the bot).
+LocaleOf = Callable[[int], Awaitable[str]]
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:h.](\d{2})\s*$")
 PAUSE_AFTER = 3  # failed posts in a row before the schedule pauses
@@ -41,7 +44,9 @@ def parse_time(raw: str) -> tuple[str | None, str | None]:
         if hour < 24 and minute < 60:
             return f"{hour:02d}:{minute:02d}", None
     shown = (raw or "").strip()[:20]
-    return None, f"Time: “{shown}” is not a time of day; use 24-hour HH:MM, like 09:00 or 18:30."
+    # Translators: {typed} is what the member typed as the time of day.
+    problem = _("Time: “{typed}” is not a time of day; use 24-hour HH:MM, like 09:00 or 18:30.")
+    return None, problem.format(typed=shown)
 
 
 def parse_timezone(raw: str | None) -> tuple[str | None, str | None]:
@@ -52,18 +57,32 @@ def parse_timezone(raw: str | None) -> tuple[str | None, str | None]:
         return "UTC", None
     name = find_timezone(text)
     if name is None:
-        close = suggest_timezones(text, 3)
-        hint = " Did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
-        shown = text[:40]
-        return None, (
-            f"Timezone: “{shown}” is not an IANA timezone name.{hint} Use a name like "
-            "Europe/Paris, America/New_York or UTC."
-        )
+        return None, _unknown_timezone(text[:40], suggest_timezones(text, 3))
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return None, f"Timezone: {name} is not installed on this system."
+        # Translators: {zone} is an IANA timezone name, such as Europe/Paris.
+        return None, _("Timezone: {zone} is not installed on this system.").format(zone=name)
     return name, None
+
+
+def _unknown_timezone(typed: str, close: list[str]) -> str:
+    """The refusal of a name that is no timezone, with the closest names when there are."""
+    if close:
+        # Translators: {typed} is what the member typed; {zones} are IANA timezone names, joined
+        # as "`A`, `B` or `C`". Keep the example names (Europe/Paris...) as they are.
+        text = _(
+            "Timezone: “{typed}” is not an IANA timezone name. Did you mean {zones}? "
+            "Use a name like Europe/Paris, America/New_York or UTC."
+        )
+        zones = format_list([f"`{zone}`" for zone in close], style="or")
+        return text.format(typed=typed, zones=zones)
+    # Translators: {typed} is what the member typed. Keep the example names as they are.
+    text = _(
+        "Timezone: “{typed}” is not an IANA timezone name. "
+        "Use a name like Europe/Paris, America/New_York or UTC."
+    )
+    return text.format(typed=typed)
 
 
 def _zone(config: DailyConfig) -> ZoneInfo:
@@ -82,7 +101,7 @@ def post_at(day: date, post_time: str, zone: ZoneInfo) -> datetime:
     """
     hour, minute = (int(part) for part in post_time.split(":"))
     wall = datetime.combine(day, time(hour, minute))
-    for _ in range(_MINUTES_PER_DAY):
+    for _minute in range(_MINUTES_PER_DAY):
         at = wall.replace(tzinfo=zone)
         if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
             return at.astimezone(UTC)
@@ -134,11 +153,14 @@ class DailyQuoteScheduler(BackgroundLoop):
         max_sleep: float = 60.0,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
         serves: Callable[[int], bool] | None = None,
+        locale_of: LocaleOf | None = None,
     ) -> None:
         super().__init__(wait_ready=wait_ready)
         self.store = store
         self.poster = poster
         self.compose = compose
+        # A post is read by the whole server: it speaks the server's language (None: English).
+        self.locale_of = locale_of
         # Which servers this process posts for (the bot is in them); None: every server. A
         # server it isn't in is left untouched: another shard's process posts for it, or this is
         # the sandbox on the real database, whose servers must not be spent or paused.
@@ -186,12 +208,15 @@ class DailyQuoteScheduler(BackgroundLoop):
             return None
         if day is None:
             return None
+        # Asked before the day's pick is recorded: if it fails, the post is tried again later
+        # instead of the day being marked as posted without its quote.
+        locale = await self.locale_of(config.guild_id) if self.locale_of else DEFAULT
         pick = await self.store.daily.pick_for_day(config.guild_id, day, now=now)
         if pick is not None:
-            await self._post(config, pick)
+            await self._post(config, pick, locale)
         return pick
 
-    async def _post(self, config: DailyConfig, pick: DailyPick) -> None:
+    async def _post(self, config: DailyConfig, pick: DailyPick, locale: str) -> None:
         quote = await self.store.quote_by_id(pick.quote_id)
         where = f"quote of the day {pick.day} in channel {config.channel_id}"
         if quote is None:
@@ -199,11 +224,13 @@ class DailyQuoteScheduler(BackgroundLoop):
             return
         nonce = f"hq{pick.day.replace('-', '')}{config.guild_id % 10**12}"
         try:
-            message_id = await self.poster.post(
-                config.channel_id, self.compose(quote, pick), nonce=nonce
-            )
+            # Only the post speaks the server's language: a failure's reason is logged and
+            # stored in English, as every log line is.
+            with use_locale(locale):
+                post = self.compose(quote, pick)
+            message_id = await self.poster.post(config.channel_id, post, nonce=nonce)
         except discord.HTTPException as exc:
-            reason, _ = describe_failure(exc)
+            reason, _retry = describe_failure(exc)
             await self._failed(config, where, reason)
         except Exception as exc:
             await self._failed(config, where, f"{type(exc).__name__}: {exc}")

@@ -198,7 +198,9 @@ async def test_quote_daily_commands(bot: HeroesBot) -> None:
         channel=FakeTextChannel(CHANNEL, discord.Permissions(view_channel=True)),
         time="09:00",
     )
-    assert "Send Messages, Embed Links" in missing.sent[0].content
+    # The permissions are listed the member's language's way ("A and B" in English).
+    assert "Send Messages" in missing.sent[0].content
+    assert "Embed Links" in missing.sent[0].content
     assert await bot.store.daily.get(GUILD) is None
 
     ok = GuildInteraction(guild)
