@@ -1,6 +1,8 @@
 """Validation of a sequel update, shared by the /sequel-admin post modal and the news CLI.
 
-Every problem is reported at once, each in a sentence that says how to fix it.
+Every problem is reported at once, each in a sentence that says how to fix it: in the owner's
+language in Discord, in English in the terminal (nothing there sets another locale). Numbers
+in them stay plain digits ("6000 characters; at most 4000"), as the CLI has always printed them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from bot.i18n import _
 from bot.store import SEQUEL_STAGES, STAGE_KEYS, NewUpdate
 from bot.text import fold
 from bot.ui.links import display_url
@@ -40,32 +43,45 @@ class Checked:
         return self.update is not None
 
 
+def stage_names() -> list[str]:
+    """The stages' labels in the current language, lowercase, in order."""
+    return [_(label).lower() for _key, label in SEQUEL_STAGES]
+
+
 def stage_choices() -> str:
-    return ", ".join(label.lower() for _, label in SEQUEL_STAGES)
+    return ", ".join(stage_names())
 
 
 def parse_stage(raw: str | None) -> tuple[str | None, str | None]:
     """(stage key, None) or (None, problem). Empty means 'no stage change'.
 
-    Forgiving about case, spaces, hyphens and underscores; a number 1-7 picks by position.
+    Forgiving about case, spaces, hyphens and underscores; a number 1-7 picks by position. A
+    stage's English label is always understood, and its label in the current language too.
     """
     text = (raw or "").strip()
     if not text:
         return None, None
     folded = fold(text)
     for number, (key, label) in enumerate(SEQUEL_STAGES, 1):
-        if folded in {fold(key), fold(label), str(number)}:
+        if folded in {fold(key), fold(label), fold(_(label)), str(number)}:
             return key, None
-    options = {fold(label): label.lower() for _, label in SEQUEL_STAGES}
+    options = {fold(name): name for name in stage_names()}
     import difflib  # here: only a stage not known needs it, not the start
 
     close = difflib.get_close_matches(folded, list(options), n=1, cutoff=0.6)
-    hint = f" Did you mean “{options[close[0]]}”?" if close else ""
     shown = printable(text if len(text) <= 40 else text[:39] + "…")
-    return None, (
-        f"Stage: “{shown}” is not a stage I know.{hint} Use one of: {stage_choices()}; "
-        "or leave it empty when the update does not change the stage."
-    )
+    if close:
+        problem = _(
+            "Stage: “{typed}” is not a stage I know. Did you mean “{stage}”? Use one of: "
+            "{stages}; or leave it empty when the update does not change the stage."
+        )
+    else:
+        problem = _(
+            "Stage: “{typed}” is not a stage I know. Use one of: {stages}; or leave it empty "
+            "when the update does not change the stage."
+        )
+    stage = options[close[0]] if close else ""
+    return None, problem.format(typed=shown, stage=stage, stages=stage_choices())
 
 
 def _control_characters(text: str) -> bool:
@@ -96,41 +112,59 @@ def check_url(raw: str) -> tuple[str | None, list[str]]:
     url = raw.strip()
     problems: list[str] = []
     if len(url) > MAX_URL:
-        return None, [f"Source link: {len(url)} characters; at most {MAX_URL}."]
+        return None, [_too_long(_("Source link"), len(url), MAX_URL)]
     if "://" not in url:
         # Words typed where the link goes ("not a link"): say what a link looks like, rather
         # than which of its characters are wrong.
-        return None, ["Source link: must be a web address starting with https:// (or http://)."]
+        return None, [_("Source link: must be a web address starting with https:// (or http://).")]
     if any(c.isspace() or unicodedata.category(c) in {"Cc", "Cf"} for c in url):
         # Cf covers zero-width and bidi characters, which can make one host look like another.
         return None, [
-            "Source link: a link cannot contain spaces, control, zero-width or "
-            "text-direction characters."
+            _(
+                "Source link: a link cannot contain spaces, control, zero-width or "
+                "text-direction characters."
+            )
         ]
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
         parts.port  # noqa: B018 (raises ValueError on a malformed port)
     except ValueError:
-        return None, ["Source link: this is not a valid link."]
+        return None, [_("Source link: this is not a valid link.")]
     if parts.scheme.lower() not in {"http", "https"}:
-        scheme = parts.scheme or "no scheme"
-        problems.append(
-            f"Source link: must start with https:// or http:// (this one has {scheme}:)."
-        )
+        problems.append(_scheme_problem(parts.scheme))
     elif not hostname or "." not in hostname.strip(".") or hostname.startswith("."):
-        problems.append("Source link: it needs a real website, like https://www.netflix.com/…")
+        problems.append(_("Source link: it needs a real website, like https://www.netflix.com/…"))
     elif parts.username is not None or parts.password is not None:
-        problems.append("Source link: links with a user name or password (user@host) are refused.")
+        problems.append(
+            _("Source link: links with a user name or password (user@host) are refused.")
+        )
     else:
         # Stored, and so shown, with the host in punycode: a look-alike host (Cyrillic "а" in
         # "vаriety.com") then reads as the xn-- name it really is.
         shown = display_url(url)
         if shown is None:
-            problems.append("Source link: its website name can't be encoded; check the link.")
+            problems.append(_("Source link: its website name can't be encoded; check the link."))
         else:
             url = shown
     return (None, problems) if problems else (url, [])
+
+
+def _scheme_problem(scheme: str) -> str:
+    if not scheme:
+        return _("Source link: must start with https:// or http:// (this one has no scheme:).")
+    # Translators: {scheme} is what the link starts with, such as "ftp".
+    return _("Source link: must start with https:// or http:// (this one has {scheme}:).").format(
+        scheme=scheme
+    )
+
+
+def _too_long(field_name: str, length: int, limit: int) -> str:
+    """'Headline: 300 characters; at most 256.' ({field} is the field's translated label)."""
+    # Translators: {field} is a field of the form (Headline, Text, Source link, Source name).
+    return _("{field}: {length} characters; at most {limit}.").format(
+        field=field_name, length=length, limit=limit
+    )
 
 
 def outlet_from_url(url: str) -> str:
@@ -141,22 +175,22 @@ def outlet_from_url(url: str) -> str:
 def _check_headline(headline: str | None) -> tuple[str, list[str]]:
     clean = _one_line(headline or "")
     if not clean:
-        return clean, ["Headline: required."]
+        return clean, [_("Headline: required.")]
     if len(clean) > MAX_HEADLINE:
-        return clean, [f"Headline: {len(clean)} characters; at most {MAX_HEADLINE}."]
+        return clean, [_too_long(_("Headline"), len(clean), MAX_HEADLINE)]
     if _control_characters(clean):
-        return clean, ["Headline: contains invisible control characters; retype it."]
+        return clean, [_("Headline: contains invisible control characters; retype it.")]
     return clean, []
 
 
 def _check_text(text: str | None) -> tuple[str, list[str]]:
     clean = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not clean:
-        return clean, ["Text: required."]
+        return clean, [_("Text: required.")]
     if len(clean) > MAX_TEXT:
-        return clean, [f"Text: {len(clean)} characters; at most {MAX_TEXT}."]
+        return clean, [_too_long(_("Text"), len(clean), MAX_TEXT)]
     if _control_characters(clean):
-        return clean, ["Text: contains invisible control characters; retype it."]
+        return clean, [_("Text: contains invisible control characters; retype it.")]
     return clean, []
 
 
@@ -166,13 +200,16 @@ def _check_outlet(outlet: str | None, clean_url: str | None) -> tuple[str | None
     if clean is None:
         return (outlet_from_url(clean_url) if clean_url else None), []
     if len(clean) > MAX_OUTLET:
-        return clean, [f"Source name: {len(clean)} characters; at most {MAX_OUTLET}."]
+        return clean, [_too_long(_("Source name"), len(clean), MAX_OUTLET)]
     if _control_characters(clean):
-        return clean, ["Source name: contains invisible control characters; retype it."]
+        return clean, [_("Source name: contains invisible control characters; retype it.")]
     if _LINK_SYNTAX.search(clean):
         # The name is shown beside the link as plain text; it must not look like a link.
         return clean, [
-            "Source name: a name like Variety, not a link or Markdown; put the link in Source link."
+            _(
+                "Source name: a name like Variety, not a link or Markdown; put the link in "
+                "Source link."
+            )
         ]
     return clean, []
 
@@ -187,20 +224,25 @@ def _check_date(published: str | None, today: date) -> tuple[date, list[str]]:
             raise ValueError
         day = date.fromisoformat(raw_date)
     except ValueError:
-        return today, [f"Date: “{printable(raw_date[:20])}” is not a date; use YYYY-MM-DD."]
+        # Translators: YYYY-MM-DD is the date format to type; keep it as is.
+        text = _("Date: “{typed}” is not a date; use YYYY-MM-DD.")
+        return today, [text.format(typed=printable(raw_date[:20]))]
     if day > today + timedelta(days=1):
-        return day, [f"Date: {day.isoformat()} is in the future; news has happened."]
+        text = _("Date: {date} is in the future; news has happened.")
+        return day, [text.format(date=day.isoformat())]
     if day < EARLIEST_DATE:
-        return day, [f"Date: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}."]
+        text = _("Date: {date} is before {earliest}.")
+        return day, [text.format(date=day.isoformat(), earliest=EARLIEST_DATE.isoformat())]
     return day, []
 
 
 def _check_key(key: str | None) -> list[str]:
     if key is not None and (not key or len(key) > MAX_KEY or not _KEY.match(key)):
-        return [
-            f"Key: “{printable(key[:MAX_KEY])}” must be 1-{MAX_KEY} lowercase letters, digits and "
-            "hyphens, starting with a letter or digit."
-        ]
+        text = _(
+            "Key: “{typed}” must be 1-{limit} lowercase letters, digits and hyphens, starting "
+            "with a letter or digit."
+        )
+        return [text.format(typed=printable(key[:MAX_KEY]), limit=MAX_KEY)]
     return []
 
 
@@ -247,4 +289,12 @@ def check_update(
     )
 
 
-__all__ = ["STAGE_KEYS", "Checked", "check_update", "parse_stage", "printable", "stage_choices"]
+__all__ = [
+    "STAGE_KEYS",
+    "Checked",
+    "check_update",
+    "parse_stage",
+    "printable",
+    "stage_choices",
+    "stage_names",
+]
