@@ -14,7 +14,9 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.i18n import N_, _, use_locale
 from bot.policy import PRIVATE_DESCRIBE, ReplyPolicy, guild_only, in_guild
+from bot.server_locale import server_locale
 from bot.ui.privacy import forget_reply
 
 from ._questions import generate_questions, load_material, pick_question
@@ -76,7 +78,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
 
     async def cog_unload(self) -> None:
         for game in list(self.games.values()):
-            await game.close(note="The bot restarted, so this question closed early.")
+            await game.close(note=N_("The bot restarted, so this question closed early."))
 
     # ------------------------------------------------------------------ /trivia play
 
@@ -90,7 +92,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         """Ask a multiple-choice question here; everyone may answer once."""
         guild_id, channel_id = in_guild(interaction).guild_id, interaction.channel_id
         if channel_id is None:  # Discord always names the channel of a slash command
-            raise UserFacingError("Trivia needs a channel to ask in.")
+            raise UserFacingError(_("Trivia needs a channel to ask in."))
         if channel_id in self.games or channel_id in self._starting:
             await self._refuse_running(interaction, channel_id)
             return
@@ -104,24 +106,29 @@ class Trivia(commands.GroupCog, group_name="trivia"):
     async def _refuse_running(self, interaction: Interaction, channel_id: int) -> None:
         game = self.games.get(channel_id)
         if game is None or game.message is None:
-            text = "A question is starting in this channel right now — answer that one first."
+            text = _("A question is starting in this channel right now — answer that one first.")
         else:
-            text = (
-                f"A question is already running in this channel: answer it here "
-                f"{game.message.jump_url} — it closes <t:{game.closes_at}:R>. "
-                "One question at a time per channel."
-            )
+            # Translators: {link} is the question's message link, {closes} a live countdown.
+            text = _(
+                "A question is already running in this channel: answer it here {link} — it "
+                "closes {closes}. One question at a time per channel."
+            ).format(link=game.message.jump_url, closes=f"<t:{game.closes_at}:R>")
         await interaction.response.send_message(text, ephemeral=True)
 
     async def _start(
         self, interaction: Interaction, guild_id: int, channel_id: int, seconds: float
     ) -> None:
         store = self.bot.store
-        questions = generate_questions(await load_material(store), self.rng)
+        # The question is the whole channel's: asked, counted and revealed in the server's
+        # language (its frames; the facts, names and quotes in it are shown as stored).
+        locale = await server_locale(self.bot, guild_id)
+        material = await load_material(store)
+        with use_locale(locale):
+            questions = generate_questions(material, self.rng)
         recent = self._recent.setdefault(channel_id, deque(maxlen=RECENT_QUESTIONS))
         question = pick_question(questions, self.rng, recent=recent)
         if question is None:
-            raise UserFacingError("The store holds too little to make a question yet.")
+            raise UserFacingError(_("The store holds too little to make a question yet."))
         round_id = await store.trivia.open_round(
             guild_id, channel_id, question.key, question.answer, now=self.bot.clock.now()
         )
@@ -140,6 +147,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
             expected=self._expected(channel_id),
             on_closed=self._on_closed,
             refresh_delay=self.refresh_delay,
+            locale=locale,
         )
         self.games[channel_id] = game
         try:
@@ -175,7 +183,8 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         mine = await trivia.standing(guild_id, interaction.user.id)
         players = await trivia.player_count(guild_id)
         ephemeral = await self.board_replies.decide(interaction, private)
-        embed = leaderboard_embed(top, mine, players=players, where="this server")
+        # Translators: where the leaderboard's scores are from, in its title.
+        embed = leaderboard_embed(top, mine, players=players, where=_("this server"))
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
 
     @app_commands.command(name="forget-me")
@@ -205,7 +214,7 @@ class Trivia(commands.GroupCog, group_name="trivia"):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         for game in [g for g in self.games.values() if g.guild_id == guild.id]:
-            await game.close(note="The bot left this server.")
-        for channel_id, (guild_id, _, _) in list(self._last_players.items()):
+            await game.close(note=N_("The bot left this server."))
+        for channel_id, (guild_id, _players, _when) in list(self._last_players.items()):
             if guild_id == guild.id:
                 del self._last_players[channel_id]

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.i18n import N_, _
 from bot.store import (
     SEQUEL_KEY,
     CreditRecord,
@@ -112,13 +113,28 @@ def _distinct(values: Iterable[str], *, exclude: Iterable[str] = ()) -> list[str
     return result
 
 
+# An untitled work described by its kind, whole, so a language can agree its words with it.
+UNNAMED_WORKS = {
+    "film": N_("an unnamed film"),
+    "series": N_("an unnamed series"),
+    "work": N_("an unnamed work"),
+}
+
+
 def work_name(work: Work | None, key: str | None = None) -> str:
-    """How a question names a work; an untitled one is described, never given a made-up title."""
+    """How a question names a work; an untitled one is described, never given a made-up title.
+    In the language in force: questions are generated in the language they are asked in."""
     if work is not None and work.title:
         return f"*{work.title}*"
     if (work.key if work else key) == SEQUEL_KEY:
-        return "the *We Can Be Heroes* sequel"
-    return f"an unnamed {work.kind if work else 'work'}"
+        # Translators: keep the film's title, *We Can Be Heroes*, as it is (in italics).
+        return _("the *We Can Be Heroes* sequel")
+    kind = work.kind if work else "work"
+    unnamed = UNNAMED_WORKS.get(kind)
+    if unnamed:
+        return _(unnamed)
+    # Translators: {kind} is a kind of work as the store records it, in English ("film").
+    return _("an unnamed {kind}").format(kind=kind)
 
 
 # ---------------------------------------------------------------------- question kinds
@@ -145,7 +161,8 @@ def _figure_specs(material: Material) -> list[_Spec]:
             _Spec(
                 key=f"fact:{fact.key}",
                 kind="figure",
-                prompt=f"Which figure fills the blank?\n> {label} **___** {rest}",
+                # Translators: a trivia question; below it, a sentence of the article with a blank.
+                prompt=_("Which figure fills the blank?") + f"\n> {label} **___** {rest}",
                 answer=figure,
                 pool=_distinct(same_kind, exclude=[figure]),
                 fill=_distinct(_scaled(number, unit), exclude=[figure]),
@@ -176,15 +193,17 @@ def _cast_list_specs(material: Material) -> list[_Spec]:
             others = [c for e, group in printed.items() if e != excerpt for c in group]
             own = [c.person_name for c in members]
             support = " … ".join([excerpt, *dict.fromkeys(c.excerpt for c in others)])
+            # Translators: a trivia question; {work} is the film's title in italics or "an
+            # unnamed film"; below it, the words the article prints before a list of names.
+            prompt = _(
+                "Which of these names does the article print in this list of the cast of {work}?"
+            ).format(work=name)
             for member in members:
                 specs.append(
                     _Spec(
                         key=f"cast-list:{work_key}:{member.person_key}",
                         kind="cast-list",
-                        prompt=(
-                            f"Which of these names does the article print in this list of the "
-                            f"cast of {name}?\n> {heading} …"
-                        ),
+                        prompt=f"{prompt}\n> {heading} …",
                         answer=member.person_name,
                         pool=_distinct((c.person_name for c in others), exclude=own),
                         excerpt=support,
@@ -240,7 +259,9 @@ def _quote_specs(material: Material) -> list[_Spec]:
             _Spec(
                 key=f"quote:{quote.key}",
                 kind="quote",
-                prompt=f"How did {quote.speaker} go on?\n> “{parts[0]} …”",
+                # Translators: a trivia question; {speaker} is who said the quote shown below it.
+                prompt=_("How did {speaker} go on?").format(speaker=quote.speaker)
+                + f"\n> “{parts[0]} …”",
                 answer=endings[quote.key],
                 pool=_distinct(
                     (ending for key, ending in endings.items() if key != quote.key),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.i18n import _, format_number, ngettext, pgettext
 from bot.store import RoundAnswer, ScoreEntry
 from bot.ui.display_names import clean_display_name
 from bot.ui.embeds import DESCRIPTION, FIELD_VALUE, EmbedBuilder, shorten
@@ -24,7 +25,8 @@ def safe_name(name: str) -> str:
     syntax (again, for names stored before they were cleaned), markdown and link syntax
     escaped: escape_markdown leaves a lone `[` or `](`, and two names side by side could then
     form a masked link."""
-    return plain(shorten(clean_display_name(name), 64)) or "someone"
+    # Translators: shown for a player whose display name is empty once cleaned.
+    return plain(shorten(clean_display_name(name), 64)) or _("someone")
 
 
 def _options(question: Question, *, reveal: bool) -> str:
@@ -40,11 +42,19 @@ def _options(question: Question, *, reveal: bool) -> str:
 def question_embed(question: Question, *, closes_at: int, answered: int) -> discord.Embed:
     """The open question. `closes_at` is a Unix time, shown as a live countdown by Discord."""
     text = f"{question.prompt}\n\n{_options(question, reveal=False)}"
-    builder = EmbedBuilder("Trivia", description=shorten(text, DESCRIPTION), colour=COLOUR_OPEN)
-    builder.field("Closes", f"<t:{closes_at}:R>", inline=True)
-    builder.field("Answered", str(answered), inline=True)
-    builder.footer("One answer each · a right answer scores 1 point · /trivia leaderboard")
+    builder = EmbedBuilder(_("Trivia"), description=shorten(text, DESCRIPTION), colour=COLOUR_OPEN)
+    # Translators: a field's name: when the question closes (a live countdown below it).
+    builder.field(_("Closes"), f"<t:{closes_at}:R>", inline=True)
+    # Translators: a field's name: how many members answered so far (a number below it).
+    builder.field(_("Answered"), format_number(answered), inline=True)
+    builder.footer(_("One answer each · a right answer scores 1 point · /trivia leaderboard"))
     return builder.build()
+
+
+def _and_more(names: str, count: int) -> str:
+    # Translators: {names} are players' names joined with commas; {count} more are not shown.
+    text = ngettext("{names} and {count} more", "{names} and {count} more", count)
+    return text.format(names=names, count=format_number(count))
 
 
 def _name_list(names: Sequence[str], limit: int = FIELD_VALUE) -> str:
@@ -52,70 +62,103 @@ def _name_list(names: Sequence[str], limit: int = FIELD_VALUE) -> str:
     shown: list[str] = []
     for index, name in enumerate(names):
         rest = len(names) - index - 1
-        suffix = f" and {rest} more" if rest else ""
-        if len(", ".join([*shown, safe_name(name)])) + len(suffix) > limit:
-            return ", ".join(shown) + f" and {rest + 1} more"
+        candidate = ", ".join([*shown, safe_name(name)])
+        if len(_and_more(candidate, rest) if rest else candidate) > limit:
+            return _and_more(", ".join(shown), rest + 1)
         shown.append(safe_name(name))
     return ", ".join(shown)
+
+
+def _who_got_it(builder: EmbedBuilder, answers: Sequence[RoundAnswer]) -> None:
+    right = [a.display_name for a in answers if a.correct]
+    if not answers:
+        builder.field(_("Who got it"), _("Nobody answered this time."))
+    elif right:
+        # Translators: a field's name: how many answered right, of how many answered.
+        name = _("Who got it ({right} of {answered})").format(
+            right=format_number(len(right)), answered=format_number(len(answers))
+        )
+        builder.field(name, _name_list(right))
+    else:
+        text = ngettext(
+            "Nobody — {count} answered, none right.",
+            "Nobody — {count} answered, none right.",
+            len(answers),
+        )
+        builder.field(_("Who got it"), text.format(count=format_number(len(answers))))
 
 
 def result_embed(
     question: Question, answers: Sequence[RoundAnswer], *, note: str | None = None
 ) -> discord.Embed:
-    """The reveal: the right answer, who got it, how the room answered, and the source."""
+    """The reveal: the right answer, who got it, how the room answered, and the source.
+    `note` is an English constant marked with N_, translated here."""
     text = f"{question.prompt}\n\n{_options(question, reveal=True)}"
     builder = EmbedBuilder(
-        "Trivia — the answer", description=shorten(text, DESCRIPTION), colour=COLOUR_CLOSED
+        _("Trivia — the answer"), description=shorten(text, DESCRIPTION), colour=COLOUR_CLOSED
     )
-    right = [a.display_name for a in answers if a.correct]
-    builder.field("Answer", f"**{LETTERS[question.answer]}** · {shorten(question.correct, 900)}")
-    if not answers:
-        builder.field("Who got it", "Nobody answered this time.")
-    elif right:
-        builder.field(f"Who got it ({len(right)} of {len(answers)})", _name_list(right))
-    else:
-        builder.field("Who got it", f"Nobody — {len(answers)} answered, none right.")
+    builder.field(
+        # Translators: a field's name: the right answer (its letter and text below it).
+        pgettext("trivia", "Answer"),
+        f"**{LETTERS[question.answer]}** · {shorten(question.correct, 900)}",
+    )
+    _who_got_it(builder, answers)
     if answers:
         counts = Counter(a.choice for a in answers)
         builder.field(
-            "Answers", " · ".join(f"{letter}: {counts[i]}" for i, letter in enumerate(LETTERS))
+            # Translators: a field's name: how many chose each letter ("A: 3 · B: 1 · ...").
+            _("Answers"),
+            " · ".join(f"{letter}: {format_number(counts[i])}" for i, letter in enumerate(LETTERS)),
         )
-    builder.field("From the article", excerpt_block(question.excerpt))
+    builder.field(_("From the article"), excerpt_block(question.excerpt))
     if note:
-        builder.field("Note", note)
+        builder.field(_("Note"), _(note))
     builder.footer(source_line(question.source))
     return builder.build()
 
 
 def _score_line(entry: ScoreEntry) -> str:
-    points = "point" if entry.points == 1 else "points"
-    return (
-        f"`{entry.rank:>2}.` **{safe_name(entry.display_name)}** — {entry.points} {points} "
-        f"({entry.correct}/{entry.answered} right)"
+    # Translators: a player's score on the leaderboard: points, then right answers of answered.
+    score = ngettext(
+        "{points} point ({right}/{answered} right)",
+        "{points} points ({right}/{answered} right)",
+        entry.points,
+    ).format(
+        points=format_number(entry.points),
+        right=format_number(entry.correct),
+        answered=format_number(entry.answered),
     )
+    rank = format_number(entry.rank).rjust(2)
+    return f"`{rank}.` **{safe_name(entry.display_name)}** — {score}"
 
 
 def leaderboard_embed(
     top: Sequence[ScoreEntry], mine: ScoreEntry | None, *, players: int, where: str
 ) -> discord.Embed:
+    """`where` is already in the reader's language ("this server")."""
+    # Translators: the leaderboard's title; {where} is "this server".
+    title = _("Trivia leaderboard — {where}").format(where=where)
     if not top:
         return EmbedBuilder(
-            f"Trivia leaderboard — {where}",
-            description="No scores yet. Start a question with /trivia play.",
+            title,
+            description=_("No scores yet. Start a question with /trivia play."),
             colour=COLOUR_OPEN,
         ).build()
     builder = EmbedBuilder(
-        f"Trivia leaderboard — {where}",
-        description="\n".join(_score_line(entry) for entry in top),
-        colour=COLOUR_OPEN,
+        title, description="\n".join(_score_line(entry) for entry in top), colour=COLOUR_OPEN
     )
+    # Translators: a field's name: the reader's own score on the leaderboard.
+    you = _("You")
     if mine is None:
-        builder.field("You", "No score yet — answer a /trivia play question to get on the board.")
+        builder.field(you, _("No score yet — answer a /trivia play question to get on the board."))
     else:
-        builder.field("You", _score_line(mine))
-    people = "player" if players == 1 else "players"
-    builder.footer(
-        f"{players} {people} in this server · scores are kept per server · "
-        "/trivia forget-me deletes yours"
+        builder.field(you, _score_line(mine))
+    footer = ngettext(
+        "{count} player in this server · scores are kept per server · "
+        "/trivia forget-me deletes yours",
+        "{count} players in this server · scores are kept per server · "
+        "/trivia forget-me deletes yours",
+        players,
     )
+    builder.footer(footer.format(count=format_number(players)))
     return builder.build()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import discord
 
 from bot.clock import Clock, wait_for_event
+from bot.i18n import DEFAULT, _, use_locale
 from bot.store import AnswerStatus, RoundAnswer, Store
 from bot.ui.embeds import shorten
 
@@ -39,6 +40,7 @@ class TriviaGame:
         expected: frozenset[int] = frozenset(),
         on_closed: Callable[[TriviaGame], None] = lambda game: None,
         refresh_delay: float = 2.0,
+        locale: str = DEFAULT,
     ) -> None:
         self.store = store
         self.question = question
@@ -50,6 +52,10 @@ class TriviaGame:
         self.expected = expected
         self.on_closed = on_closed
         self.refresh_delay = refresh_delay
+        # The question's message is the whole channel's, and is edited later by tasks answering
+        # nobody (the count, the reveal): it speaks one language, the server's, throughout.
+        # What a member alone reads (their answer's receipt) speaks that member's.
+        self.locale = locale
         # For Discord's live countdown, which members' own clocks run.
         self.closes_at = int(clock.now().timestamp() + seconds + 0.999)
         self.answers: dict[int, str] = {}  # user id -> display name, as recorded
@@ -69,7 +75,10 @@ class TriviaGame:
         return self.view.message
 
     def embed(self) -> discord.Embed:
-        return question_embed(self.question, closes_at=self.closes_at, answered=len(self.answers))
+        with use_locale(self.locale):
+            return question_embed(
+                self.question, closes_at=self.closes_at, answered=len(self.answers)
+            )
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -94,8 +103,10 @@ class TriviaGame:
                 status = AnswerStatus.DUPLICATE
             elif user.id in self.forgotten:
                 await interaction.response.send_message(
-                    "You asked to be forgotten during this question; you can play again from "
-                    "the next one.",
+                    _(
+                        "You asked to be forgotten during this question; you can play again "
+                        "from the next one."
+                    ),
                     ephemeral=True,
                 )
                 return
@@ -108,32 +119,45 @@ class TriviaGame:
                     self.answers[user.id] = user.display_name
             everyone_in = bool(self.expected) and self.expected <= self.answers.keys()
         if status is AnswerStatus.RECORDED:
-            option = shorten(self.question.options[choice], 200)
-            # This answer may be the one that closes the question: then never announce a
-            # countdown to a reveal that is happening now. While players of the last question
-            # are awaited it may close early, so the countdown is only the latest it closes.
-            if everyone_in:
-                when = (
-                    "Everyone who played the last question here has answered: the answer is "
-                    "revealed now."
-                )
-            elif self.expected:
-                when = (
-                    "The answer is revealed when the question closes: once everyone who played "
-                    f"the last question here has answered, <t:{self.closes_at}:R> at the latest."
-                )
-            else:
-                when = f"The answer is revealed when the question closes (<t:{self.closes_at}:R>)."
-            text = f"Locked in: **{LETTERS[choice]}** · {option}\n{when}"
+            text = self._receipt(choice, everyone_in=everyone_in)
         elif status is AnswerStatus.DUPLICATE:
-            text = "You already answered this question — one answer each. Wait for the reveal."
+            text = _("You already answered this question — one answer each. Wait for the reveal.")
         else:
-            text = "This question has closed. Start another with /trivia play."
+            text = _("This question has closed. Start another with /trivia play.")
         await interaction.response.send_message(text, ephemeral=True)
         if everyone_in:
             self._everyone_in.set()
         elif status is AnswerStatus.RECORDED:
             self._schedule_refresh()
+
+    def _receipt(self, choice: int, *, everyone_in: bool) -> str:
+        """What a member who answered reads (in their own language): their answer, and when the
+        answer is revealed."""
+        option = shorten(self.question.options[choice], 200)
+        # This answer may be the one that closes the question: then never announce a
+        # countdown to a reveal that is happening now. While players of the last question
+        # are awaited it may close early, so the countdown is only the latest it closes.
+        if everyone_in:
+            when = _(
+                "Everyone who played the last question here has answered: the answer is "
+                "revealed now."
+            )
+        elif self.expected:
+            # Translators: {closes} is a live countdown ("in 25 seconds").
+            when = _(
+                "The answer is revealed when the question closes: once everyone who played "
+                "the last question here has answered, {closes} at the latest."
+            ).format(closes=f"<t:{self.closes_at}:R>")
+        else:
+            # Translators: {closes} is a live countdown ("in 25 seconds").
+            when = _("The answer is revealed when the question closes ({closes}).").format(
+                closes=f"<t:{self.closes_at}:R>"
+            )
+        # Translators: {letter} is the answer's letter (A to D), {option} its text as stored.
+        locked = _("Locked in: **{letter}** · {option}").format(
+            letter=LETTERS[choice], option=option
+        )
+        return f"{locked}\n{when}"
 
     def forget(self, user_id: int) -> None:
         """Drop a member who used /trivia forget-me from this question's answers."""
@@ -157,7 +181,8 @@ class TriviaGame:
     # ------------------------------------------------------------------ closing
 
     async def close(self, *, note: str | None = None) -> None:
-        """Reveal the answer, who got it and the source; idempotent."""
+        """Reveal the answer, who got it and the source; idempotent. `note` is an English
+        constant marked with N_ (translated in the reveal)."""
         async with self._lock:  # waits for answers being recorded
             if self.closed:
                 return
@@ -172,7 +197,8 @@ class TriviaGame:
             self.view.reveal()
             self.view.stop()
             if self.message is not None:
-                embed = result_embed(self.question, self.result, note=note)
+                with use_locale(self.locale):
+                    embed = result_embed(self.question, self.result, note=note)
                 try:
                     await self.message.edit(embed=embed, view=self.view)
                 except discord.HTTPException as exc:  # deleted, or the token expired

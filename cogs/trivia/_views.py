@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import N_
 from bot.ui.embeds import shorten
 from bot.ui.views import LoggedView
 
@@ -52,4 +53,4 @@ class QuestionView(LoggedView):
 
     async def on_timeout(self) -> None:
         # A safety net: the game closes itself before this, revealing the answer.
-        await self.game.close(note="Closed when its buttons expired.")
+        await self.game.close(note=N_("Closed when its buttons expired."))
