@@ -20,6 +20,7 @@ from discord.ext import commands
 from bot.client import HeroesBot
 from bot.cooldowns import PublicCooldown
 from bot.errors import UserFacingError
+from bot.i18n import _, current_locale, use_locale
 from bot.policy import (
     NOT_OWNER,
     PRIVATE_DESCRIBE,
@@ -32,6 +33,7 @@ from bot.policy import (
     server_installed,
 )
 from bot.replies import escape_input
+from bot.server_locale import server_locale
 from bot.store import (
     DISCORD_PACE,
     FILM_KEY,
@@ -52,6 +54,7 @@ from ._layouts import NEWS_BOOK, compose_card_post, news_layouts, status_layout,
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
     compose_post,
+    day_text,
     follow_card,
     news_pages,
     progress_text,
@@ -155,7 +158,7 @@ class Sequel(commands.Cog):
         store = self.bot.store
         card = await store.work_card(SEQUEL_KEY)
         if card is None:
-            raise UserFacingError("The store knows nothing about the sequel yet.")
+            raise UserFacingError(_("The store knows nothing about the sequel yet."))
         ephemeral = await self.status_replies.decide(interaction, private)
         embed = self.status_card(
             card,
@@ -210,10 +213,13 @@ class Sequel(commands.Cog):
         return self.news_layout_sets(await self.news_embeds())
 
     async def compose_news(self, update: SequelUpdate, delivery: Delivery) -> OutgoingPost:
-        """A news post in the style the receiving server chose (/settings cards:)."""
-        if await classic_cards(self.bot.store, delivery.guild_id):
-            return compose_post(update, delivery)
-        return compose_card_post(update, delivery)
+        """A news post in the style and the language the receiving server chose (/settings
+        cards: and language:): read by everyone there, so not one member's language."""
+        classic = await classic_cards(self.bot.store, delivery.guild_id)
+        with use_locale(await server_locale(self.bot, delivery.guild_id)):
+            if classic:
+                return compose_post(update, delivery)
+            return compose_card_post(update, delivery)
 
     # ------------------------------------------------------------------ /sequel-admin
 
@@ -240,8 +246,10 @@ class Sequel(commands.Cog):
         mention_role = role is not None and (role.mentionable or configurer_mentions)
         problems = _follow_problems(guild, member, channel, role, mention_role=mention_role)
         if problems:
+            # Translators: followed by a list of what stops /sequel-admin follow.
+            heading = _("Not following yet:")
             await interaction.response.send_message(
-                shorten("Not following yet:\n" + "\n".join(f"• {p}" for p in problems), 2000),
+                shorten(heading + "\n" + "\n".join(f"• {p}" for p in problems), 2000),
                 ephemeral=True,
             )
             return
@@ -262,9 +270,9 @@ class Sequel(commands.Cog):
         """Stop posting sequel updates in this server."""
         guild_id = in_guild(interaction).guild_id
         if await self.bot.store.tracker.unfollow(guild_id, now=self.bot.clock.now()):
-            text = "Unfollowed: no more sequel updates will be posted in this server."
+            text = _("Unfollowed: no more sequel updates will be posted in this server.")
         else:
-            text = "This server wasn't following the sequel news."
+            text = _("This server wasn't following the sequel news.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @admin.command(name="following")
@@ -283,7 +291,7 @@ class Sequel(commands.Cog):
         """The modal's submission: validate, store with its deliveries, report progress."""
         # A modal is answered outside the tree's checks: the owner check is repeated here.
         if not await self.bot.is_owner(interaction.user):
-            await interaction.response.send_message(NOT_OWNER, ephemeral=True)
+            await interaction.response.send_message(_(NOT_OWNER), ephemeral=True)
             return
         checked = check_update(
             headline=values.get("headline"),
@@ -296,8 +304,10 @@ class Sequel(commands.Cog):
         if checked.update is None:
             problems = "\n".join(f"• {escape_input(p, 300)}" for p in checked.problems)
             retry = RetryView(interaction.user.id, self.submit_update, values)
+            # Translators: followed by the list of problems in the submitted form.
+            heading = _("Nothing was posted. Please fix:")
             await interaction.response.send_message(
-                f"Nothing was posted. Please fix:\n{problems}", view=retry, ephemeral=True
+                f"{heading}\n{problems}", view=retry, ephemeral=True
             )
             # The message the view edits at timeout to switch its button off.
             retry.message = await interaction.original_response()
@@ -305,11 +315,15 @@ class Sequel(commands.Cog):
         tracker = self.bot.store.tracker
         duplicate = await tracker.find_duplicate(checked.update)
         if duplicate is not None:
-            await interaction.response.send_message(
-                f"Already in the timeline as update #{duplicate.id} ({duplicate.date_text}): "
-                f"“{escape_input(duplicate.headline, 120)}”. Nothing was posted again.",
-                ephemeral=True,
+            text = _(
+                "Already in the timeline as update #{number} ({date}): “{headline}”. Nothing "
+                "was posted again."
+            ).format(
+                number=duplicate.id,
+                date=day_text(duplicate.published_at),
+                headline=escape_input(duplicate.headline, 120),
             )
+            await interaction.response.send_message(text, ephemeral=True)
             return
         update, queued = await tracker.add_update(
             checked.update, added_by=interaction.user.id, now=self.bot.clock.now()
@@ -322,11 +336,13 @@ class Sequel(commands.Cog):
             progress_text(update, counts), embed=update_card(update), ephemeral=True
         )
         if queued:
+            # Reported from the delivery worker's task: in the owner's language, taken now.
+            locale = current_locale()
 
             async def report(progress: DeliveryCounts) -> None:
-                await interaction.edit_original_response(
-                    content=shorten(progress_text(update, progress), 2000)
-                )
+                with use_locale(locale):
+                    text = shorten(progress_text(update, progress), 2000)
+                await interaction.edit_original_response(content=text)
 
             self.worker.watch(update.id, report)
             self.worker.wake()
@@ -356,8 +372,10 @@ def _follow_problems(
         # In a server Discord always sends the member (with roles); a bare user can't be checked.
         granter_problem(guild, member, role)  # type: ignore[arg-type]
         if not isinstance(member, discord.User)
-        else "I couldn't read your roles in this server, so I can't check that you "
-        "could give this role yourself. Please try again.",
+        else _(
+            "I couldn't read your roles in this server, so I can't check that you "
+            "could give this role yourself. Please try again."
+        ),
     ]
     problems.extend(p for p in role_problems if p)
     if (
@@ -367,9 +385,11 @@ def _follow_problems(
         and not channel.permissions_for(me).mention_everyone
     ):
         problems.append(
-            f"I can't mention {role.mention} in {channel.mention}: turn on “Allow anyone "
-            "to @mention this role” in the role's settings, or give my role “Mention "
-            "@everyone, @here and All Roles” in that channel."
+            _(
+                "I can't mention {role} in {channel}: turn on “Allow anyone to @mention this "
+                "role” in the role's settings, or give my role “Mention @everyone, @here and All "
+                "Roles” in that channel."
+            ).format(role=role.mention, channel=channel.mention)
         )
     return problems
 
@@ -378,15 +398,21 @@ def _following_text(
     channel: discord.TextChannel, role: discord.Role | None, *, mention_role: bool
 ) -> str:
     """The confirmation of /sequel-admin follow: where, and whether the role is mentioned."""
-    text = f"Following: each new sequel update will be posted in {channel.mention}"
-    if role and not mention_role:
-        text += (
-            f", without mentioning {role.mention}: it isn't mentionable and you don't have "
-            "Mention Everyone there, and the bot pings only what you could ping yourself."
+    if role is None:
+        return _("Following: each new sequel update will be posted in {channel}.").format(
+            channel=channel.mention
+        )
+    if mention_role:
+        text = _(
+            "Following: each new sequel update will be posted in {channel}, mentioning {role}. "
+            "Members get the role with the Notify me button under /sequel status and under "
+            "each post."
         )
     else:
-        text += f", mentioning {role.mention}." if role else "."
-    if role:
-        text += " Members get the role with the Notify me button under /sequel status and "
-        text += "under each post."
-    return text
+        text = _(
+            "Following: each new sequel update will be posted in {channel}, without mentioning "
+            "{role}: it isn't mentionable and you don't have Mention Everyone there, and the bot "
+            "pings only what you could ping yourself. Members get the role with the Notify me "
+            "button under /sequel status and under each post."
+        )
+    return text.format(channel=channel.mention, role=role.mention)
