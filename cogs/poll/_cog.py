@@ -16,6 +16,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.client import HeroesBot
+from bot.i18n import N_, _, format_list
 from bot.policy import in_guild, server_only
 from bot.replies import choice
 from bot.store import NewPoll, StoredPoll
@@ -40,6 +41,13 @@ log = logging.getLogger(__name__)
 
 NAME_MAX = 100  # an answer option as typed, or a suggestion's value
 ANSWER_DESCRIBE = "A name from the cast (pick from the suggestions)"
+# Discord's names of the permissions a poll needs, as its settings show them (translated there).
+PERMISSION_NAMES = {
+    "view_channel": N_("View Channel"),
+    "send_messages": N_("Send Messages"),
+    "send_messages_in_threads": N_("Send Messages In Threads"),
+    "send_polls": N_("Send Polls"),
+}
 POLL_PERMISSIONS = ("view_channel", "send_messages", "send_polls")
 # In a thread Discord asks Send Messages in Threads instead of Send Messages.
 THREAD_POLL_PERMISSIONS = ("view_channel", "send_messages_in_threads", "send_polls")
@@ -48,7 +56,7 @@ _THREADS = (
     discord.ChannelType.private_thread,
     discord.ChannelType.news_thread,
 )
-POST_REFUSED = (
+POST_REFUSED = N_(
     "Discord refused the poll: I need View Channel, Send Messages and Send Polls in this channel."
 )
 
@@ -58,7 +66,7 @@ def missing_poll_permissions(interaction: Interaction) -> list[str]:
     granted = interaction.app_permissions
     in_thread = getattr(interaction.channel, "type", None) in _THREADS
     needed = THREAD_POLL_PERMISSIONS if in_thread else POLL_PERMISSIONS
-    return [name.replace("_", " ").title() for name in needed if not getattr(granted, name)]
+    return [_(PERMISSION_NAMES[name]) for name in needed if not getattr(granted, name)]
 
 
 class Polls(commands.Cog):
@@ -117,20 +125,33 @@ class Polls(commands.Cog):
         draft, problems = draft_poll(question, typed, cast, hours=hours, multiselect=multiselect)
         missing = missing_poll_permissions(interaction)
         if missing:
-            problems.append(f"I need {', '.join(missing)} in this channel to post a poll.")
+            # Translators: {permissions} lists Discord permission names.
+            needed = _("I need {permissions} in this channel to post a poll.")
+            problems.append(needed.format(permissions=format_list(missing)))
         if problems or draft is None:
-            text = "No poll posted:\n" + "\n".join(f"• {p}" for p in problems)
+            # Translators: followed by the reasons, one per line.
+            text = "\n".join([_("No poll posted:"), *(f"• {p}" for p in problems)])
             await interaction.response.send_message(shorten(text, 2000), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             stored = await self._post_and_store(interaction, draft)
         except discord.Forbidden:  # a permission taken away since Discord sent app_permissions
-            await interaction.followup.send(POST_REFUSED, ephemeral=True)
+            await interaction.followup.send(_(POST_REFUSED), ephemeral=True)
             return
+        # Translators: {number} is the poll's number, {link} its message's link, {ends} and
+        # {relative} Discord timestamps each member's app shows in their own language.
+        posted = _(
+            "Poll #{number} posted: {link}. It ends {ends} ({relative}); then /poll results "
+            "shows the final votes."
+        )
         await interaction.followup.send(
-            f"Poll #{stored.id} posted: {poll_link(stored)}. It ends {stamp(stored.expires_at)} "
-            f"({stamp(stored.expires_at, 'R')}); then /poll results shows the final votes.",
+            posted.format(
+                number=stored.id,
+                link=poll_link(stored),
+                ends=stamp(stored.expires_at),
+                relative=stamp(stored.expires_at, "R"),
+            ),
             ephemeral=True,
         )
 
@@ -213,9 +234,9 @@ class Polls(commands.Cog):
             return
         stored = await self.bot.store.polls.get(guild_id, poll)
         if stored is None:
-            await interaction.response.send_message(
-                f"This server has no poll #{poll}. /poll results lists them.", ephemeral=True
-            )
+            # Translators: {number} is the poll number the member asked for.
+            text = _("This server has no poll #{number}. /poll results lists them.")
+            await interaction.response.send_message(text.format(number=poll), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         live = None if stored.finished else await self._live_count(stored)
@@ -240,12 +261,14 @@ class Polls(commands.Cog):
         guild_id = in_guild(interaction).guild_id
         stored = await self.bot.store.polls.get(guild_id, poll)
         if stored is None or stored.finished:
-            text = (
-                f"This server has no poll #{poll}."
-                if stored is None
-                else f"Poll #{poll} has already ended: /poll results poll:{poll} shows its votes."
-            )
-            await interaction.response.send_message(text, ephemeral=True)
+            if stored is None:
+                text = _("This server has no poll #{number}.")
+            else:
+                # Translators: keep "/poll results poll:{number}" as it is (a command to type).
+                text = _(
+                    "Poll #{number} has already ended: /poll results poll:{number} shows its votes."
+                )
+            await interaction.response.send_message(text.format(number=poll), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.i18n import N_, _, format_number
 from bot.replies import escape_input
 from bot.store import CastMember
 from bot.text import fold
 from bot.ui.embeds import shorten
 
-DEFAULT_QUESTION = "Who do you most want back in the sequel?"
+# Template text: posted in the language of the member who runs /poll cast (it is their poll).
+# Translators: the question of a poll about the cast; at most 300 characters, ends with "?".
+DEFAULT_QUESTION = N_("Who do you most want back in the sequel?")
 QUESTION_MAX = 300  # Discord's limit on a poll's question
 ANSWER_MAX = 55  # and on each answer's text
 ANSWERS_MAX = 10
@@ -51,18 +54,23 @@ def resolve_answer(typed: str, cast: Sequence[CastMember]) -> CastMember | None:
 
 
 def clean_question(question: str | None) -> tuple[str | None, str | None]:
-    """(question, problem): the default when none is given; spacing tidied; within 300."""
+    """(question, problem): the default when none is given (in the locale in force: the
+    member's who asks); spacing tidied; within 300. A member's own question stays as typed."""
     if question is None:
-        return DEFAULT_QUESTION, None
+        return _(DEFAULT_QUESTION), None
     text = " ".join(question.split())
     if not text:
-        return None, "The question is empty: write one, or leave it out for the default."
+        return None, _("The question is empty: write one, or leave it out for the default.")
     if len(text) > QUESTION_MAX:
-        return None, f"The question is {len(text)} characters long; Discord allows {QUESTION_MAX}."
+        # Translators: {length} and {limit} are numbers of characters.
+        problem = _("The question is {length} characters long; Discord allows {limit}.")
+        return None, problem.format(
+            length=format_number(len(text)), limit=format_number(QUESTION_MAX)
+        )
     if not text.endswith(("?", "？")):
         # A poll asks; it states no fact. A sentence such as "X is confirmed for the sequel"
         # posted as a poll would read as the bot's claim.
-        return None, "A poll asks: end the question with a question mark."
+        return None, _("A poll asks: end the question with a question mark.")
     return text, None
 
 
@@ -80,24 +88,36 @@ def draft_poll(
     if problem:
         problems.append(problem)
     if not HOURS_MIN <= hours <= HOURS_MAX:
-        problems.append(f"A poll lasts {HOURS_MIN} to {HOURS_MAX} hours (32 days); got {hours}.")
+        # Translators: {low}, {high} and {hours} are numbers of hours.
+        problem = _("A poll lasts {low} to {high} hours (32 days); got {hours}.")
+        problems.append(
+            problem.format(
+                low=format_number(HOURS_MIN),
+                high=format_number(HOURS_MAX),
+                hours=format_number(hours),
+            )
+        )
     answers: list[tuple[str, str]] = []
     for typed in typed_answers:
         member = resolve_answer(typed, cast)
         shown = typed.removeprefix(KEY_PREFIX)
         if member is None:
-            problems.append(
-                f"“{escape_input(shown, 60)}” is not in the stored cast: pick names from the "
-                "suggestions as you type."
+            # Translators: {typed} is what the member typed in an answer option.
+            problem = _(
+                "“{typed}” is not in the stored cast: pick names from the suggestions as you type."
             )
-        elif any(key == member.person_key for key, _ in answers):
-            problems.append(f"{member.name} is listed twice.")
+            problems.append(problem.format(typed=escape_input(shown, 60)))
+        elif any(key == member.person_key for key, _label in answers):
+            # Translators: {name} is a cast member's name.
+            problems.append(_("{name} is listed twice.").format(name=member.name))
         else:
             answers.append((member.person_key, answer_label(member.name)))
     if len(typed_answers) > ANSWERS_MAX:
-        problems.append(f"A poll has at most {ANSWERS_MAX} answers.")
+        problem = _("A poll has at most {count} answers.")
+        problems.append(problem.format(count=format_number(ANSWERS_MAX)))
     elif not problems and len(answers) < ANSWERS_MIN:
-        problems.append(f"A poll needs at least {ANSWERS_MIN} different names.")
+        problem = _("A poll needs at least {count} different names.")
+        problems.append(problem.format(count=format_number(ANSWERS_MIN)))
     if problems or text is None:
         return None, problems
     return PollDraft(text, tuple(answers), hours, multiselect), []

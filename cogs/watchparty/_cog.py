@@ -5,6 +5,9 @@ Discord requires an end time for); its description is the film's card from the s
 list, cancel (autocomplete of this server's parties), premiere (opt in to an event on the
 sequel's release day, made once the sources give the date). Members with Manage Events only, by
 default; servers that added the bot only.
+
+Replies are in the member's language; an event's name (the default one) and description are in
+the server's (/settings language:, else Discord's), since the whole server reads them.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.errors import UserFacingError
+from bot.i18n import _, use_locale
 from bot.policy import guild_of, in_guild, server_only
 from bot.replies import choice
-from bot.store import FILM_KEY, NewWatchParty, parse_iso
+from bot.server_locale import server_locale
+from bot.store import FILM_KEY, NewWatchParty, WorkCard, parse_iso
 from bot.store import WatchParty as StoredParty
 
 from ._permissions import missing_event_permissions
@@ -48,9 +53,9 @@ EventChannel = discord.VoiceChannel | discord.StageChannel
 
 def _where_problem(channel: EventChannel | None, location: str | None) -> str | None:
     if channel is None and not location:
-        return "Choose a voice or stage channel, or type a location for an event elsewhere."
+        return _("Choose a voice or stage channel, or type a location for an event elsewhere.")
     if channel is not None and location:
-        return "Choose a channel or a location, not both."
+        return _("Choose a channel or a location, not both.")
     return None
 
 
@@ -61,12 +66,15 @@ def _plain(text: str | None) -> str | None:
 
 def discord_refused(exc: discord.HTTPException) -> str:
     if isinstance(exc, discord.Forbidden):
-        return (
+        return _(
             "Not scheduled: Discord refused, a permission is missing (Manage Events in this "
             "server; in a voice channel View Channel and Connect; in a stage channel Manage "
             "Channels, Mute Members and Move Members)."
         )
-    return f"Not scheduled: Discord refused the event ({exc.status}). Nothing was stored."
+    # Translators: {status} is Discord's HTTP status code, e.g. 503.
+    return _("Not scheduled: Discord refused the event ({status}). Nothing was stored.").format(
+        status=exc.status
+    )
 
 
 async def _create_event(
@@ -137,21 +145,25 @@ class WatchParty(commands.Cog):
         if not problems and (lacking := missing_event_permissions(guild.me, channel)):
             problems = [lacking]
         if problems or when.moment is None:
-            raise UserFacingError("Not scheduled:\n" + "\n".join(f"• {p}" for p in problems))
+            # Translators: followed by the reasons, one per line.
+            heading = _("Not scheduled:")
+            raise UserFacingError("\n".join([heading, *(f"• {p}" for p in problems)]))
         card = await self.bot.store.work_card(FILM_KEY)
         if card is None:
-            raise UserFacingError("The store knows nothing about the film yet.")
+            raise UserFacingError(_("The store knows nothing about the film yet."))
+        with use_locale(await server_locale(self.bot, guild.id)):  # read by the whole server
+            default_title = _("Watch party: {film}").format(film=card.work.display_title)
+            description = await self._description(card)
         draft = NewWatchParty(
             guild.id,
             0,  # Discord's id, once it has made the event
-            title or f"Watch party: {card.work.display_title}"[:100],
+            title or default_title[:100],
             when.moment,
             when.moment + timedelta(hours=hours),
             channel_id=channel.id if channel else None,
             location=location,
             created_by=interaction.user.id,
         )
-        description = party_description(card, await self.bot.store.cast(FILM_KEY))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             event = await _create_event(guild, draft, channel, description)
@@ -164,6 +176,10 @@ class WatchParty(commands.Cog):
         await interaction.followup.send(
             created_reply(party, when.moment, zone.note), ephemeral=True
         )
+
+    async def _description(self, card: WorkCard) -> str:
+        """The event's description: the film's card, in the locale in force."""
+        return party_description(card, await self.bot.store.cast(FILM_KEY))
 
     async def _store_or_take_down(
         self, event: discord.ScheduledEvent, party: NewWatchParty
@@ -208,7 +224,7 @@ class WatchParty(commands.Cog):
         parties = await self.bot.store.watch_parties.upcoming(guild.id, after=self.bot.clock.now())
         parties = await self._still_on_discord(guild, parties)
         zone = await server_zone(self.bot.store, guild.id)
-        note = "Times show in your own timezone. " + zone.note
+        note = _("Times show in your own timezone.") + " " + zone.note
         await interaction.response.send_message(embed=list_card(parties, note), ephemeral=True)
 
     async def _still_on_discord(
@@ -241,10 +257,11 @@ class WatchParty(commands.Cog):
         event_id = int(party) if party.isdigit() else 0
         stored = await self.bot.store.watch_parties.get(guild.id, event_id)
         if stored is None or stored.cancelled_at is not None:
-            raise UserFacingError("No such watch party to cancel here: pick one from the list.")
+            raise UserFacingError(_("No such watch party to cancel here: pick one from the list."))
         problem = missing_event_permissions(guild.me, None)
         if problem is not None:
-            raise UserFacingError(f"Not cancelled: {problem}")
+            # Translators: {problem} is a sentence saying which permission is missing.
+            raise UserFacingError(_("Not cancelled: {problem}").format(problem=problem))
         await interaction.response.defer(ephemeral=True, thinking=True)
         gone = False
         try:
@@ -257,9 +274,11 @@ class WatchParty(commands.Cog):
             gone = True  # deleted in Discord itself: only the list still had it
         await self.bot.store.watch_parties.cancel(guild.id, event_id, now=self.bot.clock.now())
         title = discord.utils.escape_markdown(stored.title)
-        text = f"Cancelled **{title}**." + (
-            " Its Discord event was already deleted." if gone else ""
-        )
+        if gone:
+            text = _("Cancelled **{title}**. Its Discord event was already deleted.")
+        else:
+            text = _("Cancelled **{title}**.")
+        text = text.format(title=title)
         await interaction.followup.send(text, ephemeral=True)
 
     @cancel.autocomplete("party")

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import discord
 
+from bot.i18n import N_, _, format_list
+
+# Permission names as Discord's own settings show them (translated there too).
 _IN_CHANNEL = {
-    discord.ChannelType.voice: (("view_channel", "View Channel"), ("connect", "Connect")),
+    discord.ChannelType.voice: (("view_channel", N_("View Channel")), ("connect", N_("Connect"))),
     discord.ChannelType.stage_voice: (
-        ("manage_channels", "Manage Channels"),
-        ("mute_members", "Mute Members"),
-        ("move_members", "Move Members"),
+        ("manage_channels", N_("Manage Channels")),
+        ("mute_members", N_("Mute Members")),
+        ("move_members", N_("Move Members")),
     ),
 }
 
@@ -23,14 +26,22 @@ def missing_event_permissions(
     missing: list[str] = []
     server = me.guild_permissions
     if not (server.manage_events or server.create_events):
-        missing.append("Manage Events (or Create Events) in this server")
+        # Translators: permission names as Discord's own settings show them in your language.
+        missing.append(_("Manage Events (or Create Events) in this server"))
     if channel is not None:
         held = channel.permissions_for(me)
         lacking = [
-            label for name, label in _IN_CHANNEL.get(channel.type, ()) if not getattr(held, name)
+            _(label) for name, label in _IN_CHANNEL.get(channel.type, ()) if not getattr(held, name)
         ]
         if lacking:
-            missing.append(f"{', '.join(lacking)} in {channel.mention}")
+            # Translators: {permissions} lists Discord permission names; {channel} is a channel
+            # mention such as #movie-night.
+            missing.append(
+                _("{permissions} in {channel}").format(
+                    permissions=format_list(lacking), channel=channel.mention
+                )
+            )
     if not missing:
         return None
-    return "I'm missing " + "; ".join(missing) + "."
+    # Translators: {missing} is one or more permissions, "; " between them.
+    return _("I'm missing {missing}.").format(missing="; ".join(missing))

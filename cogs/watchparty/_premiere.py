@@ -6,6 +6,10 @@ transaction (bot/store/_watchparty.py), and a claim a crash left behind is taken
 stale, after looking on Discord for the event it may have made (the bot's own event with the
 premiere's name), so a restart never makes a second one. No date in the sources, or a date that
 has come: no event; the reason is stored and shown by /watchparty premiere.
+
+Everything a premiere event says (its name, place and description) and the reasons stored for
+/watchparty premiere are in the server's language (/settings language:, else Discord's), since
+the whole server reads them: each server's premiere is named and told in its own.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import discord
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
-from bot.store import FILM_KEY, SEQUEL_KEY, NewWatchParty, Store
+from bot.i18n import N_, _, format_date, use_locale
+from bot.server_locale import chosen_locale
+from bot.store import FILM_KEY, SEQUEL_KEY, NewWatchParty, Store, WorkCard
 
 from ._permissions import missing_event_permissions
 from ._release import PREMIERE_STAGES, ReleaseDate, release_date
@@ -31,12 +37,13 @@ from ._zone import server_zone
 log = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=2)
-LOCATION = "Release day (the description quotes the source)"
+# Translators: the place of the premiere event (Discord shows it as the event's location).
+LOCATION = N_("Release day (the description quotes the source)")
 
 
 @dataclass(frozen=True, slots=True)
 class Premiere:
-    title: str  # the event's name
+    title: str  # the event's name, in the server's language
     release: ReleaseDate
 
 
@@ -46,11 +53,20 @@ async def due_premiere(store: Store) -> Premiere | None:
     if not history or history[0].stage not in PREMIERE_STAGES:
         return None
     card = await store.work_card(SEQUEL_KEY)
-    title = card.work.display_title if card else "the sequel"
+    return Premiere((await _premiere_name(store, card))[:100], release_date(card, history))
+
+
+async def _premiere_name(store: Store, card: WorkCard | None) -> str:
+    """The premiere event's name: the sequel's title, or while it has none, the film's."""
     if card is not None and card.work.title is None:
         film = await store.work(FILM_KEY)
-        title = f"the sequel to {film.display_title}" if film else title
-    return Premiere(f"Premiere: {title}"[:100], release_date(card, history))
+        if film is not None:
+            # Translators: a premiere event's name; {film} is the first film's title.
+            return _("Premiere: the sequel to {film}").format(film=film.display_title)
+    if card is None:
+        return _("Premiere: the sequel")
+    # Translators: a premiere event's name; {title} is the sequel's title.
+    return _("Premiere: {title}").format(title=card.work.display_title)
 
 
 class PremiereWorker(BackgroundLoop):
@@ -107,32 +123,40 @@ class PremiereWorker(BackgroundLoop):
             due = await self.store.watch_parties.premieres_due(stale_before=stale_before)
             # Another shard's server, or one the bot left, is not this process's.
             guilds = [g for s in due if (g := self.client.get_guild(s.guild_id)) is not None]
-            premiere = await due_premiere(self.store) if guilds else None
-            if premiere is None:
-                return 0
             made = 0
             for guild in guilds:
-                made += await self._premiere_for(guild, premiere)
+                with use_locale(await self._locale_of(guild)):
+                    premiere = await due_premiere(self.store)  # named in the server's language
+                    if premiere is None:  # the stage is not there yet: for no server
+                        return made
+                    made += await self._premiere_for(guild, premiere)
             return made
+
+    async def _locale_of(self, guild: discord.Guild) -> str:
+        """The language of the server's posts: /settings language:, else Discord's."""
+        chosen = (await self.store.settings.get(guild.id)).language
+        return chosen_locale(chosen, guild.preferred_locale)
 
     async def _premiere_for(self, guild: discord.Guild, premiere: Premiere) -> int:
         watch_parties, now = self.store.watch_parties, self.clock.now()
         release = premiere.release
         if release.day is None:
-            note = f"No premiere event: {release.why}."
+            note = release.why
             await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
             return 0
         zone = await server_zone(self.store, guild.id)
         start = datetime.combine(release.day, time(0, 0), ZoneInfo(zone.name)).astimezone(UTC)
         if start <= now:
-            note = f"No premiere event: the release date {release.day} in the sources has come."
+            note = _("No premiere event: the release date {day} in the sources has come.").format(
+                day=format_date(release.day)
+            )
             await watch_parties.premiere_not_made(guild.id, note, no_date=True, now=now)
             return 0
         problem = missing_event_permissions(guild.me, None)
         if problem is not None:  # said, and tried again at each pass until it is granted
-            await watch_parties.note_premiere(
-                guild.id, f"No premiere event yet: {problem}", now=now
-            )
+            # Translators: {problem} is a sentence saying which permission is missing.
+            note = _("No premiere event yet: {problem}").format(problem=problem)
+            await watch_parties.note_premiere(guild.id, note, now=now)
             return 0
         if not await watch_parties.claim_premiere(
             guild.id, now=now, stale_before=now - STALE_CLAIM
@@ -145,13 +169,16 @@ class PremiereWorker(BackgroundLoop):
                 end_time=start + timedelta(days=1),
                 entity_type=discord.EntityType.external,
                 privacy_level=discord.PrivacyLevel.guild_only,
-                location=LOCATION,
+                location=_(LOCATION),
                 description=premiere_description(premiere.title, release),
             )
             await self._drop_duplicates(guild, premiere, keep=event.id)
         except discord.HTTPException as exc:
             log.warning("premiere event for server %s not made: %s", guild.id, exc)
-            note = f"Discord refused the premiere event ({exc.status}); it is tried again later."
+            # Translators: {status} is Discord's HTTP status code, e.g. 503.
+            note = _(
+                "Discord refused the premiere event ({status}); it is tried again later."
+            ).format(status=exc.status)
             await watch_parties.premiere_not_made(guild.id, note, no_date=False, now=now)
             return 0
         party = NewWatchParty(
@@ -160,7 +187,7 @@ class PremiereWorker(BackgroundLoop):
             premiere.title,
             start,
             start + timedelta(days=1),
-            location=LOCATION,
+            location=_(LOCATION),
             kind="premiere",
         )
         await watch_parties.premiere_created(party, release.day.isoformat(), now=self.clock.now())

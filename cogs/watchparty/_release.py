@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.i18n import _, format_date, format_list
 from bot.store import STAGE_KEYS, SequelUpdate, WorkCard
 
 PREMIERE_STAGES = ("release-date-set", "released")
@@ -56,6 +57,8 @@ class ReleaseDate:
     day: date | None  # None: the sources give none (`why` says so)
     excerpt: str = ""  # the verbatim words the date was read from
     source: str = ""  # their source: outlet, title or link
+    # Why there is none: a whole sentence for the server's managers (/watchparty premiere), in
+    # the locale in force when it was read (the server's: see _premiere.py).
     why: str = ""
 
 
@@ -85,16 +88,23 @@ def _from_update(update: SequelUpdate) -> ReleaseDate:
     said = release_sentences(update)
     days = {day for sentence in said for day in dates_in(sentence)}
     source = " · ".join(part for part in (update.source_outlet, update.source_url) if part)
-    source = source or "the sequel timeline (no outlet given)"
+    source = source or _("the sequel timeline (no outlet given)")
     if len(days) == 1:
         day = next(iter(days))
         words = next(sentence for sentence in said if day in dates_in(sentence))
         return ReleaseDate(day, words, source)
     if days:
-        listed = ", ".join(sorted(d.isoformat() for d in days))
-        why = f"the update “{update.headline}” names more than one date ({listed})"
+        # Translators: {headline} is a news update's headline as its source wrote it (never
+        # translated); {dates} is the list of dates it names.
+        why = _(
+            "No premiere event: the update “{headline}” names more than one date ({dates})."
+        ).format(
+            headline=update.headline, dates=format_list([format_date(d) for d in sorted(days)])
+        )
         return ReleaseDate(None, why=why)
-    return ReleaseDate(None, why=f"the update “{update.headline}” gives no release date")
+    # Translators: {headline} is a news update's headline as its source wrote it.
+    why = _("No premiere event: the update “{headline}” gives no release date.")
+    return ReleaseDate(None, why=why.format(headline=update.headline))
 
 
 def release_date(card: WorkCard | None, history: Sequence[SequelUpdate]) -> ReleaseDate:
@@ -113,4 +123,4 @@ def release_date(card: WorkCard | None, history: Sequence[SequelUpdate]) -> Rele
             return found
     if reaching:
         return _from_update(reaching[0])
-    return ReleaseDate(None, why="no source gives a release date")
+    return ReleaseDate(None, why=_("No premiere event: no source gives a release date."))

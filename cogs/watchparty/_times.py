@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _
 from bot.replies import escape_input
 from bot.ui.moments import when
 
@@ -29,24 +30,28 @@ class Start:
 def _local(text: str, zone: str) -> Start:
     match = _LOCAL.fullmatch(text)
     if match is None:
+        # Translators: {typed} is what the member typed; keep YYYY-MM-DD HH:MM as it is (the
+        # format the bot reads); {timezone} is an IANA name; {example} a time in that format.
+        problem = _(
+            "“{typed}” is not a start time. Type it as YYYY-MM-DD HH:MM (24-hour, {timezone}), "
+            "e.g. {example}, or paste a Discord timestamp such as `<t:1805050800:F>`."
+        )
         return Start(
-            None,
-            f"“{escape_input(text, 60)}” is not a start time. Type it as YYYY-MM-DD HH:MM "
-            f"(24-hour, {zone}), "
-            f"e.g. {EXAMPLE}, or paste a Discord timestamp such as `<t:1805050800:F>`.",
+            None, problem.format(typed=escape_input(text, 60), timezone=zone, example=EXAMPLE)
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
         naive = datetime(year, month, day, hour, minute)
     except ValueError:
-        return Start(
-            None, f"“{escape_input(text, 60)}” is not a real date and time (24-hour clock)."
-        )
+        problem = _("“{typed}” is not a real date and time (24-hour clock).")
+        return Start(None, problem.format(typed=escape_input(text, 60)))
     tz = ZoneInfo(zone)
     local = naive.replace(tzinfo=tz)
     # A time the clocks skip (spring forward) does not survive the round trip through UTC.
     if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        return Start(None, f"{text} does not exist in {zone}: the clocks skip it that day.")
+        # Translators: {typed} is the time typed; {timezone} an IANA name such as Europe/Paris.
+        problem = _("{typed} does not exist in {timezone}: the clocks skip it that day.")
+        return Start(None, problem.format(typed=text, timezone=zone))
     return Start(local.astimezone(UTC))
 
 
@@ -58,9 +63,12 @@ def parse_start(typed: str, zone: str, now: datetime) -> Start:
         try:
             start = Start(datetime.fromtimestamp(int(stamp.group(1)), UTC))
         except (OverflowError, OSError, ValueError):
-            return Start(None, f"“{escape_input(text, 60)}” is not a time Discord can show.")
+            problem = _("“{typed}” is not a time Discord can show.")
+            return Start(None, problem.format(typed=escape_input(text, 60)))
     else:
         start = _local(text, zone)
     if start.moment is not None and start.moment <= now:
-        return Start(None, f"{text} ({zone}) is in the past: it was {when(start.moment)}.")
+        # Translators: {when} is a Discord timestamp each member sees in their own language.
+        problem = _("{typed} ({timezone}) is in the past: it was {when}.")
+        return Start(None, problem.format(typed=text, timezone=zone, when=when(start.moment)))
     return start

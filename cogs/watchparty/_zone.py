@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import _
 from bot.store import Store
 
 
 @dataclass(frozen=True, slots=True)
 class ServerZone:
     name: str  # IANA name
-    note: str  # how members are told where it comes from
+    note: str  # how members are told where it comes from (in the locale in force)
 
 
 async def server_zone(store: Store, guild_id: int) -> ServerZone:
     config = await store.daily.get(guild_id)
     if config is not None:
-        return ServerZone(
-            config.timezone,
-            f"Times typed in {config.timezone} (this server's /quote-daily timezone).",
-        )
+        # Translators: {timezone} is an IANA timezone name such as Europe/Paris (kept as is).
+        note = _("Times typed in {timezone} (this server's /quote-daily timezone).")
+        return ServerZone(config.timezone, note.format(timezone=config.timezone))
     return ServerZone(
-        "UTC", "Times typed in UTC: this server has set no timezone (/quote-daily set timezone:)."
+        "UTC",
+        _("Times typed in UTC: this server has set no timezone (/quote-daily set timezone:)."),
     )
