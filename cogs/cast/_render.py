@@ -9,7 +9,7 @@ import discord
 from bot.i18n import N_, _, format_number, ngettext
 from bot.store import CastMember, Person
 from bot.ui.embeds import DESCRIPTION, EmbedBuilder, shorten
-from bot.ui.excerpts import ROLE_LABELS, excerpt_block, list_heading, source_line
+from bot.ui.excerpts import excerpt_block, list_heading, role_label, source_line
 
 CAST_PAGE_SIZE = 20
 # The film's title, as every source prints it: never translated.
@@ -57,12 +57,6 @@ def _page_footer(page: int, pages: int, names: int, first: CastMember) -> str:
     )
 
 
-def _role_label(role: str) -> str:
-    """A credit's role as the card names it: a known role translated, another as stored."""
-    label = ROLE_LABELS.get(role)
-    return _(label) if label else role.title()
-
-
 # Translators: after a spelling of a person's name that no stored excerpt prints (a correction).
 NOT_PRINTED = N_("a spelling the sources do not print")
 
@@ -73,7 +67,7 @@ def person_card(person: Person) -> discord.Embed:
     shown: list[str] = []
     groups: dict[tuple[str | None, str], list[str]] = {}
     for credit in person.credits:
-        groups.setdefault((credit.work_title, credit.excerpt), []).append(_role_label(credit.role))
+        groups.setdefault((credit.work_title, credit.excerpt), []).append(role_label(credit.role))
     for (work_title, excerpt), roles in groups.items():
         work = work_title or _("the unnamed sequel")
         # Translators: a credit on a person's card: "Writer, Producer — <title of the work>".

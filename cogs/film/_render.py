@@ -9,17 +9,11 @@ import discord
 from bot.i18n import N_, _, format_number, ngettext
 from bot.store import CastMember, Fact, Work, WorkCard
 from bot.ui.embeds import FIELD_VALUE, EmbedBuilder, shorten
-from bot.ui.excerpts import ROLE_LABELS, excerpt_block, list_heading, source_line, statement
+from bot.ui.excerpts import excerpt_block, list_heading, role_label, source_line, statement
 
 # Fact kinds in the order the film card shows them; other kinds follow in store order.
 FILM_FACT_ORDER = ("spiritual-successor", "viewership", "where-to-watch")
 FACT_KIND_TITLES = {"viewership": N_("Viewing figures"), "where-to-watch": N_("Where to watch")}
-
-
-def _role_label(role: str) -> str:
-    """A credit's role as the card names it: a known role translated, another as stored."""
-    label = ROLE_LABELS.get(role)
-    return _(label) if label else role.title()
 
 
 def _fact_title(kind: str, facts: Sequence[Fact]) -> str:
@@ -62,7 +56,7 @@ def film_card(
         if facts:
             _facts_field(builder, _fact_title(kind, facts), facts)
     for name, credit in film.credits:
-        builder.field(_role_label(credit.role), statement(None, name, credit.excerpt))
+        builder.field(role_label(credit.role), statement(None, name, credit.excerpt))
     if sequel is not None:
         see_also = _("See /sequel")
         builder.field(_("A sequel"), f"{excerpt_block(sequel.excerpt)}\n{see_also}")

@@ -9,7 +9,7 @@ import discord
 from bot.i18n import _, format_date, format_number, ngettext, pgettext
 from bot.store import DailyConfig, DailyPick, Quote
 from bot.ui.embeds import EmbedBuilder
-from bot.ui.excerpts import quote_builder
+from bot.ui.excerpts import quote_builder, source_line
 from bot.ui.posting import OutgoingPost
 
 
@@ -61,14 +61,14 @@ def daily_quote_card(quote: Quote, pick: DailyPick) -> discord.Embed:
     # Translators: the title of the quote of the day; {speaker} is who said it.
     builder = quote_builder(quote, _("Quote of the day — {speaker}").format(speaker=quote.speaker))
     # Translators: the footer of the quote of the day: {day} is the day (YYYY-MM-DD), then where
-    # the quote stands in the server's rotation, then its source's citation.
-    footer = _("{day} · quote {position} of {total} before any repeats · Source: {source}")
+    # the quote stands in the server's rotation, then "Source: <its citation>".
+    footer = _("{day} · quote {position} of {total} before any repeats · {source}")
     builder.footer(
         footer.format(
             day=pick.day,
             position=format_number(pick.position),
             total=format_number(pick.cycle_size),
-            source=quote.source.citation(),
+            source=source_line(quote.source),
         )
     )
     return builder.build()
