@@ -25,7 +25,7 @@ import discord
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
-from bot.i18n import N_, _, format_date, use_locale
+from bot.i18n import LOCALES, N_, _, format_date, use_locale
 from bot.server_locale import chosen_locale
 from bot.store import FILM_KEY, SEQUEL_KEY, NewWatchParty, Store, WorkCard
 
@@ -45,6 +45,9 @@ LOCATION = N_("Release day (the description quotes the source)")
 class Premiere:
     title: str  # the event's name, in the server's language
     release: ReleaseDate
+    # Its name in every language the bot speaks: an event an earlier pass made is recognised
+    # even if the server changed its language since (else a second event would be made).
+    names: frozenset[str] = frozenset()
 
 
 async def due_premiere(store: Store) -> Premiere | None:
@@ -53,7 +56,12 @@ async def due_premiere(store: Store) -> Premiere | None:
     if not history or history[0].stage not in PREMIERE_STAGES:
         return None
     card = await store.work_card(SEQUEL_KEY)
-    return Premiere((await _premiere_name(store, card))[:100], release_date(card, history))
+    names = set()
+    for locale in LOCALES:
+        with use_locale(locale):
+            names.add((await _premiere_name(store, card))[:100])
+    title = (await _premiere_name(store, card))[:100]
+    return Premiere(title, release_date(card, history), frozenset({title, *names}))
 
 
 async def _premiere_name(store: Store, card: WorkCard | None) -> str:
@@ -194,11 +202,12 @@ class PremiereWorker(BackgroundLoop):
         return 1
 
     async def _ours(self, guild: discord.Guild, premiere: Premiere) -> list[discord.ScheduledEvent]:
-        """The bot's own events in the server with the premiere's name, oldest first."""
+        """The bot's own events in the server with the premiere's name (in any language),
+        oldest first."""
         me = self.client.user
         events = await guild.fetch_scheduled_events(with_counts=False)
         mine = [e for e in events if me is not None and e.creator_id == me.id]
-        return sorted((e for e in mine if e.name == premiere.title), key=lambda e: e.id)
+        return sorted((e for e in mine if e.name in premiere.names), key=lambda e: e.id)
 
     async def _existing(
         self, guild: discord.Guild, premiere: Premiere

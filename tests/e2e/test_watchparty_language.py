@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.i18n import DEFAULT
+from bot.i18n import DEFAULT, LOCALES
+from cogs.watchparty import due_premiere
 from discord_emulator import Emulator, FakeClock
 from tests.e2e.harness import World, assert_clean, running_bot, world
 from tests.e2e.test_watchparty_premiere import DATED, UNDATED, add_update, opt_in, premiere_state
@@ -109,4 +110,9 @@ async def test_a_premiere_is_named_and_told_in_the_servers_language(tmp_path: Pa
             assert (event.location or "").startswith("[es-ES] Release day")
             assert (event.description or "").startswith("[es-ES] ")
             assert DATED.text in (event.description or "")  # the source's words, as printed
+            # Its name in every language is known: a later pass, after the server changed its
+            # language, still finds this event and makes no second one.
+            premiere = await due_premiere(bot.store)
+            assert premiere is not None and event.name in premiere.names
+            assert len(premiere.names) == len(LOCALES)
         assert_clean(emu)
