@@ -10,7 +10,7 @@ from typing import Protocol
 
 import discord
 
-from bot.i18n import format_list, ngettext
+from bot.i18n import ngettext
 from bot.policy import permission_name
 
 
@@ -102,7 +102,7 @@ def missing_post_permissions(channel: discord.abc.GuildChannel, me: discord.Memb
     if not missing:
         return None
     # Translators: {channel} is a channel mention; {permissions} a list of Discord permission
-    # names ("View Channel and Embed Links"); "Edit Channel → Permissions" is Discord's menu.
+    # names ("View Channel, Embed Links"); "Edit Channel → Permissions" is Discord's menu.
     text = ngettext(
         "In {channel} I'm missing **{permissions}**. Add it for my role in the channel's "
         "settings (Edit Channel → Permissions).",
@@ -110,4 +110,5 @@ def missing_post_permissions(channel: discord.abc.GuildChannel, me: discord.Memb
         "settings (Edit Channel → Permissions).",
         len(missing),
     )
-    return text.format(channel=channel.mention, permissions=format_list(missing))
+    # An enumeration with commas (not a sentence's "a and b"): it reads the same in any locale.
+    return text.format(channel=channel.mention, permissions=", ".join(missing))
