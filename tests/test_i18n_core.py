@@ -22,6 +22,7 @@ from bot.cooldowns import PublicCooldown, PublicCooldownError, format_wait
 from bot.errors import DATABASE_AWAY
 from bot.i18n import DEFAULT, current_locale, use_locale
 from bot.log_context import ERROR, REFUSED
+from bot.option_check import option_problem
 from bot.policy import NotOwner, ServerInstallNeeded, permission_name
 from bot.store import StoreUnavailable
 from bot.tree import Restarting, describe_error, failure_outcome
@@ -61,6 +62,7 @@ def marked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return gettext.NullTranslations() if locale == DEFAULT else Marked(locale)
 
     monkeypatch.setattr("bot.i18n._catalogs.catalog", catalog)
+    monkeypatch.setattr("bot.i18n._translator.catalog", catalog)  # command strings
     yield
 
 
@@ -218,3 +220,18 @@ async def test_a_failed_button_is_apologised_for_in_the_members_language(marked:
     assert interaction.sent[0].content == (
         "[pt-BR] That button failed on our side; it has been logged. Try the command again."
     )
+
+
+@app_commands.command(name="demo", description="A command to check options against")
+async def demo(interaction: discord.Interaction, seconds: app_commands.Range[int, 10, 120]) -> None:
+    """Never run: only its declaration is read."""
+
+
+def test_an_option_problem_names_the_option_as_the_members_client_does(marked: None) -> None:
+    sent = {"options": [{"name": "seconds", "type": 4, "value": 5}]}
+    assert option_problem(demo, sent) == "`seconds` must be from 10 to 120 (you sent 5)."
+    with use_locale("pt-BR"):
+        assert option_problem(demo, {}) == "[pt-BR] `[pt-BR] seconds` is required."
+        assert option_problem(demo, sent) == (
+            "[pt-BR] `[pt-BR] seconds` must be from 10 to 120 (you sent 5)."
+        )
