@@ -8,7 +8,7 @@ import discord
 
 from bot.i18n import N_
 from bot.ui.embeds import shorten
-from bot.ui.views import LoggedView
+from bot.ui.views import LoggedView, speak_to
 
 from ._questions import LETTERS
 
@@ -27,6 +27,9 @@ class AnswerButton(discord.ui.Button["QuestionView"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         if self.view is None:  # a button is only ever pressed on a view it belongs to
             raise RuntimeError("a trivia answer button was pressed outside its question")
+        # The view's check set it already; said again here so the receipt is in the presser's
+        # language whoever calls the callback (a test, a future check that skips it).
+        speak_to(interaction)
         await self.view.game.answer(interaction, self.index)
 
 
