@@ -22,7 +22,7 @@ from bot.store import (
     WorkCard,
 )
 from bot.ui.embeds import EmbedBuilder, shorten
-from bot.ui.excerpts import ROLE_LABELS, UNKNOWN, excerpt_block, source_line
+from bot.ui.excerpts import excerpt_block, role_label, source_line, unknown
 from bot.ui.links import source_text
 from bot.ui.posting import OutgoingPost
 
@@ -266,7 +266,7 @@ def counts_text(counts: DeliveryCounts) -> str:
 
 
 def _fact_value(fact: Fact) -> str:
-    return fact.value if fact.known else _(UNKNOWN)
+    return fact.value if fact.known else unknown()
 
 
 def sequel_card(
@@ -288,13 +288,13 @@ def sequel_card(
     builder = EmbedBuilder(
         _("We Can Be Heroes — the sequel"), description=description, colour=0x3D8BE8
     )
-    builder.field(_("Studio"), work.studio or _(UNKNOWN), inline=True)
-    stage_text = stage_name(status.stage) if status.stage else work.status or _(UNKNOWN)
+    builder.field(_("Studio"), work.studio or unknown(), inline=True)
+    stage_text = stage_name(status.stage) if status.stage else work.status or unknown()
     builder.field(_("Stage"), stage_text, inline=True)
     for role in ("writer", "director", "producer"):
         people = sequel.people_with_role(role)
-        names = format_list(people) if people else _(UNKNOWN)
-        builder.field(_(ROLE_LABELS[role]), names, inline=True)
+        names = format_list(people) if people else unknown()
+        builder.field(role_label(role), names, inline=True)
     superseded = _fact_fields(builder, status)
     # Each under its own record's label: the article gives the hit as the occasion for the
     # sequel, but never gives THR's viewing figure as a reason, so the two are not merged.

@@ -20,10 +20,10 @@ from discord import app_commands
 
 from bot.clock import Clock
 from bot.cooldowns import format_wait
-from bot.i18n import N_, _, format_list, format_number, ngettext, set_locale
+from bot.i18n import N_, _, format_list, format_number, ngettext
 from bot.store import Store
 from bot.ui.embeds import shorten
-from bot.ui.views import admitted
+from bot.ui.views import admitted, speak_to
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # Not a LoggedView's: the member's language, and a clean stop's rules, set here too.
-        set_locale(interaction.locale)
+        speak_to(interaction)
         return await admitted(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:
