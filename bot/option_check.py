@@ -158,15 +158,19 @@ def suggestions_wanted(command: Command[Any, ..., Any], data: Mapping[str, Any])
 
 def _kind_problem(param: Parameter) -> str:
     name, kind = shown_name(param), param.type
-    # Translators (every message here): {name} is an option's name, shown in code style.
     if kind is AppCommandOptionType.string:
+        # Translators: {name} is an option's name, shown in code style.
         return _("`{name}` must be text.").format(name=name)
     if kind is AppCommandOptionType.integer:
+        # Translators: {name} is an option's name, shown in code style.
         return _("`{name}` must be a whole number.").format(name=name)
     if kind is AppCommandOptionType.number:
+        # Translators: {name} is an option's name, shown in code style.
         return _("`{name}` must be a number.").format(name=name)
     if kind is AppCommandOptionType.boolean:
+        # Translators: {name} is an option's name, shown in code style.
         return _("`{name}` must be true or false.").format(name=name)
+    # Translators: {name} is an option's name (a member, channel, role...), in code style.
     return _("`{name}` is not something I can look up.").format(name=name)
 
 

@@ -122,23 +122,41 @@ class NotOwner(UserFacingError, app_commands.CheckFailure):
 # Discord's names of the permissions the bot asks for or checks (its client shows the same
 # names, translated); any other permission is named from its attribute, in English.
 PERMISSION_NAMES = {
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "view_channel": N_("View Channel"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "send_messages": N_("Send Messages"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "send_messages_in_threads": N_("Send Messages in Threads"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "embed_links": N_("Embed Links"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "read_message_history": N_("Read Message History"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "manage_guild": N_("Manage Server"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "manage_events": N_("Manage Events"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "manage_channels": N_("Manage Channels"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "manage_roles": N_("Manage Roles"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "manage_messages": N_("Manage Messages"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "mention_everyone": N_("Mention @everyone, @here and All Roles"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "moderate_members": N_("Timeout Members"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "create_events": N_("Create Events"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "connect": N_("Connect"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "mute_members": N_("Mute Members"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "move_members": N_("Move Members"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "send_polls": N_("Create Polls"),
+    # Translators: a Discord permission, as Discord's client names it in your language.
     "administrator": N_("Administrator"),
 }
 

@@ -28,7 +28,8 @@ from bot.i18n import N_, _
 from .embeds import shorten
 
 TEXT_TOTAL = 4000  # characters across every TextDisplay of a message
-# The link button beside a card's source line (shown as `_(SOURCE_BUTTON)`, at most 80 characters).
+# Shown as `_(SOURCE_BUTTON)`.
+# Translators: the link button beside a card's source line (a button label: at most 80 characters).
 SOURCE_BUTTON = N_("Source")
 URL_MAX = 512  # a link button's url
 
