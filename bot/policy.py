@@ -109,7 +109,8 @@ class ServerInstallNeeded(UserFacingError, app_commands.CheckFailure):
     """A server-only command used in a server where only the member installed the app."""
 
     def __init__(self) -> None:
-        super().__init__(_(SERVER_INSTALL_NEEDED))  # raised while answering: the member's language
+        # Raised while answering the interaction: its message is in the member's language.
+        super().__init__(_(SERVER_INSTALL_NEEDED))
 
 
 class NotOwner(UserFacingError, app_commands.CheckFailure):
