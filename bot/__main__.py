@@ -32,6 +32,8 @@ from bot.config import (
     load_config,
     load_env_file,
 )
+from bot.i18n import DEFAULT as DEFAULT_LOCALE
+from bot.i18n import LOCALES
 from bot.seed import SeedError
 from bot.store import StoreError, StoreUnavailable
 
@@ -52,6 +54,13 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
         print(f"{parser.prog} {bot.__version__}")  # to stdout, as argparse's own does
         parser.exit()
+
+
+def _sandbox_locale(code: str) -> str:
+    """A locale the bot speaks, as Discord spells it; anything else is refused with the list."""
+    if code not in LOCALES:
+        raise argparse.ArgumentTypeError(f"the bot speaks {', '.join(LOCALES)}; no locale {code!r}")
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use DATABASE_PATH itself instead of a throwaway copy",
     )
+    sandbox.add_argument(
+        "--locale",
+        type=_sandbox_locale,
+        default=DEFAULT_LOCALE,
+        metavar="CODE",
+        help="your Discord client's language, and the sandbox server's: "
+        f"{', '.join(LOCALES)} (default {DEFAULT_LOCALE})",
+    )
     backup = sub.add_parser(
         "backup",
         help="copy the database to a new file (safe while the bot runs)",
@@ -110,11 +127,17 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _run_sandbox(settings: Config, *, keep_data: bool, banner: str | None = None) -> int:
+def _run_sandbox(
+    settings: Config,
+    *,
+    keep_data: bool,
+    banner: str | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> int:
     # Imported here: the emulator behind the sandbox is never loaded when connecting to Discord.
     from bot.sandbox import run_sandbox
 
-    return asyncio.run(run_sandbox(settings, keep_data=keep_data, banner=banner))
+    return asyncio.run(run_sandbox(settings, keep_data=keep_data, banner=banner, locale=locale))
 
 
 @asynccontextmanager
@@ -204,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             check_database_path(settings.database_path)
         if command == "sandbox":
             log.debug("database: %s", settings.database_label)
-            return _run_sandbox(settings, keep_data=args.keep_data)
+            return _run_sandbox(settings, keep_data=args.keep_data, locale=args.locale)
         if command == "run" and not settings.has_token:
             return _run_without_token(settings)
         from bot.runner import run_bot

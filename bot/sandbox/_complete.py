@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import DEFAULT, LOCALES
 from bot.sandbox._parse import (
     BOOLEAN,
     CHANNEL,
@@ -25,7 +26,7 @@ from bot.sandbox._parse import (
     parse,
 )
 from bot.sandbox._places import DESCRIPTIONS
-from discord_emulator import EmulatorUsageError
+from discord_emulator import EmulatorUsageError, shown_description, shown_name
 
 Suggest = Callable[[Invocation], Awaitable[list[dict[str, Any]]]]
 SANDBOX_COMMANDS = {"/help": "the commands, as the bot synced them"}
@@ -35,6 +36,7 @@ SANDBOX_WORDS = {
     "say": "post a message as you, to right-click",
     "right-click": "open a menu of the Apps list on the last message you said",
     "vote": "vote in the last poll here (vote alone takes yours back)",
+    "locale": "switch your Discord client's language: " + ", ".join(LOCALES),
     "exit": "leave the sandbox",
 }
 
@@ -47,10 +49,18 @@ class Candidate:
     meta: str = ""
 
 
-def _top_level(commands: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    named = [(f"/{c['name']}", c.get("description", "")) for c in commands if c.get("type", 1) == 1]
+def _top_level(commands: list[dict[str, Any]], locale: str) -> list[tuple[str, str]]:
+    named = [
+        (f"/{shown_name(c, locale)}", _description(c, locale))
+        for c in commands
+        if c.get("type", 1) == 1
+    ]
     extra = [(n, d) for n, d in SANDBOX_COMMANDS.items() if n not in dict(named)]
     return sorted(named + extra)
+
+
+def _description(node: dict[str, Any], locale: str) -> str:
+    return shown_description(node, locale) if node.get("description") else ""
 
 
 def _starts(name: str, typed: str) -> bool:
@@ -62,21 +72,22 @@ async def complete(
     commands: list[dict[str, Any]],
     suggest: Suggest,
     pools: dict[int, list[str]],
+    locale: str = DEFAULT,
 ) -> list[Candidate]:
-    """Candidates for the text before the cursor. `pools` names the channels, roles and members
-    (by option type) a value may be."""
+    """Candidates for the text before the cursor, by the names a Discord client in `locale`
+    shows. `pools` names the channels, roles and members (by option type) a value may be."""
     text = before.lstrip()
     if not text or re.fullmatch(r"/\S*", text):
         return [
             Candidate(f"{name} ", len(text), name, description)
-            for name, description in _top_level(commands)
+            for name, description in _top_level(commands, locale)
             if _starts(name, text or "/")
         ]
     if not text.startswith("/"):
-        return _sandbox_words(text, commands)
-    head, _, rest = text[1:].partition(" ")
+        return _sandbox_words(text, commands, locale)
+    head, _sep, rest = text[1:].partition(" ")
     node = next(
-        (c for c in commands if c["name"] == head.lower() and c.get("type", 1) == 1),
+        (c for c in commands if shown_name(c, locale) == head.lower() and c.get("type", 1) == 1),
         None,
     )
     if node is None:
@@ -86,20 +97,33 @@ async def complete(
         subs = [o for o in node["options"] if o.get("type") in (SUBCOMMAND, GROUP)]
         if not space:
             return [
-                Candidate(f"{o['name']} ", len(name), o["name"], o.get("description", ""))
+                Candidate(f"{shown} ", len(name), shown, _description(o, locale))
                 for o in subs
-                if _starts(o["name"], name)
+                if _starts(shown := shown_name(o, locale), name)
             ]
-        child = next((o for o in subs if o["name"] == name.lower()), None)
+        child = next((o for o in subs if shown_name(o, locale) == name.lower()), None)
         if child is None:
             return []
         node, rest = child, tail
     definitions = list(node.get("options", []))
-    return await _options(before, commands, rest, definitions, suggest, pools)
+    context = _Context(before, commands, suggest, pools, locale)
+    return await _options(context, rest, definitions)
 
 
-def _sandbox_words(text: str, commands: list[dict[str, Any]]) -> list[Candidate]:
-    """`where` and its places, `right-click` and the bot's menus, and the other words."""
+@dataclass(frozen=True)
+class _Context:
+    """What completing one line needs besides the option being typed."""
+
+    before: str
+    commands: list[dict[str, Any]]
+    suggest: Suggest
+    pools: dict[int, list[str]]
+    locale: str
+
+
+def _sandbox_words(text: str, commands: list[dict[str, Any]], locale: str) -> list[Candidate]:
+    """`where` and its places, `right-click` and the bot's menus, `locale` and the languages,
+    and the other words."""
     word, space, rest = text.partition(" ")
     if not space:
         return [
@@ -111,31 +135,28 @@ def _sandbox_words(text: str, commands: list[dict[str, Any]]) -> list[Candidate]
         places = DESCRIPTIONS.items()
         return [Candidate(n, len(rest), n, d) for n, d in places if _starts(n, rest.strip())]
     if word.lower() == "right-click":
-        menus = sorted(str(c["name"]) for c in commands if c.get("type") == 3)
+        menus = sorted(shown_name(c, locale) for c in commands if c.get("type") == 3)
         return [Candidate(m, len(rest), m) for m in menus if _starts(m, rest.strip())]
+    if word.lower() == "locale":
+        return [Candidate(code, len(rest), code) for code in LOCALES if _starts(code, rest.strip())]
     return []
 
 
 async def _options(
-    before: str,
-    commands: list[dict[str, Any]],
-    rest: str,
-    definitions: list[dict[str, Any]],
-    suggest: Suggest,
-    pools: dict[int, list[str]],
+    context: _Context, rest: str, definitions: list[dict[str, Any]]
 ) -> list[Candidate]:
     if not definitions:
         return []
-    names = [o["name"] for o in definitions]
-    pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):", re.IGNORECASE)
+    by_name = {shown_name(o, context.locale): o for o in definitions}
+    pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, by_name)) + r"):", re.IGNORECASE)
     matches = list(pattern.finditer(rest))
     word = rest.rsplit(" ", 1)[-1]
     out: list[Candidate] = []
     if matches:
         last = matches[-1]
-        focused = next(o for o in definitions if o["name"] == last.group(1).lower())
+        focused = by_name[last.group(1).lower()]
         raw = rest[last.end() :]
-        out += await _values(before, commands, focused, raw, suggest, pools)
+        out += await _values(context, focused, raw)
         value_before_word = raw[: len(raw) - len(word)].strip()
         may_start_option = bool(value_before_word) and ":" not in word
     else:
@@ -144,40 +165,34 @@ async def _options(
         used = {m.group(1).lower() for m in matches}
         out += [
             Candidate(
-                f"{o['name']}: ",
+                f"{name}: ",
                 len(word),
-                f"{o['name']}:",
-                ("required · " if o.get("required") else "") + o.get("description", ""),
+                f"{name}:",
+                ("required · " if o.get("required") else "") + _description(o, context.locale),
             )
-            for o in definitions
-            if o["name"] not in used and _starts(o["name"], word)
+            for name, o in by_name.items()
+            if name not in used and _starts(name, word)
         ]
     return out
 
 
-async def _values(
-    before: str,
-    commands: list[dict[str, Any]],
-    definition: dict[str, Any],
-    raw: str,
-    suggest: Suggest,
-    pools: dict[int, list[str]],
-) -> list[Candidate]:
+async def _values(context: _Context, definition: dict[str, Any], raw: str) -> list[Candidate]:
     """Values for the option being typed; each replaces everything typed after its colon."""
     typed = raw.strip()
     if definition.get("autocomplete"):
         try:
-            choices = await suggest(parse(before.rstrip() + "?", commands))
+            invocation = parse(context.before.rstrip() + "?", context.commands, context.locale)
+            choices = await context.suggest(invocation)
         except (ParseError, EmulatorUsageError, TimeoutError):
             return []  # a value the bot can't complete yet (e.g. another option is invalid)
         names = [str(c["name"]) for c in choices]
     elif definition.get("choices"):
-        names = [str(c["name"]) for c in definition["choices"]]
+        names = [shown_name(c, context.locale) for c in definition["choices"]]
         names = [n for n in names if typed.lower() in n.lower()]
     elif definition.get("type") == BOOLEAN:
         names = [n for n in ("True", "False") if _starts(n, typed)]
     elif definition.get("type") in (CHANNEL, ROLE, USER):
-        pool = pools.get(definition["type"], [])
+        pool = context.pools.get(definition["type"], [])
         names = [n for n in pool if _starts(n.lstrip("#@"), typed.lstrip("#@"))]
     else:
         return []

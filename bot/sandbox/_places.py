@@ -79,4 +79,9 @@ class Places:
         return [place.channel for name, place in self._made.items() if name != "server"]
 
     def prompt(self) -> str:
-        return "heroes> " if self.here.label == "server" else f"heroes [{self.here.label}]> "
+        """`heroes> ` in the server with an English client; else where and which language:
+        `heroes [group DM · es-419]> `."""
+        tags = [] if self.here.label == "server" else [self.here.label]
+        if self.me.locale != "en-US":
+            tags.append(self.me.locale)
+        return f"heroes [{' · '.join(tags)}]> " if tags else "heroes> "

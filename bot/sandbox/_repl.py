@@ -7,12 +7,13 @@ import contextlib
 import sys
 from typing import Any, Protocol, TextIO
 
+from bot.i18n import DEFAULT, LOCALES, NATIVE_NAMES
 from bot.sandbox._form import FormField, form_fields
 from bot.sandbox._layout_text import is_v2, layout_text
-from bot.sandbox._parse import ParseError, parse
+from bot.sandbox._parse import ParseError
 from bot.sandbox._render import buttons_of, render_message
-from bot.sandbox._session import Sandbox
-from discord_emulator import EmulatorUsageError, Message
+from bot.sandbox._session import Sandbox, describe_locale
+from discord_emulator import EmulatorUsageError, Message, shown_description, shown_name
 
 
 class Reader(Protocol):
@@ -43,7 +44,9 @@ HELP_FOOTER = (
     "say <text> posts a message as you (say [photo.png]: an image with no text); right-click "
     "then opens its Apps menu (right-click Check against the source).\n"
     "vote 2 votes for answer 2 of the last poll here (vote 1 3: several, in a multiselect "
-    "poll; vote alone takes your vote back)."
+    "poll; vote alone takes your vote back).\n"
+    "locale es-419 switches your Discord client and the server to another language (locale "
+    "alone lists them); commands then go by the names your client shows in it."
 )
 
 OPTION_TYPES = {
@@ -57,34 +60,41 @@ OPTION_TYPES = {
 }
 
 
-def describe_commands(commands: list[dict[str, Any]]) -> str:
-    """The commands as the bot synced them, with their options."""
-    lines = ["Commands (as the bot synced them):"]
+def describe_commands(commands: list[dict[str, Any]], locale: str = DEFAULT) -> str:
+    """The commands as the bot synced them, with their options, by the names and descriptions
+    a Discord client in `locale` shows."""
+    lines = [f"Commands (as the bot synced them, as a client in {locale} shows them):"]
+    if locale == DEFAULT:
+        lines = ["Commands (as the bot synced them):"]
+
+    def option(o: dict[str, Any]) -> str:
+        text = f"{shown_name(o, locale)}: <{OPTION_TYPES.get(o['type'], 'value')}>"
+        return text if o.get("required") else f"[{text}]"
 
     def walk(node: dict[str, Any], prefix: str) -> None:
         options = node.get("options", [])
         subs = [o for o in options if o.get("type") in (1, 2)]
         if subs:
             for sub in subs:
-                walk(sub, f"{prefix} {sub['name']}")
+                walk(sub, f"{prefix} {shown_name(sub, locale)}")
             return
-        args = " ".join(
-            (f"{o['name']}: <{OPTION_TYPES.get(o['type'], 'value')}>")
-            if o.get("required")
-            else f"[{o['name']}: <{OPTION_TYPES.get(o['type'], 'value')}>]"
-            for o in options
-        )
-        lines.append(f"  {prefix} {args}".rstrip())
-        lines.append(f"      {node.get('description', '')}")
+        lines.append(f"  {prefix} {' '.join(option(o) for o in options)}".rstrip())
+        lines.append(f"      {shown_description(node, locale) if node.get('description') else ''}")
 
-    for command in sorted(commands, key=lambda c: c["name"]):
-        if command.get("type", 1) == 1:
-            walk(command, f"/{command['name']}")
-    menus = sorted(c["name"] for c in commands if c.get("type") == 3)
+    slash = [c for c in commands if c.get("type", 1) == 1]
+    for command in sorted(slash, key=lambda c: shown_name(c, locale)):
+        walk(command, f"/{shown_name(command, locale)}")
+    menus = sorted(shown_name(c, locale) for c in commands if c.get("type") == 3)
     if menus:
         lines.append("Right-click menus of a message (say <text>, then right-click <menu>):")
         lines += [f"  right-click {menu}" for menu in menus]
     return "\n".join([*lines, "", HELP_FOOTER])
+
+
+def describe_locales(current: str) -> str:
+    lines = [f"Your Discord client is in {describe_locale(current)}. Switch with `locale <code>`:"]
+    lines += [f"  locale {code:<7} {NATIVE_NAMES[code]}" for code in LOCALES]
+    return "\n".join(lines)
 
 
 class Repl:
@@ -178,7 +188,7 @@ class Repl:
             if line.isdigit() or word == "press":
                 await self._press(int(line.split()[-1]))
             elif line in {"/help", "help", "?"}:
-                self.say(describe_commands(self.sandbox.commands()))
+                self.say(describe_commands(self.sandbox.commands(), self.sandbox.locale))
             elif word == "say":
                 self._say(rest)
             elif word == "right-click":
@@ -186,6 +196,8 @@ class Repl:
             elif word == "vote":
                 poll = await self.sandbox.vote(rest.split())
                 self.say(self._render(poll, edited=False, channel=None))  # the new count
+            elif word == "locale":
+                await self._locale(rest)
             elif word == "where":
                 places = self.sandbox.places
                 self.say(places.go(rest) if rest else places.describe())
@@ -199,6 +211,15 @@ class Repl:
             self.say("! the bot did not answer in time (see the log above)")
         await self.show_changes()
 
+    async def _locale(self, locale: str) -> None:
+        """`locale` lists the languages; `locale fr` switches to one, and shows the commands as
+        the client in it shows them."""
+        if not locale:
+            self.say(describe_locales(self.sandbox.locale))
+            return
+        self.say(await self.sandbox.switch_locale(locale))
+        self.say(describe_commands(self.sandbox.commands(), self.sandbox.locale))
+
     def _say(self, text: str) -> None:
         if not text:
             raise ParseError(
@@ -208,7 +229,7 @@ class Repl:
         self.sandbox.say(text)
 
     async def _command(self, line: str) -> None:
-        invocation = parse(line, self.sandbox.commands())
+        invocation = self.sandbox.parse(line)
         if invocation.wants_suggestions:
             choices = await self.sandbox.suggest(invocation)
             if not choices:

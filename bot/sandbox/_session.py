@@ -17,10 +17,11 @@ from typing import Any
 from bot.client import HeroesBot
 from bot.config import Config
 from bot.emulated import emulated_bot
+from bot.i18n import DEFAULT, LOCALES, NATIVE_NAMES
 from bot.invite import invite_permissions
-from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert
+from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert, parse
 from bot.sandbox._places import Places
-from discord_emulator import Emulator, InteractionHandle, Message
+from discord_emulator import Emulator, InteractionHandle, Message, shown_name
 
 log = logging.getLogger(__name__)
 RESPONSE_TIMEOUT = 10.0
@@ -28,6 +29,11 @@ RESPONSE_TIMEOUT = 10.0
 ATTACHED = re.compile(r"(?:\s*\[[^\]\s]+\.\w+\])+\s*$")
 # Discord's channel types, by the words its client uses.
 CHANNEL_KINDS = {0: "text", 2: "voice", 4: "category", 5: "announcement", 13: "stage", 15: "forum"}
+
+
+def describe_locale(locale: str) -> str:
+    """'es-419' -> 'Español (Latinoamérica) (es-419)'."""
+    return f"{NATIVE_NAMES.get(locale, locale)} ({locale})"
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -57,6 +63,25 @@ class Sandbox:
     # ------------------------------------------------------------------ what exists
     def commands(self) -> list[dict[str, Any]]:
         return self.emu.synced_commands()
+
+    @property
+    def locale(self) -> str:
+        """The person's Discord client language: the names they see and type, and the
+        `locale` of their interactions."""
+        return self.me.locale
+
+    async def switch_locale(self, locale: str) -> str:
+        """`locale fr`: the person's client and the sandbox server both switch to `locale`
+        (the server's change reaches the bot as GUILD_UPDATE); what to say back."""
+        if locale not in LOCALES:
+            raise ParseError(f"no locale {locale!r}: the bot speaks {', '.join(LOCALES)}")
+        self.emu.set_locale(self.me, locale)
+        await self.emu.set_preferred_locale(self.guild, locale)
+        return f"(your Discord client and the sandbox server are now in {describe_locale(locale)})"
+
+    def parse(self, line: str) -> Invocation:
+        """What the person typed, by the names their client shows in their locale."""
+        return parse(line, self.commands(), self.locale)
 
     def _resolver(self, kind: int) -> Any:
         def resolve(raw: str) -> int:
@@ -102,14 +127,14 @@ class Sandbox:
         channel for /watchparty create channel:); say so in words, with the ones it offers."""
         for definition in invocation.definitions:
             kinds = definition.get("channel_types")
-            picked = self.guild.channels.get(options.get(definition["name"], 0))
+            picked = self.guild.channels.get(options.get(invocation.shown(definition), 0))
             if not kinds or picked is None or picked.type in kinds:
                 continue
             offered = [f"#{c.name}" for c in self.guild.channels.values() if c.type in kinds]
             wanted = " or ".join(CHANNEL_KINDS.get(k, f"type {k}") for k in kinds)
             kind = CHANNEL_KINDS.get(picked.type, "other")
             raise ParseError(
-                f"{definition['name']}: #{picked.name} is a {kind} channel; "
+                f"{invocation.shown(definition)}: #{picked.name} is a {kind} channel; "
                 f"this option takes a {wanted} channel"
                 + (f": {', '.join(offered)}" if offered else " (this server has none)")
             )
@@ -118,7 +143,7 @@ class Sandbox:
         """Typing a suggestion's name sends its value, as picking it in Discord does: the
         suggestions last shown for that option are remembered, then the bot is asked afresh."""
         for definition in invocation.definitions:
-            name = definition["name"]
+            name = invocation.shown(definition)
             typed = options.get(name)
             if not definition.get("autocomplete") or not isinstance(typed, str):
                 continue
@@ -129,14 +154,16 @@ class Sandbox:
                 # A suggestion's name may be longer than what Discord lets one type in the
                 # option (its max_length): ask with the part one could type.
                 longest = definition.get("max_length") or len(typed)
-                choices = await self.emu.autocomplete(
-                    invocation.full_name,
-                    name,
-                    typed[:longest],
-                    others,
-                    user=self.me,
-                    guild=self.places.here.guild,
-                    channel=self.places.here.channel,
+                choices = self._as_shown(
+                    await self.emu.autocomplete(
+                        invocation.full_name,
+                        name,
+                        typed[:longest],
+                        others,
+                        user=self.me,
+                        guild=self.places.here.guild,
+                        channel=self.places.here.channel,
+                    )
                 )
             for choice in choices:
                 if choice["name"] == typed:
@@ -147,24 +174,30 @@ class Sandbox:
         focused = invocation.focused
         if focused is None:
             raise ParseError("suggestions need an option to complete, e.g. /cast name: pe?")
-        definition = next(o for o in invocation.definitions if o["name"] == focused)
+        definition = invocation.definition(focused) or {}
         if not definition.get("autocomplete"):
-            choices = definition.get("choices") or []
+            choices = self._as_shown(definition.get("choices") or [])
             if choices:
                 return choices
             raise ParseError(f"{focused} has no suggestions")
         others = {k: v for k, v in self.typed_options(invocation).items() if k != focused}
-        choices = await self.emu.autocomplete(
-            invocation.full_name,
-            focused,
-            invocation.options[focused],
-            others,
-            user=self.me,
-            guild=self.places.here.guild,
-            channel=self.places.here.channel,
+        choices = self._as_shown(
+            await self.emu.autocomplete(
+                invocation.full_name,
+                focused,
+                invocation.options[focused],
+                others,
+                user=self.me,
+                guild=self.places.here.guild,
+                channel=self.places.here.channel,
+            )
         )
         self._suggested[(invocation.full_name, focused)] = choices
         return choices
+
+    def _as_shown(self, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Choices with the name the person's client shows them (a localized one)."""
+        return [{**choice, "name": shown_name(choice, self.locale)} for choice in choices]
 
     def say(self, text: str) -> Message:
         """Post a message as the person at the prompt, to right-click afterwards; file names in
@@ -177,8 +210,9 @@ class Sandbox:
         return self.said
 
     def menus(self) -> list[str]:
-        """The message commands (right-click menus) the bot synced."""
-        return sorted(c["name"] for c in self.commands() if c.get("type") == 3)
+        """The message commands (right-click menus) the bot synced, as the person's client
+        names them."""
+        return sorted(shown_name(c, self.locale) for c in self.commands() if c.get("type") == 3)
 
     async def right_click(self, menu: str) -> InteractionHandle:
         """Right-click the last message said here and pick `menu` (its name in any case, or
@@ -257,8 +291,11 @@ class Sandbox:
 
 
 @contextlib.asynccontextmanager
-async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sandbox]:
-    """Start the emulator and the real bot (through run_bot, as main() does) against it."""
+async def open_sandbox(
+    settings: Config, *, keep_data: bool, locale: str = DEFAULT
+) -> AsyncIterator[Sandbox]:
+    """Start the emulator and the real bot (through run_bot, as main() does) against it; the
+    person's client and the server speak `locale`."""
     with tempfile.TemporaryDirectory(prefix="heroes-sandbox-") as scratch:
         database = settings.database_path
         if not keep_data:
@@ -274,7 +311,9 @@ async def open_sandbox(settings: Config, *, keep_data: bool) -> AsyncIterator[Sa
                 "Sandbox server",
                 channels=("general", "news"),
                 bot_permissions=invite_permissions().value,
+                preferred_locale=locale,
             )
+            emu.set_locale(emu.app.owner, locale)  # the person at the prompt
             emu.state.add_channel(guild, "Movie night", type=2)  # for /watchparty channel:
             fans = emu.add_role(guild, "sequel-fans")
             bot_role = guild.roles[guild.members[emu.app.bot.id].roles[0]]

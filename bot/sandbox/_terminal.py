@@ -54,6 +54,7 @@ class SandboxCompleter(Completer):
             self.sandbox.commands(),
             self.sandbox.suggest,
             self.sandbox.pools(),
+            self.sandbox.locale,
         )
         for candidate in candidates:
             yield Completion(
