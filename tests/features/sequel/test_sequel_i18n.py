@@ -155,7 +155,7 @@ def test_the_post_form_and_its_retry_button_speak_the_owners_language() -> None:
         retry = RetryView(OWNER, submit, {})
     assert modal.title == "[fr] Post a sequel update"
     labels = [item for item in modal.children if isinstance(item, discord.ui.Label)]
-    assert [label.text for label in labels][0] == "[fr] Headline"
+    assert labels[0].text == "[fr] Headline"
     assert all(len(label.text) <= 45 and len(label.description or "") <= 100 for label in labels)
     assert retry.retry.label == "[fr] Edit and try again"
 
