@@ -346,20 +346,24 @@ class PayloadBuilder:
                     )
                 continue
             value = options[oname]
+            # What the member reads in a refusal: the option as their client names it.
+            seen = {**odef, "name": shown_name(odef, locale)}
             if oname == focused:
                 # The focused value is whatever the user has typed so far: always a string.
                 typed = str(value)
-                problem = None if forged else _client_rules.option_problem(odef, typed, typing=True)
+                problem = None if forged else _client_rules.option_problem(seen, typed, typing=True)
                 if problem:
                     raise ClientRefusal(f"/{name}: {problem}")
                 leaf.append({"name": oname, "type": odef["type"], "value": typed, "focused": True})
                 continue
-            converted = self._resolve_value(odef, value, resolved, guild, forged=forged)
+            converted = self._resolve_value(seen, value, resolved, guild, forged=forged)
             if not forged:
                 choices = odef.get("choices")
                 if choices and converted not in [c["value"] for c in choices]:
-                    raise ClientRefusal(f"/{name}: {converted!r} is not a choice of {oname!r}")
-                problem = _client_rules.option_problem(odef, converted)
+                    raise ClientRefusal(
+                        f"/{name}: {converted!r} is not a choice of {seen['name']!r}"
+                    )
+                problem = _client_rules.option_problem(seen, converted)
                 if problem:
                     raise ClientRefusal(f"/{name}: {problem}")
             leaf.append({"name": oname, "type": odef["type"], "value": converted})

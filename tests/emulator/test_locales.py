@@ -92,6 +92,16 @@ def test_a_localized_slash_name_obeys_the_name_rule(name: str) -> None:
     ]
 
 
+def test_autocomplete_choices_localizations_are_checked() -> None:
+    good = {"name": "Cards", "value": "c", "name_localizations": {"fr": "Cartes"}}
+    assert limits.check_autocomplete({"choices": [good]}) == []
+    bad = {**good, "name_localizations": {"fr-FR": "Cartes", "de": ""}}
+    assert [(p, c) for p, c, _m in limits.check_autocomplete({"choices": [bad]})] == [
+        (("data", "choices", 0, "name_localizations", "fr-FR"), "ENUM_TYPE_COERCE"),
+        (("data", "choices", 0, "name_localizations", "de"), "BASE_TYPE_BAD_LENGTH"),
+    ]
+
+
 def test_localized_lengths() -> None:
     assert _errors(_with([], "description_localizations", {"fr": "d" * 101}))
     assert _errors(_with([], "description_localizations", {"fr": ""}))
@@ -270,6 +280,10 @@ async def test_a_member_types_the_names_their_client_shows(emu: Emulator) -> Non
                 await emu.slash("cast", {"nome": "pedro"}, user=ana)
             with pytest.raises(ClientRefusal, match="shown as 'nome'"):
                 await emu.slash("elenco", {"name": "pedro"}, user=ana)
+            with pytest.raises(ClientRefusal, match="'nome' missing"):
+                await emu.slash("elenco", {}, user=ana)
+            with pytest.raises(ClientRefusal, match="not a choice of 'style'"):
+                await emu.slash("elenco", {"nome": "x", "style": "Cartões"}, user=ana)
             # ...where there is no Portuguese name, the default one is what she sees.
             assert (await (await emu.slash("elenco", {"nome": "x"}, user=ana)).response()).content
             # An English client: the default names, and the localized ones are unknown.
