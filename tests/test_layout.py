@@ -17,6 +17,9 @@ CHECKED = ("bot", "cogs")
 
 
 def _is_private(name: str) -> bool:
+    # `_` alone is gettext's conventional public name (bot.i18n exports it), not a private one.
+    if name == "_":
+        return False
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 

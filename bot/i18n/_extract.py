@@ -20,6 +20,7 @@ from babel.messages.extract import extract_from_dir
 from discord import app_commands
 
 from ._catalogs import DOMAIN
+from ._locales import NATIVE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("bot", "cogs")
@@ -68,7 +69,8 @@ def _parameter_strings(command: app_commands.Command[Any, ..., Any]) -> Iterator
         yield "option name", parameter.display_name, f"{where}:{parameter.display_name}"
         yield "option description", parameter.description, f"{where}:{parameter.display_name}"
         for choice in parameter.choices:
-            yield "choice", choice.name, f"{where}:{parameter.display_name}"
+            if choice.name not in NATIVE_NAMES.values():  # a language's own name: never translated
+                yield "choice", choice.name, f"{where}:{parameter.display_name}"
 
 
 def tree_strings(tree: app_commands.CommandTree[Any]) -> Iterator[CommandString]:
