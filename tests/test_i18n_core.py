@@ -84,10 +84,13 @@ def test_an_excerpt_in_another_language_is_verbatim_under_a_note() -> None:
 
 def test_the_note_fits_inside_the_same_limit() -> None:
     long_excerpt = " ".join(["word"] * 400)
-    for limit in (1024, 200, 60):
+    for limit in (1024, 200, 90):
         with use_locale("fr"):
             block = excerpt_block(long_excerpt, limit)
         assert len(block) <= limit and block.startswith("-# *") and block.endswith("…")
+    with use_locale("fr"):
+        tight = excerpt_block(long_excerpt, 60)  # too little room for both: the excerpt alone
+    assert tight == excerpt_block(long_excerpt, 60)
 
 
 def test_a_multi_line_excerpt_stays_inside_its_limit() -> None:

@@ -34,6 +34,8 @@ ORIGINAL_TEXT = N_("Original text, as the source prints it")
 # A value this long that the excerpt says word for word is shown once, as the excerpt: printing
 # it above its own excerpt would only repeat it.
 _LONG_VALUE = 40
+# The least room an excerpt keeps beside its "original text" note; with less, no note.
+_QUOTE_ROOM = 40
 
 
 def unknown() -> str:
@@ -78,9 +80,11 @@ def _quote_block(excerpt: str, limit: int) -> str:
 
 def excerpt_block(excerpt: str, limit: int = 1024) -> str:
     """The verbatim excerpt as a Discord quote block, shortened with a mark if needed; in a
-    reply not in English, under a note that it is the original text. The whole block, note
-    included, fits in `limit` characters."""
+    reply not in English, under a note that it is the original text (unless `limit` leaves the
+    excerpt too little room for both). The whole block fits in `limit` characters."""
     note = original_note()
+    if limit - len(note) < _QUOTE_ROOM:  # too tight for both: the excerpt matters more
+        note = ""
     return note + _quote_block(excerpt, limit - len(note))
 
 
