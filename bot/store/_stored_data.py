@@ -1,5 +1,8 @@
 """What the bot stores about members and servers, declared once per table.
 
+Feature names, `what` and `forgotten` are English, marked for translation (`N_`): /about
+and /trivia forget-me translate them where they are shown.
+
 These declarations drive deleting (`Lifecycle.forget_member`, `Lifecycle.forget_guild`) and the
 privacy text of /about, so what the bot says it keeps and what it deletes cannot drift apart.
 A test reads the migrated schema and fails if a table, or a column holding a Discord id, is not
@@ -11,6 +14,8 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+
+from bot.i18n import N_
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -74,49 +79,53 @@ class StoredData:
         return frozenset(columns)
 
 
-TRIVIA = "Trivia"
-SEQUEL_NEWS = "Sequel news"
-QUOTE_OF_THE_DAY = "Quote of the day"
-SERVER_SETTINGS = "Server settings"
-POLLS = "Polls"
-WATCH_PARTIES = "Watch parties"
+TRIVIA = N_("Trivia")
+SEQUEL_NEWS = N_("Sequel news")
+QUOTE_OF_THE_DAY = N_("Quote of the day")
+SERVER_SETTINGS = N_("Server settings")
+POLLS = N_("Polls")
+WATCH_PARTIES = N_("Watch parties")
 
 STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         TRIVIA,
         "trivia_scores",
-        "per server: your user id, the display name you had when you last answered, your "
-        "points, and how many questions you answered and got right",
+        N_(
+            "per server: your user id, the display name you had when you last answered, your "
+            "points, and how many questions you answered and got right"
+        ),
         server="guild_id",
         members=(
-            MemberId("user_id", Forget.DELETE_ROW, "your trivia score and the name it showed"),
+            MemberId("user_id", Forget.DELETE_ROW, N_("your trivia score and the name it showed")),
         ),
     ),
     StoredData(
         TRIVIA,
         "trivia_answers",
-        "your user id and answer to a question while it is open (deleted when it closes)",
+        N_("your user id and answer to a question while it is open (deleted when it closes)"),
         server=ByParent("round_id", "trivia_rounds"),
-        members=(MemberId("user_id", Forget.DELETE_ROW, "your answer to an open question"),),
+        members=(MemberId("user_id", Forget.DELETE_ROW, N_("your answer to an open question")),),
     ),
     StoredData(
         TRIVIA,
         "trivia_rounds",
-        "each question asked: the server, the channel, which question and when",
+        N_("each question asked: the server, the channel, which question and when"),
         server="guild_id",
         server_ids=("channel_id",),
     ),
     StoredData(
         SEQUEL_NEWS,
         "sequel_follows",
-        "per server: the channel and role news goes to, the user id of the member who set it "
-        "up, and whether they could mention that role",
+        N_(
+            "per server: the channel and role news goes to, the user id of the member who set it "
+            "up, and whether they could mention that role"
+        ),
         server="guild_id",
         members=(
             MemberId(
                 "followed_by",
                 Forget.CLEAR_ID,
-                "your user id on the sequel-news setting you made (the setting stays)",
+                N_("your user id on the sequel-news setting you made (the setting stays)"),
             ),
         ),
         server_ids=("channel_id", "role_id"),
@@ -124,33 +133,33 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         SEQUEL_NEWS,
         "sequel_deliveries",
-        "each news post to a server: its channel, role and message ids and whether it was sent",
+        N_("each news post to a server: its channel, role and message ids and whether it was sent"),
         server="guild_id",
         server_ids=("channel_id", "role_id", "message_id"),
     ),
     StoredData(
         SEQUEL_NEWS,
         "sequel_updates",
-        "the user id of the bot owner who added a news update from Discord",
+        N_("the user id of the bot owner who added a news update from Discord"),
         server=None,
         members=(
             MemberId(
                 "added_by",
                 Forget.CLEAR_ID,
-                "your user id on news updates you added (the updates stay)",
+                N_("your user id on news updates you added (the updates stay)"),
             ),
         ),
     ),
     StoredData(
         QUOTE_OF_THE_DAY,
         "quote_daily",
-        "per server: the channel, time and timezone, and the user id of the member who set it",
+        N_("per server: the channel, time and timezone, and the user id of the member who set it"),
         server="guild_id",
         members=(
             MemberId(
                 "configured_by",
                 Forget.CLEAR_ID,
-                "your user id on the quote-of-the-day setting you made (the setting stays)",
+                N_("your user id on the quote-of-the-day setting you made (the setting stays)"),
             ),
         ),
         server_ids=("channel_id",),
@@ -158,28 +167,32 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         QUOTE_OF_THE_DAY,
         "quote_daily_history",
-        "which quote each server was shown on which day, and the message id of the post",
+        N_("which quote each server was shown on which day, and the message id of the post"),
         server="guild_id",
         server_ids=("message_id",),
     ),
     StoredData(
         SERVER_SETTINGS,
         "guild_settings",
-        "per server: whether replies are public or private by default, the cards' style, and the "
-        "language of its posts",
+        N_(
+            "per server: whether replies are public or private by default, the cards' style, "
+            "and the language of its posts"
+        ),
         server="guild_id",
     ),
     StoredData(
         WATCH_PARTIES,
         "watch_parties",
-        "per server: each event the bot scheduled (its Discord id, title, channel or location, "
-        "times) and the user id of the member who asked for it",
+        N_(
+            "per server: each event the bot scheduled (its Discord id, title, channel or location, "
+            "times) and the user id of the member who asked for it"
+        ),
         server="guild_id",
         members=(
             MemberId(
                 "created_by",
                 Forget.CLEAR_ID,
-                "your user id on watch parties you scheduled (the events stay)",
+                N_("your user id on watch parties you scheduled (the events stay)"),
             ),
         ),
         server_ids=("event_id", "channel_id"),
@@ -187,14 +200,16 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         WATCH_PARTIES,
         "watch_party_premieres",
-        "per server: whether a premiere event is wanted, whether it was made and why not, and "
-        "the user id of the member who turned it on",
+        N_(
+            "per server: whether a premiere event is wanted, whether it was made and why not, and "
+            "the user id of the member who turned it on"
+        ),
         server="guild_id",
         members=(
             MemberId(
                 "set_by",
                 Forget.CLEAR_ID,
-                "your user id on the premiere setting you made (the setting stays)",
+                N_("your user id on the premiere setting you made (the setting stays)"),
             ),
         ),
         server_ids=("event_id",),
@@ -202,14 +217,16 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         POLLS,
         "polls",
-        "each poll posted with /poll cast: the channel and message ids, the question, when it "
-        "ends, and the user id of the member who posted it",
+        N_(
+            "each poll posted with /poll cast: the channel and message ids, the question, when it "
+            "ends, and the user id of the member who posted it"
+        ),
         server="guild_id",
         members=(
             MemberId(
                 "created_by",
                 Forget.CLEAR_ID,
-                "your user id on polls you posted (the polls and their votes stay)",
+                N_("your user id on polls you posted (the polls and their votes stay)"),
             ),
         ),
         server_ids=("channel_id", "message_id"),
@@ -217,8 +234,10 @@ STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
         POLLS,
         "poll_answers",
-        "each poll's answers (names from the cast) and, once it has ended, Discord's count of "
-        "votes for each (no member's vote is stored)",
+        N_(
+            "each poll's answers (names from the cast) and, once it has ended, Discord's count of "
+            "votes for each (no member's vote is stored)"
+        ),
         server=ByParent("message_id", "polls", key="message_id"),
         server_ids=("message_id",),
     ),
