@@ -79,7 +79,7 @@ def test_an_excerpt_in_another_language_is_verbatim_under_a_note() -> None:
         block = excerpt_block(EXCERPT)
     note, quoted = block.split("\n", 1)
     assert quoted == english  # the excerpt itself, byte for byte
-    assert note == "-# *Original text, as the source prints it*"
+    assert note == "*Original text, as the source prints it*"
 
 
 def test_the_note_fits_inside_the_same_limit() -> None:
@@ -87,7 +87,7 @@ def test_the_note_fits_inside_the_same_limit() -> None:
     for limit in (1024, 200, 90):
         with use_locale("fr"):
             block = excerpt_block(long_excerpt, limit)
-        assert len(block) <= limit and block.startswith("-# *") and block.endswith("…")
+        assert len(block) <= limit and block.startswith("*") and block.endswith("…")
     with use_locale("fr"):
         tight = excerpt_block(long_excerpt, 60)  # too little room for both: the excerpt alone
     assert tight == excerpt_block(long_excerpt, 60)
@@ -102,7 +102,7 @@ def test_a_multi_line_excerpt_stays_inside_its_limit() -> None:
 def test_a_statement_keeps_its_excerpt_verbatim_in_another_language() -> None:
     with use_locale("es-419"):
         text = statement("Studio", "Netflix", EXCERPT)
-    assert text.startswith("**Studio:** Netflix\n-# *") and text.endswith("> " + EXCERPT)
+    assert text.startswith("**Studio:** Netflix\n*") and text.endswith("> " + EXCERPT)
 
 
 def test_card_labels_are_translated_where_shown(marked: None) -> None:
@@ -110,7 +110,7 @@ def test_card_labels_are_translated_where_shown(marked: None) -> None:
         assert role_label("writer") == "[pt-BR] Writer"
         assert role_label("stunts") == "Stunts"  # a role the bot does not know: as stored
         assert unknown() == "[pt-BR] Not in the sources"
-        assert excerpt_block("x").startswith("-# *[pt-BR] Original text")
+        assert excerpt_block("x").startswith("*[pt-BR] Original text")
     assert role_label("writer") == "Writer" and unknown() == "Not in the sources"
 
 

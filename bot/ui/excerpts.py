@@ -63,11 +63,13 @@ def list_heading(excerpt: str, first_name: str) -> str:
 
 
 def original_note() -> str:
-    """The line above an excerpt in a reply that is not in English (small, italic), with its
+    """The line above an excerpt in a reply that is not in English (italic), with its
     line break; nothing in English, where the excerpt needs no note."""
     if current_locale() == DEFAULT:
         return ""
-    return f"-# *{_(ORIGINAL_TEXT)}*\n"
+    # Italic, not "-#" subtext: an excerpt is also shown in classic embed fields, where Discord
+    # does not render every message markdown.
+    return f"*{_(ORIGINAL_TEXT)}*\n"
 
 
 def _quote_block(excerpt: str, limit: int) -> str:
