@@ -354,7 +354,7 @@ def _update_ref(update: SequelUpdate) -> str:
 
 
 def _source_date(source: Source) -> str:
-    when = source.published or _("date not in the sources")
+    when = day_text(source.published) if source.published else _("date not in the sources")
     return f"{source.title} ({when})"
 
 
