@@ -102,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_sandbox_locale,
         default=DEFAULT_LOCALE,
         metavar="CODE",
-        help="your Discord client's language, and the sandbox server's: "
-        f"{', '.join(LOCALES)} (default {DEFAULT_LOCALE})",
+        help=f"your Discord client's and the server's language ({DEFAULT_LOCALE} unless set): "
+        + ", ".join(LOCALES),
     )
     backup = sub.add_parser(
         "backup",
