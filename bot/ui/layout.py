@@ -112,11 +112,11 @@ def fit_texts(texts: Sequence[str], budget: int) -> list[str]:
     if sum(map(len, texts)) <= budget:
         return list(texts)
     parts = [_body_and_source(text) for text in texts]
-    kept = sum(len(last) for _, last in parts)
+    kept = sum(len(last) for _body, last in parts)
     if kept >= budget:
         return _fit_whole(texts, budget)
-    bodies = _fit_whole([body for body, _ in parts], budget - kept)
-    return [body + last for body, (_, last) in zip(bodies, parts, strict=True)]
+    bodies = _fit_whole([body for body, _last in parts], budget - kept)
+    return [body + last for body, (_body, last) in zip(bodies, parts, strict=True)]
 
 
 def _fit_whole(texts: Sequence[str], budget: int) -> list[str]:
