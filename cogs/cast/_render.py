@@ -70,9 +70,8 @@ def person_card(person: Person) -> discord.Embed:
         groups.setdefault((credit.work_title, credit.excerpt), []).append(role_label(credit.role))
     for (work_title, excerpt), roles in groups.items():
         work = work_title or _("the unnamed sequel")
-        # Translators: a credit on a person's card: "Writer, Producer — <title of the work>".
-        name = _("{roles} — {work}").format(roles=", ".join(roles), work=work)
-        builder.field(name, excerpt_block(excerpt))
+        # Punctuation only (no words to translate): "Writer, Producer — <title of the work>".
+        builder.field(f"{', '.join(roles)} — {work}", excerpt_block(excerpt))
         shown.append(excerpt)
     if person.excerpt not in shown:
         builder.field(_("What the article says"), excerpt_block(person.excerpt))
