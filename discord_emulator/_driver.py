@@ -215,6 +215,28 @@ def _by_shown_name(
     return out
 
 
+def _focused_option(
+    command: str, seen: dict[str, Any], name: str, value: Any, *, forged: bool
+) -> dict[str, Any]:
+    """The option being typed, for autocomplete: whatever is typed so far, always a string."""
+    typed = str(value)
+    problem = None if forged else _client_rules.option_problem(seen, typed, typing=True)
+    if problem:
+        raise ClientRefusal(f"/{command}: {problem}")
+    return {"name": name, "type": seen["type"], "value": typed, "focused": True}
+
+
+def _refuse_value(command: str, seen: dict[str, Any], converted: Any) -> None:
+    """ClientRefusal for a value the client does not send: not one of the option's choices,
+    or outside its declared bounds."""
+    choices = seen.get("choices")
+    if choices and converted not in [c["value"] for c in choices]:
+        raise ClientRefusal(f"/{command}: {converted!r} is not a choice of {seen['name']!r}")
+    problem = _client_rules.option_problem(seen, converted)
+    if problem:
+        raise ClientRefusal(f"/{command}: {problem}")
+
+
 def _whole(value: Any) -> int:
     """An integer option's value: a whole number, never a bool or a fraction silently cut."""
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
@@ -345,27 +367,14 @@ class PayloadBuilder:
                         f"/{name}: required option {shown_name(odef, locale)!r} missing"
                     )
                 continue
-            value = options[oname]
             # What the member reads in a refusal: the option as their client names it.
             seen = {**odef, "name": shown_name(odef, locale)}
             if oname == focused:
-                # The focused value is whatever the user has typed so far: always a string.
-                typed = str(value)
-                problem = None if forged else _client_rules.option_problem(seen, typed, typing=True)
-                if problem:
-                    raise ClientRefusal(f"/{name}: {problem}")
-                leaf.append({"name": oname, "type": odef["type"], "value": typed, "focused": True})
+                leaf.append(_focused_option(name, seen, oname, options[oname], forged=forged))
                 continue
-            converted = self._resolve_value(seen, value, resolved, guild, forged=forged)
+            converted = self._resolve_value(seen, options[oname], resolved, guild, forged=forged)
             if not forged:
-                choices = odef.get("choices")
-                if choices and converted not in [c["value"] for c in choices]:
-                    raise ClientRefusal(
-                        f"/{name}: {converted!r} is not a choice of {seen['name']!r}"
-                    )
-                problem = _client_rules.option_problem(seen, converted)
-                if problem:
-                    raise ClientRefusal(f"/{name}: {problem}")
+                _refuse_value(name, seen, converted)
             leaf.append({"name": oname, "type": odef["type"], "value": converted})
         for oname in unknown:  # only when forged: sent as text, after the declared ones
             leaf.append({"name": oname, "type": 3, "value": options[oname]})

@@ -412,21 +412,26 @@ def _check_options(errors: list[FieldError], path: Path, options: Any, depth: in
                 )
         else:
             optional_seen = True
-        if opt.get("autocomplete") and opt.get("choices"):
-            errors.append(
-                (
-                    (*op, "autocomplete"),
-                    "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
-                    "Autocomplete cannot be set with choices",
-                )
+        _check_value_option(errors, op, opt)
+
+
+def _check_value_option(errors: list[FieldError], op: Path, opt: dict[str, Any]) -> None:
+    """What an option taking a value declares: its choices or autocomplete, its lengths."""
+    if opt.get("autocomplete") and opt.get("choices"):
+        errors.append(
+            (
+                (*op, "autocomplete"),
+                "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+                "Autocomplete cannot be set with choices",
             )
-        _check_choices(errors, (*op, "choices"), opt.get("choices"), otype)
-        for key in ("min_length", "max_length"):
-            v = opt.get(key)
-            if v is not None and (
-                not isinstance(v, int) or not (0 if key == "min_length" else 1) <= v <= 6000
-            ):
-                errors.append(((*op, key), "NUMBER_TYPE_MAX", "int value should be <= 6000."))
+        )
+    _check_choices(errors, (*op, "choices"), opt.get("choices"), opt.get("type"))
+    for key in ("min_length", "max_length"):
+        v = opt.get(key)
+        if v is not None and (
+            not isinstance(v, int) or not (0 if key == "min_length" else 1) <= v <= 6000
+        ):
+            errors.append(((*op, key), "NUMBER_TYPE_MAX", "int value should be <= 6000."))
 
 
 def check_command(cmd: Any, path: Path = ()) -> list[FieldError]:
