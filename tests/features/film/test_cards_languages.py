@@ -100,3 +100,11 @@ def test_check_against_the_source_nothing() -> None:
         card = check_card(SourceCheck(("zzyzx",), ()))
         assert card.title == FR + "What the stored sources say"
         assert (card.footer.text or "") == FR + "Words looked up: zzyzx"
+
+
+async def test_a_suggestion_says_why_it_matched_in_the_members_language(bot: HeroesBot) -> None:
+    cog = bot.get_cog("Cast")
+    with use_locale("fr"):
+        choices = await cog.cast_name_autocomplete(FakeInteraction(), "Boyd Holbrook")  # type: ignore[union-attr]
+    names = [c.name for c in choices if c.value == "person:boyd-holbrook"]
+    assert names == [FR + "Boyd Holdbrook (found by “Boyd Holbrook”)"]  # the printed name first
