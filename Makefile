@@ -58,7 +58,7 @@ run: $(RUN_NEEDS)
 	$(BIN)/python -m bot
 
 sandbox: $(RUN_NEEDS)
-	$(BIN)/python -m bot sandbox
+	$(BIN)/python -m bot sandbox $(if $(LOCALE),--locale $(LOCALE))
 
 sync: $(RUN_NEEDS)
 	$(BIN)/python -m bot sync
