@@ -15,7 +15,7 @@ from discord import app_commands
 
 from bot.clock import Clock
 from bot.errors import UserFacingError
-from bot.i18n import _, format_number
+from bot.i18n import _, format_number, shown_command
 
 Scope = Literal["member", "channel"]
 PRUNE_ABOVE = 1024  # buckets kept before idle ones are dropped
@@ -59,7 +59,7 @@ def cooldown_text(command: str, retry_after: float, *, scope: Scope, private_opt
     else:
         # Translators: {command} is a slash command ("/cast"); {wait} a time left ("2m 5s").
         text = _("Slow down — you can post {command} again in {wait}.")
-    text = text.format(command=command, wait=wait)
+    text = text.format(command=shown_command(command), wait=wait)
     if private_option:
         # Translators: follows a cooldown refusal; `private: True` is the option, kept as is.
         text += " " + _("Add `private: True` to see it just for yourself right now.")

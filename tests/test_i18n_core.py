@@ -20,13 +20,20 @@ from bot.client import HeroesBot
 from bot.clock import ManualClock
 from bot.cooldowns import PublicCooldown, PublicCooldownError, format_wait
 from bot.errors import DATABASE_AWAY
-from bot.i18n import DEFAULT, current_locale, use_locale
+from bot.i18n import DEFAULT, _, current_locale, use_locale
 from bot.log_context import ERROR, REFUSED
 from bot.option_check import option_problem
 from bot.policy import NotOwner, ServerInstallNeeded, permission_name
 from bot.store import StoreUnavailable
 from bot.tree import Restarting, describe_error, failure_outcome
-from bot.ui.excerpts import excerpt_block, role_label, source_line, statement, unknown
+from bot.ui.excerpts import (
+    ORIGINAL_TEXT,
+    excerpt_block,
+    role_label,
+    source_line,
+    statement,
+    unknown,
+)
 from bot.ui.privacy import forget_reply
 from bot.ui.views import LoggedView, admitted, speak_to
 from tests.fakes import FakeInteraction
@@ -79,7 +86,8 @@ def test_an_excerpt_in_another_language_is_verbatim_under_a_note() -> None:
         block = excerpt_block(EXCERPT)
     note, quoted = block.split("\n", 1)
     assert quoted == english  # the excerpt itself, byte for byte
-    assert note == "*Original text, as the source prints it*"
+    with use_locale("pt-BR"):
+        assert note == f"*{_(ORIGINAL_TEXT)}*" != "*Original text, as the source prints it*"
 
 
 def test_the_note_fits_inside_the_same_limit() -> None:
@@ -165,7 +173,8 @@ def test_a_cooldown_refusal_is_whole_sentences_in_the_locale(marked: None) -> No
     with use_locale("es-ES"), pytest.raises(PublicCooldownError) as refused:
         cooldown.hit(interaction)
     assert str(refused.value) == (
-        "[es-ES] Slow down — you can post /cast again in [es-ES] 30s. "
+        # The command as the member's app names it (each word a command name, looked up too).
+        "[es-ES] Slow down — you can post /[es-ES] cast again in [es-ES] 30s. "
         "[es-ES] Add `private: True` to see it just for yourself right now."
     )
 

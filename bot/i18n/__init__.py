@@ -14,7 +14,7 @@ from ._catalogs import N_, _, catalog, ngettext, npgettext, pgettext
 from ._context import current_locale, set_locale, use_locale
 from ._format import format_date, format_list, format_number, format_percent, language_name
 from ._locales import DEFAULT, LOCALES, NATIVE_NAMES, TRANSLATED, resolve
-from ._translator import CONTEXTS, HeroesTranslator, translate_command_string
+from ._translator import CONTEXTS, HeroesTranslator, shown_command, translate_command_string
 
 __all__ = [
     "CONTEXTS",
@@ -37,6 +37,7 @@ __all__ = [
     "pgettext",
     "resolve",
     "set_locale",
+    "shown_command",
     "translate_command_string",
     "use_locale",
 ]

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
 from ._catalogs import catalog
+from ._context import current_locale
 from ._locales import TRANSLATED
 
 # The gettext context of each kind of command string (the extractor writes the same ones).
@@ -33,6 +34,16 @@ def translate_command_string(message: str, kind: str, locale: str) -> str | None
         return None
     translated = catalog(locale).pgettext(kind, message)
     return translated if translated != message else None
+
+
+def shown_command(path: str) -> str:
+    """A command as the current locale's Discord app shows it, for a sentence that names it:
+    "/trivia forget-me" -> "/quiz esqueça-me" in pt-BR (each word is a command or group name;
+    a word without a translation stays as it is)."""
+    locale = current_locale()
+    words = path.removeprefix("/").split()
+    shown = [translate_command_string(word, "command name", locale) or word for word in words]
+    return "/" + " ".join(shown)
 
 
 class HeroesTranslator(app_commands.Translator):

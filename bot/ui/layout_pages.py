@@ -15,6 +15,8 @@ from typing import Any
 
 import discord
 
+from bot.i18n import N_
+
 from .layout import CardLayout, build_layout
 from .views import admitted, refuse_not_owner
 
@@ -88,7 +90,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
         book = find_book(interaction.client, self.book)
         if interaction.user.id == self.owner_id and book is not None:
             return True
-        hint = book.command_hint if book is not None else "the command"
+        hint = book.command_hint if book is not None else N_("the command")
         await refuse_not_owner(interaction, hint)
         return False
 

@@ -8,7 +8,7 @@ they are shown.
 
 from __future__ import annotations
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, shown_command
 from bot.store import STORED_DATA, ForgetReport, features
 
 NOTHING_ELSE = N_(
@@ -59,7 +59,7 @@ def _forget_command_text() -> str:
         text = _(
             "• `{command}` deletes, in that server (`everywhere: True`: in every server): {here}."
         )
-    return text.format(command=FORGET_COMMAND, here=here, anywhere=anywhere)
+    return text.format(command=shown_command(FORGET_COMMAND), here=here, anywhere=anywhere)
 
 
 def deleting_text() -> str:

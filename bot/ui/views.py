@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.errors import DATABASE_AWAY, database_away
-from bot.i18n import N_, _, set_locale
+from bot.i18n import N_, _, set_locale, shown_command
 from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
 from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.tree import RESTARTING, HeroesTree
@@ -135,7 +135,9 @@ async def refuse_not_owner(interaction: discord.Interaction, command_hint: str) 
     note_outcome(REFUSED)
     # Translators: {command} is the slash command that makes these buttons ("/cast").
     text = _("These buttons belong to whoever asked. Start your own with {command}.")
-    await interaction.response.send_message(text.format(command=command_hint), ephemeral=True)
+    # A command ("/cast") as the member's app names it; otherwise a phrase ("the command").
+    shown = shown_command(command_hint) if command_hint.startswith("/") else _(command_hint)
+    await interaction.response.send_message(text.format(command=shown), ephemeral=True)
 
 
 class Paginator(OwnedView):
