@@ -35,7 +35,8 @@ ATTRIBUTE_FUNCTIONS = {"getattr", "setattr", "hasattr", "delattr"}
 
 
 def private(name: str) -> bool:
-    return name.startswith("_") and not name.startswith("__")
+    # `_` alone is gettext's conventional public name (bot.i18n exports it).
+    return name.startswith("_") and not name.startswith("__") and name != "_"
 
 
 def product_files() -> Iterator[Path]:
