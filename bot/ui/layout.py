@@ -84,7 +84,9 @@ def _field_runs(embed: discord.Embed) -> list[str]:
     run: list[str] = []
     for field in embed.fields:
         if field.inline:
-            run.append(f"**{field.name}:** {field.value}")
+            # Translators: a label and its value on one line of a card ("Stage: Filming"); keep
+            # the ** marks; French puts a space before the colon.
+            run.append(_("**{label}:** {value}").format(label=field.name, value=field.value))
             continue
         if run:
             blocks.append("\n".join(run))
