@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.i18n import N_, _
+
+OUTLET_UNKNOWN = N_("outlet unknown")
+DATE_UNKNOWN = N_("date unknown")
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -14,10 +19,12 @@ class Source:
     published: str | None
 
     def citation(self) -> str:
-        """'Title — Outlet, date' with unknowns said plainly."""
-        outlet = self.outlet or "outlet unknown"
-        date = self.published or "date unknown"
-        return f"{self.title} — {outlet}, {date}"
+        """'Title — Outlet, date' with unknowns said plainly, in the current language (the title,
+        outlet and date themselves as stored)."""
+        outlet = self.outlet or _(OUTLET_UNKNOWN)
+        date = self.published or _(DATE_UNKNOWN)
+        # Translators: a source's citation under a card: {title} and {outlet} as stored.
+        return _("{title} — {outlet}, {date}").format(title=self.title, outlet=outlet, date=date)
 
 
 @dataclass(frozen=True, slots=True)
