@@ -13,6 +13,7 @@ import pytest
 
 from bot.config import Config
 from bot.i18n import DEFAULT, LOCALES, TRANSLATED, _, use_locale
+from bot.i18n._checks import kept_in_english
 from discord_emulator import ClientRefusal, Emulator, InteractionResponse, shown_name
 from tests.e2e.cards import card_text, is_card
 from tests.e2e.harness import World, assert_clean, running_bot, world
@@ -31,7 +32,7 @@ def said(locale: str, english: str) -> str:
     """`english` as the bot says it in `locale`; a translated locale must really translate it."""
     with use_locale(locale):
         text = _(english)
-    if locale != DEFAULT:
+    if locale != DEFAULT and english not in kept_in_english(locale):  # "Source" in French
         assert text != english, f"{locale} has no translation of {english!r}"
     return text
 
