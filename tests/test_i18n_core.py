@@ -8,8 +8,6 @@ what the catalogs hold today.
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -41,36 +39,9 @@ from tests.fakes import FakeInteraction
 PORTUGUESE = discord.Locale.brazil_portuguese
 
 
-class Marked(gettext.NullTranslations):
-    """A stand-in catalog: every message comes back prefixed with its locale, '[pt-BR] ...'."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__()
-        self.mark = f"[{locale}] "
-
-    def gettext(self, message: str) -> str:
-        return self.mark + message
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.mark + (singular if n == 1 else plural)
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.mark + message
-
-    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        return self.mark + (singular if n == 1 else plural)
-
-
 @pytest.fixture
-def marked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every locale but English 'translated' by Marked, for the length of one test."""
-
-    def catalog(locale: str) -> gettext.NullTranslations:
-        return gettext.NullTranslations() if locale == DEFAULT else Marked(locale)
-
-    monkeypatch.setattr("bot.i18n._catalogs.catalog", catalog)
-    monkeypatch.setattr("bot.i18n._translator.catalog", catalog)  # command strings
-    yield
+def marked(marked_commands: None) -> None:
+    """Every locale but English 'translated' by marking it, command names included."""
 
 
 EXCERPT = "We Can Be Heroes is a 2020 American superhero film written and directed by Robert."

@@ -9,8 +9,6 @@ was made in ("[fr] Watch party: ..."), which shows which language each text was 
 from __future__ import annotations
 
 import asyncio
-import gettext
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.i18n import DEFAULT, LOCALES
+from bot.i18n import LOCALES
 from cogs.watchparty import due_premiere
 from discord_emulator import Emulator, FakeClock
 from tests.e2e.harness import World, assert_clean, running_bot, world
@@ -27,33 +25,9 @@ from tests.e2e.test_watchparty_premiere import DATED, UNDATED, add_update, opt_i
 NEXT_YEAR = datetime.now(UTC).year + 1
 
 
-class Marked(gettext.NullTranslations):
-    """Every message "translated" as itself, marked with the locale it was asked in."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__()
-        self.locale = locale
-
-    def gettext(self, message: str) -> str:
-        return f"[{self.locale}] {message}"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return self.gettext(msgid1 if n == 1 else msgid2)
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.gettext(message)
-
-    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
-        return self.ngettext(msgid1, msgid2, n)
-
-
 @pytest.fixture(autouse=True)
-def marked_catalogs(monkeypatch: pytest.MonkeyPatch) -> None:
-    def catalog(locale: str) -> gettext.NullTranslations:
-        return gettext.NullTranslations() if locale == DEFAULT else Marked(locale)
-
-    # The lookup every `_` makes (bot.i18n's catalogs module, by its name: not imported here).
-    monkeypatch.setattr(sys.modules["bot.i18n._catalogs"], "catalog", catalog)
+def marked_catalogs(marked: None) -> None:
+    """Every locale but English 'translated' by marking it."""
 
 
 @pytest.fixture

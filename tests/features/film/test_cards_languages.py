@@ -18,9 +18,7 @@ from cogs.factcheck import check_card
 from tests.commands import invoke
 from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction
-from tests.features.marked_catalogs import marked
 
-__all__ = ["marked"]  # the fixture, used by name
 pytestmark = pytest.mark.usefixtures("marked")
 
 FR = "[fr] "

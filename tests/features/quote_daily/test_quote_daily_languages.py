@@ -15,11 +15,9 @@ from bot.i18n import use_locale
 from bot.store import Store
 from cogs.quote_daily import DailyQuoteScheduler, compose_quote, daily_card, first_day
 from tests.engines import both_engines
-from tests.features.marked_catalogs import marked
 from tests.features.sequel.test_sequel_cog import GUILD
 from tests.tracker_fakes import FakeClock, FakePoster
 
-__all__ = ["marked"]  # the fixture, used by name
 pytestmark = [both_engines, pytest.mark.usefixtures("marked")]
 
 CHANNEL = 321

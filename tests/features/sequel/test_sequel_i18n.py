@@ -8,8 +8,6 @@ what the catalogs hold today.
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -44,32 +42,9 @@ OWNER = 99
 PORTUGUESE = "pt-BR"
 
 
-class Marked(gettext.NullTranslations):
-    """A stand-in catalog: every message comes back prefixed with its locale, '[pt-BR] ...'."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__()
-        self.mark = f"[{locale}] "
-
-    def gettext(self, message: str) -> str:
-        return self.mark + message
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.mark + (singular if n == 1 else plural)
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.mark + message
-
-
 @pytest.fixture(autouse=True)
-def marked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every locale but English 'translated' by Marked, for the length of one test."""
-
-    def catalog(locale: str) -> gettext.NullTranslations:
-        return gettext.NullTranslations() if locale == DEFAULT else Marked(locale)
-
-    monkeypatch.setattr("bot.i18n._catalogs.catalog", catalog)
-    yield
+def every_locale_marked(marked: None) -> None:
+    """Every locale but English 'translated' by marking it, for the length of one test."""
 
 
 def an_update(**changes: Any) -> SequelUpdate:

@@ -16,9 +16,6 @@ from bot.clock import ManualClock
 from bot.i18n import use_locale
 from cogs.trivia import Trivia, generate_questions, load_material
 from tests.fakes import FakeInteraction, FakeUser
-from tests.features.marked_catalogs import marked
-
-__all__ = ["marked"]  # the fixture, used by name
 
 GUILD = 4242  # FakeInteraction's server
 

@@ -40,3 +40,10 @@ def marked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The lookups read the module's `catalog` when called: replacing it swaps every catalog.
     monkeypatch.setattr("bot.i18n._catalogs.catalog", marked_catalog)
     yield
+
+
+@pytest.fixture
+def marked_commands(monkeypatch: pytest.MonkeyPatch, marked: None) -> Iterator[None]:
+    """`marked`, and command names too ("/[pt-BR] cast" where a sentence names a command)."""
+    monkeypatch.setattr("bot.i18n._translator.catalog", marked_catalog)
+    yield
