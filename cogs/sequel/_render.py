@@ -9,7 +9,16 @@ from datetime import date
 
 import discord
 
-from bot.i18n import DEFAULT, _, current_locale, format_date, format_list, format_number, ngettext
+from bot.i18n import (
+    DEFAULT,
+    N_,
+    _,
+    current_locale,
+    format_date,
+    format_list,
+    format_number,
+    ngettext,
+)
 from bot.store import (
     SEQUEL_STAGES,
     STAGE_LABELS,
@@ -32,6 +41,17 @@ from ._views import notify_view
 TRACKER_COLOUR = 0x3D8BE8
 NEWS_PAGE_SIZE = 4
 DONE, NOW, LATER, SKIPPED = "✅", "📍", "⬜", "➖"
+# The seed's field names for the sequel's facts (bot/seed.py LABELS: the bot's words, not the
+# source's), by fact kind, shown in the reader's language. A label stored differently (edited in
+# the store, or a source's own words) is shown as stored.
+FACT_FIELD_NAMES = {
+    # Translators: field names on the sequel's card (its title, when filming starts, its
+    # release date, why it is made); the value or "not in the sources" follows each.
+    "title": N_("Title"),
+    "production-start": N_("Production start"),
+    "release-date": N_("Release date"),
+    "reason": N_("Why a sequel"),
+}
 
 
 def stage_name(key: str | None) -> str:
@@ -265,6 +285,13 @@ def counts_text(counts: DeliveryCounts) -> str:
     return " · ".join(parts)
 
 
+def fact_field_name(fact: Fact) -> str:
+    """A fact's field name on the card: the seed's field name of its kind in the reader's
+    language, any other label as stored."""
+    field_name = FACT_FIELD_NAMES.get(fact.kind)
+    return _(field_name) if field_name is not None and fact.label == field_name else fact.label
+
+
 def _fact_value(fact: Fact) -> str:
     return fact.value if fact.known else unknown()
 
@@ -300,7 +327,7 @@ def sequel_card(
     # sequel, but never gives THR's viewing figure as a reason, so the two are not merged.
     for fact in sequel.facts_of("reason"):
         if fact.value:
-            builder.field(fact.label, fact.value)
+            builder.field(fact_field_name(fact), fact.value)
     for fact in film_facts:
         if fact.kind == "viewership" and fact.value:
             builder.field(fact.label, fact.value)
@@ -321,11 +348,12 @@ def _fact_fields(builder: EmbedBuilder, status: SequelStatus) -> list[str]:
     superseded: list[str] = []
     for state in status.facts:
         fact = state.fact
+        name = fact_field_name(fact)
         if state.answered_by is not None:
-            builder.field(fact.label, _update_ref(state.answered_by), inline=True)
-            superseded.append(f"~~{fact.label}: {_fact_value(fact)}~~")
+            builder.field(name, _update_ref(state.answered_by), inline=True)
+            superseded.append(f"~~{name}: {_fact_value(fact)}~~")
         else:
-            builder.field(fact.label, _fact_value(fact), inline=True)
+            builder.field(name, _fact_value(fact), inline=True)
     return superseded
 
 
