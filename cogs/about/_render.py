@@ -9,10 +9,13 @@ import discord
 
 from bot.i18n import N_, _, format_number, ngettext
 from bot.store import Fact, Work
-from bot.ui.embeds import EmbedBuilder
+from bot.ui.embeds import FIELD_VALUE, EmbedBuilder
 from bot.ui.privacy import deleting_text, stored_fields
 
 PROJECT = N_("Self-hosted; see the README of this installation.")
+# The name of a field that goes on with the previous one's list: Discord needs a name, and a
+# zero-width space shows none.
+CONTINUED = "\u200b"
 # Uptime's units, largest first, each as "3d": a number and a short unit, no space in English.
 UPTIME_UNITS = (
     # Translators: days, abbreviated, in /about's uptime ("3d 4h").
@@ -60,6 +63,24 @@ def _known_counts(counts: Mapping[str, int]) -> str:
     return ", ".join(parts)
 
 
+def _list_chunks(lines: str, limit: int = FIELD_VALUE) -> list[str]:
+    """`lines` in pieces of whole lines, each within `limit` (a line longer than it alone)."""
+    chunks: list[str] = []
+    for line in lines.split("\n"):
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
+def _list_fields(builder: EmbedBuilder, name: str, lines: str) -> None:
+    """A list of bullets under `name`, going on in further fields rather than cut: what the
+    bot stores and how to have it deleted is read in full, whatever the language's length."""
+    for index, chunk in enumerate(_list_chunks(lines)):
+        builder.field(name if index == 0 else CONTINUED, chunk)
+
+
 def about_card(
     *,
     version: str,
@@ -89,7 +110,7 @@ def about_card(
     )
     # Rendered from the declarations that drive the deleting (bot/store/_stored_data.py).
     for name, value in stored_fields():
-        builder.field(name, value)
-    builder.field(_("Having it deleted"), deleting_text())
+        _list_fields(builder, name, value)
+    _list_fields(builder, _("Having it deleted"), deleting_text())
     builder.field(_("Project"), _(PROJECT))
     return builder.build()
