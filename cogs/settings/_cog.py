@@ -61,8 +61,8 @@ class ServerSettings(commands.Cog):
         cards: app_commands.Choice[str] | None = None,
         language: app_commands.Choice[str] | None = None,
     ) -> None:
-        """This server's defaults: public or private replies, how cards look, and the language
-        of the bot's posts (Manage Server)."""
+        """Server defaults: public or private replies, card style, language of the bot's posts
+        (Manage Server)."""
         guild_id = in_guild(interaction).guild_id
         store = self.bot.store.settings
         current = await store.get(guild_id)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from babel.messages.catalog import Message
 
+from bot.client import HeroesBot
 from bot.i18n import LOCALES, TRANSLATED, _, use_locale
 from bot.i18n._catalog_files import po_path, read_catalog
 from bot.ui.layout import SOURCE_BUTTON
@@ -90,3 +91,23 @@ def test_translations_keep_the_length_their_translator_comment_states(locale: st
         forms = message.string if isinstance(message.string, tuple | list) else [message.string]
         too_long += [(limit, form) for form in forms if form and len(form) > limit]
     assert too_long == []
+
+
+def _described(command: Any) -> list[Any]:
+    """A command, its options and its subcommands, each with a description."""
+    found = [command, *getattr(command, "parameters", ())]
+    for sub in getattr(command, "commands", ()):
+        found += _described(sub)
+    return found
+
+
+async def test_no_english_command_description_is_cut(bot: HeroesBot) -> None:
+    """discord.py cuts a docstring over 100 characters with "…": the English description, and
+    the catalogs' msgid, would end mid-sentence (as /settings' did)."""
+    cut = [
+        item.description
+        for command in bot.tree.get_commands()
+        for item in _described(command)
+        if getattr(item, "description", "").endswith("…")
+    ]
+    assert cut == []
