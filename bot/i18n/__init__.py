@@ -12,7 +12,14 @@
 
 from ._catalogs import N_, _, catalog, ngettext, npgettext, pgettext
 from ._context import current_locale, set_locale, use_locale
-from ._format import format_date, format_list, format_number, format_percent, language_name
+from ._format import (
+    format_date,
+    format_list,
+    format_number,
+    format_percent,
+    join_clauses,
+    language_name,
+)
 from ._locales import DEFAULT, LOCALES, NATIVE_NAMES, TRANSLATED, resolve
 from ._translator import CONTEXTS, HeroesTranslator, shown_command, translate_command_string
 
@@ -31,6 +38,7 @@ __all__ = [
     "format_list",
     "format_number",
     "format_percent",
+    "join_clauses",
     "language_name",
     "ngettext",
     "npgettext",

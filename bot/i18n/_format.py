@@ -54,6 +54,15 @@ def format_list(items: Sequence[str], style: Literal["standard", "or"] = "standa
     return babel_list(list(items), style=style, locale=_cldr(current_locale()))
 
 
+def join_clauses(clauses: Sequence[str]) -> str:
+    """Clauses that each have commas of their own, joined with semicolons ("a, b; c"), in the
+    current language's typography (French puts a space before the semicolon)."""
+    from ._catalogs import pgettext
+
+    # Translators: between the items of a list whose items contain commas; French: " ; ".
+    return pgettext("list separator", "; ").join(clauses)
+
+
 def language_name(locale: str) -> str:
     """A locale's language, named in the current locale: 'pt-BR' -> 'Portuguese (Brazil)'."""
     return _cldr(locale).get_display_name(_cldr(current_locale())) or locale

@@ -8,7 +8,7 @@ they are shown.
 
 from __future__ import annotations
 
-from bot.i18n import N_, _, shown_command
+from bot.i18n import N_, _, join_clauses, shown_command
 from bot.store import STORED_DATA, ForgetReport, features
 
 NOTHING_ELSE = N_(
@@ -45,8 +45,8 @@ def _forgotten_phrases(*, per_server: bool) -> list[str]:
 
 def _forget_command_text() -> str:
     """The first bullet of deleting_text: what the forget command deletes, and where."""
-    here = "; ".join(_forgotten_phrases(per_server=True))
-    anywhere = "; ".join(_forgotten_phrases(per_server=False))
+    here = join_clauses(_forgotten_phrases(per_server=True))
+    anywhere = join_clauses(_forgotten_phrases(per_server=False))
     if anywhere:
         # Translators: {command} is "/trivia forget-me"; {here} and {anywhere} are lists of
         # what it deletes ("your trivia score; ..."). `everywhere: True` is an option: kept.

@@ -20,7 +20,7 @@ from discord import app_commands
 
 from bot.clock import Clock
 from bot.cooldowns import format_wait
-from bot.i18n import N_, _, format_list, format_number, ngettext
+from bot.i18n import N_, _, format_list, format_number, join_clauses, ngettext
 from bot.store import Store
 from bot.ui.embeds import shorten
 from bot.ui.views import admitted, speak_to
@@ -137,7 +137,7 @@ def role_permission_problem(guild: discord.Guild, role: discord.Role) -> str | N
         "would get them. Pick a role with no permissions of its own, or remove these from it "
         "(Server Settings → Roles → the role → Permissions, and the role's overrides in those "
         "channels' settings)."
-    ).format(role=role.mention, places="; ".join(where))
+    ).format(role=role.mention, places=join_clauses(where))
 
 
 # Why a member could not give the news role themselves: a kind, written out where it is shown

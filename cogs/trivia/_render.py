@@ -108,7 +108,11 @@ def result_embed(
         builder.field(
             # Translators: a field's name: how many chose each letter ("A: 3 · B: 1 · ...").
             _("Answers"),
-            " · ".join(f"{letter}: {format_number(counts[i])}" for i, letter in enumerate(LETTERS)),
+            " · ".join(
+                # Translators: one letter's count in the Answers field ("A: 3"); French "A : 3".
+                _("{letter}: {count}").format(letter=letter, count=format_number(counts[i]))
+                for i, letter in enumerate(LETTERS)
+            ),
         )
     builder.field(_("From the article"), excerpt_block(question.excerpt))
     if note:

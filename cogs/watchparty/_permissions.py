@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.i18n import N_, _, format_list
+from bot.i18n import N_, _, format_list, join_clauses
 
 # Permission names as Discord's own settings show them (translated there too).
 _IN_CHANNEL = {
@@ -44,4 +44,4 @@ def missing_event_permissions(
     if not missing:
         return None
     # Translators: {missing} is one or more permissions, "; " between them.
-    return _("I'm missing {missing}.").format(missing="; ".join(missing))
+    return _("I'm missing {missing}.").format(missing=join_clauses(missing))
