@@ -59,18 +59,19 @@ def source_messages(root: Path = PROJECT_ROOT) -> Iterator[tuple[str, int, Any, 
 
 
 def _where(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> str:
-    """Where a string is used, as a location without spaces: '/poll/cast'."""
+    """Where a string is used, as a location without spaces or colons (a colon would be read
+    back as a line number and dropped): "/poll/cast"."""
     return "/" + command.qualified_name.replace(" ", "/")
 
 
 def _parameter_strings(command: app_commands.Command[Any, ..., Any]) -> Iterator[CommandString]:
     where = _where(command)
     for parameter in command.parameters:
-        yield "option name", parameter.display_name, f"{where}:{parameter.display_name}"
-        yield "option description", parameter.description, f"{where}:{parameter.display_name}"
+        yield "option name", parameter.display_name, f"{where}.{parameter.display_name}"
+        yield "option description", parameter.description, f"{where}.{parameter.display_name}"
         for choice in parameter.choices:
             if choice.name not in NATIVE_NAMES.values():  # a language's own name: never translated
-                yield "choice", choice.name, f"{where}:{parameter.display_name}"
+                yield "choice", choice.name, f"{where}.{parameter.display_name}"
 
 
 def tree_strings(tree: app_commands.CommandTree[Any]) -> Iterator[CommandString]:
@@ -83,7 +84,7 @@ def tree_strings(tree: app_commands.CommandTree[Any]) -> Iterator[CommandString]
             yield from _parameter_strings(command)
     for kind in (discord.AppCommandType.message, discord.AppCommandType.user):
         for menu in tree.walk_commands(type=kind):
-            yield "menu name", menu.name, f"menu:{kind.name}"
+            yield "menu name", menu.name, f"{kind.name}-menu"
 
 
 async def _loaded_tree_strings() -> list[CommandString]:
