@@ -151,6 +151,7 @@ class _Sandbox:
     def __init__(self) -> None:
         self.guild = _Guild()
         self.channel = self.guild.channels[2]
+        self.locale = "en-US"  # the client's language (its timestamps)
         self.pending: list[tuple[Message, bool]] = []
 
     def changes(self) -> list[tuple[Message, bool]]:

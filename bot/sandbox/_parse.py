@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox._names import shown_example
 from discord_emulator import shown_name
 
 SUBCOMMAND, GROUP = 1, 2
@@ -60,13 +61,15 @@ def parse(line: str, commands: list[dict[str, Any]], locale: str = "en-US") -> I
     commands, by the names a client in `locale` shows."""
     text = line.strip()
     if not text.startswith("/"):
-        raise ParseError("commands start with /, e.g. /cast name: pedro (type /help for the list)")
+        example = shown_example(commands, "/cast name: pedro", locale)
+        raise ParseError(f"commands start with /, e.g. {example} (type /help for the list)")
     wants = text.endswith("?")
     if wants:
         text = text[:-1].rstrip()
     words = text[1:].split(None, 1)
     if not words:
-        raise ParseError("type a command after the /, e.g. /sequel")
+        example = shown_example(commands, "/sequel", locale)
+        raise ParseError(f"type a command after the /, e.g. {example}")
     command = _find(commands, words[0].lower(), locale)
     if command is None:
         shown = [shown_name(c, locale) for c in commands if c.get("type", 1) == 1]

@@ -6,9 +6,11 @@ import re
 import time
 from typing import Any
 
+from bot.i18n import DEFAULT
 from bot.sandbox._layout_text import interactive_components, is_v2, layout_lines
 from bot.sandbox._markdown import BOLD, DIM, Block, Line, Span, parse, to_text, wrap
 from bot.sandbox._poll_text import POLL_RESULT, poll_lines, poll_result_lines
+from bot.sandbox._timestamps import absolute, relative
 from discord_emulator import Message
 
 WIDTH = 78
@@ -18,29 +20,18 @@ _MENTION = re.compile(r"<(?:#|@&|@!?)\d+>")
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 
 
-# Discord rounds a relative time to the nearest unit, moving up a unit near its end (22 hours
-# on shows as days): a 48-hour poll a moment old ends "in 2 days", not "in 1 day".
-_UNITS = ((86400, 22 * 3600, "day"), (3600, 45 * 60, "hour"), (60, 45, "minute"), (1, 0, "second"))
-
-
-def _relative(seconds: float) -> str:
-    ahead = seconds >= 0
-    seconds = abs(seconds)
-    size, unit = next((size, unit) for size, start, unit in _UNITS if seconds >= start)
-    count = max(1, round(seconds / size)) if size > 1 else int(seconds)
-    text = f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"in {text}" if ahead else f"{text} ago"
-
-
-def readable(text: str, names: dict[str, str], now: float | None = None) -> str:
-    """Mentions and timestamps as Discord would show them."""
+def readable(
+    text: str, names: dict[str, str], now: float | None = None, locale: str = DEFAULT
+) -> str:
+    """Mentions and timestamps as Discord would show them (timestamps in the client's
+    `locale`)."""
     now = time.time() if now is None else now
 
     def timestamp(match: re.Match[str]) -> str:
         when = int(match.group(1))
         if match.group(2) == "R":
-            return _relative(when - now)
-        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(when))
+            return relative(when - now, locale)
+        return absolute(when, match.group(2), locale)
 
     text = _MENTION.sub(lambda m: names.get(m.group(), m.group()), text)
     return _TIMESTAMP.sub(timestamp, text)
@@ -61,12 +52,14 @@ def render_message(
     channel: str | None = None,
     styled: bool = False,
     width: int = WIDTH,
+    locale: str = DEFAULT,
 ) -> str:
     """A message as text; `channel` names the channel when it is not the one typed in.
 
-    `styled` writes Markdown as ANSI styles (a terminal); otherwise as plain text.
+    `styled` writes Markdown as ANSI styles (a terminal); otherwise as plain text; `locale` is
+    the client's language (its timestamps).
     """
-    lines = _Writer(names or {}, width).message(message, edited=edited, channel=channel)
+    lines = _Writer(names or {}, width, locale).message(message, edited=edited, channel=channel)
     return "\n".join(to_text(line, styled=styled) for line in lines)
 
 
@@ -84,14 +77,15 @@ def _restyle(blocks: list[Block], *styles: str) -> list[Block]:
 
 
 class _Writer:
-    def __init__(self, names: dict[str, str], width: int) -> None:
+    def __init__(self, names: dict[str, str], width: int, locale: str = DEFAULT) -> None:
         self.names = names
+        self.locale = locale
         self.width = max(30, width)
         self.now = time.time()
 
     def _readable(self, text: str) -> str:
         # The zero-width space the bot puts in 'https:\u200b//' only stops Discord's auto-link.
-        return readable(text, self.names, self.now).replace("\u200b", "")
+        return readable(text, self.names, self.now, self.locale).replace("\u200b", "")
 
     def markdown(self, text: str, upper: bool = False) -> list[Block]:
         if upper:

@@ -10,6 +10,7 @@ from typing import Any, Protocol, TextIO
 from bot.i18n import DEFAULT, LOCALES, NATIVE_NAMES
 from bot.sandbox._form import FormField, form_fields
 from bot.sandbox._layout_text import is_v2, layout_text
+from bot.sandbox._names import shown_example, shown_menu
 from bot.sandbox._parse import ParseError
 from bot.sandbox._render import buttons_of, render_message
 from bot.sandbox._session import Sandbox, describe_locale
@@ -33,21 +34,37 @@ class Reader(Protocol):
         """One form field's value; EOFError or KeyboardInterrupt closes the form."""
 
 
+# The commands and the menu named here are placeholders: `help_footer` fills them in with the
+# names the person's client shows (HELP_EXAMPLES gives them in English).
 HELP_FOOTER = (
-    "Type a command as in Discord: /cast name: pedro · /quote search: lava · /sequel ...\n"
-    "End a line with ? for suggestions (/cast name: hol?); in a terminal, Tab completes\n"
+    "Type a command as in Discord: {cast} · {quote} · {sequel}\n"
+    "End a line with ? for suggestions ({cast_suggest}); in a terminal, Tab completes\n"
     "commands, options and values.\n"
     "A number presses that button of the last message with buttons. /help lists the commands; "
     "exit or Ctrl-D leaves.\n"
     "where: type from your DM with the bot, a group DM or a server without the bot, through "
     "your own install of the app (a user install).\n"
     "say <text> posts a message as you (say [photo.png]: an image with no text); right-click "
-    "then opens its Apps menu (right-click Check against the source).\n"
+    "then opens its Apps menu (right-click {check}).\n"
     "vote 2 votes for answer 2 of the last poll here (vote 1 3: several, in a multiselect "
     "poll; vote alone takes your vote back).\n"
     "locale es-419 switches your Discord client and the server to another language (locale "
     "alone lists them); commands then go by the names your client shows in it."
 )
+HELP_EXAMPLES = {
+    "cast": "/cast name: pedro",
+    "quote": "/quote search: lava",
+    "sequel": "/sequel ...",
+    "cast_suggest": "/cast name: hol?",
+}
+HELP_MENU = "Check against the source"
+
+
+def help_footer(commands: list[dict[str, Any]], locale: str = DEFAULT) -> str:
+    """How to use the prompt, its examples named as a client in `locale` shows them."""
+    examples = {key: shown_example(commands, text, locale) for key, text in HELP_EXAMPLES.items()}
+    return HELP_FOOTER.format(**examples, check=shown_menu(commands, HELP_MENU, locale))
+
 
 OPTION_TYPES = {
     3: "text",
@@ -88,7 +105,7 @@ def describe_commands(commands: list[dict[str, Any]], locale: str = DEFAULT) -> 
     if menus:
         lines.append("Right-click menus of a message (say <text>, then right-click <menu>):")
         lines += [f"  right-click {menu}" for menu in menus]
-    return "\n".join([*lines, "", HELP_FOOTER])
+    return "\n".join([*lines, "", help_footer(commands, locale)])
 
 
 def describe_locales(current: str) -> str:
@@ -117,6 +134,7 @@ class Repl:
             channel=channel,
             styled=self.reader.styled,
             width=self.reader.width,
+            locale=self.sandbox.locale,
         )
 
     async def show_changes(self) -> None:

@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.emulated import emulated_bot
 from bot.i18n import DEFAULT, LOCALES, NATIVE_NAMES
 from bot.invite import invite_permissions
+from bot.sandbox._names import shown_example
 from bot.sandbox._parse import CHANNEL, ROLE, USER, Invocation, ParseError, convert, parse
 from bot.sandbox._places import Places
 from discord_emulator import Emulator, InteractionHandle, Message, shown_name
@@ -63,6 +64,10 @@ class Sandbox:
     # ------------------------------------------------------------------ what exists
     def commands(self) -> list[dict[str, Any]]:
         return self.emu.synced_commands()
+
+    def shown_example(self, example: str) -> str:
+        """A command named in a hint ('/poll cast') as the person's client shows it."""
+        return shown_example(self.commands(), example, self.locale)
 
     @property
     def locale(self) -> str:
@@ -173,7 +178,8 @@ class Sandbox:
     async def suggest(self, invocation: Invocation) -> list[dict[str, Any]]:
         focused = invocation.focused
         if focused is None:
-            raise ParseError("suggestions need an option to complete, e.g. /cast name: pe?")
+            example = self.shown_example("/cast name: pe?")
+            raise ParseError(f"suggestions need an option to complete, e.g. {example}")
         definition = invocation.definition(focused) or {}
         if not definition.get("autocomplete"):
             choices = self._as_shown(definition.get("choices") or [])
@@ -240,9 +246,11 @@ class Sandbox:
         here = self.places.here
         polls = [m for m in self.emu.conversation(here.channel) if m.poll and not m.deleted]
         if not polls and here.label != "server":  # /poll needs a server that added the bot
-            raise ParseError("no poll here: /poll cast posts polls in the sandbox server only")
+            command = self.shown_example("/poll cast")
+            raise ParseError(f"no poll here: {command} posts polls in the sandbox server only")
         if not polls:
-            raise ParseError("no poll here yet: a manager posts one with /poll cast")
+            command = self.shown_example("/poll cast")
+            raise ParseError(f"no poll here yet: a manager posts one with {command}")
         await self.emu.vote(polls[-1], answers, user=self.me)
         return polls[-1]
 
