@@ -105,7 +105,8 @@ def test_help_lists_the_localized_names_and_descriptions() -> None:
     assert "/elenco nombre: <text> [style: <text>]" in text
     assert "Muestra a alguien del elenco" in text
     assert "/secuela noticias" in text and "right-click Verificar" in text
-    assert "  /cast" not in text  # (the footer's examples stay English)
+    assert "  /cast" not in text
+    assert "Discord: /elenco nombre: pedro · /quote search: lava · /secuela ..." in text
     assert "/cast name: <text>" in describe_commands(COMMANDS)
 
 
