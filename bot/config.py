@@ -116,6 +116,13 @@ class Config:
     backup_keep: int = 7
     # METRICS_ADDR: serve Prometheus metrics on this (host, port) (bot/metrics.py). None: off.
     metrics_addr: tuple[str, int] | None = None
+    # The feed watcher (cogs/feeds). FEEDS_AUTO_PUBLISH: publish new candidates of trusted feeds
+    # without review (never a stage change); off, every candidate waits for an owner.
+    feeds_auto_publish: bool = False
+    # FEEDS_REVIEW_CHANNEL_ID: where review messages go; None: a DM to each owner.
+    feeds_review_channel_id: int | None = None
+    # FEEDS_MAX_FAILURES: a feed failing this many polls in a row is disabled, with the reason.
+    feeds_max_failures: int = 8
 
     @property
     def sharded(self) -> bool:
@@ -261,6 +268,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         folder=default_locations(env).folder if root is None else root,
     )
 
+    auto_publish, review_channel, max_failures = _feeds(env)
     return Config(
         token=Secret(token_text) if token_text else None,
         database_path=database_path,
@@ -275,6 +283,9 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         backup_dir=backup_dir,
         backup_keep=backup_keep,
         metrics_addr=metrics_address(_optional(env, "METRICS_ADDR")),
+        feeds_auto_publish=auto_publish,
+        feeds_review_channel_id=review_channel,
+        feeds_max_failures=max_failures,
     )
 
 
@@ -374,6 +385,34 @@ def _backups(
         )
     chosen = Path(folder_text).expanduser()
     return (chosen if chosen.is_absolute() else folder / chosen), keep
+
+
+def _feeds(env: Mapping[str, str]) -> tuple[bool, int | None, int]:
+    """FEEDS_AUTO_PUBLISH (true/false), FEEDS_REVIEW_CHANNEL_ID (a channel id) and
+    FEEDS_MAX_FAILURES (1-100, default 8): the feed watcher's settings."""
+    publish_text = _optional(env, "FEEDS_AUTO_PUBLISH")
+    # Strict: a typo such as "ture" or "on" must not quietly publish without review.
+    if publish_text is not None and publish_text.lower() not in ("true", "false"):
+        raise ConfigError(
+            f"FEEDS_AUTO_PUBLISH must be true or false (got {publish_text!r}); true publishes "
+            "new items of trusted feeds without review."
+        )
+    channel_text = _optional(env, "FEEDS_REVIEW_CHANNEL_ID")
+    failures_text = _optional(env, "FEEDS_MAX_FAILURES")
+    if failures_text is not None and (
+        not failures_text.isascii()
+        or not failures_text.isdigit()
+        or not 1 <= int(failures_text) <= 100
+    ):
+        raise ConfigError(
+            "FEEDS_MAX_FAILURES must be how many failed polls in a row disable a feed, 1 to 100 "
+            f"(got {failures_text!r})."
+        )
+    return (
+        publish_text is not None and publish_text.lower() == "true",
+        _snowflake("FEEDS_REVIEW_CHANNEL_ID", channel_text) if channel_text else None,
+        int(failures_text) if failures_text else 8,
+    )
 
 
 def metrics_address(text: str | None) -> tuple[str, int] | None:

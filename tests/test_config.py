@@ -256,3 +256,61 @@ def test_bad_metrics_address_is_refused(text):
 
 def test_metrics_are_off_unless_asked():
     assert load_config({}).metrics_addr is None
+
+
+def test_feed_watcher_settings_default_to_review_by_dm_and_eight_failures() -> None:
+    settings = load_config({})
+    assert settings.feeds_auto_publish is False
+    assert settings.feeds_review_channel_id is None
+    assert settings.feeds_max_failures == 8
+
+
+def test_feed_watcher_settings_are_read() -> None:
+    settings = load_config(
+        {
+            "FEEDS_AUTO_PUBLISH": "True",
+            "FEEDS_REVIEW_CHANNEL_ID": " 123456789012345678 ",
+            "FEEDS_MAX_FAILURES": "100",
+        }
+    )
+    assert settings.feeds_auto_publish is True
+    assert settings.feeds_review_channel_id == 123456789012345678
+    assert settings.feeds_max_failures == 100
+    assert load_config({"FEEDS_AUTO_PUBLISH": "false"}).feeds_auto_publish is False
+
+
+@pytest.mark.parametrize(
+    ("env", "wording"),
+    [
+        # Anything but true/false is refused: a typo must not publish without review.
+        ({"FEEDS_AUTO_PUBLISH": "yes"}, "FEEDS_AUTO_PUBLISH must be true or false (got 'yes')"),
+        ({"FEEDS_AUTO_PUBLISH": "1"}, "FEEDS_AUTO_PUBLISH must be true or false"),
+        ({"FEEDS_REVIEW_CHANNEL_ID": "#news"}, "FEEDS_REVIEW_CHANNEL_ID must be a Discord id"),
+        ({"FEEDS_REVIEW_CHANNEL_ID": "1234"}, "FEEDS_REVIEW_CHANNEL_ID=1234 is too short"),
+        ({"FEEDS_MAX_FAILURES": "0"}, "FEEDS_MAX_FAILURES must be how many failed polls"),
+        ({"FEEDS_MAX_FAILURES": "101"}, "1 to 100 (got '101')"),
+        ({"FEEDS_MAX_FAILURES": "eight"}, "1 to 100 (got 'eight')"),
+        ({"FEEDS_MAX_FAILURES": "-3"}, "1 to 100"),
+        ({"FEEDS_MAX_FAILURES": "٣"}, "1 to 100"),  # an Arabic-Indic digit is not a number here
+    ],
+)
+def test_bad_feed_watcher_settings_are_one_line_naming_the_variable(
+    env: dict[str, str], wording: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(env)
+    message = str(info.value)
+    assert wording in message and "\n" not in message
+
+
+def test_env_example_names_every_feed_watcher_setting() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in ("FEEDS_AUTO_PUBLISH=", "FEEDS_REVIEW_CHANNEL_ID=", "FEEDS_MAX_FAILURES="):
+        assert f"\n{name}" in example, name
+    # Every line of the example is accepted as written (an empty value means the default).
+    values = dict(
+        line.split("=", 1)
+        for line in example.splitlines()
+        if line.startswith("FEEDS_") and "=" in line
+    )
+    load_config(values)
