@@ -2,10 +2,11 @@
 
 A `Database` (reads, write transactions, read cache; `_sqlite.py` or `_postgres.py`) is shared by
 one repository per feature, each keeping its SQL in one module: `_film.py` (cast, people, works,
-facts, quotes), `_tracker.py` (sequel news), `_daily.py` (quote of the day), `_trivia.py`,
-`_guild_settings.py`, `_lifecycle.py` (forgetting), `_meta.py`, `_seed.py`. Where the engines'
-SQL differs, both spellings sit side by side in that module (`Database.dialect`). `Store` holds
-them all (`store.tracker`, `store.daily`, ...). Features import from here and never write SQL.
+facts, quotes), `_tracker.py` (sequel news), `_feeds.py` (watched news feeds), `_daily.py`
+(quote of the day), `_trivia.py`, `_guild_settings.py`, `_lifecycle.py` (forgetting), `_meta.py`,
+`_seed.py`. Where the engines' SQL differs, both spellings sit side by side in that module
+(`Database.dialect`). `Store` holds them all (`store.tracker`, `store.daily`, ...). Features
+import from here and never write SQL.
 """
 
 from ._backup import replace_database, sqlite_row_counts, verify_sqlite_file, write_lock_free
@@ -35,6 +36,7 @@ from ._database import Database, Transaction, Tx
 from ._errors import ConstraintError, StoreError, StoreUnavailable
 from ._excerpt_match import ExcerptMatch, Passage
 from ._excerpts import ExcerptSearch, SourceCheck
+from ._feeds import Feed, FeedItem, FeedsStore, NewFeedItem
 from ._film import FILM_KEY, SEQUEL_KEY, FilmData
 from ._guild_settings import GuildSettings, GuildSettingsStore
 from ._lifecycle import ForgetReport, Forgotten, Lifecycle
@@ -126,6 +128,9 @@ __all__ = [
     "ExcerptMatch",
     "ExcerptSearch",
     "Fact",
+    "Feed",
+    "FeedItem",
+    "FeedsStore",
     "FilmData",
     "Follow",
     "Forget",
@@ -137,6 +142,7 @@ __all__ = [
     "MemberId",
     "Meta",
     "NameMatch",
+    "NewFeedItem",
     "NewPoll",
     "NewUpdate",
     "NewWatchParty",

@@ -9,6 +9,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from ._daily import DailyQuotes
 from ._database import Database
 from ._excerpts import ExcerptSearch
+from ._feeds import FeedsStore
 from ._film import FilmData
 from ._guild_settings import GuildSettingsStore
 from ._lifecycle import Lifecycle
@@ -61,6 +62,8 @@ class Store:
         # The pace of broadcast sends, shared by every process on the database.
         self.pacing = SendPacing(self.database)
         self.watch_parties = WatchParties(self.database)  # /watchparty events and premieres
+        # Watched news feeds, their items and the review queue (publishes to the tracker).
+        self.feeds = FeedsStore(self.database, self.tracker)
 
     @property
     def engine(self) -> str:

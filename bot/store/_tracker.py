@@ -72,6 +72,64 @@ def _delivery(row: Iterable[Any]) -> Delivery:
     return Delivery(*values)
 
 
+async def lock_timeline(db: Tx) -> None:
+    """Until this transaction ends, no other process adds updates (PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already holds the one write lock): its duplicate checks see every
+    update committed before, and its own."""
+    if db.engine == "postgres":
+        await db.one("SELECT pg_advisory_xact_lock(?)", (_TIMELINE_LOCK,))
+
+
+async def insert_update(
+    db: Tx,
+    new: NewUpdate,
+    *,
+    added_by: int | None,
+    announce: bool,
+    stamp: str,
+    excerpt: str | None = None,
+) -> tuple[int, int]:
+    """Insert an update and, when `announce`, one pending delivery per following server, in
+    the caller's transaction (`Tracker.add_update`, and a feed item published by
+    `FeedsStore.publish_item`). `excerpt`: the verbatim text the update rests on, when there
+    is one (a feed item's summary). Returns the update's id and how many deliveries were
+    queued."""
+    inserted = await db.one(
+        """
+        INSERT INTO sequel_updates
+            (key, headline, body, published_at, source_outlet, source_url, stage,
+             excerpt, origin, added_by, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'admin', ?, ?)
+        RETURNING id
+        """,
+        (
+            new.key,
+            new.headline,
+            new.text,
+            new.published_at,
+            new.source_outlet,
+            new.source_url,
+            new.stage,
+            excerpt,
+            added_by,
+            stamp,
+        ),
+    )
+    update_id = int(inserted[0]) if inserted else 0
+    queued = 0
+    if announce:
+        queued = await db.execute(
+            """
+            INSERT INTO sequel_deliveries
+                (update_id, guild_id, channel_id, role_id, state, created_at)
+            SELECT ?, guild_id, channel_id, role_id, 'pending', ?
+            FROM sequel_follows WHERE active = 1
+            """,
+            (update_id, stamp),
+        )
+    return update_id, queued
+
+
 class Tracker(Repository):
     """The sequel tracker's reads and writes over the store's connection."""
 
@@ -132,14 +190,6 @@ class Tracker(Repository):
         )
         return _update(row) if row else None
 
-    @staticmethod
-    async def _lock_timeline(db: Tx) -> None:
-        """Until this transaction ends, no other process adds updates (PostgreSQL; SQLite's
-        BEGIN IMMEDIATE already holds the one write lock): its duplicate checks see every
-        update committed before, and its own."""
-        if db.engine == "postgres":
-            await db.one("SELECT pg_advisory_xact_lock(?)", (_TIMELINE_LOCK,))
-
     async def add_update(
         self,
         new: NewUpdate,
@@ -155,9 +205,11 @@ class Tracker(Repository):
         """
         stamp = iso(now or utcnow())
         async with self._db.transaction() as db:
-            await self._lock_timeline(db)
-            update_id, queued = await self._insert_update(db, new, added_by, announce, stamp)
-        return await self._stored(update_id), queued
+            await lock_timeline(db)
+            update_id, queued = await insert_update(
+                db, new, added_by=added_by, announce=announce, stamp=stamp
+            )
+        return await self.stored(update_id), queued
 
     async def add_updates(
         self, updates: list[NewUpdate], *, announce: bool = True, now: datetime | None = None
@@ -173,65 +225,24 @@ class Tracker(Repository):
         async with self._db.transaction() as db:
             # Under the lock and through the Tx: a concurrent import cannot slip the same
             # update in, and an update earlier in this batch is seen.
-            await self._lock_timeline(db)
+            await lock_timeline(db)
             for new in updates:
                 duplicate = await self._find_duplicate(db, new)
                 if duplicate is not None:
                     ids.append((duplicate.id, 0, True))
                     continue
-                update_id, queued = await self._insert_update(db, new, None, announce, stamp)
+                update_id, queued = await insert_update(
+                    db, new, added_by=None, announce=announce, stamp=stamp
+                )
                 ids.append((update_id, queued, False))
-        return [(await self._stored(i), queued, duplicate) for i, queued, duplicate in ids]
+        return [(await self.stored(i), queued, duplicate) for i, queued, duplicate in ids]
 
-    async def _stored(self, update_id: int) -> SequelUpdate:
+    async def stored(self, update_id: int) -> SequelUpdate:
         """The update just stored (or found), read back as the timeline shows it."""
         update = await self.update(update_id)
         if update is None:  # only if another process deleted it within this instant
             raise RuntimeError(f"update #{update_id} vanished right after it was stored")
         return update
-
-    @staticmethod
-    async def _insert_update(
-        db: Tx,
-        new: NewUpdate,
-        added_by: int | None,
-        announce: bool,
-        stamp: str,
-    ) -> tuple[int, int]:
-        inserted = await db.one(
-            """
-            INSERT INTO sequel_updates
-                (key, headline, body, published_at, source_outlet, source_url, stage,
-                 origin, added_by, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'admin', ?, ?)
-            RETURNING id
-            """,
-            (
-                new.key,
-                new.headline,
-                new.text,
-                new.published_at,
-                new.source_outlet,
-                new.source_url,
-                new.stage,
-                added_by,
-                stamp,
-            ),
-        )
-        update_id = int(inserted[0]) if inserted else 0
-        queued = 0
-        if announce:
-            changed = await db.execute(
-                """
-                INSERT INTO sequel_deliveries
-                    (update_id, guild_id, channel_id, role_id, state, created_at)
-                SELECT ?, guild_id, channel_id, role_id, 'pending', ?
-                FROM sequel_follows WHERE active = 1
-                """,
-                (update_id, stamp),
-            )
-            queued = changed
-        return update_id, queued
 
     # ------------------------------------------------------------------ following
 
