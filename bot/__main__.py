@@ -1,5 +1,5 @@
-"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | backup | restore |
-db | health | doctor] (health: exit status for a service check)."""
+"""Entry point: `python -m bot` / `heroes-bot` [run | sync | sandbox | news | feeds | backup |
+restore | db | health | doctor] (health: exit status for a service check)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from bot.cli_db import add_parser as add_db_parser
 from bot.cli_db import run as run_db
 from bot.cli_doctor import add_parser as add_doctor_parser
 from bot.cli_doctor import run as run_doctor
+from bot.cli_feeds import add_parser as add_feeds_parser
+from bot.cli_feeds import run as run_feeds
 from bot.cli_health import add_parser as add_health_parser
 from bot.cli_health import run as run_health
 from bot.cli_news import add_parser as add_news_parser
@@ -116,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path, metavar="FILE", nargs="?")
     add_restore_parser(sub)
     add_news_parser(sub)
+    add_feeds_parser(sub)
     add_db_parser(sub)
     add_health_parser(sub)
     add_doctor_parser(sub)
@@ -217,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:
             log.debug("database: %s", settings.database_label)
             # The folder and file are created only once the input was accepted (cli_news).
             return run_news(args, lambda: _news_store(settings))
+        if command == "feeds":
+            log.debug("database: %s", settings.database_label)
+            # Input is checked before the database is opened (cli_feeds): a refused URL
+            # creates nothing.
+            return run_feeds(
+                args, lambda: _news_store(settings), auto_publish=settings.feeds_auto_publish
+            )
         if command == "health":  # reads the database, never creates it (bot/cli_health.py)
             return run_health(args, settings.database_target)
         if command == "db":  # names its databases itself (status defaults to the configured one)
