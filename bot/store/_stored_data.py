@@ -85,6 +85,7 @@ QUOTE_OF_THE_DAY = N_("Quote of the day")
 SERVER_SETTINGS = N_("Server settings")
 POLLS = N_("Polls")
 WATCH_PARTIES = N_("Watch parties")
+NEWS_FEEDS = N_("News feeds")
 
 STORED_DATA: tuple[StoredData, ...] = (
     StoredData(
@@ -240,6 +241,43 @@ STORED_DATA: tuple[StoredData, ...] = (
         ),
         server=ByParent("message_id", "polls", key="message_id"),
         server_ids=("message_id",),
+    ),
+    # The feed watcher (issue 17) is the bot owners' tool: nothing in it is kept per server.
+    StoredData(
+        NEWS_FEEDS,
+        "feeds",
+        N_("each news feed the bot owners watch, and the user id of the owner who added it"),
+        server=None,
+        members=(
+            MemberId(
+                "added_by",
+                Forget.CLEAR_ID,
+                N_("your user id on feeds you added"),
+            ),
+        ),
+    ),
+    StoredData(
+        NEWS_FEEDS,
+        "feed_items",
+        N_(
+            "each item a watched feed served, whether it was published, and the user id of the "
+            "bot owner who published or rejected it"
+        ),
+        server=None,
+        members=(
+            MemberId(
+                "reviewed_by",
+                Forget.CLEAR_ID,
+                N_("your user id on feed reviews"),
+            ),
+        ),
+    ),
+    StoredData(
+        NEWS_FEEDS,
+        "feed_review_messages",
+        N_("the channel and message ids of each review message sent to the bot owners"),
+        server=None,
+        server_ids=("channel_id", "message_id"),
     ),
 )
 
