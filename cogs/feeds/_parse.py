@@ -154,8 +154,8 @@ def refuse_dangerous_xml(text: str) -> None:
     except (DTDForbidden, DefusedXmlException) as error:
         raise FeedParseError(f"refused: {type(error).__name__}") from None
     except ParseError as error:
-        line, column = error.position
-        raise FeedParseError(f"malformed XML at line {line}, column {column}") from None
+        line, column = error.position  # expat counts columns from 0, editors from 1
+        raise FeedParseError(f"malformed XML at line {line}, column {column + 1}") from None
 
 
 # ---------------------------------------------------------------- HTML to text
