@@ -136,11 +136,19 @@ def _feed(row: Sequence[Any]) -> Feed:
 
 
 def _item(row: Sequence[Any]) -> FeedItem:
-    values = list(row)
-    values[0], values[1] = int(values[0]), _optional_int(values[1])
-    values[13] = tuple(json.loads(values[13]))
-    values[15], values[16] = _optional_int(values[15]), _optional_int(values[16])
-    return FeedItem(*values)
+    # In _ITEM_COLUMNS order: id, feed_id, the 11 columns of a NewFeedItem, then the rest.
+    item_id, feed_id, *new, fetched_at, update_id, reviewed_by, reviewed_at = row
+    *served, flags = new
+    return FeedItem(
+        int(item_id),
+        _optional_int(feed_id),
+        *served,
+        flags=tuple(json.loads(flags)),
+        fetched_at=fetched_at,
+        update_id=_optional_int(update_id),
+        reviewed_by=_optional_int(reviewed_by),
+        reviewed_at=reviewed_at,
+    )
 
 
 def _disabled_reason(failures: int, error: str) -> str:
@@ -298,11 +306,16 @@ class FeedsStore(Repository):
 
     async def items(self, *, status: str | None = None, limit: int = 50) -> list[FeedItem]:
         """Stored items, newest first; only those in `status` when given."""
-        rows = await self._db.all(
-            f"SELECT {_ITEM_COLUMNS} FROM feed_items WHERE ? IS NULL OR status = ? "
-            "ORDER BY id DESC LIMIT ?",
-            (status, status, max(0, limit)),
-        )
+        if status is None:
+            rows = await self._db.all(
+                f"SELECT {_ITEM_COLUMNS} FROM feed_items ORDER BY id DESC LIMIT ?",
+                (max(0, limit),),
+            )
+        else:
+            rows = await self._db.all(
+                f"SELECT {_ITEM_COLUMNS} FROM feed_items WHERE status = ? ORDER BY id DESC LIMIT ?",
+                (status, max(0, limit)),
+            )
         return [_item(r) for r in rows]
 
     async def item(self, item_id: int) -> FeedItem | None:
