@@ -49,11 +49,26 @@ class Preset:
     extra: dict[str, Any] = field(default_factory=dict)
     # Channels of the broadcast by three shard processes on PostgreSQL.
     sharded_follows: list[int] = field(default_factory=list)
+    feeds: int = 200  # feeds polled in one cycle of the feeds phase
 
 
 PRESETS = {
     "smoke": Preset(
-        8, 24, 1, 50, 60, 1, 0.5, 1, [1], [10, 50], [24, 40], [5], 1, sharded_follows=[30]
+        8,
+        24,
+        1,
+        50,
+        60,
+        1,
+        0.5,
+        1,
+        [1],
+        [10, 50],
+        [24, 40],
+        [5],
+        1,
+        sharded_follows=[30],
+        feeds=20,
     ),
     "quick": Preset(
         200,
@@ -344,6 +359,13 @@ async def phase_speed(p: Preset, work: Path, log: Any) -> dict[str, Any]:
         gc.enable()
 
 
+async def phase_feeds(p: Preset, work: Path, log: Any) -> dict[str, Any]:
+    """One poll cycle of `p.feeds` feeds by the feed watcher: CPU and memory (bench/feeds.py)."""
+    from .feeds import run_feeds
+
+    return await run_feeds(p.feeds, work, log)
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -357,8 +379,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument(
         "--only",
-        help="comma-separated phases: latency,ready,servers,scale,broadcast,speed (default "
-        "all; speed: discord.py's [speed] extra, each bot with and without it)",
+        help="comma-separated phases: latency,ready,servers,scale,broadcast,speed,feeds "
+        "(default all; speed: discord.py's [speed] extra, each bot with and without it; feeds: "
+        "one poll cycle of 200 feeds, CPU and memory)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases/logs")
     parser.add_argument(
@@ -388,7 +411,7 @@ def _counts(text: str) -> list[int]:
     return [int(n) for n in text.split(",") if n.strip()]
 
 
-PHASES = ("latency", "ready", "servers", "scale", "broadcast", "speed")
+PHASES = ("latency", "ready", "servers", "scale", "broadcast", "speed", "feeds")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -459,6 +482,8 @@ async def _run_phases(
         results["broadcast"] = await phase_broadcast(p, work, log, pg)
     if "speed" in phases:
         results["speed"] = await phase_speed(p, work, log)
+    if "feeds" in phases:
+        results["feeds"] = await phase_feeds(p, work, log)
 
 
 def compile_sources() -> None:

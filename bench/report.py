@@ -87,7 +87,39 @@ def tables(r: dict[str, Any]) -> str:
                 out.append(_sharded_table(bc["sharded_postgres"], bc["global_per_second"]))
     if "speed" in r:
         out.append(_speed_table(r["speed"]))
+    if "feeds" in r:
+        out.append(_feeds_table(r["feeds"]))
     return "\n\n".join(out)
+
+
+FEED_CYCLES = {
+    "first": "first poll (every item new)",
+    "not_modified": "nothing new, ETag answered 304",
+    "one_new_item_each": "one new item in each feed",
+    "unchanged_full_body": "nothing new, whole feed re-sent",
+}
+
+
+def _feeds_table(fd: dict[str, Any]) -> str:
+    """One poll cycle of N feeds by the feed watcher: CPU, wall time and peak memory."""
+    if "pending" in fd:
+        return f"Feeds: pending ({fd['pending']})"
+    rows = [
+        [
+            FEED_CYCLES.get(c["cycle"], c["cycle"]),
+            c["feeds_polled"],
+            c["items_stored"],
+            f"{c['cpu_s']:.2f}",
+            f"{c['wall_s']:.2f}",
+            _mb(c["peak_kb"]) + ("" if c["peak_is_this_cycle"] else " (process peak)"),
+            _mb(c["peak_kb"] - c["rss_before_kb"]) if c["peak_is_this_cycle"] else "–",
+        ]
+        for c in fd["cycles"]
+    ]
+    return f"Polling {fd['feeds']} feeds: one cycle of the feed watcher (SQLite)\n\n" + _table(
+        ["cycle", "feeds", "items stored", "CPU s", "wall s", "peak MB", "peak − before MB"],
+        rows,
+    )
 
 
 def _speed_table(sp: dict[str, Any]) -> str:
