@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-if TYPE_CHECKING:
-    from bot.store import NewFeedItem
+from bot.store import NewFeedItem
 
+if TYPE_CHECKING:
     from ._parse import RawItem
 
 FILM_TITLE = "We Can Be Heroes"
@@ -227,8 +227,6 @@ def _skip_reason(raw: RawItem, link: str | None, keywords: tuple[str, ...]) -> s
 
 def new_item(raw: RawItem, feed: FeedLike, fetched_at: datetime) -> NewFeedItem:
     """A parsed item, decided: a candidate for review, or skipped with its reason."""
-    from bot.store import NewFeedItem  # the store's dataclass, imported when first needed
-
     link = canonical_link(raw.link)
     reason = _skip_reason(raw, link, feed.keywords)
     flags = link_flags(link, feed.url)
