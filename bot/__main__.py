@@ -225,7 +225,10 @@ def main(argv: list[str] | None = None) -> int:
             # Input is checked before the database is opened (cli_feeds): a refused URL
             # creates nothing.
             return run_feeds(
-                args, lambda: _news_store(settings), auto_publish=settings.feeds_auto_publish
+                args,
+                lambda: _news_store(settings),
+                auto_publish=settings.feeds_auto_publish,
+                max_failures=settings.feeds_max_failures,
             )
         if command == "health":  # reads the database, never creates it (bot/cli_health.py)
             return run_health(args, settings.database_target)

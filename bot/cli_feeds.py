@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from bot.clock import Clock, SystemClock
 from bot.store import StoreError
+from bot.ui.links import display_url
 from cogs.sequel import printable
 
 DEFAULT_INTERVAL_MIN = 15
@@ -29,7 +30,7 @@ DEFAULT_INTERVAL_MIN = 15
 MIN_INTERVAL_MIN = 5
 MAX_INTERVAL_MIN = 24 * 60
 MAX_KEYWORDS = 20
-MAX_KEYWORD_CHARS = 100
+MAX_KEYWORD_CHARS = 60  # the same limits as /feeds add (cogs/feeds)
 MAX_URL_CHARS = 2000
 # `feeds list` counts each feed's items from this many of the newest (a feed yields a few a day).
 COUNTED_ITEMS = 100_000
@@ -75,6 +76,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "enable", help="turn a disabled feed back on (failures reset, polled at once)"
     )
     enable.add_argument("feed", metavar="ID", help="the feed's number in `feeds list`")
+    poll = actions.add_parser(
+        "poll",
+        help="poll feeds now, from this process (a running bot shows new candidates for review)",
+        description="Fetch feeds at once instead of waiting for their next poll: one feed, or "
+        "every enabled feed. New items are stored as the bot stores them; their review "
+        "messages are sent by the running bot.",
+    )
+    poll.add_argument("feed", metavar="ID", nargs="?", help="one feed (default: every enabled)")
     items = actions.add_parser("items", help="recent items, newest first, with their status")
     items.add_argument(
         "--skipped", action="store_true", help="only the skipped items, with the reason"
@@ -97,7 +106,8 @@ class NewFeed:
 
 
 def check_url(text: str) -> str:
-    """An http(s) feed address with a host; anything else is Refused."""
+    """An http(s) feed address with a host, written as /feeds add stores it (the host in
+    punycode, bot.ui.links.display_url), so either way the same feed is one feed."""
     url = text.strip()
     shown = printable(url[:120])
     if not url:
@@ -115,7 +125,15 @@ def check_url(text: str) -> str:
         raise Refused(f"{shown} is not an http(s) address: feeds are fetched over http or https.")
     if not parts.hostname or port == 0:
         raise Refused(f"{shown} names no host: write it like https://example.com/feed.xml.")
-    return url
+    if parts.username is not None or parts.password is not None:
+        raise Refused(
+            f"{shown} holds a user name or password: feed addresses are shown in `feeds list` "
+            "and to owners in Discord, so give one without them."
+        )
+    stored = display_url(url)
+    if stored is None:
+        raise Refused(f"{shown}: its host {printable(parts.hostname)!r} is not a valid name.")
+    return stored
 
 
 def check_interval(text: str | None) -> int:
@@ -177,7 +195,7 @@ def prepare(args: argparse.Namespace) -> NewFeed | int | None:
             check_interval(args.interval),
             args.trusted,
         )
-    if command in ("remove", "enable"):
+    if command in ("remove", "enable") or (command == "poll" and args.feed is not None):
         return check_feed_id(args.feed)
     if command == "items":
         limit = args.limit.strip()
@@ -187,9 +205,14 @@ def prepare(args: argparse.Namespace) -> NewFeed | int | None:
 
 
 def run(
-    args: argparse.Namespace, store_factory: Callable[[], Any], *, auto_publish: bool = False
+    args: argparse.Namespace,
+    store_factory: Callable[[], Any],
+    *,
+    auto_publish: bool = False,
+    max_failures: int = 8,
 ) -> int:
-    """Entry point from bot.__main__: `store_factory()` is an async context giving a Store."""
+    """Entry point from bot.__main__: `store_factory()` is an async context giving a Store;
+    `auto_publish` and `max_failures` are the config's FEEDS_AUTO_PUBLISH, FEEDS_MAX_FAILURES."""
     try:
         prepared = prepare(args)  # before the database is opened: bad input creates nothing
     except Refused as exc:
@@ -198,7 +221,13 @@ def run(
 
     async def go() -> int:
         async with store_factory() as store:
-            return await dispatch(args, store, prepared=prepared, auto_publish=auto_publish)
+            return await dispatch(
+                args,
+                store,
+                prepared=prepared,
+                auto_publish=auto_publish,
+                max_failures=max_failures,
+            )
 
     try:
         return asyncio.run(go())
@@ -216,6 +245,7 @@ async def dispatch(
     clock: Clock | None = None,
     prepared: NewFeed | int | None = None,
     auto_publish: bool = False,
+    max_failures: int = 8,
 ) -> int:
     """Run one `feeds` command on an open store; bad input: one line on `err`, exit 2."""
     out = out or sys.stdout
@@ -223,10 +253,13 @@ async def dispatch(
     clock = clock or SystemClock()
     command = args.feeds_command
     try:
-        if prepared is None and command in ("add", "remove", "enable"):
+        if prepared is None and command in ("add", "remove", "enable", "poll"):
             prepared = prepare(args)
         if isinstance(prepared, NewFeed):
             return await _add(store, prepared, out=out, clock=clock, auto_publish=auto_publish)
+        if command == "poll":
+            settings = {"auto_publish": auto_publish, "max_failures": max_failures}
+            return await _poll(store, prepared, out=out, clock=clock, settings=settings)
         if isinstance(prepared, int):
             return await _remove_or_enable(store, command, prepared, out=out)
         if command == "list":
@@ -271,8 +304,8 @@ async def _add(store: Any, new: NewFeed, *, out: TextIO, clock: Clock, auto_publ
             file=out,
         )
     print(
-        "The running bot polls it at its next look at the feed list; candidates wait for an "
-        "owner's review (`heroes-bot feeds items` shows what came in).",
+        "A running bot polls it within a few minutes (`heroes-bot feeds poll` polls it now); "
+        "`heroes-bot feeds items` shows what came in.",
         file=out,
     )
     return 0
@@ -295,11 +328,59 @@ async def _remove_or_enable(store: Any, command: str, feed_id: int, *, out: Text
     if enabled is None:
         raise Refused(f"feed #{feed_id} was removed meanwhile.")
     print(
-        f"enabled feed #{feed_id}: {printable(feed.url)}; failures reset, polled at the bot's "
-        "next look at the feed list.",
+        f"enabled feed #{feed_id}: {printable(feed.url)}; failures reset; a running bot polls "
+        "it within a few minutes.",
         file=out,
     )
     return 0
+
+
+async def _poll(
+    store: Any, feed_id: int | None, *, out: TextIO, clock: Clock, settings: dict[str, Any]
+) -> int:
+    """Poll one feed, or every enabled one, with the bot's own watcher (no review messages:
+    the running bot sends those for the candidates stored here)."""
+    from cogs.feeds import FeedWatcher, WatcherSettings  # only here: the other commands stay light
+
+    watcher = FeedWatcher(store.feeds, None, clock=clock, settings=WatcherSettings(**settings))
+    if feed_id is not None:
+        ids = [feed_id]
+    else:
+        ids = [feed.id for feed in await store.feeds.feeds() if feed.enabled]
+        if not ids:
+            print("No enabled feed to poll: see `heroes-bot feeds list`.", file=out)
+            return 0
+    candidates = 0
+    for number in ids:
+        outcome = await watcher.poll_now(number)
+        if outcome is None:
+            raise Refused(f"there is no feed #{number}: see `heroes-bot feeds list`.")
+        print(f"#{number}: {outcome_text(outcome)}", file=out)
+        candidates += len(outcome.candidates) - len(outcome.published)
+    if candidates:
+        print(
+            f"{candidates} new candidate(s) wait for review: a running bot shows them to the "
+            "owners within a few minutes (`heroes-bot feeds items` lists them).",
+            file=out,
+        )
+    return 0
+
+
+def outcome_text(outcome: Any) -> str:
+    """What polling one feed did, in one line."""
+    if outcome.status == "disabled":
+        return "disabled, not polled (`heroes-bot feeds enable` turns it back on)"
+    if outcome.status == "failed":
+        ended = "; the feed is now disabled" if outcome.disabled_now else ""
+        return f"failed: {printable(outcome.error or 'no reason')}{ended}"
+    if outcome.status == "not_modified":
+        return "not modified since the last poll (304)"
+    new = len(outcome.stored)
+    published = f", {len(outcome.published)} published (trusted)" if outcome.published else ""
+    return (
+        f"{new} new item(s): {len(outcome.candidates)} candidate(s), "
+        f"{len(outcome.skipped)} skipped{published}"
+    )
 
 
 async def _item_counts(store: Any) -> tuple[Counter[int], Counter[int]]:

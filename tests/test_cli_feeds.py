@@ -8,13 +8,17 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestServer
 
+from bench.feeds_server import FeedState, make_app
 from bot.__main__ import _parser
 from bot.cli_feeds import dispatch, run
+from bot.clock import SystemClock
 from bot.store import NewFeedItem, Store
 from tests.tracker_fakes import FakeClock
 
@@ -48,7 +52,8 @@ REFUSED = [
     (["add", "https://news.example/f", "--interval", "15m"], "whole minutes"),
     (["add", "https://news.example/f", "--interval", "-5"], "whole minutes"),
     (["add", "https://news.example/f", "--keywords", " , ,"], "holds no keyword"),
-    (["add", "https://news.example/f", "--keywords", "x" * 101], "at most 100 characters"),
+    (["add", "https://news.example/f", "--keywords", "x" * 61], "at most 60 characters"),
+    (["add", "https://me:secret@news.example/f"], "holds a user name or password"),
     (
         ["add", "https://news.example/f", "--keywords", MANY_KEYWORDS],
         "at most 20",
@@ -115,6 +120,14 @@ async def test_add_then_list_shows_the_feed_due_now(store: Store) -> None:
     assert "title: (not fetched yet)" in lines[1] and "every 1 hour" in lines[1]
     assert "next poll: now" in lines[2] and "failures in a row: 0" in lines[2]
     assert lines[3] == "    items: 0 stored, 0 waiting for review"
+
+
+async def test_the_url_is_stored_as_the_discord_command_stores_it(store: Store) -> None:
+    code, out, _ = await feeds(store, "add", "HTTPS://Bücher.example/feed?q=Heroes")
+    assert code == 0 and "https://xn--bcher-kva.example/feed?q=Heroes" in out
+    # The same feed typed the other way is the same feed: refused as a duplicate.
+    code, _, err = await feeds(store, "add", "https://xn--bcher-kva.example/feed?q=Heroes")
+    assert code == 2 and err.startswith("heroes-bot feeds add: ")
 
 
 async def test_a_duplicate_feed_is_one_line_and_exit_2(store: Store) -> None:
@@ -226,3 +239,44 @@ async def test_empty_listings_say_what_to_do(store: Store) -> None:
     assert "heroes-bot feeds add URL" in (await feeds(store, "list"))[1]
     assert "No item stored yet." in (await feeds(store, "items"))[1]
     assert "No skipped item." in (await feeds(store, "items", "--skipped"))[1]
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[str]:
+    """Three RSS feeds of 30 items each on 127.0.0.1 (the bench's feed server)."""
+    server = TestServer(make_app(FeedState(3)), host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+async def test_poll_stores_new_items_then_a_304_stores_nothing(
+    store: Store, feed_server: str
+) -> None:
+    await feeds(store, "add", f"{feed_server}/feed/0.xml")
+    await feeds(store, "add", f"{feed_server}/feed/1.xml")
+    out, err = io.StringIO(), io.StringIO()
+    code = await dispatch(parse("poll", "1"), store, out=out, err=err, clock=SystemClock())
+    assert code == 0, err.getvalue()
+    assert out.getvalue().splitlines()[0] == "#1: 30 new item(s): 3 candidate(s), 27 skipped"
+    assert "3 new candidate(s) wait for review" in out.getvalue()
+    out = io.StringIO()
+    assert await dispatch(parse("poll"), store, out=out, clock=SystemClock()) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "#1: not modified since the last poll (304)"
+    # The story both feeds carry (the same link) is one candidate: feed 2 adds 2, not 3.
+    assert lines[1] == "#2: 29 new item(s): 2 candidate(s), 27 skipped"
+    assert len(await store.feeds.pending_review()) == 5
+
+
+async def test_poll_reports_a_failure_and_counts_it(store: Store, feed_server: str) -> None:
+    await feeds(store, "add", f"{feed_server}/feed/99.xml")
+    out = io.StringIO()
+    assert await dispatch(parse("poll", "1"), store, out=out, clock=SystemClock()) == 0
+    assert out.getvalue().startswith("#1: failed: HTTP 404")
+    _, listing, _ = await feeds(store, "list")
+    assert "failures in a row: 1" in listing and "last error: HTTP 404" in listing
+    code, out_text, err = await feeds(store, "poll", "7")
+    assert code == 2 and out_text == "" and "there is no feed #7" in err
