@@ -9,7 +9,8 @@ Good feeds: /rss.xml, /atom.xml, /changing.xml (ETag and Last-Modified, 304 when
 /latin1.xml, /cp1252.xml, /no-guid.xml, /outlet-a.xml and /outlet-b.xml (the same story),
 /republished.xml (one story twice: a new GUID, the same link), /redirect/N (N hops to /rss.xml).
 Bad ones: /status/500, /slow (answers after 30 s), /loop/a <-> /loop/b, /to-ftp, /huge (50 MB
-streamed without a length), /huge-declared (a 50 MB Content-Length), /bomb.xml (billion laughs),
+streamed without a length), /huge-declared (a 50 MB Content-Length), /gzip-bomb (200 KB of gzip
+that inflates to 50 MB), /bomb.xml (billion laughs),
 /xxe.xml and /xxe-parameter.xml (external entities reading a file), /malformed.xml,
 /not-a-feed.html.
 """
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -246,6 +249,15 @@ def _static_feeds() -> dict[str, tuple[bytes, str]]:
     return served | _encoded_feeds()
 
 
+@functools.cache
+def gzip_bomb() -> bytes:
+    """50 MB of zeros, gzip-compressed (about 50 KB), built a megabyte at a time."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip format
+    megabyte = bytes(1_000_000)
+    packed = [packer.compress(megabyte) for _unused in range(HUGE_BYTES // len(megabyte))]
+    return b"".join([*packed, packer.flush()])
+
+
 class FeedServer:
     """The server, started by `async with`. Feeds named in `changing` can gain stories."""
 
@@ -281,6 +293,7 @@ class FeedServer:
         app.router.add_get("/to-ftp", self._to_ftp)
         app.router.add_get("/huge", self._huge)
         app.router.add_get("/huge-declared", self._huge_declared)
+        app.router.add_get("/gzip-bomb", self._gzip_bomb)
         app.router.add_get("/{name}.xml", self._feed)
         app.router.add_get("/not-a-feed.html", self._feed)
         self._runner = web.AppRunner(app, handler_cancellation=True)
@@ -354,6 +367,10 @@ class FeedServer:
         response = web.StreamResponse(headers={"Content-Type": RSS_TYPE})
         response.content_length = HUGE_BYTES
         return await self._stream(request, response)
+
+    async def _gzip_bomb(self, request: web.Request) -> web.Response:
+        headers = {"Content-Type": RSS_TYPE, "Content-Encoding": "gzip"}
+        return web.Response(body=gzip_bomb(), headers=headers)
 
     async def _stream(
         self, request: web.Request, response: web.StreamResponse

@@ -222,7 +222,13 @@ def _item(entry: feedparser.FeedParserDict, feed_title: str | None) -> RawItem:
 def parse_feed(body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     """The feed's title and items, or FeedParseError saying why not."""
     text = decode_body(body, content_type)
-    refuse_dangerous_xml(text)
+    try:
+        refuse_dangerous_xml(text)
+    except FeedParseError:
+        # The usual mistake: the site's address given instead of its feed's.
+        if content_type and content_type.lower().startswith(("text/html", "application/xhtml")):
+            raise FeedParseError("not a feed: the address serves a web page (text/html)") from None
+        raise
     clean = XML_DECLARATION_TEXT.sub("", text, count=1).encode("utf-8")
     parsed = feedparser.parse(
         clean,

@@ -136,6 +136,20 @@ async def test_a_50_mb_response_is_abandoned_without_being_read(
     assert peak < 12_000_000
 
 
+async def test_a_compressed_bomb_is_capped_on_its_inflated_size(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    # aiohttp inflates gzip as it reads, in bounded steps: the cap counts inflated bytes.
+    tracemalloc.start()
+    try:
+        reason = await refused(session, feed_server.url("/gzip-bomb"), max_bytes=2_000_000)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reason == "response over 2 MB"
+    assert peak < 12_000_000
+
+
 async def test_a_declared_length_over_the_cap_is_refused_before_reading(
     feed_server: FeedServer, session: aiohttp.ClientSession
 ) -> None:

@@ -146,8 +146,9 @@ async def test_malformed_xml_says_where(
 async def test_a_web_page_is_not_a_feed(
     feed_server: FeedServer, session: aiohttp.ClientSession
 ) -> None:
-    reason = await refused(feed_server, session, "/not-a-feed.html")
-    assert reason.startswith("malformed XML") or reason == "not an RSS or Atom feed"
+    assert await refused(feed_server, session, "/not-a-feed.html") == (
+        "not a feed: the address serves a web page (text/html)"
+    )
 
 
 def test_well_formed_xml_that_is_no_feed_is_named() -> None:
