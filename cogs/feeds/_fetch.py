@@ -59,7 +59,11 @@ def _size(limit: int) -> str:
 
 
 def check_scheme(url: str) -> None:
-    parts = urlsplit(url)
+    """FetchError unless `url` is an http(s) address with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise FetchError(f"invalid address: {_shown(url)}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not http(s): {_shown(url)}")
 

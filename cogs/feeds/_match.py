@@ -6,6 +6,7 @@ and stored as they are: owners read them in `feeds items`; the Discord side tran
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -103,6 +104,7 @@ class FeedLike(Protocol):
 # ---------------------------------------------------------------- keywords
 
 
+@functools.lru_cache(maxsize=1024)  # the same keywords, for every item of every poll
 def _pattern(phrase: str) -> re.Pattern[str]:
     """The phrase as whole words, any run of spaces between them, case-insensitive."""
     words = [re.escape(word) for word in phrase.split()]

@@ -120,6 +120,7 @@ async def test_only_http_and_https_are_fetched(
     )
     assert await refused(session, "file:///etc/passwd") == "not http(s): file:///etc/passwd"
     assert (await refused(session, "ftp://example.com/" + "x" * 200)).endswith("…")
+    assert await refused(session, "http://[::1/feed") == "invalid address: http://[::1/feed"
 
 
 async def test_a_50_mb_response_is_abandoned_without_being_read(
