@@ -70,8 +70,8 @@ class Feeds(commands.Cog):
     @owner_only()
     @app_commands.describe(
         url="The feed's address: an RSS or Atom feed (https://…)",
-        keywords="Optional: words that make an item a candidate, separated by commas "
-        "(default: the film's title and sequel words)",
+        keywords="Optional: comma-separated words that make an item a candidate "
+        "(default: title, sequel words)",
         interval="Minutes between polls (default 15)",
         trusted="Trusted: with FEEDS_AUTO_PUBLISH on, its candidates are published unreviewed",
     )
