@@ -153,6 +153,20 @@ async def _news_store(settings: Config) -> AsyncIterator[object]:
         yield store
 
 
+def _news_or_feeds(command: str, args: argparse.Namespace, settings: Config) -> int:
+    """`news` and `feeds`: the database folder and file are created only once the input was
+    accepted (bot/cli_news.py, bot/cli_feeds.py check it first)."""
+    log.debug("database: %s", settings.database_label)
+    if command == "news":
+        return run_news(args, lambda: _news_store(settings))
+    return run_feeds(
+        args,
+        lambda: _news_store(settings),
+        auto_publish=settings.feeds_auto_publish,
+        max_failures=settings.feeds_max_failures,
+    )
+
+
 def _run_without_token(settings: Config) -> int:
     """`run` with no token: the sandbox at a terminal; a service is told what is missing."""
     if not sys.stdin.isatty():
@@ -216,20 +230,8 @@ def main(argv: list[str] | None = None) -> int:
             secrets=(token, *settings.database_secrets),
             log_format=settings.log_format,
         )
-        if command == "news":
-            log.debug("database: %s", settings.database_label)
-            # The folder and file are created only once the input was accepted (cli_news).
-            return run_news(args, lambda: _news_store(settings))
-        if command == "feeds":
-            log.debug("database: %s", settings.database_label)
-            # Input is checked before the database is opened (cli_feeds): a refused URL
-            # creates nothing.
-            return run_feeds(
-                args,
-                lambda: _news_store(settings),
-                auto_publish=settings.feeds_auto_publish,
-                max_failures=settings.feeds_max_failures,
-            )
+        if command in ("news", "feeds"):
+            return _news_or_feeds(command, args, settings)
         if command == "health":  # reads the database, never creates it (bot/cli_health.py)
             return run_health(args, settings.database_target)
         if command == "db":  # names its databases itself (status defaults to the configured one)

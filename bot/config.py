@@ -250,16 +250,7 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
 
     log_level, log_format = _logging(env)
 
-    ready_text = _optional(env, "GUILD_READY_TIMEOUT")
-    try:
-        ready_timeout = float(ready_text) if ready_text else 2.0
-    except ValueError:
-        ready_timeout = -1.0
-    if not 0 <= ready_timeout <= 60:
-        raise ConfigError(
-            f"GUILD_READY_TIMEOUT must be a number of seconds from 0 to 60 (got {ready_text!r})."
-        )
-
+    ready_timeout = _ready_timeout(_optional(env, "GUILD_READY_TIMEOUT"))
     shard_count, shard_ids = _shards(_optional(env, "SHARD_COUNT"), _optional(env, "SHARD_IDS"))
     backup_dir, backup_keep = _backups(
         _optional(env, "BACKUP_DIR"),
@@ -287,6 +278,19 @@ def load_config(env: Mapping[str, str] | None = None, *, root: Path | None = Non
         feeds_review_channel_id=review_channel,
         feeds_max_failures=max_failures,
     )
+
+
+def _ready_timeout(ready_text: str | None) -> float:
+    """GUILD_READY_TIMEOUT: seconds, 0 to 60 (default 2)."""
+    try:
+        ready_timeout = float(ready_text) if ready_text else 2.0
+    except ValueError:
+        ready_timeout = -1.0
+    if not 0 <= ready_timeout <= 60:
+        raise ConfigError(
+            f"GUILD_READY_TIMEOUT must be a number of seconds from 0 to 60 (got {ready_text!r})."
+        )
+    return ready_timeout
 
 
 def _logging(env: Mapping[str, str]) -> tuple[str, str]:
