@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import FeedItem, NewFeedItem, NewUpdate, Store, iso, open_store
+from bot.store import (
+    FeedItem,
+    NewFeedItem,
+    NewUpdate,
+    SeedData,
+    Store,
+    copy_database,
+    iso,
+    open_store,
+)
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 OWNER, OTHER_OWNER = 111, 222
@@ -342,3 +351,43 @@ async def test_forgetting_an_owner_clears_their_id_and_keeps_feeds_and_items(
     assert kept_feed is not None and kept_feed.added_by is None
     assert kept_item is not None and kept_item.reviewed_by is None
     assert kept_item.status == "rejected"
+
+
+async def _fill_feeds(store: Store) -> None:
+    """A feed, a removed feed's item, a published, a rejected and a skipped item, review
+    messages: every feed table and every nullable reference has a row."""
+    await _follow(store, range(1, 3))
+    feed = await add_feed(store, added_by=OWNER, keywords=("sequel",))
+    gone = await add_feed(store, "https://gone.example.org/rss")
+    items = await store.feeds.store_items(
+        feed, [story(1), story(2), story(3, status="skipped"), story(4)], now=NOW
+    )
+    await store.feeds.store_items(gone, [story(5)], now=NOW)
+    await store.feeds.remove_feed(gone)
+    await store.feeds.publish_item(items[0].id, _update(items[0]), by=OWNER, now=NOW)
+    await store.feeds.reject_item(items[1].id, by=OTHER_OWNER, now=NOW)
+    await store.feeds.add_review_message(items[0].id, 700, 9001)
+    await store.feeds.add_review_message(items[3].id, 700, 9002)
+    await store.feeds.poll_failed(feed, error="HTTP 500", next_poll_at=NOW, disable=True, now=NOW)
+
+
+async def test_db_copy_carries_the_feeds_to_postgres_and_ids_continue_after_them(
+    tmp_path: Path, postgres_url: str, seed: SeedData
+) -> None:
+    async with open_store(tmp_path / "live.db") as source:
+        await source.apply_seed(seed)
+        await _fill_feeds(source)
+        async with open_store(postgres_url) as target:
+            outcome = await copy_database(source.database, target.database)
+            assert outcome.copied and all(check.ok for check in outcome.tables)
+            copied = {check.table: check.rows for check in outcome.tables}
+            assert (copied["feeds"], copied["feed_items"], copied["feed_review_messages"]) == (
+                1, 5, 2,
+            )  # fmt: skip
+            assert await target.feeds.feeds() == await source.feeds.feeds()
+            assert await target.feeds.items() == await source.feeds.items()
+            # New rows on PostgreSQL get ids after the copied ones.
+            feed = await add_feed(target, "https://new.example.org/rss")
+            [item] = await target.feeds.store_items(feed, [story(6)], now=NOW)
+            assert feed > max(f.id for f in await source.feeds.feeds())
+            assert item.id > max(i.id for i in await source.feeds.items())
