@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ._database import Database, Repository, Tx
+from ._database import Database, Reader, Repository, Tx
 from ._times import iso, parse_iso, utcnow
 from ._tracker import Tracker, insert_update, lock_timeline
 from ._tracker_models import NewUpdate, SequelUpdate
@@ -288,12 +288,16 @@ class FeedsStore(Repository):
         An item equal to one already stored (or earlier in `items`) by GUID, by link or by
         content hash is not stored again. Returns the newly stored ones, in order.
         """
+        unseen = [new for new in items if not await self._seen(self._db, new)]
+        if not unseen:
+            # A re-poll serving only known items writes nothing: no lock, no dropped cache.
+            return []
         stamp = iso(now or utcnow())
         stored: list[FeedItem] = []
         async with self._db.transaction() as db:
             if db.engine == "postgres":
                 await db.one("SELECT pg_advisory_xact_lock(?)", (_ITEMS_LOCK,))
-            for new in items:
+            for new in unseen:
                 row = await db.one(
                     f"INSERT INTO feed_items (feed_id, {_NEW_ITEM_COLUMNS}, fetched_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -303,6 +307,16 @@ class FeedsStore(Repository):
                 if row is not None:
                     stored.append(_item(row))
         return stored
+
+    @staticmethod
+    async def _seen(reader: Reader, new: NewFeedItem) -> bool:
+        """Whether an item with the same GUID, link or content hash is stored (a cheap read
+        before the write; the unique indexes decide under concurrency)."""
+        row = await reader.one(
+            "SELECT 1 FROM feed_items WHERE guid = ? OR link = ? OR content_hash = ? LIMIT 1",
+            (new.guid, new.link, new.content_hash),
+        )
+        return row is not None
 
     async def items(self, *, status: str | None = None, limit: int = 50) -> list[FeedItem]:
         """Stored items, newest first; only those in `status` when given."""

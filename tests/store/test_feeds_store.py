@@ -125,6 +125,19 @@ async def test_an_item_is_stored_once_by_guid_link_or_hash_across_feeds_and_batc
     assert len(await store.feeds.items(limit=100)) == 6
 
 
+async def test_a_re_poll_serving_only_known_items_writes_nothing(store: Store) -> None:
+    feed = await add_feed(store)
+    await store.feeds.store_items(feed, [story(1), story(2)], now=NOW)
+    operations: list[str] = []
+    store.database.add_query_observer(lambda operation, _seconds: operations.append(operation))
+    assert await store.feeds.store_items(feed, [story(2), story(1)], now=NOW) == []
+    assert "write" not in operations and operations  # only the cheap reads ran
+    assert titles(await store.feeds.store_items(feed, [story(1), story(3)], now=NOW)) == [
+        "We Can Be Heroes 2 news #3"
+    ]
+    assert operations.count("write") == 1
+
+
 async def test_two_processes_storing_the_same_stories_store_each_once(
     store: Store, other_store: Store
 ) -> None:
