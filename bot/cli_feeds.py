@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sqlite3
 import sys
 from collections import Counter
@@ -218,6 +219,11 @@ def run(
     except Refused as exc:
         print(f"heroes-bot feeds {args.feeds_command}: {exc}", file=sys.stderr)
         return BAD_INPUT
+
+    if args.feeds_command == "poll" and logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # Each feed's outcome is printed as one line: the watcher's own warnings would say it
+        # twice (LOG_LEVEL=DEBUG keeps them).
+        logging.getLogger("cogs.feeds").setLevel(logging.ERROR)
 
     async def go() -> int:
         async with store_factory() as store:
