@@ -272,10 +272,9 @@ class FeedWatcher(BackgroundLoop):
         )
         if result.status == "not_modified" or result.body is None:
             return _Answer(result, None, [])
-        parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
-        fetched_at = self.clock.now()
-        items = [new_item(raw, feed, fetched_at) for raw in parsed.items]
-        return _Answer(result, parsed.title, items)
+        # In a worker thread: parsing 2 MB of XML takes a good fraction of a second, which on
+        # the event loop would stall the bot (gateway heartbeats, interactions) meanwhile.
+        return await asyncio.to_thread(_decided, result, feed, self.clock.now())
 
     async def _failed(self, feed: Feed, reason: str) -> PollOutcome:
         """Back off (exponential, jittered), and disable the feed after too many failures."""
@@ -421,6 +420,14 @@ class FeedWatcher(BackgroundLoop):
                 log.exception("feed polling pass failed; trying again in %.0f s", trouble)
                 delay, trouble = trouble, min(trouble * 2, MAX_SLEEP)
             await wait_for_event(self.clock, self._wake, delay)
+
+
+def _decided(result: FetchResult, feed: Feed, fetched_at: datetime) -> _Answer:
+    """The answer's items parsed and decided (candidate or skipped)."""
+    body = result.body or b""
+    parsed = parse_feed(body, url=result.final_url, content_type=result.content_type)
+    items = [new_item(raw, feed, fetched_at) for raw in parsed.items]
+    return _Answer(result, parsed.title, items)
 
 
 def _outcomes(due: Sequence[Feed], results: Sequence[object]) -> list[PollOutcome]:

@@ -11,6 +11,7 @@ unless auto-publish is on, and then only trusted feeds' candidates, never with a
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -485,5 +486,77 @@ async def test_the_loop_polls_on_the_clock_and_wakes_for_a_new_feed(
         await clock.advance(INTERVAL)
         await eventually(lambda: len(notifier.shown) == 3)
         assert len(server.requests_to("/changing.xml")) == polls + 1
+    finally:
+        await watcher.stop()
+
+
+async def test_each_skipped_item_is_logged_with_its_reason(
+    store: Store,
+    server: FeedServer,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await add(store, server, "/rss.xml")
+    with caplog.at_level(logging.DEBUG, logger="cogs.feeds._service"):
+        [outcome] = await make_watcher(store, notifier, clock).run_once()
+    [skipped] = outcome.skipped
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any(str(skipped.skip_reason) in line and "bowie-vinyl" in line for line in lines)
+
+
+async def test_a_parser_crash_is_the_feeds_failure_not_the_loops(
+    store: Store,
+    server: FeedServer,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    feed = await add(store, server, "/rss.xml")
+
+    def broken(*args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("cogs.feeds._service.new_item", broken)
+    [outcome] = await make_watcher(store, notifier, clock).run_once()
+    assert outcome.status == "failed" and outcome.error == "unexpected error: RecursionError"
+    assert (await polled(store, feed)).failures == 1
+
+
+class FlakyFeeds:
+    """The store's feeds, whose database fails the first `failures` times due feeds are read."""
+
+    def __init__(self, feeds: object, failures: int) -> None:
+        self._feeds = feeds
+        self.failures = failures
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._feeds, name)
+
+    async def due_feeds(self, now: datetime) -> list[Feed]:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("database is down")
+        return await self._feeds.due_feeds(now)  # type: ignore[attr-defined, no-any-return]
+
+
+async def test_the_loop_backs_off_while_the_database_fails_then_goes_on(
+    store: Store, server: FeedServer, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    await add(store, server, "/rss.xml")
+    flaky = FlakyFeeds(store.feeds, failures=2)
+    watcher = FeedWatcher(flaky, notifier, clock=clock)  # type: ignore[arg-type]
+    watcher.start()
+    try:
+        await eventually(lambda: flaky.failures == 1)
+        await clock.advance(59)
+        await ManualClock.run_until_idle()
+        assert flaky.failures == 1  # waits a minute after the first failure
+        await clock.advance(1)
+        await eventually(lambda: flaky.failures == 0)
+        await clock.advance(119)
+        assert notifier.shown == []  # two minutes after the second
+        await clock.advance(1)
+        await eventually(lambda: len(notifier.shown) == 2)
     finally:
         await watcher.stop()
