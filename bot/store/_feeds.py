@@ -336,6 +336,18 @@ class FeedsStore(Repository):
         row = await self._db.one(f"SELECT {_ITEM_COLUMNS} FROM feed_items WHERE id = ?", (item_id,))
         return _item(row) if row else None
 
+    async def item_counts(self) -> dict[int, dict[str, int]]:
+        """Per feed id, how many of its items are in each status (`feeds list`): one grouped
+        read, however many items are stored. Items of removed feeds are not counted."""
+        rows = await self._db.all(
+            "SELECT feed_id, status, count(*) FROM feed_items WHERE feed_id IS NOT NULL "
+            "GROUP BY feed_id, status"
+        )
+        counts: dict[int, dict[str, int]] = {}
+        for feed_id, status, count in rows:
+            counts.setdefault(int(feed_id), {})[status] = int(count)
+        return counts
+
     async def pending_review(self) -> list[FeedItem]:
         """Candidates waiting for an owner, oldest first."""
         rows = await self._db.all(

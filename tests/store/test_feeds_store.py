@@ -173,6 +173,7 @@ async def test_items_are_listed_newest_first_and_candidates_oldest_first(store: 
     assert await store.feeds.item(pending[1].id) == pending[1]
     assert await store.feeds.item(9999) is None
     assert len(await store.feeds.items(limit=2)) == 2
+    assert await store.feeds.item_counts() == {feed: {"candidate": 2, "skipped": 1}}
 
 
 async def test_removing_a_feed_keeps_its_items_and_they_still_prevent_duplicates(
@@ -337,6 +338,7 @@ async def test_an_auto_published_item_names_no_reviewer(store: Store) -> None:
     [item] = await store.feeds.store_items(feed, [story(1)], now=NOW)
     outcome = await store.feeds.publish_item(item.id, _update(item), by=None, now=NOW)
     assert outcome is not None and outcome[1] == 0  # no server follows yet
+    assert await store.feeds.item_counts() == {feed: {"published": 1}}
     decided = await store.feeds.item(item.id)
     assert decided is not None and decided.reviewed_by is None and decided.status == "published"
 
