@@ -96,18 +96,17 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
 
 def _button(action: str, item_id: int, stage: str | None) -> discord.ui.Button[Any]:
     suffix = f":{stage or NO_STAGE}" if action != "reject" else ""
-    custom_id = f"heroes:feed:{action}:{item_id}{suffix}"
-    if action == "publish":
-        # Translators: button labels (at most 80 characters).
-        return discord.ui.Button(
-            label=_("Publish"), style=discord.ButtonStyle.success, custom_id=custom_id, row=1
-        )
-    if action == "edit":
-        return discord.ui.Button(
-            label=_("Edit…"), style=discord.ButtonStyle.primary, custom_id=custom_id, row=1
-        )
+    labels = {
+        # Translators: button labels under a feed item being reviewed (at most 80 characters).
+        "publish": (_("Publish"), discord.ButtonStyle.success),
+        # Translators: a button that opens a form to change the item before publishing it.
+        "edit": (_("Edit…"), discord.ButtonStyle.primary),
+        # Translators: a button that drops the feed item: nothing is posted.
+        "reject": (_("Reject"), discord.ButtonStyle.danger),
+    }
+    label, style = labels[action]
     return discord.ui.Button(
-        label=_("Reject"), style=discord.ButtonStyle.danger, custom_id=custom_id, row=1
+        label=label, style=style, custom_id=f"heroes:feed:{action}:{item_id}{suffix}", row=1
     )
 
 
@@ -212,11 +211,12 @@ class ReviewDesk:
     async def _send_to_channel(self, channel_id: int, item: FeedItem, feed: Feed | None) -> None:
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
-            if not isinstance(channel, discord.abc.Messageable):
+            send = getattr(channel, "send", None)  # a category or a forum takes no message
+            if not callable(send):
                 raise TypeError(f"channel {channel_id} takes no messages")
-            guild = getattr(channel, "guild", None)
-            with use_locale(await server_locale(self.bot, guild.id if guild else None)):
-                message = await channel.send(embed=review_embed(item, feed), view=review_view(item))
+            # Read by the server's members: in the server's language (/settings language:).
+            with use_locale(await self._copy_locale(channel_id)):
+                message = await send(embed=review_embed(item, feed), view=review_view(item))
         except (discord.HTTPException, TypeError) as exc:
             log.warning(
                 "could not send feed item #%s to review channel %s: %s", item.id, channel_id, exc
@@ -224,11 +224,19 @@ class ReviewDesk:
             return
         await self.store.feeds.add_review_message(item.id, message.channel.id, message.id)
 
+    async def _copy_locale(self, channel_id: int) -> str:
+        """The language of a review message: the server's in the review channel; English in
+        an owner's DMs (an owner's language is known only while they answer an interaction)."""
+        if channel_id != self.bot.config.feeds_review_channel_id:
+            return DEFAULT
+        channel = self.bot.get_channel(channel_id)
+        guild = getattr(channel, "guild", None)
+        return await server_locale(self.bot, guild.id if guild is not None else None)
+
     async def _send_to_owner(self, owner_id: int, item: FeedItem, feed: Feed | None) -> None:
         try:
             user = self.bot.get_user(owner_id) or await self.bot.fetch_user(owner_id)
-            # An owner's language is not known outside an interaction: English.
-            with use_locale(DEFAULT):
+            with use_locale(DEFAULT):  # see `_copy_locale`
                 message = await user.send(embed=review_embed(item, feed), view=review_view(item))
         except discord.HTTPException as exc:  # DMs closed, or no such user
             log.warning("could not DM feed item #%s to owner %s: %s", item.id, owner_id, exc)
@@ -398,7 +406,7 @@ class ReviewDesk:
         for channel_id, message_id in await self.store.feeds.review_messages(item.id):
             if message_id == skip:
                 continue
-            with use_locale(DEFAULT):  # sent in English to DMs (see `_send_to_owner`)
+            with use_locale(await self._copy_locale(channel_id)):
                 embed = review_embed(item, feed)
             try:
                 await self.edit_copy(channel_id, message_id, embed)

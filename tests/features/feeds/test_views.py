@@ -4,6 +4,7 @@ menu, the Edit form; publishing queues exactly one delivery per following server
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -195,6 +196,29 @@ async def test_each_owner_gets_the_review_message_and_each_copy_is_recorded(
         ((embed, view),) = owner.calls
         assert embed.title == item.title and view is not None
     assert len(await bot.store.feeds.review_messages(item.id)) == 2
+
+
+class ReviewChannel(Strict, real=discord.TextChannel):
+    def __init__(self, channel_id: int) -> None:
+        self.id = channel_id
+        self.calls: list[discord.Embed] = []
+
+    async def send(self, *, embed: discord.Embed, view: discord.ui.View | None) -> Any:
+        self.calls.append(embed)
+        return PressedMessage(900 + len(self.calls), self.id)
+
+
+async def test_with_a_review_channel_the_message_goes_there_only(
+    bot: HeroesBot, owners: dict[int, Owner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = ReviewChannel(5555)
+    monkeypatch.setattr(bot, "config", replace(bot.config, feeds_review_channel_id=5555))
+    monkeypatch.setattr(bot, "get_channel", {5555: channel}.get)
+    item, feed = await stored_candidate(bot)
+    await bot.get_cog("Feeds").desk.notify(item, feed)
+    assert [embed.title for embed in channel.calls] == [item.title]
+    assert all(owner.calls == [] for owner in owners.values())
+    assert await bot.store.feeds.review_messages(item.id) == [(5555, 901)]
 
 
 async def test_publish_queues_one_delivery_per_server_once_and_marks_every_copy(
