@@ -359,6 +359,13 @@ async def phase_speed(p: Preset, work: Path, log: Any) -> dict[str, Any]:
         gc.enable()
 
 
+async def phase_languages(log: Any) -> dict[str, Any]:
+    """What each language costs in the bot's process: lookups, numbers, a card, the payload."""
+    from .languages import run_languages
+
+    return await run_languages(log)
+
+
 async def phase_feeds(p: Preset, work: Path, log: Any) -> dict[str, Any]:
     """One poll cycle of `p.feeds` feeds by the feed watcher: CPU and memory (bench/feeds.py)."""
     from .feeds import run_feeds
@@ -379,9 +386,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument(
         "--only",
-        help="comma-separated phases: latency,ready,servers,scale,broadcast,speed,feeds "
-        "(default all; speed: discord.py's [speed] extra, each bot with and without it; feeds: "
-        "one poll cycle of 200 feeds, CPU and memory)",
+        help="comma-separated phases: latency,ready,servers,scale,broadcast,speed,feeds,"
+        "languages (default all; speed: discord.py's [speed] extra, each bot with and without "
+        "it; feeds: one poll cycle of 200 feeds, CPU and memory; languages: what each language "
+        "costs in the bot's process)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases/logs")
     parser.add_argument(
@@ -411,7 +419,7 @@ def _counts(text: str) -> list[int]:
     return [int(n) for n in text.split(",") if n.strip()]
 
 
-PHASES = ("latency", "ready", "servers", "scale", "broadcast", "speed", "feeds")
+PHASES = ("latency", "ready", "servers", "scale", "broadcast", "speed", "feeds", "languages")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -484,6 +492,8 @@ async def _run_phases(
         results["speed"] = await phase_speed(p, work, log)
     if "feeds" in phases:
         results["feeds"] = await phase_feeds(p, work, log)
+    if "languages" in phases:
+        results["languages"] = await phase_languages(log)
 
 
 def compile_sources() -> None:

@@ -89,6 +89,8 @@ def tables(r: dict[str, Any]) -> str:
         out.append(_speed_table(r["speed"]))
     if "feeds" in r:
         out.append(_feeds_table(r["feeds"]))
+    if "languages" in r:
+        out.append(_languages_table(r["languages"]))
     return "\n\n".join(out)
 
 
@@ -119,6 +121,23 @@ def _feeds_table(fd: dict[str, Any]) -> str:
     return f"Polling {fd['feeds']} feeds: one cycle of the feed watcher (SQLite)\n\n" + _table(
         ["cycle", "feeds", "items stored", "CPU s", "wall s", "peak MB", "peak − before MB"],
         rows,
+    )
+
+
+def _languages_table(lg: dict[str, Any]) -> str:
+    """Per language: a translated lookup, a number, the /sequel status card rendered anew."""
+    rows = [
+        [row["locale"], row["lookup_ns"], row["number_us"], row["card_us"]] for row in lg["rows"]
+    ]
+    payload = (
+        f"the translated command payload (sync fingerprint): {lg['payload_first_ms']} ms the "
+        f"first time, {lg['payload_ms']} ms after"
+    )
+    return (
+        "Languages, in the bot's process\n\n"
+        + _table(["language", "_() ns", "format_number µs", "/sequel status card µs"], rows)
+        + "\n"
+        + payload
     )
 
 

@@ -44,6 +44,25 @@ def test_bench_smoke_writes_both_bots_figures(smoke: tuple[dict[str, Any], str])
     assert "| interaction | heroes-bot (SQLite) | baseline | ratio |" in stdout
 
 
+def test_bench_smoke_polls_feeds_and_prices_each_language(
+    smoke: tuple[dict[str, Any], str],
+) -> None:
+    results, stdout = smoke
+    first, second = results["feeds"]["cycles"][:2]
+    assert first["feeds_polled"] == 20 and second["statuses"] == {"not_modified": 20}
+    assert "Polling 20 feeds" in stdout
+    languages = results["languages"]
+    assert [row["locale"] for row in languages["rows"]] == [
+        "en-US",
+        "es-419",
+        "es-ES",
+        "pt-BR",
+        "fr",
+    ]
+    assert all(row["lookup_ns"] > 0 and row["card_us"] > 0 for row in languages["rows"])
+    assert "Languages, in the bot's process" in stdout
+
+
 def test_bench_smoke_measures_heroes_bot_on_postgresql(smoke: tuple[dict[str, Any], str]) -> None:
     results, stdout = smoke
     assert results["postgres"]["server_version"]
