@@ -5,9 +5,11 @@ one post; Reject posts nothing; two owners pressing Publish at once publish once
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
+from bot.client import HeroesBot
 from bot.config import Config
 from discord_emulator import Channel, Emulator, InteractionHandle, Message, User
 from tests.e2e.cards import card_text, custom_ids, is_card
@@ -126,3 +128,66 @@ async def test_a_new_item_is_reviewed_then_published_once_to_every_server(tmp_pa
             await asyncio.sleep(0.5)  # nothing more arrives
             assert [len(news_posts(emu, channel)) for channel in news] == [1, 1]
         assert_clean(emu)
+
+
+def recover_sends_after_a_second(bot: HeroesBot) -> None:
+    """Sends a killed bot left 'sending' are retried (with their nonce) after 1 s, not 30 s:
+    the sequel broadcaster's `stale_after`, set once setup_hook has loaded the cogs."""
+    setup_hook = bot.setup_hook
+
+    async def setup_then_shorten() -> None:
+        await setup_hook()
+        bot.get_cog("Sequel").broadcaster.stale_after = timedelta(seconds=1)
+
+    bot.setup_hook = setup_then_shorten  # type: ignore[method-assign]
+
+
+async def test_killed_between_publish_and_delivery_each_server_still_gets_one_post(
+    tmp_path: Path,
+) -> None:
+    async with FeedServer() as feeds, Emulator(heartbeat_interval=5.0) as emu:
+        owner = emu.default_user
+        guilds = [emu.add_guild(name, channels=("general", "news")) for name in ("HQ", "Fans")]
+        news = [next(c for c in g.channels.values() if c.name == "news") for g in guilds]
+        settings = Config(
+            token=None,
+            database_path=tmp_path / "heroes.db",
+            guild_ready_timeout=0.05,
+            owner_ids=frozenset({owner.id}),
+        )
+        async with running_bot(emu, settings) as (bot, task):
+            for guild, channel in zip(guilds, news, strict=True):
+                handle = await emu.slash(
+                    "sequel-admin follow", {"channel": channel}, guild=guild, user=owner
+                )
+                await handle.response()
+            feed = await bot.store.feeds.add_feed(feeds.url("/changing.xml"))
+            await bot.get_cog("Feeds").watcher.poll_now(feed.id)
+            review = await review_of(emu, owner, STORY_GREENLIT.title)
+
+            # The bot dies the moment Discord creates the first post, before it hears back.
+            def kill() -> None:
+                task.cancel()
+
+            emu.inject_fault(
+                "POST /channels/{channel_id}/messages",
+                params={"channel_id": str(news[0].id)},
+                after_effect=True,
+                action=kill,
+            )
+            await emu.press(review, button(review, "publish"), user=owner)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(task), 10)
+        assert len(news_posts(emu, news[0])) == 1
+
+        # Restarted on the same database: the approval stands, the deliveries finish.
+        async with running_bot(emu, settings, on_bot=recover_sends_after_a_second) as (bot, _t):
+            for channel in news:
+                await emu.wait_until(
+                    lambda channel=channel: news_posts(emu, channel),
+                    timeout=15,
+                    what="the news post after the restart",
+                )
+            await asyncio.sleep(0.5)  # nothing more arrives
+            assert [len(news_posts(emu, channel)) for channel in news] == [1, 1]
+            assert (await bot.store.feeds.item(1)).status == "published"
