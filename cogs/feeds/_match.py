@@ -227,6 +227,15 @@ def _skip_reason(raw: RawItem, link: str | None, keywords: tuple[str, ...]) -> s
     return is_candidate(raw.title, raw.summary, keywords)[1]
 
 
+def scoped_guid(guid: str | None, feed_url: str) -> str | None:
+    """A GUID that identifies a story across feeds: a URL or URN (it has a ':') as served; a
+    bare one ("1", "post-42"), unique only within its feed, prefixed with the feed's address, so
+    two unrelated feeds numbering their items alike are never taken for the same story."""
+    if guid is None or ":" in guid:
+        return guid
+    return f"{feed_url}#{guid}"
+
+
 def new_item(raw: RawItem, feed: FeedLike, fetched_at: datetime) -> NewFeedItem:
     """A parsed item, decided: a candidate for review, or skipped with its reason."""
     link = canonical_link(raw.link)
@@ -235,7 +244,7 @@ def new_item(raw: RawItem, feed: FeedLike, fetched_at: datetime) -> NewFeedItem:
     if _is_old(raw.published, fetched_at):
         flags = (*flags, "old-item")
     return NewFeedItem(
-        guid=raw.guid,
+        guid=scoped_guid(raw.guid, feed.url),
         link=link,
         title=raw.title,
         summary=raw.summary,

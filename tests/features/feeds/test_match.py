@@ -225,3 +225,12 @@ async def test_every_good_feed_item_is_decided(
     assert [item.suggested_stage for item in decided[:2]] == ["announced", "filming"]
     # The feed is on 127.0.0.1, its links on news.example.com: flagged, as a review should see.
     assert decided[0].flags == ("link-host-differs",)
+
+
+def test_bare_guids_of_two_feeds_never_collide() -> None:
+    from cogs.feeds._match import scoped_guid
+
+    assert scoped_guid("1", "https://a.example/rss") != scoped_guid("1", "https://b.example/rss")
+    assert scoped_guid("urn:uuid:42", "https://a.example/rss") == "urn:uuid:42"
+    assert scoped_guid("https://a.example/p/1", "https://b.example/rss") == "https://a.example/p/1"
+    assert scoped_guid(None, "https://a.example/rss") is None
