@@ -11,7 +11,7 @@ import pytest
 from bot.client import HeroesBot
 from bot.errors import UserFacingError
 from cogs.feeds import checked_feed_url, parse_keywords
-from tests.commands import find_command, invoke
+from tests.commands import invoke
 from tests.discord_limits import refused_by_discord
 from tests.fakes import FakeInteraction, FakeUser
 from tests.features.feeds.test_views import candidate
@@ -133,8 +133,7 @@ async def test_autocomplete_shows_feeds_to_owners_only(bot: HeroesBot) -> None:
     await bot.store.feeds.add_feed("https://news.example.com/rss")
     await bot.store.feeds.add_feed("https://other.example.org/atom")
     cog = bot.get_cog("Feeds")
-    command = find_command(bot, "feeds remove")
-    complete = command._params["feed"].autocomplete  # discord.py keeps it per parameter
+    complete = type(cog).feed_autocomplete  # the autocomplete of remove's and enable's feed
     owner = as_owner()
     owner.client = bot
     choices = await complete(cog, owner, "other")
