@@ -159,3 +159,4 @@ def test_a_french_reader_gets_the_summary_as_served() -> None:
         embed = review_embed(make_item(), make_feed())
     assert embed.title == "We Can Be Heroes 2 is happening"
     assert any(SUMMARY in field.value for field in embed.fields)
+    assert "9 janv. 2025" in [field.value for field in embed.fields]  # the served day, in French
