@@ -200,14 +200,14 @@ class FeedWatcher(BackgroundLoop):
                 return None
             if not feed.enabled:
                 return PollOutcome(feed.id, "disabled", error=feed.disabled_reason)
-            async with self._session_factory() as session, self._slots:
+            async with self._session_factory() as session:
                 return await self.poll_feed(feed, session)
 
     async def _poll_due(self, feed: Feed, session: aiohttp.ClientSession) -> PollOutcome | None:
         lock = self._lock(feed.id)
         if lock.locked():
             return None  # `poll_now` is polling it right now (and records the poll)
-        async with lock, self._slots:
+        async with lock:
             return await self.poll_feed(feed, session)
 
     def _lock(self, feed_id: int) -> asyncio.Lock:
@@ -217,10 +217,19 @@ class FeedWatcher(BackgroundLoop):
     # ------------------------------------------------------------------ one feed
 
     async def poll_feed(self, feed: Feed, session: aiohttp.ClientSession) -> PollOutcome:
-        """Fetch, parse, store, then act on the new candidates; record the poll."""
-        answer = await self._read(feed, session)
-        if isinstance(answer, str):
-            return await self._failed(feed, answer)
+        """Fetch, parse, store and record the poll in one of the `concurrency` slots; then
+        act on the new candidates, the slot free again (a slow Discord holds up no fetch)."""
+        async with self._slots:
+            answer = await self._read(feed, session)
+            if isinstance(answer, str):
+                return await self._failed(feed, answer)
+            stored = await self._store(feed, answer)
+        published = await self._act_on_new(stored, feed)
+        status = "not_modified" if answer.result.status == "not_modified" else "ok"
+        return PollOutcome(feed.id, status, stored=tuple(stored), published=tuple(published))
+
+    async def _store(self, feed: Feed, answer: _Answer) -> list[FeedItem]:
+        """Store the answer's items, then record the poll; returns the items new to the store."""
         now = self.clock.now()
         # Stored first: whatever happens next (a crash, Discord down), no item is lost and
         # none is stored twice.
@@ -236,11 +245,9 @@ class FeedWatcher(BackgroundLoop):
             title=answer.title,
             now=now,
         )
-        status = "not_modified" if answer.result.status == "not_modified" else "ok"
         if stored:
             log.info("feed %s: %d new item(s) stored", feed.id, len(stored))
-        published = await self._act_on_new(stored, feed)
-        return PollOutcome(feed.id, status, stored=tuple(stored), published=tuple(published))
+        return stored
 
     async def _read(self, feed: Feed, session: aiohttp.ClientSession) -> _Answer | str:
         """The feed's answer, parsed, its items decided; or why polling it failed (a short

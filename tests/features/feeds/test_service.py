@@ -116,6 +116,12 @@ async def eventually(condition: Callable[[], bool], seconds: float = 3.0) -> Non
         await asyncio.sleep(0.02)
 
 
+async def asleep(clock: ManualClock) -> None:
+    """Until the loop waits on the clock: its pass is over (advancing sooner moves time under
+    a pass that has not yet asked how long to sleep)."""
+    await eventually(lambda: clock.sleepers == 1)
+
+
 # ---------------------------------------------------------------- one candidate per story
 
 
@@ -483,6 +489,7 @@ async def test_the_loop_polls_on_the_clock_and_wakes_for_a_new_feed(
         await eventually(lambda: len(notifier.shown) == 2)
         polls = len(server.requests_to("/changing.xml"))
         own_story(server, "changing", "premiere", "We Can Be Heroes 2 premiere date revealed")
+        await asleep(clock)
         await clock.advance(INTERVAL)
         await eventually(lambda: len(notifier.shown) == 3)
         assert len(server.requests_to("/changing.xml")) == polls + 1
@@ -549,14 +556,45 @@ async def test_the_loop_backs_off_while_the_database_fails_then_goes_on(
     watcher.start()
     try:
         await eventually(lambda: flaky.failures == 1)
+        await asleep(clock)
         await clock.advance(59)
         await ManualClock.run_until_idle()
         assert flaky.failures == 1  # waits a minute after the first failure
         await clock.advance(1)
         await eventually(lambda: flaky.failures == 0)
+        await asleep(clock)
         await clock.advance(119)
         assert notifier.shown == []  # two minutes after the second
         await clock.advance(1)
         await eventually(lambda: len(notifier.shown) == 2)
     finally:
         await watcher.stop()
+
+
+class BlockedNotifier(RecordingNotifier):
+    """Discord so slow that no review message goes out until the test lets it."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.release = asyncio.Event()
+
+    async def notify(self, item: FeedItem, feed: Feed) -> None:
+        await self.release.wait()
+        await super().notify(item, feed)
+
+
+async def test_a_slow_review_message_holds_up_no_fetch(
+    store: Store, server: FeedServer, clock: ManualClock
+) -> None:
+    await add(store, server, "/rss.xml")
+    await add(store, server, "/atom.xml")
+    notifier = BlockedNotifier(store)
+    watcher = make_watcher(store, notifier, clock, concurrency=1)
+    running = asyncio.create_task(watcher.run_once())
+    # One fetch slot: the first feed's candidates wait for Discord, and the second feed is
+    # fetched meanwhile (its slot was freed once the first feed's items were stored).
+    await eventually(lambda: len(server.requests_to("/atom.xml")) == 1)
+    assert notifier.shown == [] and not running.done()
+    notifier.release.set()
+    await running
+    assert len(notifier.shown) == 3
