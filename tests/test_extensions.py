@@ -20,6 +20,7 @@ FEATURES = [
     "cogs.about",
     "cogs.cast",
     "cogs.factcheck",
+    "cogs.feeds",
     "cogs.film",
     "cogs.poll",
     "cogs.quote",

@@ -73,6 +73,8 @@ ALLOWED: tuple[str, ...] = (
     r"stage unknown",
     r"← now",
     r"update #\d+",
+    # a news post names who reported it; the outlet itself is a record (its source)
+    r"Reported by",
     r"We Can Be Heroes sequel tracker",
     r"We Can Be Heroes sequel — news",
     r"We Can Be Heroes — the sequel",

@@ -32,7 +32,7 @@ from bot.store import (
 )
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block, role_label, source_line, unknown
-from bot.ui.links import source_text
+from bot.ui.links import plain, source_text
 from bot.ui.posting import OutgoingPost
 
 from ._status import SequelStatus, sequel_status
@@ -133,8 +133,14 @@ def update_summary(update: SequelUpdate, limit: int = 300) -> str:
 
 
 def update_card(update: SequelUpdate) -> discord.Embed:
-    """The message posted to following channels (and shown after /sequel-admin post)."""
-    builder = EmbedBuilder(update.headline, description=update.text, colour=TRACKER_COLOUR)
+    """The message posted to following channels (and shown after /sequel-admin post). The
+    headline is the reporter's, not the bot's: the post says who reported it, above the text."""
+    description = update.text
+    if update.source_outlet:
+        # Translators: above a news post's text: who reported the headline ({outlet} as stored).
+        credit = _("Reported by {outlet}").format(outlet=plain(update.source_outlet))
+        description = f"*{credit}:*\n{update.text}"
+    builder = EmbedBuilder(update.headline, description=description, colour=TRACKER_COLOUR)
     # No embed.url: a linked title would be a masked link whose text (the headline) is not the
     # address; the address is shown as itself in the Source field.
     if update.stage:

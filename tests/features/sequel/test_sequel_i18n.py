@@ -82,7 +82,8 @@ def test_an_update_card_in_portuguese_translates_its_frame_not_the_news() -> Non
         card = update_card(an_update())
     fields = fields_of(card)
     # The headline and the text are the news as written: never translated.
-    assert card.title == "Filming begins" and card.description == "Cameras roll in Austin."
+    assert card.title == "Filming begins"
+    assert (card.description or "").endswith("\nCameras roll in Austin.")
     assert set(fields) == {"[pt-BR] Stage", "[pt-BR] Date", "[pt-BR] Source"}
     assert fields["[pt-BR] Stage"].startswith("→ **[pt-BR] Filming**")
     assert "[pt-BR] stage 4 of 7" in fields["[pt-BR] Stage"]
@@ -221,3 +222,13 @@ async def _not_found(member_id: int) -> Any:
 class _Response:
     status = 404
     reason = "Not Found"
+
+
+def test_a_news_post_says_who_reported_its_headline() -> None:
+    """The headline is the outlet's, never the bot's own claim: the post names the reporter."""
+    card = update_card(an_update(source_outlet="Variety"))
+    assert (card.description or "").startswith("*Reported by Variety:*\n")
+    with use_locale(PORTUGUESE):
+        translated = update_card(an_update(source_outlet="Variety"))
+    assert (translated.description or "").startswith("*[pt-BR] Reported by Variety:*\n")
+    assert update_card(an_update(source_outlet=None)).description == "Cameras roll in Austin."
