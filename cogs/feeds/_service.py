@@ -342,8 +342,9 @@ class FeedWatcher(BackgroundLoop):
         return False
 
     def _publishes_automatically(self, item: FeedItem, feed: Feed) -> bool:
-        # A flagged item (its link is not http(s), or on another host than the feed's) always
-        # waits for an owner, even from a trusted feed: the flag is there for a human.
+        # A flagged item (its link is not http(s) or on another host than the feed's, or it
+        # is old: a new feed's back catalogue) always waits for an owner, even from a trusted
+        # feed: the flag is there for a human.
         return self.settings.auto_publish and feed.trusted and not item.flags
 
     async def _publish(self, item: FeedItem) -> str:

@@ -601,3 +601,19 @@ async def test_a_slow_review_message_holds_up_no_fetch(
     notifier.release.set()
     await running
     assert len(notifier.shown) == 3
+
+
+async def test_a_trusted_candidate_left_unpublished_by_a_stop_is_published_after_it(
+    store: Store, server: FeedServer, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    own_story(server, "trusted", "greenlit", "We Can Be Heroes sequel greenlit")
+    feed = await add(store, server, "/trusted.xml", trusted=True)
+    # Stored, then the process stopped before publishing it (as if: no auto-publish yet).
+    outcome = await make_watcher(store, None, clock).poll_now(feed.id)
+    assert outcome is not None and outcome.published == ()
+    await clock.advance(3 * 60)
+    published: list[SequelUpdate] = []
+    restarted = make_watcher(store, notifier, clock, published=published, auto_publish=True)
+    assert await restarted.hand_over_waiting() == 1
+    assert [update.headline for update in published] == ["We Can Be Heroes sequel greenlit"]
+    assert notifier.shown == [] and await store.feeds.pending_review() == []
