@@ -617,3 +617,20 @@ async def test_a_trusted_candidate_left_unpublished_by_a_stop_is_published_after
     assert await restarted.hand_over_waiting() == 1
     assert [update.headline for update in published] == ["We Can Be Heroes sequel greenlit"]
     assert notifier.shown == [] and await store.feeds.pending_review() == []
+
+
+async def test_two_watchers_on_one_database_show_each_candidate_once(
+    store: Store, server: FeedServer, clock: ManualClock, db_path: Path
+) -> None:
+    await add(store, server, "/rss.xml")
+    await add(store, server, "/outlet-a.xml")
+    await add(store, server, "/outlet-b.xml")
+    first = RecordingNotifier(store)
+    async with open_store(db_path) as other_process:
+        second = RecordingNotifier(other_process)
+        await asyncio.gather(
+            make_watcher(store, first, clock).run_once(),
+            make_watcher(other_process, second, clock).run_once(),
+        )
+    shown = first.item_ids + second.item_ids
+    assert len(shown) == 3 and len(set(shown)) == 3
