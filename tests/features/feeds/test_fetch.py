@@ -39,7 +39,7 @@ async def refused(
     **limits: object,
 ) -> str:
     with pytest.raises(FetchError) as caught:
-        await fetch(session, url, timeout=client_timeout, **limits)
+        await fetch(session, url, client_timeout=client_timeout, **limits)
     return caught.value.reason
 
 
