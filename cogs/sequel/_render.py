@@ -137,9 +137,10 @@ def update_card(update: SequelUpdate) -> discord.Embed:
     headline is the reporter's, not the bot's: the post says who reported it, above the text."""
     description = update.text
     if update.source_outlet:
-        # Translators: above a news post's text: who reported the headline ({outlet} as stored).
-        credit = _("Reported by {outlet}").format(outlet=plain(update.source_outlet))
-        description = f"*{credit}:*\n{update.text}"
+        # Translators: above a news post's text: who reported the headline ({outlet} as stored);
+        # the colon is yours to space (French: "Selon {outlet} :").
+        credit = _("Reported by {outlet}:").format(outlet=plain(update.source_outlet))
+        description = f"*{credit}*\n{update.text}"
     builder = EmbedBuilder(update.headline, description=description, colour=TRACKER_COLOUR)
     # No embed.url: a linked title would be a masked link whose text (the headline) is not the
     # address; the address is shown as itself in the Source field.
