@@ -227,6 +227,34 @@ class FeedsStore(Repository):
         )
         return [_feed(r) for r in rows]
 
+    async def claim_due(
+        self, now: datetime, *, lease_until: datetime, limit: int | None = None
+    ) -> list[Feed]:
+        """Claim the enabled feeds due at `now` for one process's poll, in ONE statement:
+        their next_poll_at moves to `lease_until`, so no other process (shard, host) claims
+        them meanwhile; the poll's `poll_succeeded`/`poll_failed` then set the real next
+        time. A process that stops mid-poll leaves the lease: the feed is due again when it
+        ends. At most `limit` feeds (the longest waiting first); returned in id order.
+
+        Concurrent claims never return the same feed. SQLite: the write lock taken at BEGIN
+        serializes them. PostgreSQL: the pick locks the rows it picks and skips rows
+        another claim holds; a row that claim already moved is re-read as committed and no
+        longer due (READ COMMITTED re-checks the condition on the newest version)."""
+        skip_locked = self._db.dialect(sqlite="", postgres=" FOR UPDATE SKIP LOCKED")
+        limit_clause = "" if limit is None else f" LIMIT {max(0, int(limit))}"
+        async with self._db.transaction(changes_cached=False) as db:
+            # MATERIALIZED: the pick runs once. Inlined, PostgreSQL may run it again per row,
+            # and a re-run skips the rows this statement just moved and picks further ones.
+            rows = await db.all(
+                "WITH picked AS MATERIALIZED (SELECT id FROM feeds "
+                "WHERE enabled = 1 AND next_poll_at <= ? "
+                f"ORDER BY next_poll_at, id{limit_clause}{skip_locked}) "
+                "UPDATE feeds SET next_poll_at = ? WHERE id IN (SELECT id FROM picked) "
+                f"AND enabled = 1 AND next_poll_at <= ? RETURNING {_FEED_COLUMNS}",
+                (iso(now), iso(lease_until), iso(now)),
+            )
+        return sorted((_feed(r) for r in rows), key=lambda feed: feed.id)
+
     async def next_due_at(self) -> datetime | None:
         """When the next enabled feed is due (None: no feed is enabled)."""
         row = await self._db.one("SELECT min(next_poll_at) FROM feeds WHERE enabled = 1")

@@ -225,6 +225,47 @@ async def test_due_feeds_and_the_next_due_time_follow_each_poll(store: Store) ->
     assert (await store.feeds.feed(first)).title == "Film news"  # type: ignore[union-attr]
 
 
+async def test_a_claim_leases_the_due_feeds_until_their_poll_sets_the_real_next_time(
+    store: Store,
+) -> None:
+    first = await add_feed(store)
+    second = await add_feed(store, "https://b.example.org/rss")
+    lease = NOW + timedelta(minutes=2)
+    assert await store.feeds.claim_due(NOW - timedelta(seconds=1), lease_until=lease) == []
+    claimed = await store.feeds.claim_due(NOW, lease_until=lease, limit=1)
+    assert [(f.id, f.next_poll_at) for f in claimed] == [(first, iso(lease))]
+    assert [f.id for f in await store.feeds.claim_due(NOW, lease_until=lease)] == [second]
+    assert await store.feeds.claim_due(NOW + timedelta(minutes=1), lease_until=lease) == []
+    # The poll records the real next time; a poll that never ends frees the feed at the lease.
+    await store.feeds.poll_succeeded(
+        first, etag=None, last_modified=None, next_poll_at=NOW + timedelta(minutes=15), now=NOW
+    )
+    assert [
+        f.id for f in await store.feeds.claim_due(lease, lease_until=NOW + timedelta(hours=1))
+    ] == [second]
+
+
+async def test_concurrent_claims_from_two_processes_never_return_the_same_feed(
+    store: Store, other_store: Store
+) -> None:
+    ids = [await add_feed(store, f"https://feed{n}.example.org/rss") for n in range(30)]
+    disabled = await add_feed(store, "https://disabled.example.org/rss")
+    await store.feeds.poll_failed(
+        disabled, error="HTTP 500", next_poll_at=NOW, disable=True, now=NOW
+    )
+    lease = NOW + timedelta(minutes=5)
+    claims = await asyncio.gather(
+        *(
+            s.feeds.claim_due(NOW, lease_until=lease, limit=limit)
+            for s in (store, other_store) * 4
+            for limit in (None, 3)
+        )
+    )
+    claimed = [feed.id for claim in claims for feed in claim]
+    assert sorted(claimed) == ids  # every due feed once; none twice, the disabled one never
+    assert await store.feeds.next_due_at() == lease
+
+
 async def test_failures_count_up_disable_the_feed_with_the_reason_and_enable_resets(
     store: Store,
 ) -> None:
