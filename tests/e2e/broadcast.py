@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.live import BotProcess, start_bot
 from bot.seed import load_seed
-from bot.store import NewUpdate, open_store
+from bot.store import NewUpdate, Store, open_store
 from discord_emulator import Channel, Emulator
 
 FOLLOWERS = 120
@@ -22,17 +22,24 @@ def delivery_states(db: Path) -> Counter[str]:
         return Counter(state for (state,) in check.execute("SELECT state FROM sequel_deliveries"))
 
 
+async def followers(emu: Emulator, store: Store, count: int = FOLLOWERS) -> list[Channel]:
+    """`count` servers whose news channel follows the sequel in `store` (seeded); returns the
+    channels."""
+    guilds = [emu.add_guild(f"Follower {i}", channels=("news",)) for i in range(count)]
+    channels = [next(iter(guild.channels.values())) for guild in guilds]
+    await store.apply_seed(load_seed())
+    for guild, channel in zip(guilds, channels, strict=True):
+        await store.tracker.follow(guild.id, channel.id, None)
+    return channels
+
+
 async def followers_with_one_update(
     emu: Emulator, db: Path, count: int = FOLLOWERS
 ) -> list[Channel]:
     """`count` servers whose news channel follows the sequel, and one update queued for all of
     them in the database file `db`; returns the channels."""
-    guilds = [emu.add_guild(f"Follower {i}", channels=("news",)) for i in range(count)]
-    channels = [next(iter(guild.channels.values())) for guild in guilds]
     async with open_store(db) as store:
-        await store.apply_seed(load_seed())
-        for guild, channel in zip(guilds, channels, strict=True):
-            await store.tracker.follow(guild.id, channel.id, None)
+        channels = await followers(emu, store, count)
         _, queued = await store.tracker.add_update(
             NewUpdate("Filming begins", "Cameras roll in Austin.")
         )
