@@ -9,12 +9,20 @@
   it reads, so the cap counts decompressed bytes.
 - Redirects are followed by hand, each hop's scheme checked (http and https only), at most
   max_redirects of them, and an address seen twice is a loop.
+- A feed on a public address may not redirect into loopback, link-local (169.254.x.x: cloud
+  metadata), private or other non-global addresses: a hostile outlet could otherwise make the bot
+  request its host's own services (SSRF). Each such hop is checked before it is requested (its
+  name resolved). Not covered: a name answering public to this check and private to the
+  connection a moment later (DNS rebinding); that needs a resolver in the session itself. A feed
+  an owner adds on a private address (a self-hoster's) may redirect anywhere: the owner chose it.
 Failures raise FetchError with a short English reason, shown to owners in `feeds list`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
@@ -68,6 +76,38 @@ def check_scheme(url: str) -> None:
         raise FetchError(f"not http(s): {_shown(url)}")
 
 
+def _address_is_public(text: str) -> bool:
+    """False for loopback, link-local, private, shared, reserved and multicast addresses."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])  # an IPv6 scope is not the address
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is 127.0.0.1
+    if mapped is not None:
+        address = mapped
+    return address.is_global and not address.is_multicast
+
+
+async def host_is_public(host: str) -> bool:
+    """Whether `host` is, and resolves only to, global addresses. A name that does not resolve
+    counts as public: its request fails anyway, and a check must not pass it for private."""
+    try:
+        return _address_is_public(host.strip("[]"))
+    except ValueError:
+        pass  # a name, not an address
+    if host.lower().rstrip(".") == "localhost" or host.lower().rstrip(".").endswith(".localhost"):
+        return False
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return True
+    return all(_address_is_public(str(info[4][0])) for info in infos)
+
+
+async def _refuse_private_hop(url: str) -> None:
+    """FetchError if a public feed's redirect goes to a non-public host (see the docstring)."""
+    host = urlsplit(url).hostname or ""
+    if not await host_is_public(host):
+        raise FetchError(f"refused: a public feed redirected to a private address: {_shown(url)}")
+
+
 def _request_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
@@ -114,10 +154,13 @@ async def _fetch_hops(
     max_redirects: int,
 ) -> FetchResult:
     seen = {url}
+    public_origin = await host_is_public(urlsplit(url).hostname or "")
     for hops in range(max_redirects + 1):
         async with session.get(url, headers=headers, allow_redirects=False) as response:
             if response.status in REDIRECTS:
                 url = _next_hop(response, url, seen, hops, max_redirects)
+                if public_origin:
+                    await _refuse_private_hop(url)
                 seen.add(url)
                 continue
             if response.status == 304:
