@@ -6,8 +6,13 @@ One pass:
 1. Candidates stored earlier but never handed over (the process stopped between storing and
    notifying, or `heroes-bot feeds poll` stored them without a bot) are handed over now: see
    `hand_over_waiting`.
-2. Every enabled feed whose `next_poll_at` has come is polled, at most `concurrency` at once. A
-   slow feed holds one slot for at most its timeout; the others go on in the remaining slots.
+2. Every enabled feed whose `next_poll_at` has come is claimed, then polled, at most
+   `concurrency` at once. A slow feed holds one slot for at most its timeout; the others go on
+   in the remaining slots. The claim (store.feeds.claim_due, one statement) moves the feeds'
+   next poll to the end of a lease, so with several bot processes on one database (shards, or
+   two hosts on PostgreSQL) each due feed is polled by one of them: an outlet gets one request
+   per round and a failing feed's failure is counted once. The lease covers the longest a pass
+   can take (`lease_seconds`); a process that stops mid-poll frees its feeds when it ends.
 3. A feed's answer is parsed and each item decided (candidate or skipped: cogs/feeds/_match.py),
    then ALL its items are stored in one transaction. The store keeps an item only if no stored
    item has its GUID, canonical link or content hash, so re-polls, a restart, the same story
@@ -57,6 +62,13 @@ TROUBLE_SLEEP = 60.0  # after a pass that failed (the database): doubled each ti
 # it may still be notifying it: a second process waiting this long does not notify it twice.
 HAND_OVER_AFTER = timedelta(minutes=2)
 CANDIDATE = "candidate"
+# How long one poll may take beyond its fetch's timeout: parsing in a worker thread, storing
+# the items and recording the poll on a busy database.
+POLL_MARGIN = 60.0  # seconds
+# A pass claims at most this many rounds of `concurrency` feeds, so its lease covers every
+# claimed poll even if each one times out waiting its turn; feeds left over are claimed by
+# the next pass, MIN_SLEEP later.
+CLAIM_ROUNDS = 4
 
 
 class ReviewNotifier(Protocol):
@@ -84,6 +96,18 @@ class WatcherSettings:
     timeout: float = 10.0  # seconds, per fetch
     max_bytes: int = 2_000_000
     max_redirects: int = 5
+
+    @property
+    def claim_limit(self) -> int:
+        """How many due feeds one pass claims at most."""
+        return max(1, self.concurrency) * CLAIM_ROUNDS
+
+    @property
+    def lease_seconds(self) -> float:
+        """How long a pass holds the feeds it claimed: the longest its polls can take (every
+        round of slots timing out, plus the margin of each), so no other process polls them
+        meanwhile."""
+        return CLAIM_ROUNDS * (self.timeout + POLL_MARGIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +203,15 @@ class FeedWatcher(BackgroundLoop):
     # ------------------------------------------------------------------ passes
 
     async def run_once(self) -> list[PollOutcome]:
-        """One pass: forgotten candidates handed over, then every due feed polled."""
+        """One pass: forgotten candidates handed over, then every due feed claimed (no other
+        process polls it this round) and polled."""
         await self.hand_over_waiting()
-        due = await self.feeds.due_feeds(self.clock.now())
+        now = self.clock.now()
+        due = await self.feeds.claim_due(
+            now,
+            lease_until=now + timedelta(seconds=self.settings.lease_seconds),
+            limit=self.settings.claim_limit,
+        )
         if not due:
             return []
         async with self._session_factory() as session:

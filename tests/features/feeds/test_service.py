@@ -22,6 +22,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.store import Feed, FeedItem, SequelUpdate, Store, open_store, parse_iso
 from cogs.feeds import FeedWatcher, PollOutcome, WatcherSettings
+from tests.engines import both_engines
 from tests.feeds_server import FeedServer
 
 # After the test feeds' stories (2026-11-20 to 11-25), within a month: none is flagged as old.
@@ -527,14 +528,17 @@ async def test_a_parser_crash_is_the_feeds_failure_not_the_loops(
     def broken(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("cogs.feeds._service.new_item", broken)
+    # Through the watcher's own module namespace: a bot test unloading the extension drops
+    # cogs.feeds._service from sys.modules, so patching by name would reach a fresh copy.
+    monkeypatch.setitem(FeedWatcher.poll_feed.__globals__, "new_item", broken)
     [outcome] = await make_watcher(store, notifier, clock).run_once()
     assert outcome.status == "failed" and outcome.error == "unexpected error: RecursionError"
     assert (await polled(store, feed)).failures == 1
 
 
 class FlakyFeeds:
-    """The store's feeds, whose database fails the first `failures` times due feeds are read."""
+    """The store's feeds, whose database fails the first `failures` times due feeds are
+    claimed."""
 
     def __init__(self, feeds: object, failures: int) -> None:
         self._feeds = feeds
@@ -543,11 +547,11 @@ class FlakyFeeds:
     def __getattr__(self, name: str) -> object:
         return getattr(self._feeds, name)
 
-    async def due_feeds(self, now: datetime) -> list[Feed]:
+    async def claim_due(self, now: datetime, **claim: object) -> list[Feed]:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("database is down")
-        return await self._feeds.due_feeds(now)  # type: ignore[attr-defined, no-any-return]
+        return await self._feeds.claim_due(now, **claim)  # type: ignore[attr-defined, no-any-return]
 
 
 async def test_the_loop_backs_off_while_the_database_fails_then_goes_on(
@@ -634,3 +638,26 @@ async def test_two_watchers_on_one_database_show_each_candidate_once(
         )
     shown = first.item_ids + second.item_ids
     assert len(shown) == 3 and len(set(shown)) == 3
+
+
+@both_engines
+async def test_two_watchers_on_one_database_poll_each_feed_once_per_round(
+    store: Store, server: FeedServer, clock: ManualClock, database_target: Path | str
+) -> None:
+    # Two bot processes (shards, or two hosts on PostgreSQL): each due feed is claimed by one.
+    paths = ["/rss.xml", "/atom.xml", "/outlet-a.xml", "/outlet-b.xml", "/status/500"]
+    feeds = [await add(store, server, path) for path in paths]
+    first = RecordingNotifier(store)
+    async with open_store(database_target) as other_process:
+        second = RecordingNotifier(other_process)
+        watchers = [make_watcher(store, first, clock), make_watcher(other_process, second, clock)]
+        for round_number in range(1, 4):
+            await asyncio.gather(*(watcher.run_once() for watcher in watchers))
+            # The outlets' request log: one GET per feed per round, whichever process sent it.
+            assert [len(server.requests_to(path)) for path in paths] == [round_number] * 5
+            # The failing feed's backoff (at most 4 minutes by now) ends before the next round.
+            await clock.advance(INTERVAL)
+    failing = await polled(store, feeds[-1])
+    assert failing.failures == 3  # counted once per round, not once per process
+    shown = first.item_ids + second.item_ids
+    assert len(shown) == len(set(shown)) == len(await store.feeds.pending_review())
