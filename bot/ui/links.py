@@ -54,6 +54,13 @@ def plain(text: str) -> str:
     return _SCHEME.sub(lambda m: m.group(1) + ":\u200b//", escaped)
 
 
+def literal(text: str) -> str:
+    """Stored text shown as written, lines kept: every Markdown character escaped, so a source's
+    words can hold no masked link, heading, quote or bold line (a fake "Published by"), and
+    `<@id>` shows as typed, not as a mention."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def source_text(outlet: str | None, url: str | None) -> str:
     """'Outlet — <https://host/…>', 'Outlet', '<https://host/…>' or 'source not in the records'."""
     shown_url = display_url(url) if url else None

@@ -54,7 +54,11 @@ class EditItemModal(LoggedModal):
         # Translators: the form's field labels (at most 45 characters) and their descriptions
         # (at most 100 characters).
         return (
-            (_("Headline"), _("The post's title; the post says who reported it"), self.headline),
+            (
+                _("Headline"),
+                _("The feed's own words (its headline, shortened): the post credits the outlet"),
+                self.headline,
+            ),
             (
                 _("Excerpt"),
                 _("A passage of what the feed served, word for word: shorten it, don't reword it"),

@@ -17,7 +17,7 @@ from bot.i18n import DEFAULT, N_, _, current_locale, format_date, format_number,
 from bot.store import STAGE_LABELS
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block
-from bot.ui.links import display_url, plain, source_text
+from bot.ui.links import display_url, literal, plain, source_text
 
 if TYPE_CHECKING:
     from bot.store import Feed, FeedItem
@@ -99,7 +99,9 @@ def review_embed(item: FeedItem, feed: Feed | None, *, stage: str | None = None)
     builder.field(_("Reported by"), source_text(item.outlet, item.link))
     summary = item.summary.strip() or item.title
     # Translators: the field with the feed item's own summary, quoted word for word.
-    builder.field(_("What the feed says"), excerpt_block(summary))
+    # Escaped: the feed's words shown as served, never as its Markdown (a masked link, a
+    # bold "Published by" line).
+    builder.field(_("What the feed says"), excerpt_block(literal(summary)))
     if item.published:
         builder.field(_("Date"), day_text(item.published), inline=True)
     builder.field(_("Feed"), feed_name(feed), inline=True)

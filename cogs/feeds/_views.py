@@ -163,17 +163,64 @@ def review_view(item: FeedItem, stage: str | None = None) -> discord.ui.View | N
     return view
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _word_edge(left: str, right: str) -> bool:
+    """Whether a cut between `left` and `right` falls between words, not inside one."""
+    return not (left.isalnum() and right.isalnum())
+
+
+def is_passage(wanted: str, served: str) -> bool:
+    """Whether `wanted` (spaces aside) is a run of whole words of `served`: "confirmed" is not
+    a passage of "unconfirmed", nor "sequel is on" of "sequel is ongoing". Characters are
+    compared exactly: a look-alike letter or an added invisible one is not the served text."""
+    wanted, served = _one_line(wanted), _one_line(served)
+    if not wanted:
+        return False
+    start = served.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        before_ok = start == 0 or _word_edge(served[start - 1], wanted[0])
+        after_ok = end == len(served) or _word_edge(wanted[-1], served[end])
+        if before_ok and after_ok:
+            return True
+        start = served.find(wanted, start + 1)
+    return False
+
+
 def passage_problem(excerpt: str, served: str) -> str | None:
     """Why `excerpt` is not a passage of what the feed served (spaces aside); None if it is."""
-    wanted = " ".join(excerpt.split())
-    if not wanted:
+    if not _one_line(excerpt):
         return _("Excerpt: required.")
-    if wanted not in " ".join(served.split()):
+    if not is_passage(excerpt, served):
         return _(
             "Excerpt: it must be a passage of what the feed served, word for word (you may "
             "shorten it, not reword it)."
         )
     return None
+
+
+def headline_problem(headline: str, item: FeedItem) -> str | None:
+    """Why an edited headline is not the feed's words: the post credits the outlet with it."""
+    if not _one_line(headline):
+        return _("Headline: required.")
+    if is_passage(headline, item.title) or is_passage(headline, _served(item)):
+        return None
+    return _(
+        "Headline: the post says the outlet reported it, so it must be the feed's own words: "
+        "a passage of its headline or summary (you may shorten it, not reword it)."
+    )
+
+
+def edit_problems(values: dict[str, str], item: FeedItem) -> list[str]:
+    """What stops the Edit form's headline and excerpt from being published as the feed's."""
+    problems = [
+        headline_problem(values.get("headline", ""), item),
+        passage_problem(values.get("excerpt", ""), _served(item)),
+    ]
+    return [problem for problem in problems if problem]
 
 
 def _problems_text(problems: list[str]) -> str:
@@ -284,16 +331,18 @@ class ReviewDesk:
             return
         item = await self.store.feeds.item(item_id)
         if item is not None and item.status == "candidate":
-            problem = passage_problem(values.get("excerpt", ""), _served(item))
-            if problem:
-                await interaction.response.send_message(_problems_text([problem]), ephemeral=True)
+            problems = edit_problems(values, item)
+            if problems:
+                await interaction.response.send_message(_problems_text(problems), ephemeral=True)
                 return
+        # Stored as the feed served it: the owner's line breaks and odd spaces (a newline
+        # making a quote or heading line) do not reach the post.
         await self.publish(
             interaction,
             item_id,
             stage=values.get("stage", ""),
-            headline=values.get("headline"),
-            text=values.get("excerpt"),
+            headline=_one_line(values.get("headline", "")),
+            text=_one_line(values.get("excerpt", "")),
         )
 
     async def publish(

@@ -32,7 +32,7 @@ from bot.store import (
 )
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block, role_label, source_line, unknown
-from bot.ui.links import plain, source_text
+from bot.ui.links import literal, plain, source_text
 from bot.ui.posting import OutgoingPost
 
 from ._status import SequelStatus, sequel_status
@@ -124,7 +124,7 @@ def _stage_line(key: str, offset: int, update: SequelUpdate | None) -> str:
 
 def update_summary(update: SequelUpdate, limit: int = 300) -> str:
     """A few lines on one update: its text shortened, the stage it moves to, its source."""
-    lines = [shorten(" ".join(update.text.split()), limit)]
+    lines = [literal(shorten(" ".join(update.text.split()), limit))]
     if update.stage:
         lines.append(_("Stage → **{stage}**").format(stage=stage_name(update.stage)))
     source = source_text(update.source_outlet, update.source_url)
@@ -134,13 +134,15 @@ def update_summary(update: SequelUpdate, limit: int = 300) -> str:
 
 def update_card(update: SequelUpdate) -> discord.Embed:
     """The message posted to following channels (and shown after /sequel-admin post). The
-    headline is the reporter's, not the bot's: the post says who reported it, above the text."""
-    description = update.text
+    headline is the reporter's, not the bot's: the post says who reported it, above the text.
+    The text is shown as written (Markdown escaped): a feed's words can hold no masked link and
+    no line that looks like the bot's own."""
+    description = literal(update.text)
     if update.source_outlet:
         # Translators: above a news post's text: who reported the headline ({outlet} as stored);
         # the colon is yours to space (French: "Selon {outlet} :").
         credit = _("Reported by {outlet}:").format(outlet=plain(update.source_outlet))
-        description = f"*{credit}*\n{update.text}"
+        description = f"*{credit}*\n{description}"
     builder = EmbedBuilder(update.headline, description=description, colour=TRACKER_COLOUR)
     # No embed.url: a linked title would be a masked link whose text (the headline) is not the
     # address; the address is shown as itself in the Source field.

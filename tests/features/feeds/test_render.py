@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from bot.i18n import use_locale
-from bot.store import Feed, FeedItem
+from bot.store import Feed, FeedItem, SequelUpdate
 from cogs.feeds import feeds_embed, items_embed, review_embed
+from cogs.sequel import update_card, update_summary
 from tests.discord_limits import refused_by_discord
 
 SUMMARY = "Netflix has greenlit a sequel to We Can Be Heroes, with Robert Rodriguez returning."
@@ -160,3 +162,34 @@ def test_a_french_reader_gets_the_summary_as_served() -> None:
     assert embed.title == "We Can Be Heroes 2 is happening"
     assert any(SUMMARY in field.value for field in embed.fields)
     assert "9 janv. 2025" in [field.value for field in embed.fields]  # the served day, in French
+
+
+# A hostile feed's summary: a masked link dressed as the outlet's, a fake decision line, a
+# heading and mentions.
+HOSTILE_SUMMARY = (
+    "# **Published** by <@99> as update #1 [variety.com/heroes-2](https://evil.example) "
+    "<@&5> @everyone > quoted"
+)
+UNESCAPED_MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\((?!\\)")
+
+
+def test_a_feeds_markdown_is_shown_as_written_in_the_review_card() -> None:
+    excerpt = fields(review_embed(make_item(summary=HOSTILE_SUMMARY), make_feed()))[
+        "What the feed says"
+    ]
+    assert not UNESCAPED_MASKED_LINK.search(excerpt)
+    assert "\\*\\*Published\\*\\*" in excerpt and "\\<@99\\>" in excerpt and "\\#" in excerpt
+
+
+def test_a_feeds_markdown_is_shown_as_written_in_the_post() -> None:
+    update = SequelUpdate(
+        7, None, "Heroes 2", HOSTILE_SUMMARY, "2025-03-01", "Example News",
+        "https://news.example.com/heroes-2", None, "owner", None, "2025-03-01T00:00:00+00:00",
+    )  # fmt: skip
+    card = update_card(update)
+    text_line = (card.description or "").split("\n")[1]
+    assert text_line.startswith("\\# \\*\\*Published")
+    assert not UNESCAPED_MASKED_LINK.search(card.description or "")
+    assert "\\<@&5\\>" in text_line
+    summary = update_summary(update)
+    assert not UNESCAPED_MASKED_LINK.search(summary) and "\\<@99\\>" in summary

@@ -331,12 +331,13 @@ async def test_edit_publishes_a_passage_and_refuses_rewording(
     assert (await bot.store.feeds.item(item.id)).status == "candidate"
 
     passage = Press(bot, OWNER)
+    values["headline"] = "We Can Be Heroes 2"
     values["excerpt"] = "Netflix has greenlit a sequel to We Can Be Heroes"
     values["stage"] = "announced"
     await desk.publish_edited(passage, item.id, values)
     update = await bot.store.tracker.stored((await bot.store.feeds.item(item.id)).update_id)
     assert (update.headline, update.text, update.stage) == (
-        "Heroes 2 greenlit",
+        "We Can Be Heroes 2",
         "Netflix has greenlit a sequel to We Can Be Heroes",
         "announced",
     )
@@ -353,3 +354,55 @@ async def test_an_item_whose_link_is_not_a_web_link_is_not_published(
     assert refused.sent[0].content.startswith("Nothing was published")
     assert "https://" in refused.sent[0].content
     assert (await bot.store.feeds.item(item.id)).status == "candidate" and woken == []
+
+
+def test_an_excerpt_cut_inside_a_word_is_not_a_passage() -> None:
+    served = "The sequel is unconfirmed, a spokesperson said; filming is ongoing."
+    assert passage_problem("The sequel is unconfirmed", served) is None
+    assert passage_problem("filming is ongoing.", served) is None
+    assert passage_problem("confirmed", served) is not None  # "un" cut off
+    assert passage_problem("sequel is un", served) is not None
+    assert passage_problem("filming is on", served) is not None
+
+
+@pytest.mark.parametrize(
+    "smuggled",
+    [
+        "Netflix has greenlit a sequel\u200b to We Can Be Heroes",  # a zero-width space
+        "Netflix has greenlit a sеquel",  # a Cyrillic е
+        "Netflix has greenlit a sequel Robert Rodriguez returning.",  # two passages joined
+        "Netflix has greenlit a sequel to We Can Be Heroes, with Robert Rodriguez returning. Yes",
+    ],
+)
+def test_an_excerpt_with_smuggled_words_or_look_alikes_is_refused(smuggled: str) -> None:
+    assert passage_problem(smuggled, SUMMARY) is not None
+
+
+async def test_an_edited_excerpt_is_stored_as_the_feed_spaced_it(
+    bot: HeroesBot, owners: dict[int, Owner], edited: list[Any], woken: list[bool]
+) -> None:
+    # Line breaks typed in the form would start a "> quote" or "# heading" line in the post.
+    item, _feed = await stored_candidate(bot)
+    values = {
+        "headline": "We Can Be\nHeroes 2",
+        "excerpt": "Netflix has\n\ngreenlit\u2028a   sequel",
+        "stage": "",
+    }
+    await bot.get_cog("Feeds").desk.publish_edited(Press(bot, OWNER), item.id, values)
+    update = await bot.store.tracker.stored((await bot.store.feeds.item(item.id)).update_id)
+    assert (update.headline, update.text) == ("We Can Be Heroes 2", "Netflix has greenlit a sequel")
+
+
+async def test_an_edited_headline_must_be_the_feeds_words_since_the_post_credits_the_outlet(
+    bot: HeroesBot, owners: dict[int, Owner], edited: list[Any], woken: list[bool]
+) -> None:
+    item, _feed = await stored_candidate(bot)
+    reworded = Press(bot, OWNER)
+    values = {"headline": "Heroes 2 cancelled", "excerpt": "Netflix has greenlit", "stage": ""}
+    await bot.get_cog("Feeds").desk.publish_edited(reworded, item.id, values)
+    assert "Headline: the post says the outlet reported it" in reworded.sent[0].content
+    assert (await bot.store.feeds.item(item.id)).status == "candidate" and woken == []
+    from_summary = Press(bot, OWNER)
+    values["headline"] = "Netflix has greenlit a sequel"  # the summary's words: allowed
+    await bot.get_cog("Feeds").desk.publish_edited(from_summary, item.id, values)
+    assert (await bot.store.feeds.item(item.id)).status == "published"
