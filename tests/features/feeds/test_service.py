@@ -661,3 +661,46 @@ async def test_two_watchers_on_one_database_poll_each_feed_once_per_round(
     assert failing.failures == 3  # counted once per round, not once per process
     shown = first.item_ids + second.item_ids
     assert len(shown) == len(set(shown)) == len(await store.feeds.pending_review())
+
+
+async def test_a_pass_claims_what_its_lease_covers_and_the_next_pass_the_rest(
+    store: Store, server: FeedServer, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    paths = [
+        "/rss.xml",
+        "/atom.xml",
+        "/outlet-a.xml",
+        "/outlet-b.xml",
+        "/status/500",
+        "/status/503",
+    ]
+    for path in paths:
+        await add(store, server, path)
+    watcher = make_watcher(store, notifier, clock, concurrency=1)
+    # One slot: four rounds of it fit in the lease (every poll timing out), so four feeds.
+    assert watcher.settings.claim_limit == 4
+    assert len(await watcher.run_once()) == 4
+    assert len(await watcher.run_once()) == 2
+    assert [len(server.requests_to(path)) for path in paths] == [1] * 6
+
+
+class CrashingFeeds(FlakyFeeds):
+    """A process that dies mid-poll: the items are never stored, the poll never recorded."""
+
+    async def store_items(self, *args: object, **kwargs: object) -> list[FeedItem]:
+        raise ConnectionError("the process was killed")
+
+
+async def test_a_feed_claimed_by_a_process_that_died_is_polled_once_its_lease_ends(
+    store: Store, server: FeedServer, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    await add(store, server, "/rss.xml")
+    dying = FeedWatcher(CrashingFeeds(store.feeds, 0), None, clock=clock)  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="polling some feeds failed"):
+        await dying.run_once()
+    survivor = make_watcher(store, notifier, clock)
+    assert await survivor.run_once() == []  # still leased to the dead process
+    await clock.advance(survivor.settings.lease_seconds)
+    [outcome] = await survivor.run_once()
+    assert outcome.status == "ok" and len(notifier.shown) == 2
+    assert len(server.requests_to("/rss.xml")) == 2
