@@ -55,7 +55,9 @@ from ._parse import FeedParseError, parse_feed
 log = logging.getLogger(__name__)
 
 MAX_SLEEP = 300.0  # seconds; a feed added or enabled by another process is polled within this
-MIN_SLEEP = 1.0  # a feed due already (its poll could not be recorded) is not retried in a spin
+# Feeds due already (left over by a pass's claim limit): the next pass claims them a second
+# later, not in a spin.
+MIN_SLEEP = 1.0
 TROUBLE_SLEEP = 60.0  # after a pass that failed (the database): doubled each time, to MAX_SLEEP
 # A candidate not handed over this long after it was stored is taken as forgotten (a stop
 # between storing and notifying, or stored by the CLI). Before that, the process that stored
@@ -470,7 +472,8 @@ def _decided(result: FetchResult, feed: Feed, fetched_at: datetime) -> _Answer:
 
 def _outcomes(due: Sequence[Feed], results: Sequence[object]) -> list[PollOutcome]:
     """A pass's outcomes. Raises PassFailed if polling a feed failed on the bot's side (the
-    database): its next poll was not recorded, so the loop backs off rather than retry at once."""
+    database): its poll was not recorded (the feed stays claimed until its lease ends), and the
+    loop backs off rather than hit the failing database again at once."""
     outcomes: list[PollOutcome] = []
     failed = False
     for feed, result in zip(due, results, strict=True):
