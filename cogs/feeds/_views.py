@@ -242,20 +242,30 @@ class ReviewDesk:
 
     async def notify(self, item: FeedItem, feed: Feed | None) -> None:
         """Send the review message of a new candidate: to the review channel if one is set,
-        else to each owner's DMs. Each copy is recorded, to be updated once decided."""
+        else (or if the channel takes no message) to each owner's DMs. Each copy is recorded,
+        to be updated once decided. A candidate no owner could be shown is logged as an error
+        with the way out: it stays waiting (/feeds items), never dropped silently."""
         channel_id = self.bot.config.feeds_review_channel_id
-        if channel_id is not None:
-            await self._send_to_channel(channel_id, item, feed)
+        if channel_id is not None and await self._send_to_channel(channel_id, item, feed):
             return
+        sent = 0
         for owner_id in sorted(self._owner_ids()):
-            await self._send_to_owner(owner_id, item, feed)
+            sent += await self._send_to_owner(owner_id, item, feed)
+        if not sent:
+            log.error(
+                "feed item #%s (%s) reached no owner: no review channel took it and no owner's "
+                "DMs are open; it waits for review: open your DMs or fix FEEDS_REVIEW_CHANNEL_ID, "
+                "then run /feeds review",
+                item.id,
+                item.link or item.guid,
+            )
 
     def _owner_ids(self) -> set[int]:
         if self.bot.owner_ids:
             return set(self.bot.owner_ids)
         return {self.bot.owner_id} if self.bot.owner_id else set()
 
-    async def _send_to_channel(self, channel_id: int, item: FeedItem, feed: Feed | None) -> None:
+    async def _send_to_channel(self, channel_id: int, item: FeedItem, feed: Feed | None) -> bool:
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             send = getattr(channel, "send", None)  # a category or a forum takes no message
@@ -266,10 +276,15 @@ class ReviewDesk:
                 message = await send(embed=review_embed(item, feed), view=review_view(item))
         except (discord.HTTPException, TypeError) as exc:
             log.warning(
-                "could not send feed item #%s to review channel %s: %s", item.id, channel_id, exc
+                "could not send feed item #%s to review channel %s (%s); sending it to the "
+                "owners' DMs instead",
+                item.id,
+                channel_id,
+                exc,
             )
-            return
+            return False
         await self.store.feeds.add_review_message(item.id, message.channel.id, message.id)
+        return True
 
     async def _copy_locale(self, channel_id: int) -> str:
         """The language of a review message: the server's in the review channel; English in
@@ -280,15 +295,16 @@ class ReviewDesk:
         guild = getattr(channel, "guild", None)
         return await server_locale(self.bot, guild.id if guild is not None else None)
 
-    async def _send_to_owner(self, owner_id: int, item: FeedItem, feed: Feed | None) -> None:
+    async def _send_to_owner(self, owner_id: int, item: FeedItem, feed: Feed | None) -> bool:
         try:
             user = self.bot.get_user(owner_id) or await self.bot.fetch_user(owner_id)
             with use_locale(DEFAULT):  # see `_copy_locale`
                 message = await user.send(embed=review_embed(item, feed), view=review_view(item))
         except discord.HTTPException as exc:  # DMs closed, or no such user
             log.warning("could not DM feed item #%s to owner %s: %s", item.id, owner_id, exc)
-            return
+            return False
         await self.store.feeds.add_review_message(item.id, message.channel.id, message.id)
+        return True
 
     async def _feed_of(self, item: FeedItem) -> Feed | None:
         return await self.store.feeds.feed(item.feed_id) if item.feed_id is not None else None

@@ -406,3 +406,42 @@ async def test_an_edited_headline_must_be_the_feeds_words_since_the_post_credits
     values["headline"] = "Netflix has greenlit a sequel"  # the summary's words: allowed
     await bot.get_cog("Feeds").desk.publish_edited(from_summary, item.id, values)
     assert (await bot.store.feeds.item(item.id)).status == "published"
+
+
+def _closed_dms() -> discord.Forbidden:
+    response = type("Response", (), {"status": 403, "reason": "Forbidden"})()
+    return discord.Forbidden(response, {"code": 50007, "message": "Cannot send messages"})
+
+
+class ClosedDMs(Owner, real=discord.Member):
+    async def send(self, *, embed: discord.Embed, view: discord.ui.View | None) -> Any:
+        raise _closed_dms()
+
+
+class RefusingChannel(ReviewChannel, real=discord.TextChannel):
+    async def send(self, *, embed: discord.Embed, view: discord.ui.View | None) -> Any:
+        raise _closed_dms()
+
+
+async def test_a_review_channel_that_refuses_the_message_falls_back_to_the_owners_dms(
+    bot: HeroesBot, owners: dict[int, Owner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot, "config", replace(bot.config, feeds_review_channel_id=5555))
+    monkeypatch.setattr(bot, "get_channel", {5555: RefusingChannel(5555)}.get)
+    item, feed = await stored_candidate(bot)
+    await bot.get_cog("Feeds").desk.notify(item, feed)
+    assert all(len(owner.calls) == 1 for owner in owners.values())
+    assert len(await bot.store.feeds.review_messages(item.id)) == 2
+
+
+async def test_a_candidate_no_owner_could_be_shown_is_logged_as_an_error_and_stays_waiting(
+    bot: HeroesBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = {OWNER: ClosedDMs(OWNER)}
+    bot.owner_ids = set(closed)
+    monkeypatch.setattr(bot, "get_user", closed.get)
+    item, feed = await stored_candidate(bot)
+    await bot.get_cog("Feeds").desk.notify(item, feed)
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(f"feed item #{item.id}" in e and "/feeds review" in e for e in errors)
+    assert [waiting.id for waiting in await bot.store.feeds.pending_review()] == [item.id]
