@@ -22,6 +22,17 @@ FIELDS = ("headline", "excerpt", "stage")
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 
 
+def whole_words(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a space, never inside a word: a form's default must
+    itself pass the check that an edit is whole words of what the feed served."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit].isalnum() and cut[-1].isalnum() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip()
+
+
 class EditItemModal(LoggedModal):
     """Publish a candidate with a shorter headline, a passage of its summary, or a stage."""
 
@@ -30,12 +41,12 @@ class EditItemModal(LoggedModal):
         super().__init__(title=shorten(_("Edit, then publish"), 45), timeout=900)
         self._submit = submit
         self.headline: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            max_length=MAX_HEADLINE, default=headline[:MAX_HEADLINE] or None
+            max_length=MAX_HEADLINE, default=whole_words(headline, MAX_HEADLINE) or None
         )
         self.excerpt: discord.ui.TextInput[Any] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             max_length=MAX_EXCERPT,
-            default=excerpt[:MAX_EXCERPT] or None,
+            default=whole_words(excerpt, MAX_EXCERPT) or None,
         )
         self.stage: discord.ui.TextInput[Any] = discord.ui.TextInput(
             required=False, max_length=MAX_STAGE, default=stage[:MAX_STAGE] or None

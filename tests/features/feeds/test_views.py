@@ -445,3 +445,18 @@ async def test_a_candidate_no_owner_could_be_shown_is_logged_as_an_error_and_sta
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert any(f"feed item #{item.id}" in e and "/feeds review" in e for e in errors)
     assert [waiting.id for waiting in await bot.store.feeds.pending_review()] == [item.id]
+
+
+async def test_the_edit_forms_defaults_for_a_long_item_are_whole_words_that_pass_the_check(
+    bot: HeroesBot, owners: dict[int, Owner], edited: list[Any], woken: list[bool]
+) -> None:
+    long_title = "Heroes sequel " * 40  # 560 characters: over a headline's 256
+    long_summary = "Netflix has greenlit a sequel " * 200  # 6,000: over the form's 4,000
+    item, _feed = await stored_candidate(bot, title=long_title, summary=long_summary)
+    opening = Press(bot, OWNER)
+    await press(button(review_view(item), "edit"), opening)
+    modal = opening.sent[0].view
+    assert len(modal.headline.default) <= 256 and len(modal.excerpt.default) <= 4000
+    values = {"headline": modal.headline.default, "excerpt": modal.excerpt.default, "stage": ""}
+    await bot.get_cog("Feeds").desk.publish_edited(Press(bot, OWNER), item.id, values)
+    assert (await bot.store.feeds.item(item.id)).status == "published"
