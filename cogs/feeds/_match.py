@@ -219,9 +219,31 @@ def _is_old(published: str | None, fetched_at: datetime) -> bool:
     return day < fetched_at.date() - timedelta(days=OLD_ITEM_DAYS)
 
 
+# The longest GUID or link stored as is, in UTF-8 bytes: both are unique-indexed, and PostgreSQL
+# refuses a btree index entry over about 2,700 bytes, which would fail the feed's whole batch on
+# every poll. A longer GUID is stored as its hash (still the same story when served again); a
+# longer link cannot be cited anyway (a source link is at most 512 characters), so the item is
+# skipped with that reason.
+MAX_KEY_BYTES = 1000
+LONG_LINK = "link over 1000 bytes: too long to cite"
+
+
+def _too_long(value: str | None) -> bool:
+    return value is not None and len(value.encode("utf-8")) > MAX_KEY_BYTES
+
+
+def stored_guid(guid: str | None) -> str | None:
+    """The GUID as stored: a huge one as its sha256 (see MAX_KEY_BYTES)."""
+    if guid is None or not _too_long(guid):
+        return guid
+    return "sha256:" + hashlib.sha256(guid.encode("utf-8")).hexdigest()
+
+
 def _skip_reason(raw: RawItem, link: str | None, keywords: tuple[str, ...]) -> str | None:
     if not raw.title.strip():
         return "no headline"
+    if _too_long(link):
+        return LONG_LINK
     if link is None:
         return "no link: nothing to cite"
     return is_candidate(raw.title, raw.summary, keywords)[1]
@@ -244,8 +266,8 @@ def new_item(raw: RawItem, feed: FeedLike, fetched_at: datetime) -> NewFeedItem:
     if _is_old(raw.published, fetched_at):
         flags = (*flags, "old-item")
     return NewFeedItem(
-        guid=scoped_guid(raw.guid, feed.url),
-        link=link,
+        guid=stored_guid(scoped_guid(raw.guid, feed.url)),
+        link=None if _too_long(link) else link,
         title=raw.title,
         summary=raw.summary,
         outlet=raw.outlet or feed.title or (urlsplit(link).hostname if link else None),
