@@ -11,6 +11,7 @@ process gets None and publishes nothing more.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -163,8 +164,20 @@ def review_view(item: FeedItem, stage: str | None = None) -> discord.ui.View | N
     return view
 
 
+# Invisible format characters (soft hyphen, zero-width space, direction marks, BOM) are not
+# words: the publish check refuses them in a post ("retype it"), so a feed's text is published
+# without them, and an owner's passage is compared without them. The zero-width joiner and the
+# emoji variation selector stay: they are part of emoji.
+_KEPT_FORMAT = frozenset({"\u200d", "\ufe0f"})
+
+
+def visible(text: str) -> str:
+    """`text` without invisible format characters (see _KEPT_FORMAT)."""
+    return "".join(c for c in text if c in _KEPT_FORMAT or unicodedata.category(c) != "Cf")
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(visible(text).split())
 
 
 def _word_edge(left: str, right: str) -> bool:
@@ -175,7 +188,8 @@ def _word_edge(left: str, right: str) -> bool:
 def is_passage(wanted: str, served: str) -> bool:
     """Whether `wanted` (spaces aside) is a run of whole words of `served`: "confirmed" is not
     a passage of "unconfirmed", nor "sequel is on" of "sequel is ongoing". Characters are
-    compared exactly: a look-alike letter or an added invisible one is not the served text."""
+    compared exactly, invisible format characters aside (never stored: see `visible`): a
+    look-alike letter is not the served text."""
     wanted, served = _one_line(wanted), _one_line(served)
     if not wanted:
         return False
@@ -414,8 +428,8 @@ class ReviewDesk:
                 None, [_("This item has no link: nothing is published without its source.")]
             )
         return check_update(
-            headline=headline or item.title,
-            text=text or _served(item),
+            headline=visible(headline or item.title),
+            text=visible(text or _served(item)),
             source_url=item.link,
             outlet=item.outlet,
             stage=stage,

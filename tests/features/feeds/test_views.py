@@ -368,7 +368,6 @@ def test_an_excerpt_cut_inside_a_word_is_not_a_passage() -> None:
 @pytest.mark.parametrize(
     "smuggled",
     [
-        "Netflix has greenlit a sequel\u200b to We Can Be Heroes",  # a zero-width space
         "Netflix has greenlit a sеquel",  # a Cyrillic е
         "Netflix has greenlit a sequel Robert Rodriguez returning.",  # two passages joined
         "Netflix has greenlit a sequel to We Can Be Heroes, with Robert Rodriguez returning. Yes",
@@ -460,3 +459,31 @@ async def test_the_edit_forms_defaults_for_a_long_item_are_whole_words_that_pass
     values = {"headline": modal.headline.default, "excerpt": modal.excerpt.default, "stage": ""}
     await bot.get_cog("Feeds").desk.publish_edited(Press(bot, OWNER), item.id, values)
     assert (await bot.store.feeds.item(item.id)).status == "published"
+
+
+async def test_invisible_characters_never_reach_the_post_and_do_not_block_publishing(
+    bot: HeroesBot, owners: dict[int, Owner], edited: list[Any], woken: list[bool]
+) -> None:
+    # A soft hyphen and a zero-width space, as real feeds serve them: the post's check refuses
+    # invisible characters, so they are left out (the words are the feed's).
+    item, _feed = await stored_candidate(
+        bot, title="We Can Be He\u00adroes 2", summary="Netflix has\u200b greenlit a sequel."
+    )
+    await press(button(review_view(item), "publish"), Press(bot, OWNER))
+    update = await bot.store.tracker.stored((await bot.store.feeds.item(item.id)).update_id)
+    assert (update.headline, update.text) == (
+        "We Can Be Heroes 2",
+        "Netflix has greenlit a sequel.",
+    )
+
+    feed = await bot.store.feeds.feed(item.feed_id)
+    story = candidate(guid="guid-2", link="https://news.example.com/2", content_hash="b" * 64)
+    (other,) = await bot.store.feeds.store_items(feed.id, [story])
+    values = {  # an owner's zero-width space is dropped, not stored
+        "headline": "We Can Be Heroes 2",
+        "excerpt": "Netflix has\u200b greenlit",
+        "stage": "",
+    }
+    await bot.get_cog("Feeds").desk.publish_edited(Press(bot, OWNER), other.id, values)
+    update = await bot.store.tracker.stored((await bot.store.feeds.item(other.id)).update_id)
+    assert update.text == "Netflix has greenlit"
