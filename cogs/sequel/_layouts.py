@@ -10,6 +10,7 @@ import discord
 
 from bot.store import Delivery, SequelUpdate, WorkCard
 from bot.ui.layout import CardLayout, build_layout, card_from_embed
+from bot.ui.links import literal
 from bot.ui.posting import OutgoingPost
 
 from ._render import only_role, update_card
@@ -26,13 +27,18 @@ def status_layout(embed: discord.Embed, sequel: WorkCard) -> CardLayout:
 
 
 def news_layouts(pages: Sequence[discord.Embed]) -> list[CardLayout]:
-    """The news timeline's pages (news_pages), one layout each."""
+    """The news timeline's pages (news_pages, whose headlines are escaped), one layout each."""
     return [card_from_embed(page) for page in pages]
 
 
 def update_layout(update: SequelUpdate) -> CardLayout:
-    """A news post's card: the update, beside a link to its source."""
-    return card_from_embed(update_card(update), source_url=update.source_url, reserve=MENTION_ROOM)
+    """A news post's card: the update, beside a link to its source. The headline is a feed's
+    (or an owner's) text: in a V2 text display its Markdown would render (a masked link whose
+    words are not its address), so it is shown as written, escaped."""
+    card = update_card(update)
+    if card.title:
+        card.title = literal(card.title)
+    return card_from_embed(card, source_url=update.source_url, reserve=MENTION_ROOM)
 
 
 def status_view(card: CardLayout, notify_guild: int | None) -> discord.ui.LayoutView:

@@ -169,7 +169,8 @@ def news_pages(updates: Sequence[SequelUpdate], *, total: int | None = None) -> 
         builder = EmbedBuilder(title, colour=TRACKER_COLOUR)
         builder.reserve_footer(120)
         for update in updates[start : start + NEWS_PAGE_SIZE]:
-            name = f"{day_text(update.published_at)} · {update.headline}"
+            # Escaped: a V2 card shows this line as Markdown (a feed's masked link).
+            name = f"{day_text(update.published_at)} · {literal(update.headline)}"
             builder.field(name, update_summary(update))
         builder.reserve_footer(0)
         builder.footer(_news_footer(number, page_count, count))

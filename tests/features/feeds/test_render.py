@@ -9,7 +9,8 @@ from typing import Any
 from bot.i18n import use_locale
 from bot.store import Feed, FeedItem, SequelUpdate
 from cogs.feeds import feeds_embed, items_embed, review_embed
-from cogs.sequel import update_card, update_summary
+from cogs.sequel import news_pages, update_card, update_summary
+from cogs.sequel._layouts import news_layouts, update_layout
 from tests.discord_limits import refused_by_discord
 
 SUMMARY = "Netflix has greenlit a sequel to We Can Be Heroes, with Robert Rodriguez returning."
@@ -193,3 +194,18 @@ def test_a_feeds_markdown_is_shown_as_written_in_the_post() -> None:
     assert "\\<@&5\\>" in text_line
     summary = update_summary(update)
     assert not UNESCAPED_MASKED_LINK.search(summary) and "\\<@99\\>" in summary
+
+
+def test_a_feeds_headline_is_no_masked_link_in_a_v2_post_or_news_page() -> None:
+    # A Components V2 text display renders Markdown where an embed title does not.
+    update = SequelUpdate(
+        7, None, "[variety.com/heroes-2](https://evil.example) **confirmed**", "Text.",
+        "2025-03-01", "Example News", "https://news.example.com/heroes-2", None, "owner", None,
+        "2025-03-01T00:00:00+00:00",
+    )  # fmt: skip
+    texts = [block.text for block in update_layout(update).blocks if hasattr(block, "text")]
+    texts += [block.text for layout in news_layouts(news_pages([update])) for block in
+              layout.blocks if hasattr(block, "text")]  # fmt: skip
+    joined = "\n".join(texts)
+    assert "\\[variety.com/heroes" in joined  # shown as written
+    assert not UNESCAPED_MASKED_LINK.search(joined)
