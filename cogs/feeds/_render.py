@@ -174,7 +174,8 @@ def feed_state(feed: Feed) -> str:
     if not feed.enabled:
         # The reason is stored in English when the feed is disabled, and shown as stored.
         text = _("**Disabled**: {reason} Turn it back on with /feeds enable.")
-        lines.append(text.format(reason=feed.disabled_reason or feed.last_error or ""))
+        # Escaped: a reason may quote an address a hostile server sent (a redirect's Location).
+        lines.append(text.format(reason=plain(feed.disabled_reason or feed.last_error or "")))
     elif feed.failures:
         text = ngettext(
             "**Failing** ({count} time in a row): {error}. Next try {when} UTC.",
@@ -184,7 +185,7 @@ def feed_state(feed: Feed) -> str:
         lines.append(
             text.format(
                 count=format_number(feed.failures),
-                error=feed.last_error or "",
+                error=plain(feed.last_error or ""),
                 when=_time(feed.next_poll_at),
             )
         )

@@ -209,3 +209,13 @@ def test_a_feeds_headline_is_no_masked_link_in_a_v2_post_or_news_page() -> None:
     joined = "\n".join(texts)
     assert "\\[variety.com/heroes" in joined  # shown as written
     assert not UNESCAPED_MASKED_LINK.search(joined)
+
+
+def test_a_fetch_error_quoting_a_hostile_address_is_no_masked_link_in_the_feeds_list() -> None:
+    error = "not http(s): ftp://x/ [Re-enable the feed](https://evil.example)"
+    for feed in (
+        make_feed(failures=2, last_error=error),
+        make_feed(enabled=False, disabled_reason=error, last_error=error),
+    ):
+        listed = feeds_embed([feed]).fields[0].value
+        assert not UNESCAPED_MASKED_LINK.search(listed) and "Re\\-enable the feed" in listed
