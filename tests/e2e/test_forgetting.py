@@ -15,7 +15,7 @@ from bot.departed import forget_departed
 from bot.runner import run_bot
 from bot.sandbox._session import open_sandbox
 from bot.seed import load_seed
-from bot.store import STORED_DATA, NewUpdate, open_store
+from bot.store import STORED_DATA, NewFeedItem, NewUpdate, open_store
 from discord_emulator import Emulator, redirect_discord_py
 from tests.e2e.harness import assert_clean, running_bot, world
 from tests.stored_rows import ServerRows, fill_server, rows_holding
@@ -58,6 +58,22 @@ async def _checked(bot: HeroesBot) -> list[int] | None:
     return bot.departed
 
 
+def a_candidate() -> NewFeedItem:
+    return NewFeedItem(
+        guid="urn:story:1",
+        link="https://news.example/story",
+        title="We Can Be Heroes sequel in the works",
+        summary="A sequel is in development.",
+        outlet="News",
+        published=None,
+        content_hash="hash-1",
+        status="candidate",
+        skip_reason=None,
+        suggested_stage=None,
+        flags=(),
+    )
+
+
 async def test_forget_me_removes_the_member_from_every_feature_of_the_server(
     tmp_path: Path,
 ) -> None:
@@ -81,6 +97,10 @@ async def test_forget_me_removes_the_member_from_every_feature_of_the_server(
         update, _ = await store.tracker.add_update(
             NewUpdate("Added from Discord", "Text."), added_by=member, announce=False
         )
+        # An owner's feed and a feed item they reviewed (the feed watcher's member columns).
+        feed = await store.feeds.add_feed("https://news.example/rss.xml", added_by=member)
+        (item,) = await store.feeds.store_items(feed.id, [a_candidate()])
+        assert await store.feeds.reject_item(item.id, by=member)
 
         handle = await w.emu.slash("trivia forget-me", user=w.fan, guild=here)
         reply = await handle.response()
