@@ -5,13 +5,11 @@ own words, an owner's edit) is shown as stored."""
 
 from __future__ import annotations
 
-import gettext
-
 import discord
 import pytest
 
 from bot.client import HeroesBot
-from bot.i18n import DEFAULT, use_locale
+from bot.i18n import use_locale
 from bot.store import Fact, Source
 from cogs.sequel._render import FACT_FIELD_NAMES, fact_field_name
 from tests.commands import invoke
@@ -20,32 +18,9 @@ from tests.fakes import FakeInteraction
 FRENCH = "fr"
 
 
-class Marked(gettext.NullTranslations):
-    """Every message 'translated' by marking it with its locale."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__()
-        self.mark = f"[{locale}] "
-
-    def gettext(self, message: str) -> str:
-        return self.mark + message
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return self.mark + (msgid1 if n == 1 else msgid2)
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.mark + message
-
-    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
-        return self.mark + (msgid1 if n == 1 else msgid2)
-
-
 @pytest.fixture(autouse=True)
-def marked(monkeypatch: pytest.MonkeyPatch) -> None:
-    def catalog(locale: str) -> gettext.NullTranslations:
-        return gettext.NullTranslations() if locale == DEFAULT else Marked(locale)
-
-    monkeypatch.setattr("bot.i18n._catalogs.catalog", catalog)
+def every_locale_marked(marked: None) -> None:
+    """Every locale but English 'translated' by marking it (tests/marked_catalogs.py)."""
 
 
 def _texts(payload: object) -> list[str]:
