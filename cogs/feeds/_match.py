@@ -278,3 +278,20 @@ def new_item(raw: RawItem, feed: FeedLike, fetched_at: datetime) -> NewFeedItem:
         suggested_stage=None if reason else suggest_stage(f"{raw.title}\n{raw.summary}"),
         flags=flags,
     )
+
+
+# Invisible format characters (soft hyphen, zero-width space, direction marks, BOM) are not
+# words: the publish check refuses them in a post ("retype it"), so a feed's text is published
+# without them, and an owner's passage is compared without them. The zero-width joiner and the
+# emoji variation selector stay: they are part of emoji.
+_KEPT_FORMAT = frozenset({"\u200d", "\ufe0f"})
+
+
+def visible(text: str) -> str:
+    """`text` without invisible format characters (see _KEPT_FORMAT)."""
+    return "".join(c for c in text if c in _KEPT_FORMAT or unicodedata.category(c) != "Cf")
+
+
+def one_line(text: str) -> str:
+    """`text`'s visible words with single spaces: what review and auto-publish publish."""
+    return " ".join(visible(text).split())

@@ -49,7 +49,7 @@ from cogs.sequel import Checked, check_update
 
 from ._backoff import MAX_FAILURES, next_poll
 from ._fetch import FetchError, FetchResult, fetch_feed
-from ._match import new_item
+from ._match import new_item, one_line
 from ._parse import FeedParseError, parse_feed
 
 log = logging.getLogger(__name__)
@@ -152,10 +152,11 @@ class PassFailed(Exception):
 def update_from_item(item: FeedItem, *, now: datetime) -> Checked:
     """The sequel update an item becomes, checked as a /sequel-admin post is: its headline
     is the item's title, its text the summary the feed served (verbatim), its source the
-    item's outlet and link; no stage change."""
+    item's outlet and link; no stage change. Invisible characters and the feed's line breaks
+    are left out, as a reviewed publish leaves them out (cogs/feeds/_match.one_line)."""
     return check_update(
-        headline=item.title,
-        text=item.summary,
+        headline=one_line(item.title),
+        text=one_line(item.summary),
         source_url=item.link,
         outlet=item.outlet,
         stage=None,

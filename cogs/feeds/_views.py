@@ -11,7 +11,6 @@ process gets None and publishes nothing more.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -24,6 +23,7 @@ from bot.ui.embeds import shorten
 from bot.ui.views import admitted
 from cogs.sequel import Checked, check_update
 
+from ._match import one_line, visible
 from ._modal import EditItemModal
 from ._render import review_embed, stage_label, status_text
 
@@ -164,22 +164,6 @@ def review_view(item: FeedItem, stage: str | None = None) -> discord.ui.View | N
     return view
 
 
-# Invisible format characters (soft hyphen, zero-width space, direction marks, BOM) are not
-# words: the publish check refuses them in a post ("retype it"), so a feed's text is published
-# without them, and an owner's passage is compared without them. The zero-width joiner and the
-# emoji variation selector stay: they are part of emoji.
-_KEPT_FORMAT = frozenset({"\u200d", "\ufe0f"})
-
-
-def visible(text: str) -> str:
-    """`text` without invisible format characters (see _KEPT_FORMAT)."""
-    return "".join(c for c in text if c in _KEPT_FORMAT or unicodedata.category(c) != "Cf")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(visible(text).split())
-
-
 def _word_edge(left: str, right: str) -> bool:
     """Whether a cut between `left` and `right` falls between words, not inside one."""
     return not (left.isalnum() and right.isalnum())
@@ -190,7 +174,7 @@ def is_passage(wanted: str, served: str) -> bool:
     a passage of "unconfirmed", nor "sequel is on" of "sequel is ongoing". Characters are
     compared exactly, invisible format characters aside (never stored: see `visible`): a
     look-alike letter is not the served text."""
-    wanted, served = _one_line(wanted), _one_line(served)
+    wanted, served = one_line(wanted), one_line(served)
     if not wanted:
         return False
     start = served.find(wanted)
@@ -206,7 +190,7 @@ def is_passage(wanted: str, served: str) -> bool:
 
 def passage_problem(excerpt: str, served: str) -> str | None:
     """Why `excerpt` is not a passage of what the feed served (spaces aside); None if it is."""
-    if not _one_line(excerpt):
+    if not one_line(excerpt):
         return _("Excerpt: required.")
     if not is_passage(excerpt, served):
         return _(
@@ -218,7 +202,7 @@ def passage_problem(excerpt: str, served: str) -> str | None:
 
 def headline_problem(headline: str, item: FeedItem) -> str | None:
     """Why an edited headline is not the feed's words: the post credits the outlet with it."""
-    if not _one_line(headline):
+    if not one_line(headline):
         return _("Headline: required.")
     if is_passage(headline, item.title) or is_passage(headline, _served(item)):
         return None
@@ -371,8 +355,8 @@ class ReviewDesk:
             interaction,
             item_id,
             stage=values.get("stage", ""),
-            headline=_one_line(values.get("headline", "")),
-            text=_one_line(values.get("excerpt", "")),
+            headline=one_line(values.get("headline", "")),
+            text=one_line(values.get("excerpt", "")),
         )
 
     async def publish(
