@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import discord
@@ -13,6 +13,7 @@ from bot.i18n import N_, _, set_locale, shown_command
 from bot.log_context import ERROR, REFUSED, enter_interaction, note_outcome
 from bot.log_context import RESTARTING as RESTARTING_OUTCOME
 from bot.tree import RESTARTING, HeroesTree
+from bot.ui.embeds import shorten
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,18 @@ class LoggedModal(discord.ui.Modal):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await admitted(interaction)
+
+    def add_labelled(self, fields: Iterable[tuple[str, str, discord.ui.TextInput[Any]]]) -> None:
+        """Adds each (label, description, input) as a Label, within Discord's limits (label 45,
+        description 100 characters: a translation may be longer than the English)."""
+        for text, description, component in fields:
+            self.add_item(
+                discord.ui.Label(
+                    text=shorten(text, 45),
+                    description=shorten(description, 100),
+                    component=component,
+                )
+            )
 
 
 class OwnedView(LoggedView):

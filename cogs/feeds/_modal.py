@@ -51,14 +51,7 @@ class EditItemModal(LoggedModal):
         self.stage: discord.ui.TextInput[Any] = discord.ui.TextInput(
             required=False, max_length=MAX_STAGE, default=stage[:MAX_STAGE] or None
         )
-        for text, description, component in self._labels():
-            self.add_item(
-                discord.ui.Label(
-                    text=shorten(text, 45),
-                    description=shorten(description, 100),
-                    component=component,
-                )
-            )
+        self.add_labelled(self._labels())
 
     def _labels(self) -> tuple[tuple[str, str, discord.ui.TextInput[Any]], ...]:
         """(label, description, input) of each field, in the owner's language."""

@@ -8,7 +8,6 @@ from typing import Any
 import discord
 
 from bot.i18n import _
-from bot.ui.embeds import shorten
 from bot.ui.views import LoggedModal, OwnedView
 
 from ._render import stage_name
@@ -59,14 +58,7 @@ class PostUpdateModal(LoggedModal):
             max_length=40,
             default=values.get("stage", "")[:40] or None,
         )
-        for text, description, component in self._labels():
-            self.add_item(
-                discord.ui.Label(
-                    text=shorten(text, 45),
-                    description=shorten(description, 100),
-                    component=component,
-                )
-            )
+        self.add_labelled(self._labels())
 
     def _labels(self) -> tuple[tuple[str, str, discord.ui.TextInput[Any]], ...]:
         """(label, description, input) of each field, in the owner's language."""
