@@ -29,7 +29,9 @@ def test_a_v2_news_post_reads_as_a_card_with_its_source_link() -> None:
     text = render_message(news_post(None))
     lines = text.splitlines()
     assert lines[1] == "┃ Filming begins"  # the heading, without its '##'
-    assert "┃ Cameras roll in Austin." in lines  # Markdown rendered, not shown
+    # A news text is shown as written: its own Markdown is escaped, never rendered as emphasis
+    # (a feed's text could otherwise fake a link or a heading).
+    assert "┃ Cameras roll in *Austin*." in lines
     assert "┃ ↗ Source: https://variety.com/x" in lines
     assert "[1]" not in text  # no buttons without a news role
 
