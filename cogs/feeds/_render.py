@@ -18,6 +18,7 @@ from bot.store import STAGE_LABELS
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block
 from bot.ui.links import display_url, literal, plain, source_text
+from bot.ui.moments import stored_day
 
 if TYPE_CHECKING:
     from bot.store import Feed, FeedItem
@@ -103,7 +104,7 @@ def review_embed(item: FeedItem, feed: Feed | None, *, stage: str | None = None)
     # bold "Published by" line).
     builder.field(_("What the feed says"), excerpt_block(literal(summary)))
     if item.published:
-        builder.field(_("Date"), day_text(item.published), inline=True)
+        builder.field(_("Date"), stored_day(item.published), inline=True)
     builder.field(_("Feed"), feed_name(feed), inline=True)
     suggested = stage_label(item.suggested_stage)
     if suggested:

@@ -10,10 +10,8 @@ from datetime import date
 import discord
 
 from bot.i18n import (
-    DEFAULT,
     N_,
     _,
-    current_locale,
     format_date,
     format_list,
     format_number,
@@ -33,6 +31,7 @@ from bot.store import (
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block, role_label, source_line, unknown
 from bot.ui.links import literal, plain, source_text
+from bot.ui.moments import stored_day
 from bot.ui.posting import OutgoingPost
 
 from ._status import SequelStatus, sequel_status
@@ -64,12 +63,10 @@ def stage_name(key: str | None) -> str:
 
 
 def day_text(iso_day: str | None) -> str:
-    """A stored day ('2025-06-01') as the reader writes dates. English keeps the ISO form the
-    cards have always shown; a day that is not ISO is shown as stored."""
+    """A stored day as the reader writes dates (bot/ui/moments.stored_day), or "date unknown"."""
     if not iso_day:
         return _("date unknown")
-    if current_locale() == DEFAULT:
-        return iso_day
+    return stored_day(iso_day)
     try:
         return format_date(date.fromisoformat(iso_day[:10]), "medium")
     except ValueError:
