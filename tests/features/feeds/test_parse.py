@@ -167,3 +167,15 @@ def test_html_to_text_keeps_words_and_separates_blocks() -> None:
     assert html_to_text("<p>One.</p><p>Two &amp; <b>three</b></p>") == "One. Two & three"
     assert html_to_text("a<br>b<script>alert(1)</script> c") == "a b c"
     assert html_to_text("Fish\u00a0and   chips") == "Fish and chips"
+
+
+def test_loading_the_extension_does_not_import_the_parsers() -> None:
+    """feedparser and defusedxml load where a feed is first parsed, not at every bot start."""
+    import subprocess
+    import sys
+
+    probe = "import sys, cogs.feeds; print(sorted({'feedparser', 'defusedxml'} & set(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
