@@ -19,22 +19,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
 from bot.clock import Clock, SystemClock
 from bot.store import StoreError
-from bot.ui.links import display_url
+from cogs.feeds import (
+    DEFAULT_INTERVAL_MIN,
+    MAX_INTERVAL_MIN,
+    MAX_KEYWORD_CHARS,
+    MAX_KEYWORDS,
+    MAX_URL_CHARS,
+    MIN_INTERVAL_MIN,
+    FeedUrlRefused,
+    UrlProblem,
+    feed_keywords,
+    feed_url,
+    keywords_fit,
+)
 from cogs.sequel import printable
 
-DEFAULT_INTERVAL_MIN = 15
-# At least 5 minutes: news feeds rarely change faster, and their servers throttle eager pollers.
-MIN_INTERVAL_MIN = 5
-MAX_INTERVAL_MIN = 24 * 60
-MAX_KEYWORDS = 20
-MAX_KEYWORD_CHARS = 60  # the same limits as /feeds add (cogs/feeds)
-MAX_URL_CHARS = 2000
-# `feeds list` counts each feed's items from this many of the newest (a feed yields a few a day).
-COUNTED_ITEMS = 100_000
 BAD_INPUT = 2  # a refused URL, interval, keyword list or feed id: nothing was stored
 
 
@@ -107,34 +109,27 @@ class NewFeed:
 
 
 def check_url(text: str) -> str:
-    """An http(s) feed address with a host, written as /feeds add stores it (the host in
-    punycode, bot.ui.links.display_url), so either way the same feed is one feed."""
-    url = text.strip()
-    shown = printable(url[:120])
-    if not url:
-        raise Refused("the feed URL is empty: give its http(s) address.")
-    if len(url) > MAX_URL_CHARS:
-        raise Refused(f"the feed URL is {len(url)} characters; at most {MAX_URL_CHARS}.")
-    if any(c.isspace() or not c.isprintable() for c in url):
-        raise Refused(f"the feed URL {shown} holds spaces or control characters.")
+    """An http(s) feed address, as /feeds add checks and stores it (cogs.feeds.feed_url)."""
     try:
-        parts = urlsplit(url)
-        port = parts.port  # raises on a port that is not a number or out of range
-    except ValueError:
-        raise Refused(f"{shown} is not a valid URL.") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise Refused(f"{shown} is not an http(s) address: feeds are fetched over http or https.")
-    if not parts.hostname or port == 0:
-        raise Refused(f"{shown} names no host: write it like https://example.com/feed.xml.")
-    if parts.username is not None or parts.password is not None:
-        raise Refused(
-            f"{shown} holds a user name or password: feed addresses are shown in `feeds list` "
-            "and to owners in Discord, so give one without them."
-        )
-    stored = display_url(url)
-    if stored is None:
-        raise Refused(f"{shown}: its host {printable(parts.hostname)!r} is not a valid name.")
-    return stored
+        return feed_url(text)
+    except FeedUrlRefused as refused:
+        raise Refused(_url_refusal(refused.problem, text.strip())) from None
+
+
+def _url_refusal(problem: UrlProblem, url: str) -> str:
+    shown = printable(url[:120])
+    return {
+        UrlProblem.EMPTY: "the feed URL is empty: give its http(s) address.",
+        UrlProblem.TOO_LONG: f"the feed URL is {len(url)} characters; at most {MAX_URL_CHARS}.",
+        UrlProblem.SPACES: f"the feed URL {shown} holds spaces or control characters.",
+        UrlProblem.INVALID: f"{shown} is not a valid URL.",
+        UrlProblem.NOT_HTTP: f"{shown} is not an http(s) address: feeds are fetched over http "
+        "or https.",
+        UrlProblem.NO_HOST: f"{shown} names no host: write it like https://example.com/feed.xml.",
+        UrlProblem.CREDENTIALS: f"{shown} holds a user name or password: feed addresses are "
+        "shown in `feeds list` and to owners in Discord, so give one without them.",
+        UrlProblem.BAD_HOST: f"{shown}: its host is not a valid name.",
+    }[problem]
 
 
 def check_interval(text: str | None) -> int:
@@ -156,26 +151,22 @@ def check_interval(text: str | None) -> int:
 
 
 def check_keywords(text: str | None) -> tuple[str, ...]:
-    """`--keywords a,b`: stripped, repeats (in any case) dropped; () for the default keywords."""
+    """`--keywords a,b`: as /feeds add reads them (cogs.feeds.feed_keywords); () for the
+    default keywords."""
     if text is None:
         return ()
-    keywords: list[str] = []
-    for part in text.split(","):
-        word = " ".join(part.split())
-        if not word:
-            continue
-        if len(word) > MAX_KEYWORD_CHARS or not word.isprintable():
+    keywords = feed_keywords(text)
+    if not keywords:
+        raise Refused("--keywords holds no keyword: leave it out for the default keywords.")
+    for word in keywords:
+        if not keywords_fit((word,)):
             raise Refused(
                 f"keyword {printable(word[:40])!r} must be printable text of at most "
                 f"{MAX_KEYWORD_CHARS} characters."
             )
-        if word.casefold() not in {k.casefold() for k in keywords}:
-            keywords.append(word)
-    if not keywords:
-        raise Refused("--keywords holds no keyword: leave it out for the default keywords.")
-    if len(keywords) > MAX_KEYWORDS:
+    if not keywords_fit(keywords):
         raise Refused(f"--keywords lists {len(keywords)} keywords; at most {MAX_KEYWORDS}.")
-    return tuple(keywords)
+    return keywords
 
 
 def check_feed_id(text: str) -> int:
@@ -390,11 +381,10 @@ def outcome_text(outcome: Any) -> str:
 
 
 async def _item_counts(store: Any) -> tuple[Counter[int], Counter[int]]:
-    """Per feed id: items stored, and candidates waiting for review."""
-    stored = Counter(
-        item.feed_id for item in await store.feeds.items(limit=COUNTED_ITEMS) if item.feed_id
-    )
-    pending = Counter(item.feed_id for item in await store.feeds.pending_review() if item.feed_id)
+    """Per feed id: items stored, and candidates waiting for review (one grouped query)."""
+    counts = await store.feeds.item_counts()
+    stored = Counter({feed: sum(by_status.values()) for feed, by_status in counts.items()})
+    pending = Counter({feed: by_status.get("candidate", 0) for feed, by_status in counts.items()})
     return stored, pending
 
 

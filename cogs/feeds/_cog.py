@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from discord import Interaction, app_commands
 from discord.ext import commands
@@ -20,18 +19,30 @@ from bot.errors import UserFacingError
 from bot.i18n import _, format_number, ngettext
 from bot.policy import everywhere, owner_only
 from bot.ui.embeds import CHOICE_NAME, shorten
-from bot.ui.links import display_url
 
+from ._input import (
+    DEFAULT_INTERVAL_MIN,
+    MAX_INTERVAL_MIN,
+    MAX_KEYWORD_CHARS,
+    MAX_KEYWORDS,
+    MAX_URL_CHARS,
+    MIN_INTERVAL_MIN,
+    FeedUrlRefused,
+    UrlProblem,
+    feed_keywords,
+    feed_url,
+    keywords_fit,
+)
 from ._render import feed_state, feeds_embed, items_embed
 from ._views import ReviewButton, ReviewDesk, StageSelect
 
 log = logging.getLogger(__name__)
 
-MAX_URL = 512
-MAX_KEYWORDS = 20
-MAX_KEYWORD = 60
 ITEMS_LIMIT = 20
 SUGGESTIONS = 25  # Discord shows at most 25 autocomplete choices
+
+
+IntervalMinutes = app_commands.Range[int, MIN_INTERVAL_MIN, MAX_INTERVAL_MIN]
 
 
 class Watcher(Protocol):
@@ -78,9 +89,11 @@ class Feeds(commands.Cog):
     async def add(
         self,
         interaction: Interaction,
-        url: app_commands.Range[str, 1, MAX_URL],
+        url: app_commands.Range[str, 1, MAX_URL_CHARS],
         keywords: str | None = None,
-        interval: app_commands.Range[int, 5, 1440] = 15,
+        interval: app_commands.Range[
+            int, MIN_INTERVAL_MIN, MAX_INTERVAL_MIN
+        ] = DEFAULT_INTERVAL_MIN,
         trusted: bool = False,
     ) -> None:
         """Watch a news feed (RSS or Atom) for sequel news (bot owners)."""
@@ -182,26 +195,28 @@ class Feeds(commands.Cog):
 
 
 def checked_feed_url(raw: str) -> str:
-    """The feed's address, with its host in punycode; refused unless a plain http(s) link."""
-    url = raw.strip()
-    shown = display_url(url) if "://" in url else None
-    if shown is None or any(c.isspace() for c in url):
+    """The feed's address as stored (cogs/feeds/_input.py: the rules `feeds add` applies too)."""
+    try:
+        return feed_url(raw)
+    except FeedUrlRefused as refused:
+        if refused.problem is UrlProblem.NO_HOST:
+            raise UserFacingError(_("This link has no website in it.")) from None
+        if refused.problem is UrlProblem.CREDENTIALS:
+            raise UserFacingError(
+                _("Give the feed's address without a user name or password: it is shown to owners.")
+            ) from None
         raise UserFacingError(
             _("A feed's address is an http:// or https:// link, like https://example.com/feed.")
-        )
-    if not (urlsplit(shown).hostname or "").strip("."):
-        raise UserFacingError(_("This link has no website in it."))
-    return shown
+        ) from None
 
 
 def parse_keywords(raw: str | None) -> tuple[str, ...]:
     """'sequel, Heroes 2' -> ('sequel', 'Heroes 2'); empty: the default keywords."""
-    words = [" ".join(word.split()) for word in (raw or "").split(",")]
-    words = [word for word in words if word]
-    if len(words) > MAX_KEYWORDS or any(len(word) > MAX_KEYWORD for word in words):
+    words = feed_keywords(raw)
+    if not keywords_fit(words):
         text = _("Keywords: at most {count} words or phrases of {length} characters each.")
-        raise UserFacingError(text.format(count=MAX_KEYWORDS, length=MAX_KEYWORD))
-    return tuple(dict.fromkeys(words))
+        raise UserFacingError(text.format(count=MAX_KEYWORDS, length=MAX_KEYWORD_CHARS))
+    return words
 
 
 __all__ = ["Feeds", "Watcher", "checked_feed_url", "parse_keywords"]
