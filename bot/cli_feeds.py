@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot.clock import Clock, SystemClock
-from bot.store import StoreError
-from cogs.feeds import (
+from bot.feed_input import (
     DEFAULT_INTERVAL_MIN,
     MAX_INTERVAL_MIN,
     MAX_KEYWORD_CHARS,
@@ -35,6 +34,7 @@ from cogs.feeds import (
     feed_url,
     keywords_fit,
 )
+from bot.store import StoreError
 from cogs.sequel import printable
 
 BAD_INPUT = 2  # a refused URL, interval, keyword list or feed id: nothing was stored
@@ -109,7 +109,7 @@ class NewFeed:
 
 
 def check_url(text: str) -> str:
-    """An http(s) feed address, as /feeds add checks and stores it (cogs.feeds.feed_url)."""
+    """An http(s) feed address, as /feeds add checks and stores it (bot.feed_input.feed_url)."""
     try:
         return feed_url(text)
     except FeedUrlRefused as refused:
@@ -151,7 +151,7 @@ def check_interval(text: str | None) -> int:
 
 
 def check_keywords(text: str | None) -> tuple[str, ...]:
-    """`--keywords a,b`: as /feeds add reads them (cogs.feeds.feed_keywords); () for the
+    """`--keywords a,b`: as /feeds add reads them (bot.feed_input.feed_keywords); () for the
     default keywords."""
     if text is None:
         return ()

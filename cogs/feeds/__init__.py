@@ -10,33 +10,13 @@ from __future__ import annotations
 from bot.client import HeroesBot
 
 from ._cog import Feeds, Watcher, checked_feed_url, parse_keywords
-from ._input import (
-    DEFAULT_INTERVAL_MIN,
-    MAX_INTERVAL_MIN,
-    MAX_KEYWORD_CHARS,
-    MAX_KEYWORDS,
-    MAX_URL_CHARS,
-    MIN_INTERVAL_MIN,
-    FeedUrlRefused,
-    UrlProblem,
-    feed_keywords,
-    feed_url,
-    keywords_fit,
-)
 from ._modal import EditItemModal
 from ._render import feeds_embed, items_embed, review_embed
 from ._service import FeedWatcher, PollOutcome, ReviewNotifier, WatcherSettings
 from ._views import ReviewButton, ReviewDesk, StageSelect, passage_problem, review_view
 
 __all__ = [
-    "DEFAULT_INTERVAL_MIN",
-    "MAX_INTERVAL_MIN",
-    "MAX_KEYWORDS",
-    "MAX_KEYWORD_CHARS",
-    "MAX_URL_CHARS",
-    "MIN_INTERVAL_MIN",
     "EditItemModal",
-    "FeedUrlRefused",
     "FeedWatcher",
     "Feeds",
     "PollOutcome",
@@ -44,15 +24,11 @@ __all__ = [
     "ReviewDesk",
     "ReviewNotifier",
     "StageSelect",
-    "UrlProblem",
     "Watcher",
     "WatcherSettings",
     "checked_feed_url",
-    "feed_keywords",
-    "feed_url",
     "feeds_embed",
     "items_embed",
-    "keywords_fit",
     "parse_keywords",
     "passage_problem",
     "review_embed",

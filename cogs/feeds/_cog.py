@@ -16,11 +16,7 @@ from discord.ext import commands
 
 from bot.client import HeroesBot
 from bot.errors import UserFacingError
-from bot.i18n import _, format_number, ngettext
-from bot.policy import everywhere, owner_only
-from bot.ui.embeds import CHOICE_NAME, shorten
-
-from ._input import (
+from bot.feed_input import (
     DEFAULT_INTERVAL_MIN,
     MAX_INTERVAL_MIN,
     MAX_KEYWORD_CHARS,
@@ -33,6 +29,10 @@ from ._input import (
     feed_url,
     keywords_fit,
 )
+from bot.i18n import _, format_number, ngettext
+from bot.policy import everywhere, owner_only
+from bot.ui.embeds import CHOICE_NAME, shorten
+
 from ._render import feed_state, feeds_embed, items_embed
 from ._views import ReviewButton, ReviewDesk, StageSelect
 
@@ -91,9 +91,7 @@ class Feeds(commands.Cog):
         interaction: Interaction,
         url: app_commands.Range[str, 1, MAX_URL_CHARS],
         keywords: str | None = None,
-        interval: app_commands.Range[
-            int, MIN_INTERVAL_MIN, MAX_INTERVAL_MIN
-        ] = DEFAULT_INTERVAL_MIN,
+        interval: IntervalMinutes = DEFAULT_INTERVAL_MIN,
         trusted: bool = False,
     ) -> None:
         """Watch a news feed (RSS or Atom) for sequel news (bot owners)."""

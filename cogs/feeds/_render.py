@@ -8,12 +8,11 @@ never a masked link. The bot's own words around it follow the reader's language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.i18n import DEFAULT, N_, _, current_locale, format_date, format_number, ngettext
+from bot.i18n import N_, _, format_number, ngettext
 from bot.store import STAGE_LABELS
 from bot.ui.embeds import EmbedBuilder, shorten
 from bot.ui.excerpts import excerpt_block
@@ -56,17 +55,6 @@ def stage_label(key: str | None) -> str | None:
         return None
     label = STAGE_LABELS.get(key)
     return _(label) if label is not None else key
-
-
-def day_text(iso_day: str) -> str:
-    """A served day ('2025-06-01') as the reader writes dates; English keeps the ISO form the
-    bot's cards show, and a day that is not ISO is shown as served."""
-    if current_locale() == DEFAULT:
-        return iso_day
-    try:
-        return format_date(date.fromisoformat(iso_day[:10]), "medium")
-    except ValueError:
-        return iso_day
 
 
 def flag_text(flag: str) -> str:

@@ -5,14 +5,12 @@ EmbedBuilder."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 import discord
 
 from bot.i18n import (
     N_,
     _,
-    format_date,
     format_list,
     format_number,
     ngettext,
@@ -67,10 +65,6 @@ def day_text(iso_day: str | None) -> str:
     if not iso_day:
         return _("date unknown")
     return stored_day(iso_day)
-    try:
-        return format_date(date.fromisoformat(iso_day[:10]), "medium")
-    except ValueError:
-        return iso_day
 
 
 def stage_bar(stage: str | None) -> str:

@@ -1,6 +1,8 @@
-"""The rules for a feed an owner adds, shared by `/feeds add` and `heroes-bot feeds add`: one
-check, so a feed refused on one side is refused on the other. Each side words the problem
-itself (the terminal in English, Discord in the owner's language)."""
+"""The rules for a feed an owner adds, shared by `/feeds add` (cogs/feeds) and `heroes-bot feeds
+add` (bot/cli_feeds.py): one check, so a feed refused on one side is refused on the other. Each
+side words the problem itself (the terminal in English, Discord in the owner's language). Here,
+not in cogs/feeds: importing that package loads the cog and the watcher, which every
+`heroes-bot` command would then pay for."""
 
 from __future__ import annotations
 
