@@ -36,7 +36,7 @@ from ._database import Database, Transaction, Tx
 from ._errors import ConstraintError, StoreError, StoreUnavailable
 from ._excerpt_match import ExcerptMatch, Passage
 from ._excerpts import ExcerptSearch, SourceCheck
-from ._feeds import Feed, FeedItem, FeedsStore, NewFeedItem
+from ._feeds import AlreadyInTimeline, Feed, FeedItem, FeedsStore, NewFeedItem
 from ._film import FILM_KEY, SEQUEL_KEY, FilmData
 from ._guild_settings import GuildSettings, GuildSettingsStore
 from ._lifecycle import ForgetReport, Forgotten, Lifecycle
@@ -107,6 +107,7 @@ __all__ = [
     "STAGE_KEYS",
     "STAGE_LABELS",
     "STORED_DATA",
+    "AlreadyInTimeline",
     "AnswerOutcome",
     "AnswerStatus",
     "BackupStopped",

@@ -23,7 +23,7 @@ from typing import Any
 
 from ._database import Database, Reader, Repository, Tx
 from ._times import iso, parse_iso, utcnow
-from ._tracker import Tracker, insert_update, lock_timeline
+from ._tracker import Tracker, find_duplicate, insert_update, lock_timeline
 from ._tracker_models import NewUpdate, SequelUpdate
 
 DEFAULT_INTERVAL_S = 900
@@ -44,6 +44,15 @@ _NEW_ITEM_COLUMNS = (
     "suggested_stage, flags"
 )
 _ITEM_COLUMNS = f"id, feed_id, {_NEW_ITEM_COLUMNS}, fetched_at, update_id, reviewed_by, reviewed_at"
+
+
+class AlreadyInTimeline(Exception):
+    """Publishing would repeat `update`, already in the timeline (same key, or same headline
+    and link): nothing was stored."""
+
+    def __init__(self, update: SequelUpdate) -> None:
+        super().__init__(f"already in the timeline as update #{update.id}")
+        self.update = update
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,13 +405,20 @@ class FeedsStore(Repository):
         """Publish a candidate as `update`, in ONE transaction: the item becomes 'published',
         the update is stored and one delivery per following server is queued, as
         `Tracker.add_update` does. Returns the update and how many deliveries were queued;
-        None if the item is not a candidate any more (published or rejected meanwhile)."""
+        None if the item is not a candidate any more (published or rejected meanwhile).
+        AlreadyInTimeline (nothing written, the item still a candidate) when the timeline holds
+        the same update already, as /sequel-admin post and imports refuse it."""
         stamp = iso(now or utcnow())
         async with self._db.transaction() as db:
             await lock_timeline(db)
             served = await _decide(db, item_id, PUBLISHED, by, stamp)
             if served is None:
                 return None
+            # After the decision, so a second press of the same item reads "decided", not
+            # "repeated"; raising rolls the decision back: the item stays a candidate.
+            duplicate = await find_duplicate(db, update)
+            if duplicate is not None:
+                raise AlreadyInTimeline(duplicate)
             # The update rests on what the feed served, kept verbatim on the update too.
             update_id, queued = await insert_update(
                 db, update, added_by=by, announce=True, stamp=stamp, excerpt=served

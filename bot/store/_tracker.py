@@ -130,6 +130,25 @@ async def insert_update(
     return update_id, queued
 
 
+async def find_duplicate(reader: Database | Tx, new: NewUpdate) -> SequelUpdate | None:
+    """An update already in the timeline with the same key, or the same headline and link,
+    read through `reader`: inside a transaction, its Tx (a pooled connection would not see the
+    rows the transaction has added so far). Every way into the timeline checks it: /sequel-admin
+    post, imports, and a published feed item (bot/store/_feeds.py)."""
+    if new.key is not None:
+        row = await reader.one(
+            f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE key = ?", (new.key,)
+        )
+        if row:
+            return _update(row)
+    row = await reader.one(
+        f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates "
+        "WHERE lower(headline) = lower(?) AND source_url IS NOT DISTINCT FROM ? LIMIT 1",
+        (new.headline, new.source_url),
+    )
+    return _update(row) if row else None
+
+
 class Tracker(Repository):
     """The sequel tracker's reads and writes over the store's connection."""
 
@@ -171,24 +190,7 @@ class Tracker(Repository):
 
     async def find_duplicate(self, new: NewUpdate) -> SequelUpdate | None:
         """An update already in the timeline with the same key, or the same headline and link."""
-        return await self._find_duplicate(self._db, new)
-
-    @staticmethod
-    async def _find_duplicate(reader: Database | Tx, new: NewUpdate) -> SequelUpdate | None:
-        """`find_duplicate` through `reader`: inside a transaction, its Tx (a pooled connection
-        would not see the rows the transaction has added so far)."""
-        if new.key is not None:
-            row = await reader.one(
-                f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates WHERE key = ?", (new.key,)
-            )
-            if row:
-                return _update(row)
-        row = await reader.one(
-            f"SELECT {_UPDATE_COLUMNS} FROM sequel_updates "
-            "WHERE lower(headline) = lower(?) AND source_url IS NOT DISTINCT FROM ? LIMIT 1",
-            (new.headline, new.source_url),
-        )
-        return _update(row) if row else None
+        return await find_duplicate(self._db, new)
 
     async def add_update(
         self,
@@ -227,7 +229,7 @@ class Tracker(Repository):
             # update in, and an update earlier in this batch is seen.
             await lock_timeline(db)
             for new in updates:
-                duplicate = await self._find_duplicate(db, new)
+                duplicate = await find_duplicate(db, new)
                 if duplicate is not None:
                     ids.append((duplicate.id, 0, True))
                     continue

@@ -44,7 +44,15 @@ import aiohttp
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
-from bot.store import Feed, FeedItem, FeedsStore, NewFeedItem, SequelUpdate, parse_iso
+from bot.store import (
+    AlreadyInTimeline,
+    Feed,
+    FeedItem,
+    FeedsStore,
+    NewFeedItem,
+    SequelUpdate,
+    parse_iso,
+)
 from cogs.sequel import Checked, check_update
 
 from ._backoff import MAX_FAILURES, next_poll
@@ -393,7 +401,13 @@ class FeedWatcher(BackgroundLoop):
             )
             return "review"
         # The update's stage is None, always: a stage change is an owner's decision.
-        published = await self.feeds.publish_item(item.id, checked.update, by=None, now=now)
+        try:
+            published = await self.feeds.publish_item(item.id, checked.update, by=None, now=now)
+        except AlreadyInTimeline as repeated:  # an owner posted it already: they decide
+            log.info(
+                "feed item %s repeats update #%s; left for review", item.id, repeated.update.id
+            )
+            return "review"
         if published is None:
             return "decided"
         update, queued = published

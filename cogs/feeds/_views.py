@@ -18,10 +18,10 @@ import discord
 from bot.i18n import DEFAULT, N_, _, use_locale
 from bot.policy import NOT_OWNER
 from bot.server_locale import server_locale
-from bot.store import SEQUEL_STAGES
+from bot.store import SEQUEL_STAGES, AlreadyInTimeline
 from bot.ui.embeds import shorten
 from bot.ui.views import admitted
-from cogs.sequel import Checked, check_update
+from cogs.sequel import Checked, already_posted, check_update
 
 from ._match import one_line, visible
 from ._modal import EditItemModal
@@ -380,10 +380,13 @@ class ReviewDesk:
                 _problems_text(checked.problems), ephemeral=True
             )
             return
-        now = self.clock.now()
-        result = await self.store.feeds.publish_item(
-            item_id, checked.update, by=interaction.user.id, now=now
-        )
+        try:
+            result = await self.store.feeds.publish_item(
+                item_id, checked.update, by=interaction.user.id, now=self.clock.now()
+            )
+        except AlreadyInTimeline as repeated:  # posted by hand or imported already
+            await interaction.response.send_message(already_posted(repeated.update), ephemeral=True)
+            return
         decided = await self.store.feeds.item(item_id)
         if result is None:  # decided meanwhile: another press, owner or process
             await self._answer_decided(interaction, decided)

@@ -11,6 +11,7 @@ from ._cog import Sequel
 from ._layouts import compose_card_post
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
+    already_posted,
     compose_post,
     follow_card,
     news_pages,
@@ -40,6 +41,7 @@ __all__ = [
     "RetryView",
     "Sequel",
     "SequelStatus",
+    "already_posted",
     "check_update",
     "compose_card_post",
     "compose_post",

@@ -53,8 +53,8 @@ from bot.ui.views import Paginator
 from ._layouts import NEWS_BOOK, compose_card_post, news_layouts, status_layout, status_view
 from ._modal import PostUpdateModal, RetryView
 from ._render import (
+    already_posted,
     compose_post,
-    day_text,
     follow_card,
     news_pages,
     progress_text,
@@ -315,15 +315,7 @@ class Sequel(commands.Cog):
         tracker = self.bot.store.tracker
         duplicate = await tracker.find_duplicate(checked.update)
         if duplicate is not None:
-            text = _(
-                "Already in the timeline as update #{number} ({date}): “{headline}”. Nothing "
-                "was posted again."
-            ).format(
-                number=duplicate.id,
-                date=day_text(duplicate.published_at),
-                headline=escape_input(duplicate.headline, 120),
-            )
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(already_posted(duplicate), ephemeral=True)
             return
         update, queued = await tracker.add_update(
             checked.update, added_by=interaction.user.id, now=self.bot.clock.now()

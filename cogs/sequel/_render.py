@@ -15,6 +15,7 @@ from bot.i18n import (
     format_number,
     ngettext,
 )
+from bot.replies import escape_input
 from bot.store import (
     SEQUEL_STAGES,
     STAGE_LABELS,
@@ -65,6 +66,18 @@ def day_text(iso_day: str | None) -> str:
     if not iso_day:
         return _("date unknown")
     return stored_day(iso_day)
+
+
+def already_posted(duplicate: SequelUpdate) -> str:
+    """The refusal of an update the timeline already holds (/sequel-admin post, a feed item)."""
+    return _(
+        "Already in the timeline as update #{number} ({date}): “{headline}”. Nothing "
+        "was posted again."
+    ).format(
+        number=duplicate.id,
+        date=day_text(duplicate.published_at),
+        headline=escape_input(duplicate.headline, 120),
+    )
 
 
 def stage_bar(stage: str | None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import (
+    AlreadyInTimeline,
     FeedItem,
     NewFeedItem,
     NewUpdate,
@@ -447,3 +448,20 @@ async def test_db_copy_carries_the_feeds_to_postgres_and_ids_continue_after_them
             [item] = await target.feeds.store_items(feed, [story(6)], now=NOW)
             assert feed > max(f.id for f in await source.feeds.feeds())
             assert item.id > max(i.id for i in await source.feeds.items())
+
+
+async def test_publishing_a_story_the_timeline_already_holds_stores_nothing(store: Store) -> None:
+    """A feed item that repeats an update posted by hand (same headline and link) is refused as
+    /sequel-admin post refuses it: no second update, no second post; the item stays a candidate
+    for an owner to reject."""
+    await _follow(store, range(1, 4))
+    feed = await add_feed(store)
+    [item] = await store.feeds.store_items(feed, [story(1)], now=NOW)
+    posted, _queued = await store.tracker.add_update(_update(item), added_by=OWNER, now=NOW)
+    before = await store.tracker.count_updates()
+    with pytest.raises(AlreadyInTimeline) as refused:
+        await store.feeds.publish_item(item.id, _update(item), by=OWNER, now=NOW)
+    assert refused.value.update.id == posted.id
+    assert await store.tracker.count_updates() == before
+    assert await store.tracker.pending_count() == 3  # the hand-posted update's deliveries only
+    assert [waiting.id for waiting in await store.feeds.pending_review()] == [item.id]
