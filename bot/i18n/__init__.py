@@ -18,7 +18,6 @@ from ._format import (
     format_number,
     format_percent,
     join_clauses,
-    language_name,
 )
 from ._locales import DEFAULT, LOCALES, NATIVE_NAMES, TRANSLATED, resolve
 from ._translator import CONTEXTS, HeroesTranslator, shown_command, translate_command_string
@@ -39,7 +38,6 @@ __all__ = [
     "format_number",
     "format_percent",
     "join_clauses",
-    "language_name",
     "ngettext",
     "npgettext",
     "pgettext",

@@ -61,8 +61,3 @@ def join_clauses(clauses: Sequence[str]) -> str:
 
     # Translators: between the items of a list whose items contain commas; French: " ; ".
     return pgettext("list separator", "; ").join(clauses)
-
-
-def language_name(locale: str) -> str:
-    """A locale's language, named in the current locale: 'pt-BR' -> 'Portuguese (Brazil)'."""
-    return _cldr(locale).get_display_name(_cldr(current_locale())) or locale

@@ -23,7 +23,7 @@ from bot.cooldowns import format_wait
 from bot.i18n import N_, _, format_list, format_number, join_clauses, ngettext
 from bot.store import Store
 from bot.ui.embeds import shorten
-from bot.ui.views import admitted, speak_to
+from bot.ui.views import admitted
 
 log = logging.getLogger(__name__)
 
@@ -285,8 +285,7 @@ class NotifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NOTI
         return cls(match["action"], int(match["guild_id"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        # Not a LoggedView's: the member's language, and a clean stop's rules, set here too.
-        speak_to(interaction)
+        # Not a LoggedView's: admitted() sets the member's language and a clean stop's rules.
         return await admitted(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:
