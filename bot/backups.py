@@ -30,10 +30,11 @@ import re
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock
@@ -99,18 +100,18 @@ def seconds_until_due(folder: Path, now: datetime, live: Path | None = None) -> 
     return (newest + DAY - now).total_seconds()
 
 
-@dataclass(frozen=True, slots=True)
-class Rotation:
-    removed: list[Path] = field(default_factory=list)
-    not_removed: list[str] = field(default_factory=list)  # "name: why"
-    future: list[Path] = field(default_factory=list)  # named after now: neither counted nor deleted
+class Rotation(msgspec.Struct, frozen=True):
+    removed: list[Path] = msgspec.field(default_factory=list)
+    not_removed: list[str] = msgspec.field(default_factory=list)  # "name: why"
+    future: list[Path] = msgspec.field(
+        default_factory=list
+    )  # named after now: neither counted nor deleted
 
 
-@dataclass(frozen=True, slots=True)
-class Taken:
+class Taken(msgspec.Struct, frozen=True):
     path: Path
     size: int
-    rotation: Rotation = field(default_factory=Rotation)
+    rotation: Rotation = msgspec.field(default_factory=Rotation)
 
 
 class Skipped(enum.Enum):

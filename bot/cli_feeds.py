@@ -16,9 +16,10 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
+
+import msgspec
 
 from bot.clock import Clock, SystemClock
 from bot.feed_input import (
@@ -98,8 +99,7 @@ class Refused(ValueError):
     """Bad input, refused before anything was stored; the message is one line for the admin."""
 
 
-@dataclass(frozen=True, slots=True)
-class NewFeed:
+class NewFeed(msgspec.Struct, frozen=True):
     """`feeds add` input, checked."""
 
     url: str

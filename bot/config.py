@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+import msgspec
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,13 +85,12 @@ class Secret:
         return bool(self._value)
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
-    token: Secret | None = field(default=None, repr=False)
+class Config(msgspec.Struct, frozen=True):
+    token: Secret | None = None  # a Secret: never shown in a repr
     database_path: Path = DEFAULT_DATABASE_PATH
     # DATABASE_URL=postgresql://...: the shared PostgreSQL database (None: the SQLite file at
     # database_path). A Secret: the URL may carry a password.
-    database_url: Secret | None = field(default=None, repr=False)
+    database_url: Secret | None = None
     dev_guild_id: int | None = None
     owner_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from bot.client import HeroesBot
 from bot.config import Config, Secret
@@ -20,16 +22,14 @@ from bot.runner import run_bot
 from discord_emulator import Emulator, redirect_discord_py, skip_identify_wait
 
 
-@dataclass(frozen=True)
-class RemoteEmulator:
+class RemoteEmulator(msgspec.Struct, frozen=True):
     """An emulator running in another process (the benchmarks): where it listens, its token."""
 
     port: int
     token: str
 
 
-@dataclass(frozen=True)
-class EmulatedBot:
+class EmulatedBot(msgspec.Struct, frozen=True):
     bot: HeroesBot
     task: asyncio.Task[None]  # run_bot: done once the bot has stopped
     emulator: Emulator | None  # None when the emulator runs in another process

@@ -13,10 +13,11 @@ import logging
 import math
 import os
 import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from bot.background import BackgroundLoop
 from bot.store import open_store_unchanged, stored_version
@@ -31,8 +32,7 @@ HEARTBEAT_INTERVAL = 30.0
 FORGET_AFTER = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Beat:
+class Beat(msgspec.Struct, frozen=True):
     key: str
     at: datetime
     gateway_up: bool

@@ -7,10 +7,10 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
 
 import aiohttp
 import discord
+from msgspec.structs import replace
 
 from bot.client import HeroesBot, create_bot
 from bot.clock import Clock, SystemClock, wait_for_event

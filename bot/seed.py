@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from bot.store import (
     STAGE_KEYS,
@@ -111,14 +112,9 @@ def _check_claims(data: SeedData) -> None:
 
 
 def _fields_of(cls: type) -> tuple[set[str], set[str]]:
-    """(every field, the fields without a default) of a seed dataclass."""
-    fields = dataclasses.fields(cls)
-    required = {
-        f.name
-        for f in fields
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    }
-    return {f.name for f in fields}, required
+    """(every field, the fields without a default) of a seed record (a msgspec Struct)."""
+    fields = msgspec.structs.fields(cls)
+    return {f.name for f in fields}, {f.name for f in fields if f.required}
 
 
 class _Reader:
@@ -153,7 +149,7 @@ class _Reader:
             yield where, record
 
     def plain(self, section: str, cls: type, verbatim: tuple[str, ...] = ("excerpt",)) -> list:
-        """Records whose fields are exactly the dataclass's."""
+        """Records whose fields are exactly the record type's."""
         allowed, required = _fields_of(cls)
         return [cls(**record) for _, record in self.records(section, allowed, required, verbatim)]
 

@@ -6,10 +6,11 @@ Used by the tests that check forgetting a member or a server leaves nothing behi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiosqlite
+from msgspec.structs import replace
 
 from bot.store import Database, NewPoll, NewUpdate, NewWatchParty, Store
 

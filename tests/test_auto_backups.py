@@ -12,11 +12,11 @@ import os
 import sqlite3
 import threading
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from bot.backups import (
     FIRST_AFTER,

@@ -415,7 +415,7 @@ async def test_an_existing_database_shows_holdbrook_as_printed_after_the_new_see
     """The seed before this change stored the usual spelling as the name and the printed one as
     an alias; the next start turns both round, so the card never lists the printed spelling as
     a mere alias of an unsourced name."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from bot.store import open_store
 

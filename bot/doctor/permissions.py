@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import cast
 
 import discord
+import msgspec
 
 from cogs.sequel import role_permission_problem, role_problem
 
@@ -22,8 +22,7 @@ POSTING = {
 POSTING_WORDS = "View Channel, Send Messages and Embed Links"
 
 
-@dataclass(frozen=True)
-class FetchedGuild:
+class FetchedGuild(msgspec.Struct, frozen=True):
     """The parts of a server the checks read, as `Guild.channels` would give them with a cache:
     a fetched guild has its roles but no channels, so they are fetched and kept beside it."""
 

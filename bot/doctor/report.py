@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TextIO
 
+import msgspec
 
-@dataclass(frozen=True, slots=True)
-class Check:
+
+class Check(msgspec.Struct, frozen=True):
     """One thing doctor looked at. `what` says what was found (a passing check may carry a note
     in it); `fix` is the one-line remedy of a failing one."""
 

@@ -4,9 +4,9 @@ the news role, as Discord has them now (fetched over HTTP)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 import discord
+import msgspec
 
 from bot.config import Config
 from bot.store import (
@@ -29,13 +29,12 @@ ELSEWHERE = {
 }
 
 
-@dataclass
-class Server:
+class Server(msgspec.Struct):
     """What the store says heroes-bot does in one server."""
 
     follow: Follow | None = None
     daily: DailyConfig | None = None
-    channels: list[tuple[str, int]] = field(default_factory=list)
+    channels: list[tuple[str, int]] = msgspec.field(default_factory=list)
 
 
 async def stored_servers(settings: Config) -> dict[int, Server] | Check:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from bot.i18n import DEFAULT, LOCALES
 from bot.sandbox._parse import (
@@ -41,8 +42,7 @@ SANDBOX_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(msgspec.Struct, frozen=True):
     text: str  # what replaces the last `replace` characters before the cursor
     replace: int
     display: str
@@ -110,8 +110,7 @@ async def complete(
     return await _options(context, rest, definitions)
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(msgspec.Struct, frozen=True):
     """What completing one line needs besides the option being typed."""
 
     before: str

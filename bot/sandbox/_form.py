@@ -6,14 +6,14 @@ filled, the length within min/max), so the bot only ever receives what Discord w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 TEXT_INPUT, LABEL, TEXT_DISPLAY, ACTION_ROW = 4, 18, 10, 1
 
 
-@dataclass(frozen=True)
-class FormField:
+class FormField(msgspec.Struct, frozen=True):
     custom_id: str
     label: str
     description: str = ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 BOLD, ITALIC, UNDERLINE, STRIKE, CODE, LINK, DIM, QUOTE = (
     "bold",
@@ -40,8 +41,7 @@ _HEADING = re.compile(r"^(#{1,3}) (.*)$")
 _LIST = re.compile(r"^(\s*)[-*•] (.*)$")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(msgspec.Struct, frozen=True):
     text: str
     styles: frozenset[str] = frozenset()
 
@@ -154,8 +154,7 @@ def _underscore_italic(text: str, i: int) -> int:
     return -1
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(msgspec.Struct, frozen=True):
     """One source line: its spans, and what goes before it on its first and later lines."""
 
     spans: Line

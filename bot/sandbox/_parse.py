@@ -8,8 +8,9 @@ names the bot receives, as Discord does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from bot.sandbox._names import shown_example
 from discord_emulator import shown_name
@@ -24,12 +25,11 @@ class ParseError(ValueError):
     """What the person typed is not a command the bot has; the message says why."""
 
 
-@dataclass
-class Invocation:
+class Invocation(msgspec.Struct):
     command: str  # the top-level name
     path: list[str]  # subcommand group / subcommand names after it
-    options: dict[str, str] = field(default_factory=dict)  # raw text per option, in order
-    definitions: list[dict[str, Any]] = field(default_factory=list)  # the leaf's options
+    options: dict[str, str] = msgspec.field(default_factory=dict)  # raw text per option, in order
+    definitions: list[dict[str, Any]] = msgspec.field(default_factory=list)  # the leaf's options
     wants_suggestions: bool = False
     locale: str = "en-US"  # the client language the names are shown (and typed) in
 

@@ -9,7 +9,7 @@ where Discord's client would not offer them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from bot.sandbox._parse import ParseError
 from discord_emulator import Channel, Emulator, Guild, User
@@ -17,8 +17,7 @@ from discord_emulator import Channel, Emulator, Guild, User
 FRIEND = "friend"
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     label: str  # shown in the prompt and by `where`
     guild: Guild | None
     channel: Channel

@@ -10,9 +10,10 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from bot.client import HeroesBot
 from bot.config import Config

@@ -116,7 +116,7 @@ class ReadCache:
 def cached(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
     """Cache an async repository method by its arguments in its Database's read cache.
 
-    Results must be immutable (frozen dataclasses, tuples): every caller shares them. A method
+    Results must be immutable (frozen records, tuples): every caller shares them. A method
     returning a list is cached as a tuple and handed out as a fresh list.
     """
 

@@ -8,11 +8,11 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import msgspec
 
 from ._backup import integrity_problems
 from ._connection import is_postgres, open_read_only, sqlite_path
@@ -23,8 +23,7 @@ from ._store import Store
 WRITE_PROBE_WAIT = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class WriteProbe:
+class WriteProbe(msgspec.Struct, frozen=True):
     """Whether this user may write the database now. `busy`: another process held the write
     lock throughout the wait (a running bot), which says nothing against writing later."""
 

@@ -18,9 +18,10 @@ import json
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from ._connection import is_postgres, open_read_only, open_store, sqlite_path
 from ._database import Database, Reader, Tx
@@ -91,16 +92,14 @@ def copied_tables() -> frozenset[str]:
     return (FILM_TABLES | BOT_TABLES | declared) - DERIVED_TABLES
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     name: str
     columns: tuple[str, ...]
     key: tuple[int, ...]  # positions in `columns` of the primary key, in key order
     parents: frozenset[str]  # copied tables it references
 
 
-@dataclass(frozen=True, slots=True)
-class TableRows:
+class TableRows(msgspec.Struct, frozen=True):
     table: Table
     rows: list[tuple[Any, ...]]  # in primary-key order
 
@@ -109,8 +108,7 @@ class TableRows:
         return checksum(self.rows)
 
 
-@dataclass(frozen=True, slots=True)
-class TableCheck:
+class TableCheck(msgspec.Struct, frozen=True):
     """One table's row count and checksum on the source and on the target."""
 
     table: str
@@ -124,8 +122,7 @@ class TableCheck:
         return (self.rows, self.checksum) == (self.target_rows, self.target_checksum)
 
 
-@dataclass(frozen=True, slots=True)
-class CopyOutcome:
+class CopyOutcome(msgspec.Struct, frozen=True):
     copied: bool  # False: the target already held exactly the source's data
     tables: list[TableCheck]
 

@@ -21,7 +21,8 @@ import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from bot.text import MAX_TERM_LENGTH
 
@@ -63,8 +64,7 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(msgspec.Struct, frozen=True):
     """One stored excerpt, verbatim, and the source it was taken from; `kind` names the record
     it belongs to ("fact", "work", "credit", "person", "quote", "context": the passage of the
     source around a quote, "update": a sentence of a sequel news update)."""
@@ -74,8 +74,7 @@ class Passage:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class ExcerptMatch:
+class ExcerptMatch(msgspec.Struct, frozen=True):
     passage: Passage
     shared: tuple[str, ...]  # the message's words this excerpt holds, in the message's order
     score: float  # bm25 as FTS5 returns it: lower is better

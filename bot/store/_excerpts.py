@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from bot.text import MAX_SEARCH_TERMS
 
@@ -41,8 +42,7 @@ _RECORD_EXCERPTS = """
 """
 
 
-@dataclass(frozen=True, slots=True)
-class SourceCheck:
+class SourceCheck(msgspec.Struct, frozen=True):
     """What the sources hold about a message: the words looked up, and the excerpts sharing
     them, best first (none: the sources say nothing about it)."""
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from ._database import Database, Reader, Repository, Tx
 from ._times import iso, parse_iso, utcnow
@@ -55,8 +56,7 @@ class AlreadyInTimeline(Exception):
         self.update = update
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
+class Feed(msgspec.Struct, frozen=True):
     """A watched RSS or Atom feed and the state of its polling."""
 
     id: int
@@ -78,8 +78,7 @@ class Feed:
     created_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class NewFeedItem:
+class NewFeedItem(msgspec.Struct, frozen=True):
     """One parsed item, decided (candidate or skipped) before it is stored."""
 
     guid: str | None
@@ -95,8 +94,7 @@ class NewFeedItem:
     flags: tuple[str, ...] = ()  # e.g. 'link-not-http', 'link-host-differs'
 
 
-@dataclass(frozen=True, slots=True)
-class FeedItem:
+class FeedItem(msgspec.Struct, frozen=True):
     """A stored item: what the feed served, when it was fetched, and what was decided."""
 
     id: int

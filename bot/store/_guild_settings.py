@@ -3,9 +3,10 @@ the server's posts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
+
+import msgspec
 
 from bot.i18n import LOCALES
 
@@ -17,8 +18,7 @@ _Flag = Literal["private_replies", "classic_cards"]  # the yes/no columns of gui
 _FLAGS = frozenset(get_args(_Flag))
 
 
-@dataclass(frozen=True, slots=True)
-class GuildSettings:
+class GuildSettings(msgspec.Struct, frozen=True):
     guild_id: int
     private_replies: bool = False  # information commands answer ephemerally by default
     classic_cards: bool = False  # cards as classic embeds, not Components V2 layouts

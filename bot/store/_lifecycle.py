@@ -8,14 +8,14 @@ parameters), so a table added to the schema and declared is forgotten with no co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from ._database import Repository
 from ._stored_data import STORED_DATA, ByParent, Forget, MemberId, StoredData, declared
 
 
-@dataclass(frozen=True, slots=True)
-class Forgotten:
+class Forgotten(msgspec.Struct, frozen=True):
     """Rows a forget touched in one table (deleted, or the member's id cleared)."""
 
     datum: StoredData
@@ -23,8 +23,7 @@ class Forgotten:
     member: MemberId | None = None  # None: deleted with the server
 
 
-@dataclass(frozen=True, slots=True)
-class ForgetReport:
+class ForgetReport(msgspec.Struct, frozen=True):
     guild_id: int | None  # the server forgotten, or the server a member was forgotten in
     changes: tuple[Forgotten, ...]  # only tables where rows were touched
 

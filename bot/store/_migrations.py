@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import aiosqlite
+import msgspec
 
 from ._errors import StoreError
 
@@ -28,8 +28,7 @@ MIGRATION_LOCK = 0x6865726F6573
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(msgspec.Struct, frozen=True):
     version: int
     name: str
     sql: str

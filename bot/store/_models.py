@@ -1,8 +1,8 @@
-"""Plain dataclasses the store returns; cogs and renderers never see SQL rows."""
+"""The immutable records (msgspec Structs) the store returns; cogs never see SQL rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from bot.i18n import N_, _
 
@@ -10,8 +10,7 @@ OUTLET_UNKNOWN = N_("outlet unknown")
 DATE_UNKNOWN = N_("date unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     key: str
     title: str
     outlet: str | None
@@ -27,8 +26,7 @@ class Source:
         return _("{title} — {outlet}, {date}").format(title=self.title, outlet=outlet, date=date)
 
 
-@dataclass(frozen=True, slots=True)
-class Work:
+class Work(msgspec.Struct, frozen=True):
     key: str
     title: str | None
     kind: str
@@ -43,8 +41,7 @@ class Work:
         return self.title or "Untitled (not yet announced)"
 
 
-@dataclass(frozen=True, slots=True)
-class Credit:
+class Credit(msgspec.Struct, frozen=True):
     work_key: str
     work_title: str | None
     role: str
@@ -54,8 +51,7 @@ class Credit:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(msgspec.Struct, frozen=True):
     id: int
     key: str
     name: str
@@ -66,8 +62,7 @@ class Person:
     credits: tuple[Credit, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CastMember:
+class CastMember(msgspec.Struct, frozen=True):
     person_key: str
     name: str
     billing: int | None
@@ -76,16 +71,14 @@ class CastMember:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
+class NameMatch(msgspec.Struct, frozen=True):
     person_key: str
     name: str
     matched: str  # the spelling that matched, which may be an alias
     score: float  # higher is better; 1.0 is an exact match
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(msgspec.Struct, frozen=True):
     id: int
     key: str
     speaker: str
@@ -95,8 +88,7 @@ class Quote:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(msgspec.Struct, frozen=True):
     key: str
     work_key: str | None
     kind: str
@@ -110,13 +102,12 @@ class Fact:
         return self.value is not None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkCard:
+class WorkCard(msgspec.Struct, frozen=True):
     """A work with the people credited on it and the facts about it."""
 
     work: Work
-    credits: tuple[tuple[str, Credit], ...] = field(default=())  # (person name, credit)
-    facts: tuple[Fact, ...] = field(default=())
+    credits: tuple[tuple[str, Credit], ...] = ()  # (person name, credit)
+    facts: tuple[Fact, ...] = ()
 
     def facts_of(self, kind: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.kind == kind]

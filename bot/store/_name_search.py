@@ -10,7 +10,8 @@ names first (`bench/scale.py`, and the figures in issue 11's report).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from ._models import NameMatch
 
@@ -43,8 +44,7 @@ def like_escaped(text: str) -> str:
 NameRow = tuple[str, str, str, str]  # person key, person name, matched spelling, folded spelling
 
 
-@dataclass(frozen=True, slots=True)
-class NameIndex:
+class NameIndex(msgspec.Struct, frozen=True):
     """Every spelling of every name, folded, with each word of it; `signature` says which
     version of the names (change_counters) it was built from."""
 

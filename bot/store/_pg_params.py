@@ -8,17 +8,17 @@ PostgreSQL cast) is not a named parameter. Each statement is parsed once and rem
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _DIGITS = frozenset("0123456789")
 _NAME_PART = _NAME_START | _DIGITS
 
 
-@dataclass(frozen=True, slots=True)
-class Numbered:
+class Numbered(msgspec.Struct, frozen=True):
     sql: str
     # The names behind `$1`, `$2`, ... (empty: positional parameters, `positional` of them).
     names: tuple[str, ...]

@@ -8,9 +8,10 @@ votes per answer, labelled as votes wherever it is shown.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from ._database import Repository
 from ._times import iso, parse_iso
@@ -21,16 +22,14 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PollAnswer:
+class PollAnswer(msgspec.Struct, frozen=True):
     answer_id: int  # Discord's number for the answer, 1..10 in the order sent
     person_key: str
     label: str  # the name as the store prints it, shown on the poll
     votes: int | None  # Discord's final count; None until the poll has ended
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPoll:
+class StoredPoll(msgspec.Struct, frozen=True):
     id: int
     guild_id: int
     channel_id: int
@@ -49,8 +48,7 @@ class StoredPoll:
         return self.finalized_at is not None
 
 
-@dataclass(frozen=True, slots=True)
-class NewPoll:
+class NewPoll(msgspec.Struct, frozen=True):
     """A poll Discord accepted, to be stored."""
 
     guild_id: int

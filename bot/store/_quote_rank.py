@@ -19,7 +19,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 K1 = 1.2
 B = 0.75
@@ -36,16 +37,14 @@ _TOKEN = re.compile(r"[^\W_]+")
 _ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(msgspec.Struct, frozen=True):
     """One quoted term of the MATCH expression: its tokens, the last one a prefix or not."""
 
     tokens: tuple[str, ...]
     prefix: bool
 
 
-@dataclass(frozen=True)
-class TableStats:
+class TableStats(msgspec.Struct, frozen=True):
     rows: int
     tokens: int  # every column's tokens, summed over the table (FTS5's nToken)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class SeedSource:
+class SeedSource(msgspec.Struct, frozen=True):
     key: str
     title: str
     body: str
@@ -15,8 +14,7 @@ class SeedSource:
     published: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SeedWork:
+class SeedWork(msgspec.Struct, frozen=True):
     key: str
     kind: str
     excerpt: str
@@ -27,8 +25,7 @@ class SeedWork:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedPerson:
+class SeedPerson(msgspec.Struct, frozen=True):
     key: str
     name: str
     excerpt: str
@@ -37,8 +34,7 @@ class SeedPerson:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedCredit:
+class SeedCredit(msgspec.Struct, frozen=True):
     work: str
     person: str
     role: str
@@ -48,8 +44,7 @@ class SeedCredit:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedQuote:
+class SeedQuote(msgspec.Struct, frozen=True):
     key: str
     person: str
     text: str
@@ -58,8 +53,7 @@ class SeedQuote:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedFact:
+class SeedFact(msgspec.Struct, frozen=True):
     key: str
     kind: str
     label: str
@@ -69,8 +63,7 @@ class SeedFact:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedUpdate:
+class SeedUpdate(msgspec.Struct, frozen=True):
     """A sequel-tracker timeline entry taken from a source (its text is verbatim)."""
 
     key: str
@@ -82,8 +75,7 @@ class SeedUpdate:
     source: str = "article"
 
 
-@dataclass(frozen=True, slots=True)
-class SeedData:
+class SeedData(msgspec.Struct, frozen=True):
     sources: tuple[SeedSource, ...]
     works: tuple[SeedWork, ...] = ()
     people: tuple[SeedPerson, ...] = ()
@@ -93,12 +85,11 @@ class SeedData:
     updates: tuple[SeedUpdate, ...] = ()
 
 
-@dataclass(slots=True)
-class SeedReport:
+class SeedReport(msgspec.Struct):
     """What one seeding pass did; `kept` counts rows left alone because people edited them."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     kept: int = 0
-    details: list[str] = field(default_factory=list)
+    details: list[str] = msgspec.field(default_factory=list)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from bot.i18n import N_
 
@@ -27,8 +28,7 @@ class Forget(enum.Enum):
     CLEAR_ID = "clear"  # the row is the server's (a setting): only the member's id is removed
 
 
-@dataclass(frozen=True, slots=True)
-class MemberId:
+class MemberId(msgspec.Struct, frozen=True):
     """A column holding a member's user id."""
 
     column: str
@@ -36,8 +36,7 @@ class MemberId:
     forgotten: str  # what /trivia forget-me reports as gone, e.g. "your trivia score"
 
 
-@dataclass(frozen=True, slots=True)
-class ByParent:
+class ByParent(msgspec.Struct, frozen=True):
     """Rows that belong to a server through a parent row (`column` references `table`.`key`)."""
 
     column: str
@@ -45,8 +44,7 @@ class ByParent:
     key: str = "id"
 
 
-@dataclass(frozen=True, slots=True)
-class StoredData:
+class StoredData(msgspec.Struct, frozen=True):
     """One table that holds something about a member or a server."""
 
     feature: str  # the feature that keeps it, as /about groups it

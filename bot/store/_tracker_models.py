@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from bot.i18n import N_
 
@@ -37,8 +37,7 @@ def stage_label(key: str | None) -> str:
     return STAGE_LABELS.get(key, key)
 
 
-@dataclass(frozen=True, slots=True)
-class NewUpdate:
+class NewUpdate(msgspec.Struct, frozen=True):
     """A validated update, ready to be stored (see cogs/sequel/_validate.py)."""
 
     headline: str
@@ -50,8 +49,7 @@ class NewUpdate:
     key: str | None = None  # stable key (imports, seed); None for one-off posts
 
 
-@dataclass(frozen=True, slots=True)
-class SequelUpdate:
+class SequelUpdate(msgspec.Struct, frozen=True):
     id: int
     key: str | None
     headline: str
@@ -69,8 +67,7 @@ class SequelUpdate:
         return self.published_at or "date unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Follow:
+class Follow(msgspec.Struct, frozen=True):
     guild_id: int
     channel_id: int
     role_id: int | None
@@ -89,8 +86,7 @@ class Follow:
     mention_role: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(msgspec.Struct, frozen=True):
     id: int
     update_id: int
     guild_id: int
@@ -105,8 +101,7 @@ class Delivery:
     mention_role: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryCounts:
+class DeliveryCounts(msgspec.Struct, frozen=True):
     update_id: int
     pending: int = 0
     sending: int = 0
@@ -140,8 +135,7 @@ class DeliveryCounts:
         return " · ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class DailyConfig:
+class DailyConfig(msgspec.Struct, frozen=True):
     guild_id: int
     channel_id: int
     post_time: str  # 'HH:MM'
@@ -154,8 +148,7 @@ class DailyConfig:
     last_error: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DailyPick:
+class DailyPick(msgspec.Struct, frozen=True):
     """The quote chosen for a server's day, recorded before it is posted."""
 
     guild_id: int

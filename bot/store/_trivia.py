@@ -9,8 +9,9 @@ every open round), so many simultaneous presses can neither lose nor double a po
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from bot.ui.display_names import clean_display_name
 
@@ -43,8 +44,7 @@ class AnswerStatus(enum.Enum):
     CLOSED = "closed"  # the question is closed (or unknown)
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerOutcome:
+class AnswerOutcome(msgspec.Struct, frozen=True):
     status: AnswerStatus
     correct: bool = False
 
@@ -53,16 +53,14 @@ class AnswerOutcome:
         return self.status is AnswerStatus.RECORDED
 
 
-@dataclass(frozen=True, slots=True)
-class RoundAnswer:
+class RoundAnswer(msgspec.Struct, frozen=True):
     user_id: int
     display_name: str
     choice: int
     correct: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreEntry:
+class ScoreEntry(msgspec.Struct, frozen=True):
     rank: int  # 1-based; members with equal points share a rank
     user_id: int
     display_name: str
@@ -71,16 +69,14 @@ class ScoreEntry:
     correct: int
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+class PersonName(msgspec.Struct, frozen=True):
     key: str
     name: str
     excerpt: str
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class CreditRecord:
+class CreditRecord(msgspec.Struct, frozen=True):
     """A credit with both ends named, for building questions."""
 
     work_key: str

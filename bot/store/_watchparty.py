@@ -9,9 +9,10 @@ crash is taken again only once stale, and the caller then first looks for the ev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from ._database import Repository
 from ._times import iso
@@ -28,8 +29,7 @@ _PREMIERE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class WatchParty:
+class WatchParty(msgspec.Struct, frozen=True):
     guild_id: int
     event_id: int
     kind: str  # PARTY or PREMIERE
@@ -43,8 +43,7 @@ class WatchParty:
     cancelled_at: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class NewWatchParty:
+class NewWatchParty(msgspec.Struct, frozen=True):
     """An event Discord just created, to be stored."""
 
     guild_id: int
@@ -58,8 +57,7 @@ class NewWatchParty:
     kind: str = PARTY
 
 
-@dataclass(frozen=True, slots=True)
-class PremiereSetting:
+class PremiereSetting(msgspec.Struct, frozen=True):
     guild_id: int
     enabled: bool
     set_by: int | None

@@ -18,10 +18,10 @@ first, each cut marked with "…", and no block is dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import discord
+import msgspec
 
 from bot.i18n import N_, _
 
@@ -41,20 +41,17 @@ def link_url(url: str | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(msgspec.Struct, frozen=True):
     """A TextDisplay (markdown)."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """A Separator: a thin line between parts of the card."""
 
 
-@dataclass(frozen=True, slots=True)
-class Linked:
+class Linked(msgspec.Struct, frozen=True):
     """A Section: a text with a link button beside it (the source's address)."""
 
     text: str
@@ -65,8 +62,7 @@ class Linked:
 Block = Text | Rule | Linked
 
 
-@dataclass(frozen=True, slots=True)
-class CardLayout:
+class CardLayout(msgspec.Struct, frozen=True):
     """A card as Components V2 blocks, inside one Container with the card's accent colour."""
 
     colour: int

@@ -5,17 +5,16 @@ server's choice of channel must pass first."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import discord
+import msgspec
 
 from bot.i18n import ngettext
 from bot.policy import permission_name
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingPost:
+class OutgoingPost(msgspec.Struct, frozen=True):
     """One message to post in a channel: a classic one (`embed`, with `content` and `view`), or
     a Components V2 one (`layout` alone: such a message has no content or embed)."""
 
@@ -23,7 +22,9 @@ class OutgoingPost:
     content: str | None = None
     view: discord.ui.View | None = None
     layout: discord.ui.LayoutView | None = None
-    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+    allowed_mentions: discord.AllowedMentions = msgspec.field(
+        default_factory=discord.AllowedMentions.none
+    )
 
 
 class Poster(Protocol):

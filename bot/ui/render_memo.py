@@ -44,7 +44,7 @@ class RenderMemo(Generic[R]):
     another (the locale in force is an input the renderer reads without being passed it), and
     members reading two languages do not evict each other's cards.
 
-    Inputs must be immutable records (the store's frozen dataclasses), or flat lists or tuples of
+    Inputs must be immutable records (the store's frozen records), or flat lists or tuples of
     them; anything else (a number, a string made anew) only misses, never matches wrongly. Each
     entry holds its inputs, so no id in a key can belong to another object while it is kept. The
     result is shared by every caller: it is sent, never changed.

@@ -23,11 +23,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+import msgspec
 
 USER_AGENT = "heroes-bot feed watcher (+https://github.com/heroes-bot)"
 ACCEPT = (
@@ -47,8 +47,7 @@ class FetchError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class FetchResult:
+class FetchResult(msgspec.Struct, frozen=True):
     status: Literal["ok", "not_modified"]
     body: bytes | None
     etag: str | None

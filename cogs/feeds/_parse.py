@@ -20,10 +20,11 @@ from __future__ import annotations
 import codecs
 import re
 import time
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
+
+import msgspec
 
 # feedparser and defusedxml are imported where a feed is parsed (in the watcher's worker thread),
 # not when the extension loads: together about 35 ms a bot would pay at every start-up.
@@ -77,8 +78,7 @@ class FeedParseError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class RawItem:
+class RawItem(msgspec.Struct, frozen=True):
     guid: str | None
     link: str | None
     title: str
@@ -87,8 +87,7 @@ class RawItem:
     published: str | None  # 'YYYY-MM-DD'
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
+class ParsedFeed(msgspec.Struct, frozen=True):
     title: str | None
     items: list[RawItem]
 

@@ -36,11 +36,11 @@ import asyncio
 import logging
 import random as random_module
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import aiohttp
+import msgspec
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
@@ -96,8 +96,7 @@ def default_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession()
 
 
-@dataclass(frozen=True, slots=True)
-class WatcherSettings:
+class WatcherSettings(msgspec.Struct, frozen=True):
     """The config's feed settings (bot/config.py) and the fetch limits."""
 
     auto_publish: bool = False  # FEEDS_AUTO_PUBLISH: trusted feeds' candidates skip review
@@ -120,8 +119,7 @@ class WatcherSettings:
         return CLAIM_ROUNDS * (self.timeout + POLL_MARGIN)
 
 
-@dataclass(frozen=True, slots=True)
-class PollOutcome:
+class PollOutcome(msgspec.Struct, frozen=True):
     """What polling one feed did (for the CLI's and /feeds' reports, and for tests).
 
     status: 'ok' (answered with a feed), 'not_modified' (a 304: nothing new), 'failed' (the
@@ -144,8 +142,7 @@ class PollOutcome:
         return tuple(item for item in self.stored if item.status != CANDIDATE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
+class _Answer(msgspec.Struct, frozen=True):
     """A feed's answer, parsed and decided but not stored yet."""
 
     result: FetchResult

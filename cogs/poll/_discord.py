@@ -7,15 +7,14 @@ tally: the bot asks for no poll intents and reads the message when a count is wa
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 import discord
+import msgspec
 
 from ._service import PollDraft
 
 
-@dataclass(frozen=True, slots=True)
-class PollCount:
+class PollCount(msgspec.Struct, frozen=True):
     """Discord's count of a poll: votes per answer id, and whether it is final."""
 
     final: bool

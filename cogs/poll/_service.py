@@ -8,7 +8,8 @@ from the suggestions); anything else is refused with the reason, before Discord 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from bot.i18n import N_, _, format_number
 from bot.replies import escape_input
@@ -28,8 +29,7 @@ HOURS_MIN, HOURS_MAX, HOURS_DEFAULT = 1, 768, 24  # Discord: 1 hour to 32 days
 KEY_PREFIX = "person:"
 
 
-@dataclass(frozen=True, slots=True)
-class PollDraft:
+class PollDraft(msgspec.Struct, frozen=True):
     """A poll ready to send: the question and (person key, label) answers in order."""
 
     question: str

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import available_timezones
+
+import msgspec
 
 SUGGESTIONS = 25  # Discord shows at most 25 autocomplete choices
 # Shown before anything is typed: UTC and one zone from each populous region.
@@ -61,8 +62,7 @@ def fold(text: str) -> str:
     return _SEPARATORS.sub(" ", plain).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class _Zone:
+class _Zone(msgspec.Struct, frozen=True):
     name: str
     full: str  # folded: "america/new york"
     city: str  # folded last part: "new york"

@@ -28,10 +28,10 @@ import inspect
 import logging
 import random
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import discord
+import msgspec
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
@@ -134,11 +134,10 @@ class ProgressThrottle:
             self._callback = None
 
 
-@dataclass(slots=True)
-class PassReport:
+class PassReport(msgspec.Struct):
     """What one delivery pass did."""
 
-    counts: dict[int, DeliveryCounts] = field(default_factory=dict)
+    counts: dict[int, DeliveryCounts] = msgspec.field(default_factory=dict)
     aborted: bool = False  # the pass itself failed (e.g. the database); the worker backs off
 
 
@@ -320,7 +319,9 @@ class Broadcaster:
             if not claimed.mention_role:
                 # The follow's chooser couldn't ping the role (issue 9): whatever the post
                 # says, Discord is told to ping nothing.
-                message = replace(message, allowed_mentions=discord.AllowedMentions.none())
+                message = msgspec.structs.replace(
+                    message, allowed_mentions=discord.AllowedMentions.none()
+                )
         except Exception:
             log.exception("could not build the post of %s", where)
             await self.tracker.mark_failed(

@@ -9,7 +9,8 @@ and never shown beside their successor as if both were current.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from bot.store import STAGE_KEYS, Fact, SequelUpdate, WorkCard
 from bot.text import fold
@@ -22,14 +23,12 @@ ANSWERED_FROM: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FactState:
+class FactState(msgspec.Struct, frozen=True):
     fact: Fact
     answered_by: SequelUpdate | None  # the update that made this unknown out of date
 
 
-@dataclass(frozen=True, slots=True)
-class SequelStatus:
+class SequelStatus(msgspec.Struct, frozen=True):
     stage: str | None  # the current stage: the one set by the newest update that sets one
     stage_update: SequelUpdate | None  # that update
     baseline_stage: str | None  # the stage the seed's facts describe

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
+
+import msgspec
 
 from bot.i18n import _
 from bot.store import SEQUEL_STAGES, STAGE_KEYS, NewUpdate
@@ -31,12 +32,11 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 _LINK_SYNTAX = re.compile(r"://|\]\(|[<>\[\]]|(?i:\bwww\.)")
 
 
-@dataclass(slots=True)
-class Checked:
+class Checked(msgspec.Struct):
     """The validated update, or every problem found."""
 
     update: NewUpdate | None
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)
 
     @property
     def ok(self) -> bool:

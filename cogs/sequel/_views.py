@@ -12,10 +12,10 @@ because roles and permissions change after /sequel-admin follow.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import discord
+import msgspec
 from discord import app_commands
 
 from bot.clock import Clock
@@ -147,8 +147,7 @@ NO_MANAGE_ROLES, BELOW_ROLE = "no-manage-roles", "below-role"
 NOT_RECORDED, LEFT, UNCHECKED = "not-recorded", "left", "unchecked"
 
 
-@dataclass(frozen=True, slots=True)
-class GranterGap:
+class GranterGap(msgspec.Struct, frozen=True):
     kind: str  # one of the kinds above
     highest: str | None = None  # BELOW_ROLE: the mention of the member's highest role
 

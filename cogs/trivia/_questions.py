@@ -24,7 +24,8 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+
+import msgspec
 
 from bot.i18n import N_, _
 from bot.store import (
@@ -51,8 +52,7 @@ _SCALES = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0)
 _SENTENCE_END = (",", ".", "?", "!", "…", ";", ":")
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     key: str  # stable: the same records always give the same key
     kind: str  # figure, cast-list, quote (see the module's docstring)
     prompt: str
@@ -66,8 +66,7 @@ class Question:
         return self.options[self.answer]
 
 
-@dataclass(frozen=True, slots=True)
-class Material:
+class Material(msgspec.Struct, frozen=True):
     """Everything questions are made from, read from the store in one go."""
 
     works: tuple[Work, ...] = ()
@@ -87,8 +86,7 @@ async def load_material(store: Store) -> Material:
     )
 
 
-@dataclass(slots=True)
-class _Spec:
+class _Spec(msgspec.Struct):
     """A question before its wrong answers are drawn: `pool` is tried first, then `fill`."""
 
     key: str
@@ -98,7 +96,7 @@ class _Spec:
     pool: list[str]
     excerpt: str
     source: Source
-    fill: list[str] = field(default_factory=list)
+    fill: list[str] = msgspec.field(default_factory=list)
 
 
 def _distinct(values: Iterable[str], *, exclude: Iterable[str] = ()) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from bot.store import Fact, Quote, Source, Work
 from bot.text import fold
@@ -14,8 +15,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+")
 _MIN_PHRASE = 6  # letters a partial title must have to count as naming it
 
 
-@dataclass(frozen=True, slots=True)
-class NamedTitles:
+class NamedTitles(msgspec.Struct, frozen=True):
     """Titles named together in one sentence: his own words when `speaker` is set."""
 
     titles: tuple[str, ...]
@@ -79,8 +79,7 @@ def universe_titles(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteAbout:
+class QuoteAbout(msgspec.Struct, frozen=True):
     title: str
     quote: Quote
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import discord
+import msgspec
 from discord import Interaction, app_commands
 from discord.ext import commands
 
@@ -171,7 +171,9 @@ class WatchParty(commands.Cog):
             log.warning("Discord refused a watch party in server %s: %s", guild.id, exc)
             await interaction.followup.send(discord_refused(exc), ephemeral=True)
             return
-        party = await self._store_or_take_down(event, replace(draft, event_id=event.id))
+        party = await self._store_or_take_down(
+            event, msgspec.structs.replace(draft, event_id=event.id)
+        )
         await self._drop_retry_twins(guild, event)
         await interaction.followup.send(
             created_reply(party, when.moment, zone.note), ephemeral=True

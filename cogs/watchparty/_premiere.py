@@ -17,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
+import msgspec
 
 from bot.background import BackgroundLoop
 from bot.clock import Clock, wait_for_event
@@ -41,8 +41,7 @@ STALE_CLAIM = timedelta(minutes=2)
 LOCATION = N_("Release day (the description quotes the source)")
 
 
-@dataclass(frozen=True, slots=True)
-class Premiere:
+class Premiere(msgspec.Struct, frozen=True):
     title: str  # the event's name, in the server's language
     release: ReleaseDate
     # Its name in every language the bot speaks: an event an earlier pass made is recognised

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 from bot.i18n import _, format_date, format_list
 from bot.store import STAGE_KEYS, SequelUpdate, WorkCard
@@ -52,8 +53,7 @@ _RELEASE_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseDate:
+class ReleaseDate(msgspec.Struct, frozen=True):
     day: date | None  # None: the sources give none (`why` says so)
     excerpt: str = ""  # the verbatim words the date was read from
     source: str = ""  # their source: outlet, title or link

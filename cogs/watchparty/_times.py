@@ -4,9 +4,10 @@ timestamps every member sees in their own timezone."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from bot.i18n import _
 from bot.replies import escape_input
@@ -21,8 +22,7 @@ _DISCORD_STAMP = re.compile(r"<t:(-?\d{1,13})(?::[tTdDfFsSR])?>")
 EXAMPLE = "2027-03-14 20:00"
 
 
-@dataclass(frozen=True, slots=True)
-class Start:
+class Start(msgspec.Struct, frozen=True):
     moment: datetime | None  # UTC; None when `problem` says why
     problem: str | None = None
 

@@ -3,14 +3,13 @@ one timezone a server sets, /quote-daily set), else UTC, and the reply says whic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from bot.i18n import _
 from bot.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class ServerZone:
+class ServerZone(msgspec.Struct, frozen=True):
     name: str  # IANA name
     note: str  # how members are told where it comes from (in the locale in force)
 

@@ -77,7 +77,7 @@ async def test_a_restart_does_not_sync_again_but_a_change_does(tmp_path: Path) -
         assert len(emu.command_sync_bodies()) == 1
         # A dev guild syncs to that guild at every start.
         dev = emu.add_guild("Dev")
-        from dataclasses import replace
+        from msgspec.structs import replace
 
         async with running_bot(emu, replace(app_settings, dev_guild_id=dev.id)):
             pass
@@ -203,7 +203,7 @@ async def test_invalid_session_leads_to_a_fresh_identify(w: World) -> None:
 
 
 async def test_heroes_bot_sync_forces_a_sync(tmp_path: Path) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from bot.config import Config, Secret
     from bot.runner import sync_once

@@ -11,12 +11,12 @@ import subprocess
 import sys
 import time
 from contextlib import AsyncExitStack
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from msgspec.structs import replace
 
 from bot.store import StoreError, load_migrations, migrate_postgres, open_store
 

@@ -3,7 +3,7 @@ whole (meta 'seed.applied'), and the credits it writes in one batch."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from bot.store import SeedData, Store
 

@@ -116,7 +116,7 @@ async def test_seeding_never_overwrites_what_operators_edited(store: Store, seed
 
 
 async def test_a_newer_seed_adds_and_updates_without_deleting(store: Store, seed: SeedData) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from bot.store import SeedQuote
 

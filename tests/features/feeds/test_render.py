@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from bot.i18n import use_locale
 from bot.store import Feed, FeedItem, SequelUpdate

@@ -4,11 +4,11 @@ menu, the Edit form; publishing queues exactly one delivery per following server
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 import discord
 import pytest
+from msgspec.structs import replace
 
 from bot.client import HeroesBot
 from bot.store import Feed, FeedItem, NewFeedItem

@@ -9,9 +9,11 @@ the gap, and a time that happens twice posts at the first of the two.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from bot.store import DailyConfig, DailyPick, DailyQuotes, Quote, Store
 from bot.ui.posting import OutgoingPost

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from bot.store import SeedData, SeedFact, Store
 from bot.text import fold
