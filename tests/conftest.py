@@ -13,6 +13,7 @@ from bot.config import Config, Secret
 from bot.seed import load_seed
 from bot.store import SeedData, Store, open_store
 from bot.sync import SyncMode
+from tests.edited_catalogs import retranslate  # noqa: F401 (a fixture for every test)
 from tests.engines import engines_for
 from tests.marked_catalogs import marked, marked_commands  # noqa: F401 (fixtures for every test)
 from tests.postgres_server import (

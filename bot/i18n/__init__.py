@@ -10,7 +10,7 @@
 - `make i18n` extracts new strings into the catalogs (bot/i18n/locale/) and compiles them.
 """
 
-from ._catalogs import N_, _, catalog, ngettext, npgettext, pgettext
+from ._catalogs import N_, _, catalog, catalogs_digest, ngettext, npgettext, pgettext
 from ._context import current_locale, set_locale, use_locale
 from ._format import (
     format_date,
@@ -32,6 +32,7 @@ __all__ = [
     "HeroesTranslator",
     "_",
     "catalog",
+    "catalogs_digest",
     "current_locale",
     "format_date",
     "format_list",

@@ -8,6 +8,7 @@ needs no build step; tests/i18n checks that each .mo is exactly its .po compiled
 from __future__ import annotations
 
 import gettext
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +31,25 @@ def catalog(locale: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(file)
     except FileNotFoundError:
         return gettext.NullTranslations()
+
+
+def catalogs_digest() -> str | None:
+    """A digest of every compiled catalog and of the code that turns them into command
+    localizations (which locales, which gettext context per kind of string): what the sync
+    fingerprint needs to know of the translations without parsing a catalog (bot/sync.py).
+    None when that code's source cannot be read (an install without .py files)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    try:
+        for source in ("_translator.py", "_locales.py", "_catalogs.py"):
+            digest.update((here / source).read_bytes())
+    except OSError:
+        return None
+    for locale in TRANSLATED:
+        path = LOCALE_DIR / catalog_dir(locale) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        digest.update(locale.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"no catalog")
+    return digest.hexdigest()
 
 
 def _(message: str) -> str:

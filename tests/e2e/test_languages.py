@@ -13,11 +13,11 @@ import pytest
 
 from bot.config import Config
 from bot.i18n import DEFAULT, LOCALES, TRANSLATED, _, use_locale
-from bot.i18n import _translator as translator_module
 from bot.i18n._checks import kept_in_english
 from discord_emulator import ClientRefusal, Emulator, InteractionResponse, shown_name
 from tests.e2e.cards import card_text, is_card, is_v2
 from tests.e2e.harness import World, assert_clean, running_bot, world
+from tests.edited_catalogs import Retranslate
 
 ORIGINAL = "Original text, as the source prints it"
 
@@ -145,20 +145,14 @@ async def test_news_posts_follow_each_servers_language(tmp_path: Path) -> None:
 
 
 async def test_a_changed_translation_is_synced_once_and_only_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, retranslate: Retranslate
 ) -> None:
     async with world(tmp_path / "heroes.db") as first:
         emu, settings = first.emu, first.bot.config
         await first.bot.close()
         assert len(emu.command_sync_bodies()) == 1
-        translate = translator_module.translate_command_string
-
-        def retranslated(message: str, kind: str, locale: str) -> str | None:
-            if (message, kind, locale) == ("cast", "command name", "fr"):
-                return "distribution"  # a translator's change of mind
-            return translate(message, kind, locale)
-
-        monkeypatch.setattr(translator_module, "translate_command_string", retranslated)
+        # A translator's change of mind, in the French catalog the next start reads.
+        retranslate("fr", "command name", "cast", "distribution")
         for _restart in range(2):
             async with running_bot(emu, settings):
                 pass

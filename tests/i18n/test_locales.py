@@ -8,8 +8,10 @@ import asyncio
 from pathlib import Path
 
 import discord
+import pytest
 from discord import app_commands
 
+from bot import sync as sync_module
 from bot.client import HeroesBot
 from bot.i18n import (
     DEFAULT,
@@ -23,7 +25,8 @@ from bot.i18n import (
     use_locale,
 )
 from bot.server_locale import chosen_locale
-from bot.sync import command_payload, fingerprint
+from bot.sync import command_payload, fingerprint, sync_key
+from tests.edited_catalogs import Retranslate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,6 +101,35 @@ async def test_a_changed_translation_changes_the_sync_fingerprint(bot: HeroesBot
     assert fingerprint(await command_payload(bot)) == before  # stable: synced once
     await bot.tree.set_translator(Renaming())
     assert fingerprint(await command_payload(bot)) != before
+
+
+async def test_the_sync_key_changes_with_a_compiled_catalog_and_only_then(
+    bot: HeroesBot, retranslate: Retranslate
+) -> None:
+    # The key is taken from the payload's inputs (the catalogs' bytes), not the payload: it must
+    # move exactly when the payload does.
+    payload, key = fingerprint(await command_payload(bot)), await sync_key(bot)
+    assert await sync_key(bot) == key  # stable: a restart syncs nothing
+    retranslate("fr", "command name", "cast", "distribution")
+    assert fingerprint(await command_payload(bot)) != payload
+    assert await sync_key(bot) != key
+    changed = await sync_key(bot)
+    retranslate("fr", "command name", "cast", "distribution")
+    assert await sync_key(bot) == changed  # the same catalog compiled again: the same key
+
+
+async def test_the_sync_key_without_the_translators_source_is_the_payloads_own(
+    bot: HeroesBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An install without .py files cannot digest the translator's code: the exact, slower way.
+    monkeypatch.setattr(sync_module, "catalogs_digest", lambda: None)
+    assert await sync_key(bot) == fingerprint(await command_payload(bot))
+
+
+async def test_the_sync_key_changes_with_a_command(bot: HeroesBot) -> None:
+    key = await sync_key(bot)
+    bot.tree.remove_command("about")
+    assert await sync_key(bot) != key
 
 
 def _imports_gettext(tree: ast.Module) -> bool:
