@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     # BENCH_PROFILE=PREFIX profiles each bot from its imports of bot/ (or the baseline) to its
     # stop with the standard library's cProfile: PREFIX.heroes.prof (for pstats or snakeviz) and
     # PREFIX.heroes.txt (the 40 costliest calls, cumulative and own time); the same for baseline.
+    # A later start of the same bot gets the next free name: PREFIX.heroes.2.prof, ...
     profile = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile() if profile else None
     if profiler is not None:
@@ -224,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_profile(profiler: cProfile.Profile, prefix: str) -> None:
+    taken = [prefix, *(f"{prefix}.{n}" for n in range(2, 1000))]
+    prefix = next(name for name in taken if not Path(f"{name}.prof").exists())
     profiler.dump_stats(f"{prefix}.prof")
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).strip_dirs()

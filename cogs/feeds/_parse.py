@@ -20,14 +20,12 @@ from __future__ import annotations
 import codecs
 import re
 import time
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import ParseError
 
 import msgspec
 
-# feedparser and defusedxml are imported where a feed is parsed (in the watcher's worker thread),
-# not when the extension loads: together about 35 ms a bot would pay at every start-up.
+# feedparser, defusedxml, xml.etree and html.parser are imported where a feed is parsed (in the
+# watcher's worker thread), not when the extension loads: about 40 ms at every start-up.
 if TYPE_CHECKING:
     import feedparser
 
@@ -45,29 +43,6 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Elements whose end separates words (an excerpt must not glue "end.<p>Start" into one word).
-BLOCK_TAGS = frozenset(
-    {
-        "p",
-        "br",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "td",
-        "th",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "hr",
-    }
-)
-SKIPPED_TAGS = frozenset({"script", "style"})
 
 
 class FeedParseError(Exception):
@@ -138,6 +113,8 @@ def refuse_dangerous_xml(text: str) -> None:
     """FeedParseError unless `text` is well-formed XML with no entity declaration and no
     external reference (see the module's docstring)."""
     # Without the declaration: the text is already decoded, its declared encoding is history.
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import (
         DefusedXmlException,
         DTDForbidden,
@@ -162,40 +139,6 @@ def refuse_dangerous_xml(text: str) -> None:
         raise FeedParseError(f"malformed XML at line {line}, column {column + 1}") from None
 
 
-# ---------------------------------------------------------------- HTML to text
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping += 1
-        elif tag in BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """The words of an HTML fragment, exactly, separated by single spaces."""
-    parser = _TextOnly()
-    parser.feed(markup)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
-
-
 # ---------------------------------------------------------------- feedparser
 
 
@@ -207,6 +150,8 @@ def _day(entry: feedparser.FeedParserDict) -> str | None:
 
 
 def _text(value: object) -> str:
+    from ._html_text import html_to_text  # html.parser: loaded with feedparser, not at start
+
     return html_to_text(value) if isinstance(value, str) else ""
 
 

@@ -6,7 +6,8 @@ import aiohttp
 import pytest
 
 from cogs.feeds._fetch import fetch_feed
-from cogs.feeds._parse import FeedParseError, ParsedFeed, html_to_text, parse_feed
+from cogs.feeds._html_text import html_to_text
+from cogs.feeds._parse import FeedParseError, ParsedFeed, parse_feed
 from tests.feeds_server import SHARED_STORY_LINK, FeedServer
 
 
@@ -170,11 +171,13 @@ def test_html_to_text_keeps_words_and_separates_blocks() -> None:
 
 
 def test_loading_the_extension_does_not_import_the_parsers() -> None:
-    """feedparser and defusedxml load where a feed is first parsed, not at every bot start."""
+    """feedparser, defusedxml and the standard library's XML and HTML parsers load where a feed
+    is first parsed, not at every bot start."""
     import subprocess
     import sys
 
-    probe = "import sys, cogs.feeds; print(sorted({'feedparser', 'defusedxml'} & set(sys.modules)))"
+    parsers = {"feedparser", "defusedxml", "html.parser", "xml.etree.ElementTree"}
+    probe = f"import sys, cogs.feeds; print(sorted({parsers!r} & set(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
