@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Loaded only by the command or setting that needs them: the sandbox and its emulator, `doctor`,
 # METRICS_ADDR (prometheus_client), DATABASE_URL (asyncpg), a misspelt timezone or stage
 # (difflib), BACKUP_DIR (bot.backups), a seed that changed since it was last applied or an
-# update file (tomllib), --version (importlib.metadata).
+# update file (tomllib), --version (importlib.metadata). Babel: only the catalog tools and the
+# sandbox's timestamps (a bot formats from bot/i18n/locale/formats.json).
 NOT_FOR_RUN = (
+    "babel",
     "bot.backups",
     "tomllib",
     "importlib.metadata",

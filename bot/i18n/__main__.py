@@ -1,5 +1,6 @@
 """`python -m bot.i18n update` (what `make i18n` runs): extract every string into the template,
-merge it into each locale's catalog, compile. `python -m bot.i18n check [LOCALE]`: what CI
+merge it into each locale's catalog, compile, and take each locale's number, date and list
+formats from CLDR (locale/formats.json). `python -m bot.i18n check [LOCALE]`: what CI
 checks. `python -m bot.i18n compile LOCALE`: compile one catalog after editing it by hand."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from ._catalog_files import compiled, mo_path, po_path, read_catalog, update
+from ._cldr_formats import FORMATS_PATH, stale_formats, write_formats
 from ._checks import problems
 from ._extract import template
 from ._locales import TRANSLATED
@@ -15,7 +17,7 @@ USAGE = "usage: python -m bot.i18n update | check [LOCALE] | compile LOCALE"
 
 
 def _check(locales: list[str]) -> int:
-    found = problems(template(), locales=tuple(locales) or TRANSLATED)
+    found = problems(template(), locales=tuple(locales) or TRANSLATED) + stale_formats()
     for line in found:
         print(line)
     print(f"{len(found)} problem(s)" if found else "catalogs complete")
@@ -36,6 +38,8 @@ def main(argv: list[str]) -> int:
     if command == "update" and not rest:
         for line in update(template()):
             print(line)
+        write_formats()
+        print(f"formats: {FORMATS_PATH.name} written from CLDR")
         print("Translate the empty strings in bot/i18n/locale/*/LC_MESSAGES/heroes.po, then run")
         print("make i18n again to compile them.")
         return 0
