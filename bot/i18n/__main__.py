@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 
 from ._catalog_files import compiled, mo_path, po_path, read_catalog, update
-from ._cldr_formats import FORMATS_PATH, stale_formats, write_formats
 from ._checks import problems
+from ._cldr_formats import FORMATS_PATH, stale_formats, write_formats
 from ._extract import template
 from ._locales import TRANSLATED
 
