@@ -263,6 +263,7 @@ async def phase_ready(p: Preset, work: Path, log: Any) -> dict[str, Any]:
                             "total_s": round(bot.ready_seconds, 4),
                             "imports_s": round(bot.ready["imported"] - bot.spawned_at, 4),
                             "after_imports_s": round(bot.ready["ready"] - bot.ready["imported"], 4),
+                            "cpu_s": round(bot.ready["cpu"], 4),
                             "peak_kb": bot.memory().get("VmHWM", 0),
                         }
                     )
@@ -270,7 +271,7 @@ async def phase_ready(p: Preset, work: Path, log: Any) -> dict[str, Any]:
             out[name] = {
                 state: {
                     key: round(sorted(r[key] for r in rs)[len(rs) // 2], 4)
-                    for key in ("total_s", "imports_s", "after_imports_s", "peak_kb")
+                    for key in ("total_s", "imports_s", "after_imports_s", "cpu_s", "peak_kb")
                 }
                 | {"runs": len(rs)}
                 for state, rs in runs.items()

@@ -101,6 +101,9 @@ def _report(bot: commands.Bot) -> None:
         "guilds": len(bot.guilds),
         "shards": sorted(bot.shards) if isinstance(bot, commands.AutoShardedBot) else None,
         "speed": speed_modules(),
+        # CPU seconds (user + system) the process used from its start to ready: what the start
+        # costs the bot itself, whatever else the machine was doing meanwhile.
+        "cpu": time.process_time(),
     }
     print("READY " + json.dumps(line), flush=True)
 
