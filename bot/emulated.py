@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from msgspec.structs import replace
@@ -19,7 +19,10 @@ from msgspec.structs import replace
 from bot.client import HeroesBot
 from bot.config import Config, Secret
 from bot.runner import run_bot
-from discord_emulator import Emulator, redirect_discord_py, skip_identify_wait
+from discord_emulator import redirect_discord_py, skip_identify_wait
+
+if TYPE_CHECKING:
+    from discord_emulator import Emulator
 
 
 class RemoteEmulator(msgspec.Struct, frozen=True):
@@ -56,6 +59,10 @@ async def emulated_bot(
     """
     async with contextlib.AsyncExitStack() as stack:
         if emulator is None:
+            # Imported only here: a bot talking to an emulator in another process (the
+            # benchmark's) does not load the emulator itself.
+            from discord_emulator import Emulator
+
             emulator = await stack.enter_async_context(Emulator())
         holder: list[HeroesBot] = []
         made = asyncio.Event()
@@ -79,7 +86,8 @@ async def emulated_bot(
             if task.done():
                 task.result()  # the bot's own error
                 raise RuntimeError("the bot stopped before it was ready")
-            yield EmulatedBot(holder[0], task, emulator if isinstance(emulator, Emulator) else None)
+            local = None if isinstance(emulator, RemoteEmulator) else emulator
+            yield EmulatedBot(holder[0], task, local)
         finally:
             if holder:
                 await holder[-1].close()

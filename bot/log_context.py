@@ -14,9 +14,8 @@ here imports prometheus_client.
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import discord
 
@@ -26,29 +25,43 @@ ERROR = "error"  # the bot failed (a crash, the database out of reach)
 RESTARTING = "restarting"  # refused because the bot is stopping
 
 
-@dataclass
 class InteractionScope:
-    interaction: discord.Interaction = field(repr=False)
-    # Autocompletes are suggestions while typing, not answers: logged with the context, not
-    # counted among interactions.
-    counted: bool
-    outcome: str = OK
+    """One interaction being answered: its ids, whether it is counted, and its outcome.
+
+    It holds the interaction itself only until the task answering it ends, or until a log line
+    or metric asks for its label, whichever comes first: this scope lives on in the context of
+    every task and timer started meanwhile (a view's timeout, for minutes), and the interaction
+    would live on with it (its payload, message and member: about 2 MB at 200 in flight)."""
+
+    __slots__ = ("_interaction", "_label", "counted", "guild_id", "interaction_id", "outcome")
+
+    def __init__(self, interaction: discord.Interaction, *, counted: bool) -> None:
+        self.interaction_id: int = interaction.id
+        self.guild_id: int | None = interaction.guild_id
+        # Autocompletes are suggestions while typing, not answers: logged with the context, not
+        # counted among interactions.
+        self.counted = counted
+        self.outcome = OK
+        self._interaction: discord.Interaction | None = interaction
+        self._label: str | None = None
+
+    def __repr__(self) -> str:
+        return f"InteractionScope({self.interaction_id}, outcome={self.outcome!r})"
 
     @property
-    def interaction_id(self) -> int:
-        return self.interaction.id
-
-    @property
-    def guild_id(self) -> int | None:
-        return self.interaction.guild_id
-
-    @cached_property
     def command(self) -> str:
         """A bounded label, never the member's input: the command's qualified name, or the kind
         of component ("button", "select", "modal"). Worked out only when a log line or a metric
-        asks: reading `interaction.command` resolves it through the tree again, on every
-        interaction's path otherwise."""
-        return interaction_label(self.interaction)
+        asks, or once the interaction is answered (then discord.py has resolved the command):
+        reading `interaction.command` earlier resolves it through the tree once more."""
+        if self._label is None:
+            self._label = interaction_label(self._interaction) if self._interaction else "unknown"
+            self._interaction = None
+        return self._label
+
+    def answered(self, _task: object = None) -> None:
+        """The task answering the interaction ended: keep its label, let the interaction go."""
+        self.command  # noqa: B018 (worked out now, while the interaction is still held)
 
 
 _current: ContextVar[InteractionScope | None] = ContextVar("heroes_interaction", default=None)
@@ -73,6 +86,9 @@ def enter_interaction(interaction: discord.Interaction) -> InteractionScope:
         interaction, counted=interaction.type is not discord.InteractionType.autocomplete
     )
     _current.set(scope)
+    task = asyncio.current_task()
+    if task is not None:
+        task.add_done_callback(scope.answered)
     metrics = getattr(interaction.client, "metrics", None)
     if metrics is not None:
         metrics.watch(interaction, scope)
