@@ -79,12 +79,13 @@ class FakeResponse(Strict, real=discord.InteractionResponse):
         view: discord.ui.View | None = None,
         ephemeral: bool = False,
         allowed_mentions: discord.AllowedMentions | None = None,
-    ) -> None:
+    ) -> FakeCallback:
         self._ack()
         all_embeds = ([embed] if embed else []) + list(embeds or [])
         self._interaction.sent.append(
             Sent("send_message", content, all_embeds, view, ephemeral, allowed_mentions)
         )
+        return FakeCallback(self._interaction)
 
     async def edit_message(
         self,
@@ -99,6 +100,17 @@ class FakeResponse(Strict, real=discord.InteractionResponse):
     async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
         self._ack()
         self._interaction.sent.append(Sent("defer", ephemeral=ephemeral))
+
+
+FAKE_MESSAGE_ID = 555  # the one message a fake interaction's reply creates
+
+
+class FakeCallback(Strict, real=discord.InteractionCallbackResponse):
+    """What send_message returns: Discord's answer, with the message it created."""
+
+    def __init__(self, interaction: FakeInteraction) -> None:
+        self.message_id = FAKE_MESSAGE_ID
+        self.resource = FakeMessage(interaction)
 
 
 class FakeWebhook(Strict, real=discord.Webhook):
@@ -119,11 +131,25 @@ class FakeWebhook(Strict, real=discord.Webhook):
             Sent("followup", content, [embed] if embed else [], view, ephemeral)
         )
 
+    async def edit_message(
+        self,
+        message_id: int,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        if message_id != FAKE_MESSAGE_ID:
+            raise AssertionError(f"edit of a message the interaction did not send: {message_id}")
+        self._interaction.sent.append(
+            Sent("edit_original", content, [embed] if embed else [], view=view)
+        )
+
 
 class FakeMessage(Strict, real=discord.InteractionMessage):
     def __init__(self, interaction: FakeInteraction) -> None:
         self._interaction = interaction
-        self.id = 555
+        self.id = FAKE_MESSAGE_ID
         self.jump_url = f"https://discord.com/channels/{interaction.guild_id}/0/{self.id}"
 
     async def edit(

@@ -48,7 +48,7 @@ from bot.ui.layout import CardLayout
 from bot.ui.layout_pages import PageBook, PageButton, page_view
 from bot.ui.posting import DiscordPoster, OutgoingPost, guild_ids_of, missing_post_permissions
 from bot.ui.render_memo import RenderMemo
-from bot.ui.views import Paginator
+from bot.ui.views import Paginator, sent_reply
 
 from ._layouts import NEWS_BOOK, compose_card_post, news_layouts, status_layout, status_view
 from ._modal import PostUpdateModal, RetryView
@@ -306,11 +306,11 @@ class Sequel(commands.Cog):
             retry = RetryView(interaction.user.id, self.submit_update, values)
             # Translators: followed by the list of problems in the submitted form.
             heading = _("Nothing was posted. Please fix:")
-            await interaction.response.send_message(
+            callback = await interaction.response.send_message(
                 f"{heading}\n{problems}", view=retry, ephemeral=True
             )
             # The message the view edits at timeout to switch its button off.
-            retry.message = await interaction.original_response()
+            retry.message = await sent_reply(interaction, callback)
             return
         tracker = self.bot.store.tracker
         duplicate = await tracker.find_duplicate(checked.update)

@@ -151,8 +151,12 @@ class Trivia(commands.GroupCog, group_name="trivia"):
         )
         self.games[channel_id] = game
         try:
-            await interaction.response.send_message(embed=game.embed(), view=game.view)
-            game.view.message = await interaction.original_response()
+            callback = await interaction.response.send_message(embed=game.embed(), view=game.view)
+            # The question's message, with its link, from Discord's answer (no request for it).
+            message = callback.resource
+            if not isinstance(message, discord.InteractionMessage):
+                message = await interaction.original_response()
+            game.view.message = message
         except BaseException:
             await game.close()
             raise
