@@ -3,6 +3,7 @@ Discord's answer (no request for its own message), and switches its buttons off 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,15 +25,18 @@ async def test_a_paginator_asks_no_request_for_its_message_and_disables_itself_a
     w: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[views.Paginator] = []
+    done = asyncio.Event()
     send = views.Paginator.send
 
     async def recorded(self: views.Paginator, interaction: Any, **options: Any) -> None:
         sent.append(self)
         await send(self, interaction, **options)
+        done.set()
 
     monkeypatch.setattr(views.Paginator, "send", recorded)
     handle = await w.emu.slash("cast", user=w.fan)
     message = await handle.wait_message()
+    await asyncio.wait_for(done.wait(), 5)
     assert not [r for r in w.emu.requests if r.method == "GET" and "@original" in r.path]
     (paginator,) = sent
     assert isinstance(paginator.message, views.SentReply)
