@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.ui import views
 from discord_emulator import PRIVILEGED_INTENTS, Emulator
 from tests.e2e.cards import card_text
 from tests.e2e.harness import World, assert_clean, running_bot, world
@@ -242,3 +244,29 @@ async def test_heroes_bot_sync_beside_a_running_bot_leaves_its_metrics_port_and_
             with redirect_discord_py(emu.port):
                 assert await sync_once(settings) == "synced globally"
     assert not (tmp_path / "backups").exists()
+
+
+async def test_a_paginator_asks_no_request_for_its_message_and_disables_itself_at_timeout(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[views.Paginator] = []
+    done = asyncio.Event()
+    send = views.Paginator.send
+
+    async def recorded(self: views.Paginator, interaction: Any, **options: Any) -> None:
+        sent.append(self)
+        await send(self, interaction, **options)
+        done.set()
+
+    monkeypatch.setattr(views.Paginator, "send", recorded)
+    handle = await w.emu.slash("cast", user=w.fan)
+    message = await handle.wait_message()
+    await asyncio.wait_for(done.wait(), 5)
+    assert not [r for r in w.emu.requests if r.method == "GET" and "@original" in r.path]
+    (paginator,) = sent
+    assert isinstance(paginator.message, views.SentReply)
+    assert paginator.message.message_id == message.id
+
+    await paginator.on_timeout()
+    buttons = [c for row in message.components for c in row["components"]]
+    assert buttons and all(button.get("disabled") for button in buttons)
