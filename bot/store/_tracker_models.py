@@ -1,4 +1,4 @@
-"""Dataclasses of the sequel tracker and quote of the day (see migration 0003)."""
+"""The records of the sequel tracker and quote of the day (see migration 0003)."""
 
 from __future__ import annotations
 

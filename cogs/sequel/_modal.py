@@ -95,7 +95,9 @@ class RetryView(OwnedView):
     """'Edit and try again': reopens the modal with what was typed."""
 
     def __init__(self, owner_id: int, submit: Submit, values: dict[str, str]) -> None:
-        super().__init__(owner_id, command_hint="/sequel-admin post", timeout=900)
+        # 14 minutes: its timeout edit (buttons off) goes through the interaction's token, which
+        # Discord honours for 15 minutes after the interaction; at 900 s it always came too late.
+        super().__init__(owner_id, command_hint="/sequel-admin post", timeout=840)
         self._submit = submit
         self._values = values
         # The decorator's label is read at import, in English: the owner's language is set now.

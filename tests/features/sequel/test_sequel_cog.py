@@ -319,6 +319,19 @@ async def test_retry_button_is_switched_off_at_timeout(bot: HeroesBot) -> None:
     assert all(item.disabled for item in view.children)
 
 
+async def test_retry_button_times_out_while_the_interaction_token_still_works(
+    bot: HeroesBot,
+) -> None:
+    # Its timeout edit goes through the interaction's token, which Discord honours for 15
+    # minutes after the interaction: a 900 s timeout always came too late (401), silently.
+    bot.owner_ids = {OWNER}
+    guild, _ = world()
+    interaction = GuildInteraction(guild, FakeUser(OWNER))
+    await bot.get_cog("Sequel").submit_update(interaction, {"headline": "", "text": ""})
+    view = interaction.sent[0].view
+    assert view is not None and view.timeout is not None and view.timeout < 15 * 60
+
+
 @pytest.mark.parametrize(("values", "expected"), HOSTILE_POSTS)
 async def test_hostile_modal_input_is_refused_with_every_reason(
     bot: HeroesBot, values: dict[str, str], expected: list[str]
