@@ -68,13 +68,12 @@ async def sync_key(bot: HeroesBot) -> str:
     the discord.py version, and every catalog with the code that reads it (bot/i18n); a change to
     any of them changes the key, and those are everything the translated payload is made of.
     Where that code cannot be read, the translated payload itself is fingerprinted."""
-    if bot.tree.translator is None:
+    translations = catalogs_digest() if bot.tree.translator is not None else None
+    if translations is None:  # untranslated, or the translator's source unreadable: exact
         return fingerprint(await command_payload(bot))
-    translations = catalogs_digest()
-    if translations is None:
-        return fingerprint(await command_payload(bot))
-    payload = [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
-    return fingerprint([*payload, {"name": f"discord.py {discord.__version__} {translations}"}])
+    commands = fingerprint([command.to_dict(bot.tree) for command in bot.tree.get_commands()])
+    inputs = f"{commands} discord.py {discord.__version__} {translations}"
+    return hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _meta_key(application_id: int) -> str:

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from ._catalogs import DOMAIN, LOCALE_DIR
+from ._catalogs import DOMAIN, LOCALE_DIR, compiled_catalog
 from ._locales import NATIVE_NAMES, TRANSLATED, babel_locale, catalog_dir
 
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -27,7 +27,7 @@ def po_path(locale: str) -> Path:
 
 
 def mo_path(locale: str) -> Path:
-    return po_path(locale).with_suffix(".mo")
+    return compiled_catalog(locale)
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:

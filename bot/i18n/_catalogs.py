@@ -19,13 +19,18 @@ DOMAIN = "heroes"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
+def compiled_catalog(locale: str) -> Path:
+    """Where a locale's compiled catalog (.mo) is read from."""
+    return LOCALE_DIR / catalog_dir(locale) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
 @cache
 def catalog(locale: str) -> gettext.NullTranslations:
     """The translations of a supported locale; English (and a locale without a compiled
     catalog) returns every message as written."""
     if locale == DEFAULT or locale not in TRANSLATED:
         return gettext.NullTranslations()
-    path = LOCALE_DIR / catalog_dir(locale) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    path = compiled_catalog(locale)
     try:
         with path.open("rb") as file:
             return gettext.GNUTranslations(file)
@@ -46,7 +51,7 @@ def catalogs_digest() -> str | None:
     except OSError:
         return None
     for locale in TRANSLATED:
-        path = LOCALE_DIR / catalog_dir(locale) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        path = compiled_catalog(locale)
         digest.update(locale.encode())
         digest.update(path.read_bytes() if path.is_file() else b"no catalog")
     return digest.hexdigest()

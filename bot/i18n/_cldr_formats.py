@@ -11,28 +11,23 @@ Only this module and the catalog tools import Babel.
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
+from ._format import DATE_PART, FORMATS_PATH
 from ._locales import LOCALES, babel_locale
 
-FORMATS_PATH = Path(__file__).resolve().parent / "locale" / "formats.json"
 DATE_STYLES = ("short", "medium", "long", "full")
 LIST_STYLES = ("standard", "or")
 LIST_PARTS = ("start", "middle", "end", "2")
 # The date fields bot/i18n/_format.py writes (a pattern using another one is refused here, so a
 # CLDR update that needs more fails the build, not a reply).
-DATE_FIELD = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 SUPPORTED_FIELDS = {"y": (1, 2, 4), "M": (1, 2, 3, 4), "d": (1, 2), "E": (1, 2, 3, 4)}
 
 
 def _check_date_pattern(locale: str, pattern: str) -> None:
-    for match in DATE_FIELD.finditer(pattern):
-        field = match.group(0)
-        letter = match.group(1)
+    for _quoted, field, letter, _text in DATE_PART.findall(pattern):
         if letter and len(field) not in SUPPORTED_FIELDS.get(letter, ()):
             raise ValueError(f"{locale}: date pattern {pattern!r} uses {field!r}")
 

@@ -22,7 +22,7 @@ from ._locales import DEFAULT
 DateStyle = Literal["short", "medium", "long", "full"]
 FORMATS_PATH = Path(__file__).resolve().parent / "locale" / "formats.json"
 # A CLDR date pattern: a quoted literal ('' is a quote), a run of one field letter, or text.
-_DATE_PART = re.compile(r"'((?:[^']|'')*)'|(([A-Za-z])\3*)|([^A-Za-z']+)")
+DATE_PART = re.compile(r"'((?:[^']|'')*)'|(([A-Za-z])\3*)|([^A-Za-z']+)")
 _THOUSANDTH = Decimal("0.001")  # the default decimal pattern keeps at most 3 decimals
 
 
@@ -52,10 +52,9 @@ def _grouped(digits: str, grouping: Sequence[int], separator: str) -> str:
     return separator.join(reversed(groups))
 
 
-def _decimal(value: Decimal, places: Decimal, grouping: Sequence[int]) -> str:
+def _decimal(value: Decimal, places: Decimal, grouping: Sequence[int], formats: Any) -> str:
     """The digits of `value` rounded half-even to `places`, trailing zeros dropped, with the
     locale's group and decimal separators and minus sign (as Babel's NumberPattern.apply)."""
-    formats = _formats()
     rounded = abs(value).quantize(places, rounding=ROUND_HALF_EVEN)
     whole, _, fraction = f"{rounded:f}".partition(".")
     fraction = fraction.rstrip("0")
@@ -68,14 +67,15 @@ def _decimal(value: Decimal, places: Decimal, grouping: Sequence[int]) -> str:
 def format_number(number: int | float) -> str:
     """1234567 -> '1,234,567' (en), '1.234.567' (es-ES, pt-BR), '1 234 567' (fr)."""
     value = Decimal(number) if isinstance(number, int) else Decimal(str(number))
-    return _decimal(value, _THOUSANDTH, _formats()["grouping"])
+    formats = _formats()
+    return _decimal(value, _THOUSANDTH, formats["grouping"], formats)
 
 
 def format_percent(fraction: float) -> str:
     """0.25 -> '25%' (en), '25 %' (fr)."""
     formats = _formats()
     value = Decimal(str(fraction)) * 100
-    digits = _decimal(value, Decimal(1), formats["percent_grouping"])
+    digits = _decimal(value, Decimal(1), formats["percent_grouping"], formats)
     sign, digits = (formats["minus"], digits[1:]) if value.is_signed() else ("", digits)
     return sign + formats["percent_prefix"] + digits + formats["percent_suffix"]
 
@@ -100,7 +100,7 @@ def format_date(day: date | datetime, style: DateStyle = "long") -> str:
     formats = _formats()
     calendar_day = day.date() if isinstance(day, datetime) else day
     parts = []
-    for quoted, field, _letter, text in _DATE_PART.findall(formats["dates"][style]):
+    for quoted, field, _letter, text in DATE_PART.findall(formats["dates"][style]):
         if field:
             parts.append(_date_field(calendar_day, field, formats))
         else:
